@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import AuditEntry, Notification, NotificationPreference, Reminder
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "created_at", "actor_label", "action", "object_label", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["object_label", "actor_label", "action"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "recipient", "kind", "due_at", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "delivery", "language", "last_digest_at"]

@@ -1,0 +1,78 @@
+"""Keyset pagination: each page starts after the last row of the previous one, so a page costs
+the same however deep into the list it is, and no COUNT of the whole table is needed."""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+
+M = TypeVar("M", bound=Model)
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class KeysetPage(Generic[M]):
+    items: list[M]
+    next_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    raw = json.dumps(values, cls=DjangoJSONEncoder).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, count: int) -> list[Any] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    return values
+
+
+def _after(ordering: tuple[str, ...], values: list[Any], model: type[Model]) -> Q:
+    """Rows strictly after ``values`` in ``ordering`` (fields may start with ``-``)."""
+    condition = Q()
+    for i, name in enumerate(ordering):
+        field = name.lstrip("-")
+        value = model._meta.get_field(field).to_python(values[i])
+        step = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
+        for prior, prior_value in zip(ordering[:i], values[:i], strict=False):
+            prior_field = prior.lstrip("-")
+            step &= Q(**{prior_field: model._meta.get_field(prior_field).to_python(prior_value)})
+        condition |= step
+    return condition
+
+
+def keyset_page(
+    queryset: QuerySet[M],
+    request: HttpRequest,
+    *,
+    ordering: tuple[str, ...],
+    size: int = PAGE_SIZE,
+) -> KeysetPage[M]:
+    """One page of ``queryset`` in ``ordering`` (which must end with a unique field), starting
+    after the cursor in the request's ``after`` parameter. A malformed cursor starts over."""
+    model = queryset.model
+    cursor = request.GET.get("after")
+    values = _decode(cursor, len(ordering)) if cursor else None
+    queryset = queryset.order_by(*ordering)
+    if values is not None:
+        try:
+            queryset = queryset.filter(_after(ordering, values, model))
+        except Exception:  # a forged cursor with values of the wrong type
+            queryset = queryset.order_by(*ordering)
+    items = list(queryset[: size + 1])
+    next_cursor = None
+    if len(items) > size:
+        items = items[:size]
+        last = items[-1]
+        next_cursor = _encode([getattr(last, name.lstrip("-")) for name in ordering])
+    return KeysetPage(items, next_cursor)

@@ -1,0 +1,289 @@
+"""Use cases of the activity app: writing the audit trail, scheduling and delivering reminders,
+and the notification centre."""
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.mail import send_mail
+from django.db import connection, models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import reminders as reminder_registry
+from .audit import GENESIS_HASH, current_ip, entry_hash
+from .models import AuditEntry, Notification, NotificationPreference, Reminder
+
+logger = logging.getLogger(__name__)
+
+# Any constant will do: it names the lock that serialises writers of the audit chain.
+_AUDIT_LOCK_ID = 7_301_001
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def _lock_audit_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_ID])
+    # SQLite takes the database write lock at the start of each transaction (IMMEDIATE mode).
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    # Stored exactly as it will be read back, so that the hash can be recomputed from the row.
+    return json.loads(json.dumps(value, default=str))
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail, chained to the one before it."""
+    _lock_audit_chain()
+    last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+    user = actor if actor is not None and actor.is_authenticated else None
+    entry = AuditEntry(
+        seq=last.seq + 1 if last else 1,
+        created_at=timezone.now(),
+        actor=user,
+        actor_label=user.get_username() if user else "",
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None and target.pk is not None else "",
+        object_label=str(target)[:300] if target is not None else "",
+        changes=_json_safe(changes or {}),
+        ip_address=current_ip.get(),
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_denied(
+    *, actor: Actor, action: str, target: models.Model | None, reason: str
+) -> AuditEntry:
+    """Record an attempt to see or do something that was refused."""
+    return audit_record(
+        actor=actor, action=f"denied.{action}", target=target, changes={"reason": reason}
+    )
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def reminder_schedule(
+    *,
+    recipient: AbstractBaseUser,
+    kind: str,
+    key: str,
+    subject: str,
+    due_at: datetime,
+    body: str = "",
+    url: str = "",
+) -> tuple[Reminder, bool]:
+    """Create the reminder unless one with the same key exists; return it and whether it is new.
+
+    The key names the deadline and the recipient (``"mou:12:expiring:30d:user:7"``), so that a
+    service run twice, or two services racing, still produce one reminder.
+    """
+    reminder_registry.get(kind)
+    return Reminder.objects.get_or_create(
+        key=key,
+        defaults={
+            "recipient": recipient,
+            "kind": kind,
+            "subject": subject[:255],
+            "body": body,
+            "url": url,
+            "due_at": due_at,
+        },
+    )
+
+
+def reminder_cancel(*, key: str) -> bool:
+    """Cancel a reminder that has not gone out yet (its deadline was met)."""
+    return bool(
+        Reminder.objects.filter(key=key, state=Reminder.State.PENDING).update(
+            state=Reminder.State.CANCELLED
+        )
+    )
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=Reminder.State.PENDING, due_at__lte=now) | Q(
+        state=Reminder.State.QUEUED, lease_until__lt=now
+    )
+
+
+def reminders_claim_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """Claim the reminders that are due, or whose previous claim lapsed, and enqueue delivery.
+
+    The claim is a conditional update on rows locked with SKIP LOCKED, so two sweepers never
+    claim the same row; delivery is enqueued only once the claim is committed. A claim whose
+    delivery never happens (the worker died, the enqueue was lost) lapses after the lease and is
+    claimed again here.
+    """
+    from .tasks import deliver_reminder
+
+    now = now or timezone.now()
+    limit = limit or settings.REMINDER_BATCH_SIZE
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now))
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Reminder.objects.filter(_claimable(now), id__in=ids).update(
+            state=Reminder.State.QUEUED,
+            lease_until=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+        transaction.on_commit(lambda: [deliver_reminder.delay(pk) for pk in ids])
+    return ids
+
+
+def _preference(user: AbstractBaseUser) -> NotificationPreference:
+    pref, _created = NotificationPreference.objects.get_or_create(user=user)
+    return pref
+
+
+def _site_link(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else settings.SITE_URL
+
+
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Deliver one claimed reminder: an in-app notification and, unless the recipient chose a
+    daily digest, an e-mail. Safe to run twice: the second run finds the row sent and stops.
+    Returns whether this run delivered it."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .filter(pk=reminder_id, state=Reminder.State.QUEUED)
+            .first()
+        )
+        if reminder is None:
+            return False
+        now = timezone.now()
+        recipient = reminder.recipient
+        pref = _preference(recipient)
+        notification = Notification.objects.create(
+            recipient=recipient,
+            reminder=reminder,
+            subject=reminder.subject,
+            body=reminder.body,
+            url=reminder.url,
+            created_at=now,
+        )
+        if pref.delivery == NotificationPreference.Delivery.IMMEDIATE and recipient.email:
+            with translation.override(pref.language):
+                message = render_to_string(
+                    "activity/email/reminder.txt",
+                    {"reminder": reminder, "link": _site_link(reminder.url)},
+                )
+            # Sent while the row is locked and just before the commit that marks it sent: a
+            # crash in between is the only way an e-mail can go out twice.
+            send_mail(reminder.subject, message, None, [recipient.email])
+            notification.emailed_at = now
+            notification.save(update_fields=["emailed_at"])
+        reminder.state = Reminder.State.SENT
+        reminder.sent_at = now
+        reminder.lease_until = None
+        reminder.save(update_fields=["state", "sent_at", "lease_until"])
+    return True
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Send one digest e-mail a day to each user who asked for digests and has unsent news."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=23)
+    due_users = (
+        get_user_model()
+        .objects.filter(
+            notification_preference__delivery=NotificationPreference.Delivery.DIGEST,
+            notifications__emailed_at__isnull=True,
+        )
+        .filter(
+            Q(notification_preference__last_digest_at__isnull=True)
+            | Q(notification_preference__last_digest_at__lte=cutoff)
+        )
+        .exclude(email="")
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for user_pk in list(due_users):
+        with transaction.atomic():
+            pref = (
+                NotificationPreference.objects.select_for_update()
+                .select_related("user")
+                .get(user_id=user_pk)
+            )
+            if pref.last_digest_at and pref.last_digest_at > cutoff:
+                continue  # another run got here first
+            items = list(
+                Notification.objects.filter(recipient_id=user_pk, emailed_at__isnull=True)
+                .order_by("created_at", "id")
+            )
+            if not items:
+                continue
+            with translation.override(pref.language):
+                subject = translation.gettext("Your daily summary: %(count)d notifications") % {
+                    "count": len(items)
+                }
+                message = render_to_string(
+                    "activity/email/digest.txt",
+                    {"items": items, "link": _site_link("/notifications/")},
+                )
+            send_mail(subject, message, None, [pref.user.email])
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+            pref.last_digest_at = now
+            pref.save(update_fields=["last_digest_at"])
+            sent += 1
+    return sent
+
+
+# Notification centre ----------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: AbstractBaseUser, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preference_update(
+    *, user: AbstractBaseUser, delivery: str, language: str
+) -> NotificationPreference:
+    pref = _preference(user)
+    before = {"delivery": pref.delivery, "language": pref.language}
+    pref.delivery = delivery
+    pref.language = language
+    pref.save(update_fields=["delivery", "language"])
+    audit_record(
+        actor=user,
+        action="notification_preference.update",
+        target=pref,
+        changes={"before": before, "after": {"delivery": delivery, "language": language}},
+    )
+    return pref

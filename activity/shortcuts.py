@@ -1,0 +1,26 @@
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .errors import DomainError
+
+T = TypeVar("T")
+
+
+def run_service(form: forms.BaseForm, call: Callable[[], T]) -> tuple[bool, T | None]:
+    """Call a service on behalf of a bound, valid form; put a refusal on the form instead of
+    losing what the user typed. Returns whether it succeeded, and the service's result."""
+    try:
+        return True, call()
+    except DomainError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return False, None

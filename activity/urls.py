@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "activity"
+
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("audit/", views.audit_list, name="audit_list"),
+]

@@ -1,0 +1,11 @@
+"""Celery application: autodiscovers ``tasks.py`` in every installed app."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("partnerships")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,35 @@
+"""The dashboard: for each of the user's roles, what needs their attention."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from activity.permissions import audit_entries_for_user, notifications_for_user
+from directory import permissions as directory
+from directory.models import Role
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    memberships = directory.memberships(user)
+    roles = {m.role for m in memberships}
+    context = {
+        "memberships": memberships,
+        "roles": roles,
+        "latest_notifications": notifications_for_user(user).filter(read_at__isnull=True)[:5],
+    }
+    if directory.is_administration_staff(user):
+        context["facilities"] = directory.facilities_for_user(user)
+        context["organisation_count"] = directory.organisations_for_user(user).count()
+    if roles & {Role.FACILITY_OFFICER, Role.GATE_OFFICER}:
+        context["own_facilities"] = directory.facilities_for_user(user).filter(
+            pk__in=directory.facility_ids(user)
+        ).prefetch_related("areas")
+    if roles & {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}:
+        context["own_organisations"] = directory.organisations_for_user(user).filter(
+            pk__in=directory.organisation_ids(user)
+        ).prefetch_related("people")
+    if Role.DIRECTOR in roles:
+        context["recent_audit"] = audit_entries_for_user(user)[:8]
+    return render(request, "dashboard.html", context)

@@ -1,0 +1,212 @@
+"""Who may see and do what in the directory.
+
+Every rule lives here once. Fetchers return the object or raise ``Http404`` when the user may
+not know it exists, and ``PermissionDenied`` (with the reason) when they may see it but not act.
+Object grants that follow from a membership are django-guardian permissions given by
+``membership_grant``; role-wide rules (administration staff see every organisation) are written
+out below.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from activity.services import audit_denied
+
+from .models import (
+    ADMINISTRATION_ROLES,
+    Facility,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+_CACHE_ATTR = "_directory_memberships"
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's memberships, read once per request."""
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related(
+                "administration", "facility__administration", "organisation"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def roles(user: User) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user: User, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def administration_ids(user: User, roles_: Iterable[str] = ADMINISTRATION_ROLES) -> set[int]:
+    """Administrations in which the user holds one of the roles (at administration level)."""
+    wanted = set(roles_)
+    return {m.administration_id for m in memberships(user) if m.role in wanted and m.administration_id}
+
+
+def facility_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:
+    """Facilities in which the user holds one of the roles (at facility level)."""
+    wanted = set(roles_) if roles_ is not None else None
+    return {
+        m.facility_id
+        for m in memberships(user)
+        if m.facility_id and (wanted is None or m.role in wanted)
+    }
+
+
+def organisation_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:
+    wanted = set(roles_) if roles_ is not None else None
+    return {
+        m.organisation_id
+        for m in memberships(user)
+        if m.organisation_id and (wanted is None or m.role in wanted)
+    }
+
+
+def is_administration_staff(user: User) -> bool:
+    return bool(administration_ids(user))
+
+
+def deny(user: User, action: str, obj: Model | None, reason: str) -> PermissionDenied:
+    """Record a refused action and return the exception to raise."""
+    audit_denied(actor=user, action=action, target=obj, reason=reason)
+    return PermissionDenied(reason)
+
+
+def not_found(user: User, action: str, obj: Model | None) -> Http404:
+    """Record an attempt to reach an object the user may not know of; answer as if absent."""
+    audit_denied(actor=user, action=action, target=obj, reason="not visible to this user")
+    return Http404()
+
+
+# Organisations ----------------------------------------------------------------------------------
+
+
+def organisations_for_user(user: User) -> QuerySet[Organisation]:
+    """Administration staff see every organisation; others see their own and, for a network,
+    its member organisations."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if is_administration_staff(user):
+        return Organisation.objects.all()
+    own = get_objects_for_user(
+        user, "directory.view_organisation", klass=Organisation, accept_global_perms=False
+    ).values("pk")
+    return Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
+
+
+def get_organisation_for_user(user: User, pk: int) -> Organisation:
+    org = organisations_for_user(user).filter(pk=pk).first()
+    if org is None:
+        raise not_found(user, "organisation.view", Organisation.objects.filter(pk=pk).first())
+    return org
+
+
+def can_change_organisation(user: User, org: Organisation) -> bool:
+    """Only the organisation's own administrators keep its profile."""
+    return user.has_perm("directory.change_organisation", org)
+
+
+def get_organisation_for_change(user: User, pk: int) -> Organisation:
+    org = get_organisation_for_user(user, pk)
+    if not can_change_organisation(user, org):
+        raise deny(
+            user,
+            "organisation.change",
+            org,
+            _("Only the organisation's administrators can change its profile."),
+        )
+    return org
+
+
+# Facilities -------------------------------------------------------------------------------------
+
+
+def facilities_for_user(user: User) -> QuerySet[Facility]:
+    """Administration staff see their administration's facilities; facility staff see only the
+    facility they work in."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        Q(administration__in=administration_ids(user)) | Q(pk__in=facility_ids(user))
+    ).select_related("administration")
+
+
+def get_facility_for_user(user: User, pk: int) -> Facility:
+    facility = facilities_for_user(user).filter(pk=pk).first()
+    if facility is None:
+        raise not_found(user, "facility.view", Facility.objects.filter(pk=pk).first())
+    return facility
+
+
+def can_change_facility(user: User, facility: Facility) -> bool:
+    """The director of the administration keeps its facilities' details."""
+    return facility.administration_id in administration_ids(user, {Role.DIRECTOR})
+
+
+def get_facility_for_change(user: User, pk: int) -> Facility:
+    facility = get_facility_for_user(user, pk)
+    if not can_change_facility(user, facility):
+        raise deny(
+            user,
+            "facility.change",
+            facility,
+            _("Only the director of the administration can change a facility's details."),
+        )
+    return facility
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def people_for_user(user: User) -> QuerySet[Person]:
+    """People are seen by administration staff (who vet them) and by their own organisation."""
+    return Person.objects.filter(organisation__in=organisations_for_user(user)).select_related(
+        "organisation"
+    )
+
+
+def get_person_for_user(user: User, pk: int) -> Person:
+    person = people_for_user(user).filter(pk=pk).first()
+    if person is None:
+        raise not_found(user, "person.view", Person.objects.filter(pk=pk).first())
+    return person
+
+
+def can_manage_people(user: User, org: Organisation) -> bool:
+    """An organisation's administrators name the people it may send into prisons."""
+    return can_change_organisation(user, org)
+
+
+def check_can_manage_people(user: User, org: Organisation) -> None:
+    if not can_manage_people(user, org):
+        raise deny(
+            user,
+            "person.change",
+            org,
+            _("Only the organisation's administrators can add or change its people."),
+        )
+
+
+def get_person_for_change(user: User, pk: int) -> Person:
+    person = get_person_for_user(user, pk)
+    check_can_manage_people(user, person.organisation)
+    return person
