@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -195,8 +195,14 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                     {"reminder": reminder, "link": _site_link(reminder.url)},
                 )
             # Sent while the row is locked and just before the commit that marks it sent: a
-            # crash in between is the only way an e-mail can go out twice.
-            send_mail(reminder.subject, message, None, [recipient.email])
+            # crash in between is the only way an e-mail can go out twice, and then it carries
+            # the same Message-ID, so that mail clients show it once.
+            EmailMessage(
+                reminder.subject,
+                message,
+                to=[recipient.email],
+                headers={"Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"},
+            ).send()
             notification.emailed_at = now
             notification.save(update_fields=["emailed_at"])
         reminder.state = Reminder.State.SENT

@@ -1,0 +1,119 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from activity.audit import GENESIS_HASH, entry_hash
+from activity.models import AuditEntry
+from activity.services import audit_record
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _chain(count: int = 5) -> list[AuditEntry]:
+    actor = UserFactory()
+    org = OrganisationFactory()
+    return [
+        audit_record(actor=actor, action="organisation.update", target=org, changes={"n": n})
+        for n in range(count)
+    ]
+
+
+def _unguarded(sql: str, params: list) -> None:
+    """Change the table behind the application's back, as an intruder with database access."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # triggers off
+        cursor.execute(sql, params)
+        cursor.execute("SET session_replication_role = origin")
+
+
+def test_entries_link_to_their_predecessor():
+    entries = _chain(3)
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[1].prev_hash == entries[0].hash
+    assert entries[2].prev_hash == entries[1].hash
+
+
+def test_entry_records_actor_object_changes_and_time():
+    actor = UserFactory(username="martha")
+    org = OrganisationFactory(name="Legal Aid Clinic")
+    entry = audit_record(actor=actor, action="organisation.update", target=org, changes={"a": 1})
+    entry.refresh_from_db()
+    assert entry.actor == actor
+    assert entry.actor_label == "martha"
+    assert entry.object_type == "directory.organisation"
+    assert entry.object_id == str(org.pk)
+    assert entry.object_label == "Legal Aid Clinic"
+    assert entry.changes == {"a": 1}
+    assert entry.created_at.utcoffset().total_seconds() == 0
+
+
+def test_hash_recomputes_from_the_stored_row():
+    entries = _chain(2)
+    for entry in AuditEntry.objects.filter(pk__in=[e.pk for e in entries]):
+        assert entry_hash(entry) == entry.hash
+
+
+def test_verify_audit_accepts_an_intact_chain(capsys):
+    _chain(4)
+    call_command("verify_audit")
+    assert "4 entries verified" in capsys.readouterr().out
+
+
+def test_verify_audit_names_a_tampered_entry():
+    entries = _chain(5)
+    _unguarded(
+        "UPDATE activity_auditentry SET object_label = %s WHERE id = %s",
+        ["Someone else", entries[2].pk],
+    )
+    with pytest.raises(CommandError, match=r"entry #3 .*does not match its hash"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_the_entry_after_a_deleted_one():
+    entries = _chain(5)
+    _unguarded("DELETE FROM activity_auditentry WHERE id = %s", [entries[1].pk])
+    with pytest.raises(CommandError, match=r"entry #3 .*sequence jumps from 1 to 3"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_an_inserted_entry():
+    entries = _chain(3)
+    # The intruder shifts the later entries up and slips a forged one in at #2.
+    _unguarded("UPDATE activity_auditentry SET seq = seq + 10 WHERE seq >= 2", [])
+    forged = AuditEntry(
+        seq=2,
+        created_at=entries[1].created_at,
+        action="accreditation.decide",
+        prev_hash=entries[0].hash,
+        hash="f" * 64,
+    )
+    forged.save(force_insert=True)
+    _unguarded("UPDATE activity_auditentry SET seq = seq - 9 WHERE seq >= 12", [])
+    with pytest.raises(CommandError, match=r"entry #2 .*does not match its hash"):
+        call_command("verify_audit")
+
+
+def test_forged_entry_with_a_plain_hash_is_caught():
+    """Without the chain key an intruder cannot produce a hash that verifies."""
+    import hashlib
+    import json
+
+    entries = _chain(2)
+    forged = AuditEntry(
+        seq=3, created_at=entries[1].created_at, action="forged", prev_hash=entries[1].hash
+    )
+    payload = json.dumps({"prev_hash": forged.prev_hash, "action": "forged"}, sort_keys=True)
+    forged.hash = hashlib.sha256(payload.encode()).hexdigest()
+    forged.save(force_insert=True)
+    with pytest.raises(CommandError, match=r"entry #3 "):
+        call_command("verify_audit")
+
+
+def test_database_refuses_to_change_or_delete_entries():
+    entry = _chain(1)[0]
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="changed")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()

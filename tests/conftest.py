@@ -1,0 +1,128 @@
+"""Personas: the people whose view of the system the tests take.
+
+Each persona is a user with one membership granted through the service, so that the object
+permissions are the ones real users get.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.test import Client
+
+from config.celery import app as celery_app
+from directory.models import Administration, Facility, Organisation, Role
+from directory.services import membership_grant
+
+from .factories import (
+    PASSWORD,
+    AdministrationFactory,
+    AreaFactory,
+    FacilityFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise pytest.UsageError(
+            "The tests run against PostgreSQL: set DATABASE_URL (make test does it for you)."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Outside the worker tests, tasks run in the test process when enqueued."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@dataclass
+class World:
+    administration: Administration
+    facility: Facility
+    other_facility: Facility
+    organisation: Organisation
+    other_organisation: Organisation
+
+
+@pytest.fixture
+def world(db) -> World:
+    administration = AdministrationFactory(name="State A Prison System")
+    facility = FacilityFactory(administration=administration, name="Central Penitentiary")
+    other_facility = FacilityFactory(administration=administration, name="Women's Centre")
+    AreaFactory(facility=facility, name="Education wing")
+    AreaFactory(facility=other_facility, name="Handcraft workshop")
+    organisation = OrganisationFactory(name="Local Human Rights Centre")
+    other_organisation = OrganisationFactory(name="Legal Aid Clinic")
+    PersonFactory(organisation=organisation, full_name="John Representative")
+    PersonFactory(organisation=other_organisation, full_name="Lucía Lawyer")
+    return World(administration, facility, other_facility, organisation, other_organisation)
+
+
+def _persona(username: str, role: str, scope) -> AbstractBaseUser:
+    user = UserFactory(username=username)
+    membership_grant(actor=None, user=user, role=role, scope=scope)
+    return user
+
+
+@pytest.fixture
+def director(world):
+    return _persona("martha", Role.DIRECTOR, world.administration)
+
+
+@pytest.fixture
+def reviewer(world):
+    return _persona("rita", Role.REVIEWER, world.administration)
+
+
+@pytest.fixture
+def coordinator(world):
+    return _persona("carla", Role.COORDINATOR, world.administration)
+
+
+@pytest.fixture
+def facility_officer(world):
+    return _persona("fiona", Role.FACILITY_OFFICER, world.facility)
+
+
+@pytest.fixture
+def gate_officer(world):
+    return _persona("gabriel", Role.GATE_OFFICER, world.facility)
+
+
+@pytest.fixture
+def ngo_admin(world):
+    return _persona("john", Role.NGO_ADMIN, world.organisation)
+
+
+@pytest.fixture
+def ngo_member(world):
+    return _persona("maria", Role.NGO_MEMBER, world.organisation)
+
+
+@pytest.fixture
+def outsider(world):
+    """An administrator of another organisation."""
+    return _persona("lucia", Role.NGO_ADMIN, world.other_organisation)
+
+
+@pytest.fixture
+def monitor(world):
+    npm = OrganisationFactory(name="National Preventive Mechanism", kind=Organisation.Kind.NPM)
+    return _persona("mario", Role.MONITOR, npm)
+
+
+def login(client: Client, user: AbstractBaseUser) -> Client:
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

@@ -1,0 +1,96 @@
+"""factory_boy factories for the directory and activity models."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from activity.models import Notification, Reminder
+from directory.models import Administration, Area, Facility, Organisation, Person
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AdministrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Administration
+
+    name = factory.Sequence(lambda n: f"Prison system {n}")
+    country = "State A"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    administration = factory.SubFactory(AdministrationFactory)
+    name = factory.Sequence(lambda n: f"Facility {n}")
+    kind = Facility.Kind.PRISON
+    security_level = Facility.SecurityLevel.MEDIUM
+    time_zone = "America/Guatemala"
+    visitor_capacity = 20
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Area {n}")
+    sensitivity = Area.Sensitivity.OPEN
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.NGO
+    country = "State A"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    full_name = factory.Faker("name")
+    document_type = Person.DocumentType.NATIONAL_ID
+    document_number = factory.Sequence(lambda n: f"ID-{n:06d}")
+    nationality = "State A"
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "activity.message"
+    key = factory.Sequence(lambda n: f"test:reminder:{n}")
+    subject = factory.Sequence(lambda n: f"Reminder {n}")
+    due_at = factory.LazyFunction(timezone.now)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    subject = factory.Sequence(lambda n: f"Notification {n}")
