@@ -60,9 +60,7 @@ def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, ChainBreak | None]
                 entry.seq, entry.pk, f"sequence jumps from {expected_seq - 1} to {entry.seq}"
             )
         if entry.prev_hash != expected_prev:
-            return checked, ChainBreak(
-                entry.seq, entry.pk, "does not link to the entry before it"
-            )
+            return checked, ChainBreak(entry.seq, entry.pk, "does not link to the entry before it")
         if entry_hash(entry) != entry.hash:
             return checked, ChainBreak(entry.seq, entry.pk, "its content does not match its hash")
         expected_prev = entry.hash

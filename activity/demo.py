@@ -8,11 +8,26 @@ from django.utils import timezone
 
 from . import services
 
-MESSAGES = [
+MESSAGES = [  # recipient, due in days, subject, body
     ("martha", 0, "Welcome to the partnerships system", "Your dashboard shows what needs you."),
-    ("john", 0, "Welcome to the partnerships system", "Start by checking your organisation's people."),
-    ("carla", 0, "Coordination meeting next month", "The quarterly meeting with NGOs is being planned."),
-    ("john", 2, "Update your organisation's contact details", "Please check the phone number on file."),
+    (
+        "john",
+        0,
+        "Welcome to the partnerships system",
+        "Start by checking your organisation's people.",
+    ),
+    (
+        "carla",
+        0,
+        "Coordination meeting next month",
+        "The quarterly meeting with NGOs is being planned.",
+    ),
+    (
+        "john",
+        2,
+        "Update your organisation's contact details",
+        "Please check the phone number on file.",
+    ),
 ]
 
 

@@ -98,7 +98,9 @@ class Reminder(models.Model):
         _("uniqueness key"),
         max_length=255,
         unique=True,
-        help_text=_("The same reminder is never created twice: a second one with this key is ignored."),
+        help_text=_(
+            "The same reminder is never created twice: a second one with this key is ignored."
+        ),
     )
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"), blank=True)

@@ -23,13 +23,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["facilities"] = directory.facilities_for_user(user)
         context["organisation_count"] = directory.organisations_for_user(user).count()
     if roles & {Role.FACILITY_OFFICER, Role.GATE_OFFICER}:
-        context["own_facilities"] = directory.facilities_for_user(user).filter(
-            pk__in=directory.facility_ids(user)
-        ).prefetch_related("areas")
+        context["own_facilities"] = (
+            directory.facilities_for_user(user)
+            .filter(pk__in=directory.facility_ids(user))
+            .prefetch_related("areas")
+        )
     if roles & {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}:
-        context["own_organisations"] = directory.organisations_for_user(user).filter(
-            pk__in=directory.organisation_ids(user)
-        ).prefetch_related("people")
+        context["own_organisations"] = (
+            directory.organisations_for_user(user)
+            .filter(pk__in=directory.organisation_ids(user))
+            .prefetch_related("people")
+        )
     if Role.DIRECTOR in roles:
         context["recent_audit"] = audit_entries_for_user(user)[:8]
     return render(request, "dashboard.html", context)

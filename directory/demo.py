@@ -154,7 +154,9 @@ def seed(out: IO[str]) -> None:
             org.network = Organisation.objects.get(name=network)
             org.save(update_fields=["network"])
 
-    scopes: dict[str, Administration | Facility | Organisation] = {administration.name: administration}
+    scopes: dict[str, Administration | Facility | Organisation] = {
+        administration.name: administration
+    }
     scopes.update({f.name: f for f in Facility.objects.filter(administration=administration)})
     scopes.update({o.name: o for o in Organisation.objects.all()})
 
@@ -175,7 +177,9 @@ def seed(out: IO[str]) -> None:
 
     for number, (org_name, full_name, title, nationality) in enumerate(PEOPLE, start=1):
         org = Organisation.objects.get(name=org_name)
-        linked = User.objects.filter(first_name=full_name.split(" ", 1)[0], memberships__organisation=org).first()
+        linked = User.objects.filter(
+            first_name=full_name.split(" ", 1)[0], memberships__organisation=org
+        ).first()
         Person.objects.get_or_create(
             organisation=org,
             document_type=Person.DocumentType.NATIONAL_ID,

@@ -69,9 +69,7 @@ class Facility(models.Model):
         verbose_name_plural = _("facilities")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["administration", "name"], name="facility_unique_name"
-            ),
+            models.UniqueConstraint(fields=["administration", "name"], name="facility_unique_name"),
         ]
 
     def __str__(self) -> str:

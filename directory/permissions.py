@@ -59,7 +59,11 @@ def has_role(user: User, *wanted: str) -> bool:
 def administration_ids(user: User, roles_: Iterable[str] = ADMINISTRATION_ROLES) -> set[int]:
     """Administrations in which the user holds one of the roles (at administration level)."""
     wanted = set(roles_)
-    return {m.administration_id for m in memberships(user) if m.role in wanted and m.administration_id}
+    return {
+        m.administration_id
+        for m in memberships(user)
+        if m.role in wanted and m.administration_id
+    }
 
 
 def facility_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:

@@ -49,8 +49,10 @@ def _scope_field(role: str, scope: Scope) -> str:
     if isinstance(scope, Organisation) and role in ORGANISATION_ROLES:
         if (role == Role.MONITOR) != scope.is_formal_mechanism:
             raise DomainError(
-                _("Monitoring-body members belong to a National Preventive Mechanism or a body "
-                  "with a special agreement; other organisations have administrators and members.")
+                _(
+                    "Monitoring-body members belong to a National Preventive Mechanism or a body "
+                    "with a special agreement; other organisations have administrators and members."
+                )
             )
         return "organisation"
     raise DomainError(
@@ -96,7 +98,9 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     for perm in set(_grants(membership.role, scope)) - still_granted:
         remove_perm(perm, user, scope)
     other_roles = set(
-        Membership.objects.filter(user=user).exclude(pk=membership.pk).values_list("role", flat=True)
+        Membership.objects.filter(user=user)
+        .exclude(pk=membership.pk)
+        .values_list("role", flat=True)
     )
     still_global = {perm for role in other_roles for perm in GLOBAL_GRANTS.get(role, [])}
     for perm in set(GLOBAL_GRANTS.get(membership.role, [])) - still_global:

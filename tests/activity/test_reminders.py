@@ -1,0 +1,173 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone, translation
+
+from activity import services
+from activity.models import Notification, NotificationPreference, Reminder
+from tests.factories import ReminderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _schedule(user, key="deadline:1", due_in=timedelta(0), subject="MoU expires in 30 days"):
+    return services.reminder_schedule(
+        recipient=user,
+        kind="activity.message",
+        key=key,
+        subject=subject,
+        body="Renew it before it lapses.",
+        due_at=timezone.now() + due_in,
+        url="/agreements/1/",
+    )
+
+
+def test_a_reminder_created_twice_exists_once():
+    user = UserFactory()
+    first, created_first = _schedule(user)
+    second, created_second = _schedule(user, subject="a different subject")
+    assert created_first and not created_second
+    assert first.pk == second.pk
+    assert Reminder.objects.filter(key="deadline:1").count() == 1
+    assert Reminder.objects.get().subject == "MoU expires in 30 days"
+
+
+def test_an_unregistered_kind_cannot_be_scheduled():
+    with pytest.raises(LookupError, match="register it first"):
+        services.reminder_schedule(
+            recipient=UserFactory(),
+            kind="nobody.declared.this",
+            key="k",
+            subject="s",
+            due_at=timezone.now(),
+        )
+
+
+def test_sweeper_claims_only_what_is_due(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    due, _ = _schedule(user, key="due")
+    later, _ = _schedule(user, key="later", due_in=timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=False):
+        claimed = services.reminders_claim_due()
+    assert claimed == [due.pk]
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.state == Reminder.State.QUEUED
+    assert due.lease_until > timezone.now()
+    assert due.attempts == 1
+    assert later.state == Reminder.State.PENDING
+
+
+def test_a_claimed_row_is_not_claimed_again_while_its_lease_runs(
+    django_capture_on_commit_callbacks,
+):
+    _schedule(UserFactory())
+    with django_capture_on_commit_callbacks(execute=False):
+        assert len(services.reminders_claim_due()) == 1
+        assert services.reminders_claim_due() == []
+
+
+def test_a_lapsed_claim_is_claimed_again(django_capture_on_commit_callbacks):
+    reminder = ReminderFactory(
+        state=Reminder.State.QUEUED,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.reminders_claim_due() == [reminder.pk]
+    reminder.refresh_from_db()
+    assert reminder.attempts == 2
+
+
+def test_delivery_is_enqueued_only_after_the_claim_commits(django_capture_on_commit_callbacks):
+    _schedule(UserFactory())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.reminders_claim_due()
+        assert Notification.objects.count() == 0
+    assert len(callbacks) == 1
+
+
+def test_sweep_delivers_e_mail_and_notification(django_capture_on_commit_callbacks):
+    user = UserFactory(email="martha@example.org")
+    reminder, _ = _schedule(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_claim_due()
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    assert reminder.sent_at is not None
+    notification = Notification.objects.get(recipient=user)
+    assert notification.subject == "MoU expires in 30 days"
+    assert notification.url == "/agreements/1/"
+    assert notification.emailed_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["martha@example.org"]
+    assert mail.outbox[0].subject == "MoU expires in 30 days"
+    assert "Renew it before it lapses." in mail.outbox[0].body
+    assert "/agreements/1/" in mail.outbox[0].body
+
+
+def test_delivering_twice_delivers_once():
+    reminder = ReminderFactory(
+        state=Reminder.State.QUEUED, lease_until=timezone.now() + timedelta(minutes=5)
+    )
+    assert services.reminder_deliver(reminder_id=reminder.pk) is True
+    assert services.reminder_deliver(reminder_id=reminder.pk) is False
+    assert Notification.objects.filter(reminder=reminder).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_unclaimed_or_cancelled_reminder_is_not_delivered():
+    pending = ReminderFactory()
+    cancelled = ReminderFactory(state=Reminder.State.CANCELLED)
+    assert services.reminder_deliver(reminder_id=pending.pk) is False
+    assert services.reminder_deliver(reminder_id=cancelled.pk) is False
+    assert Notification.objects.count() == 0
+
+
+def test_cancelling_stops_a_pending_reminder(django_capture_on_commit_callbacks):
+    _schedule(UserFactory(), key="met")
+    assert services.reminder_cancel(key="met") is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_claim_due() == []
+    assert Reminder.objects.get(key="met").state == Reminder.State.CANCELLED
+
+
+def test_digest_users_get_the_notification_now_and_one_e_mail_a_day(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="carla@example.org")
+    NotificationPreference.objects.create(
+        user=user, delivery=NotificationPreference.Delivery.DIGEST
+    )
+    _schedule(user, key="a", subject="Action due tomorrow")
+    _schedule(user, key="b", subject="Visit tomorrow")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_claim_due()
+    assert Notification.objects.filter(recipient=user).count() == 2
+    assert mail.outbox == []
+
+    assert services.digests_send() == 1
+    assert len(mail.outbox) == 1
+    assert "Action due tomorrow" in mail.outbox[0].body
+    assert "Visit tomorrow" in mail.outbox[0].body
+    assert not Notification.objects.filter(recipient=user, emailed_at__isnull=True).exists()
+
+    _schedule(user, key="c", subject="Report window closing")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_claim_due()
+    assert services.digests_send() == 0, "a second digest the same day"
+    assert services.digests_send(now=timezone.now() + timedelta(days=1)) == 1
+    assert "Report window closing" in mail.outbox[1].body
+
+
+def test_reminder_e_mail_is_in_the_recipients_language(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    NotificationPreference.objects.create(user=user, language="es")
+    _schedule(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_claim_due()
+    with translation.override("es"):
+        spanish = translation.gettext("Open it here:")
+    assert spanish != "Open it here:", "the Spanish catalogue lacks this string"
+    assert spanish in mail.outbox[0].body
