@@ -1,0 +1,797 @@
+"""Accreditation: published criteria, applications, review, decisions, accreditations, the
+register of formal mechanisms and the vetting of people."""
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import ActivityType, Administration, Facility, Organisation, Person
+
+
+def _verification_code() -> str:
+    # Unambiguous characters only, grouped for reading aloud at a gate or on the phone.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+# Published criteria -----------------------------------------------------------------------------
+
+
+class Framework(models.Model):
+    """A version of the administration's published accreditation rules."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("In force")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: {Status.SUPERSEDED},
+        Status.SUPERSEDED: set(),
+    }
+
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        related_name="frameworks",
+        verbose_name=_("administration"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("What the rules are for and how an organisation applies."),
+    )
+    pass_threshold = models.DecimalField(
+        _("pass threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The weighted score, as a percentage of the maximum, needed to pass."),
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How long an accreditation granted under these rules lasts."),
+    )
+    review_days = models.PositiveSmallIntegerField(
+        _("review period (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Days from submission to decision, not counting time returned to the applicant."
+        ),
+    )
+    spread_threshold = models.PositiveSmallIntegerField(
+        _("moderation gap (points)"),
+        default=2,
+        help_text=_(
+            "When two reviewers' scores on one criterion differ by more than this, the "
+            "application is flagged for moderation."
+        ),
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("appeal period (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("criteria framework")
+        verbose_name_plural = _("criteria frameworks")
+        ordering = ["administration", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "version"], name="framework_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["administration"],
+                condition=Q(status="published"),
+                name="framework_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:framework_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def total_weight(self) -> int:
+        return sum(c.weight for c in self.criteria.all())
+
+
+class Criterion(models.Model):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("framework")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        help_text=_("A short name that stays the same across versions, such as “track-record”."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1)])
+    minimum_score = models.PositiveSmallIntegerField(
+        _("minimum score"),
+        null=True,
+        blank=True,
+        help_text=_("An average below this fails the application, whatever the total."),
+    )
+    evidence = models.TextField(
+        _("documents that evidence it"),
+        blank=True,
+        help_text=_("The documents an applicant should attach for this criterion."),
+    )
+    document_required = models.BooleanField(
+        _("a document is required"),
+        default=False,
+        help_text=_("Submission is refused until at least one document is attached."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["framework", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def max_score(self) -> int:
+        return max((level.score for level in self.levels.all()), default=0)
+
+
+class Level(models.Model):
+    """An anchored point on a criterion's scale: what a score means."""
+
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("criterion")
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    description = models.CharField(_("what it means"), max_length=500)
+
+    class Meta:
+        verbose_name = _("scale level")
+        verbose_name_plural = _("scale levels")
+        ordering = ["criterion", "score"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "score"], name="level_unique_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.description}"
+
+
+# Formal mechanisms ------------------------------------------------------------------------------
+
+
+class FormalMechanism(models.Model):
+    """A National Preventive Mechanism or a body with a special agreement (such as the ICRC),
+    registered with its mandate rather than accredited."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="formal_mechanism",
+        verbose_name=_("organisation"),
+    )
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        related_name="formal_mechanisms",
+        verbose_name=_("administration"),
+    )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        help_text=_("The law of creation or the special agreement, by name and date."),
+    )
+    mandate_document = models.ForeignKey(
+        "accreditation.Document",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mandate document"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    members = models.ManyToManyField(
+        Person, blank=True, related_name="mandates", verbose_name=_("members")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("formal mechanism")
+        verbose_name_plural = _("formal mechanisms")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:mechanism_detail", args=[self.pk])
+
+    def is_in_force(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name never comes from the user: it cannot collide, traverse or execute.
+    return f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Document(models.Model):
+    """An uploaded file, kept in private storage and served only through a permission-checked
+    view, as an attachment."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("organisation"),
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:document_download", args=[self.pk])
+
+
+# Applications -----------------------------------------------------------------------------------
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for information")
+        UNDER_REVIEW = "under_review", _("Under review")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.RETURNED, Status.UNDER_REVIEW, Status.WITHDRAWN},
+        Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.UNDER_REVIEW: {Status.RETURNED, Status.DECIDED, Status.WITHDRAWN},
+        Status.DECIDED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("organisation"),
+    )
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("criteria framework"),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renews"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Profile and scope.
+    summary = models.TextField(
+        _("who you are and what you propose"),
+        blank=True,
+        help_text=_("Your mission, your work so far, and what you propose to do in prisons."),
+    )
+    activity_types = models.ManyToManyField(
+        ActivityType, blank=True, related_name="+", verbose_name=_("activities")
+    )
+    facilities = models.ManyToManyField(
+        Facility, blank=True, related_name="+", verbose_name=_("target facilities")
+    )
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="applications", verbose_name=_("people who will enter")
+    )
+    member_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="network_applications",
+        verbose_name=_("on behalf of member organisations"),
+    )
+    # Strategic planning.
+    swot_strengths = models.TextField(_("strengths"), blank=True)
+    swot_weaknesses = models.TextField(_("weaknesses"), blank=True)
+    swot_opportunities = models.TextField(_("opportunities"), blank=True)
+    swot_threats = models.TextField(_("threats"), blank=True)
+    sustainability_plan = models.TextField(
+        _("fundraising and sustainability plan"),
+        blank=True,
+        help_text=_("How the work will be funded and kept going over the accreditation period."),
+    )
+    partner_mapping = models.TextField(
+        _("partner mapping"),
+        blank=True,
+        help_text=_("Other organisations, public bodies and donors you work with, and how."),
+    )
+    # The clock.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    paused_for = models.DurationField(_("time returned"), default=timedelta)
+    return_message = models.TextField(_("information requested"), blank=True)
+    moderation_note = models.TextField(_("moderation note"), blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="application_status_idx")]
+
+    def __str__(self) -> str:
+        return _("Application of %(organisation)s (%(date)s)") % {
+            "organisation": self.organisation,
+            "date": self.created_at.date().isoformat(),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:application_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.previous_id is not None
+
+    def decision_due(self) -> datetime | None:
+        """When the decision is due: the review period from first submission, with the clock
+        stopped while the application was back with the applicant."""
+        if self.submitted_at is None:
+            return None
+        paused = self.paused_for
+        if self.paused_at is not None:
+            paused += timezone.now() - self.paused_at
+        return self.submitted_at + timedelta(days=self.framework.review_days) + paused
+
+    def is_overdue(self) -> bool:
+        due = self.decision_due()
+        return (
+            due is not None
+            and self.status in {self.Status.SUBMITTED, self.Status.UNDER_REVIEW}
+            and timezone.now() > due
+        )
+
+
+class Evidence(models.Model):
+    """What the applicant offers for one criterion: text and documents."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("evidence"), blank=True)
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="evidence", verbose_name=_("documents")
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion"], name="evidence_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.criterion}"
+
+
+# Review -----------------------------------------------------------------------------------------
+
+
+class ReviewAssignment(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_DECLARATION = "awaiting", _("Awaiting conflict declaration")
+        RECUSED = "recused", _("Recused (conflict of interest)")
+        SCORING = "scoring", _("Scoring")
+        SUBMITTED = "submitted", _("Scores submitted")
+
+    TRANSITIONS = {
+        Status.AWAITING_DECLARATION: {Status.RECUSED, Status.SCORING},
+        Status.SCORING: {Status.SUBMITTED},
+        Status.RECUSED: set(),
+        Status.SUBMITTED: set(),
+    }
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_DECLARATION,
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    due_at = models.DateTimeField(_("review due"))
+    conflict_statement = models.TextField(_("declaration"), blank=True)
+    declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="assignment_one_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} – {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:review", args=[self.pk])
+
+    @property
+    def may_see_file(self) -> bool:
+        return self.status in {self.Status.SCORING, self.Status.SUBMITTED}
+
+    def is_overdue(self) -> bool:
+        return (
+            self.status
+            in {
+                self.Status.AWAITING_DECLARATION,
+                self.Status.SCORING,
+            }
+            and timezone.now() > self.due_at
+        )
+
+
+class Score(models.Model):
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"], name="score_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+# Decisions and accreditations -------------------------------------------------------------------
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        ACCREDITED = "accredited", _("Accredited")
+        CONDITIONAL = "conditional", _("Accredited with conditions")
+        REFUSED = "refused", _("Refused")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    reasons = models.TextField(_("reasons"))
+    justification = models.TextField(
+        _("justification for departing from the reviewers' result"), blank=True
+    )
+    weighted_score = models.DecimalField(_("weighted score (%)"), max_digits=5, decimal_places=2)
+    reviewers_passed = models.BooleanField(_("passed on the reviewers' scores"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    appeal_deadline = models.DateField(_("appeal deadline"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url()
+
+    @property
+    def grants_accreditation(self) -> bool:
+        return self.outcome != self.Outcome.REFUSED
+
+    @property
+    def departs_from_reviewers(self) -> bool:
+        return self.grants_accreditation != self.reviewers_passed
+
+
+class Accreditation(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Renewed")
+
+    TRANSITIONS = {
+        Status.ACTIVE: {Status.SUSPENDED, Status.REVOKED, Status.SUPERSEDED},
+        Status.SUSPENDED: {Status.ACTIVE, Status.REVOKED},
+        Status.REVOKED: {Status.ACTIVE},  # only when an appeal overturns the revocation
+        Status.SUPERSEDED: set(),
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="accreditations",
+        verbose_name=_("organisation"),
+    )
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="accreditation"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    verification_code = models.CharField(
+        _("verification code"), max_length=20, unique=True, default=_verification_code
+    )
+    status_reason = models.TextField(_("reason for the current status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        ordering = ["organisation__name", "-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="accreditation_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.valid_from} – {self.valid_until})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:accreditation_detail", args=[self.pk])
+
+    def is_expired(self, on: date | None = None) -> bool:
+        return (on or timezone.localdate()) > self.valid_until
+
+    def is_in_force(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.status == self.Status.ACTIVE and self.valid_from <= on <= self.valid_until
+
+    def display_status(self) -> str:
+        if self.status == self.Status.ACTIVE and self.is_expired():
+            return str(_("Expired"))
+        return str(self.get_status_display())
+
+
+class Condition(models.Model):
+    """Something an organisation accredited with conditions must do, by a deadline."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="conditions")
+    description = models.TextField(_("condition"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="accreditation_conditions",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("deadline"))
+    met_at = models.DateTimeField(_("met"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    met_note = models.TextField(_("how it was met"), blank=True)
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_at is not None
+
+    def is_overdue(self) -> bool:
+        return not self.is_met and timezone.localdate() > self.due_date
+
+
+class Appeal(models.Model):
+    """An appeal against a refusal, conditions, a suspension or a revocation, decided by
+    someone other than the person who took the decision appealed."""
+
+    class Subject(models.TextChoices):
+        DECISION = "decision", _("The decision on the application")
+        SUSPENSION = "suspension", _("The suspension of the accreditation")
+        REVOCATION = "revocation", _("The revocation of the accreditation")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Appeal upheld: the decision is overturned")
+        DISMISSED = "dismissed", _("Appeal dismissed: the decision stands")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    subject = models.CharField(_("against"), max_length=20, choices=Subject.choices)
+    appealed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    original_decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    grounds = models.TextField(_("grounds"))
+    lodged_at = models.DateTimeField(_("lodged"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-lodged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("original_decider")),
+                name="appeal_decided_by_someone_else",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} – {self.decision.application}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+
+# People vetting ---------------------------------------------------------------------------------
+
+
+class Clearance(models.Model):
+    """The administration's vetting of one person. The latest row is the person's clearance;
+    earlier rows are its history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CLEARED = "cleared", _("Cleared")
+        REFUSED = "refused", _("Refused")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="clearances", verbose_name=_("person")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clearance")
+        verbose_name_plural = _("clearances")
+        ordering = ["-requested_at", "-id"]
+        get_latest_by = "requested_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="cleared")
+                | Q(valid_from__isnull=False, valid_until__isnull=False),
+                name="clearance_cleared_has_validity",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="clearance_one_pending_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.display_status()}"
+
+    def is_valid(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.status == self.Status.CLEARED
+            and self.valid_from is not None
+            and self.valid_until is not None
+            and self.valid_from <= on <= self.valid_until
+        )
+
+    def display_status(self) -> str:
+        if (
+            self.status == self.Status.CLEARED
+            and self.valid_until is not None
+            and timezone.localdate() > self.valid_until
+        ):
+            return str(_("Expired"))
+        return str(self.get_status_display())

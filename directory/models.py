@@ -203,6 +203,35 @@ class Person(models.Model):
         return reverse("directory:person_detail", args=[self.pk])
 
 
+class ActivityType(models.Model):
+    """A kind of work an organisation does in prisons; the shared vocabulary of applications,
+    agreements, visits and the coordination map."""
+
+    class Code(models.TextChoices):
+        EDUCATION = "education", _("Education")
+        VOCATIONAL = "vocational", _("Vocational training")
+        RELIGIOUS = "religious", _("Religious services")
+        LEGAL_AID = "legal_aid", _("Legal aid")
+        HEALTH = "health", _("Health")
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+        FAMILY = "family", _("Family liaison")
+        CORRUPTION = "corruption", _("Corruption prevention")
+        STAFF_TRAINING = "staff_training", _("Staff training")
+        MONITORING = "monitoring", _("Monitoring")
+        CULTURE_SPORT = "culture_sport", _("Culture and sport")
+        REINTEGRATION = "reintegration", _("Reintegration after release")
+
+    code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.Code(self.code).label)
+
+
 class Role(models.TextChoices):
     DIRECTOR = "director", _("Director")
     REVIEWER = "reviewer", _("Accreditation reviewer")

@@ -1,0 +1,327 @@
+"""Applying for accreditation: drafts, evidence, documents, submission and returns."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from activity.uploads import check_upload
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activity import notify
+from activity.errors import DomainError
+from activity.services import audit_record
+from activity.transitions import transition
+from directory.models import ActivityType, Facility, Organisation, Person, Role
+from directory.selectors import administration_users, organisation_users
+
+from ..models import Application, Document, Evidence, Framework
+from .clearances import clearance_request
+
+OPEN_STATUSES = {
+    Application.Status.DRAFT,
+    Application.Status.SUBMITTED,
+    Application.Status.RETURNED,
+    Application.Status.UNDER_REVIEW,
+}
+
+PROFILE_FIELDS = [
+    "summary",
+    "swot_strengths",
+    "swot_weaknesses",
+    "swot_opportunities",
+    "swot_threats",
+    "sustainability_plan",
+    "partner_mapping",
+]
+
+
+@transaction.atomic
+def document_add(
+    *, actor: AbstractBaseUser, organisation: Organisation, uploaded: UploadedFile
+) -> Document:
+    """Keep an uploaded file in private storage, after checking what it really is."""
+    content_type = check_upload(uploaded)
+    document = Document(
+        organisation=organisation,
+        original_name=(uploaded.name or "document")[:255],
+        content_type=content_type,
+        size=uploaded.size or 0,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded, save=False)
+    document.save()
+    audit_record(
+        actor=actor,
+        action="document.upload",
+        target=document,
+        changes={"organisation": str(organisation), "type": content_type, "size": document.size},
+    )
+    return document
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: AbstractBaseUser,
+    organisation: Organisation,
+    framework: Framework,
+    previous: Application | None = None,
+) -> Application:
+    """Start an application under the rules in force. A renewal starts as a copy of the
+    previous application, evidence and documents included."""
+    if organisation.is_formal_mechanism:
+        raise DomainError(
+            _(
+                "%(organisation)s is a formal mechanism: it is registered with its mandate, not "
+                "accredited."
+            )
+            % {"organisation": organisation}
+        )
+    if framework.status != Framework.Status.PUBLISHED:
+        raise DomainError(_("Applications can only be made under the rules in force."))
+    if organisation.applications.filter(status__in=OPEN_STATUSES).exists():
+        raise DomainError(
+            _("This organisation already has an application in progress. Continue that one.")
+        )
+    application = Application.objects.create(
+        organisation=organisation,
+        framework=framework,
+        previous=previous,
+        created_by=actor,
+        **({f: getattr(previous, f) for f in PROFILE_FIELDS} if previous else {}),
+    )
+    if previous is not None:
+        application.activity_types.set(previous.activity_types.all())
+        application.facilities.set(previous.facilities.all())
+        application.people.set(previous.people.all())
+        application.member_organisations.set(previous.member_organisations.all())
+        criteria = {c.code: c for c in framework.criteria.all()}
+        for old in previous.evidence.select_related("criterion").prefetch_related("documents"):
+            criterion = criteria.get(old.criterion.code)
+            if criterion is None:
+                continue  # the criterion no longer exists in the rules in force
+            evidence = Evidence.objects.create(
+                application=application, criterion=criterion, text=old.text
+            )
+            evidence.documents.set(old.documents.all())
+    audit_record(
+        actor=actor,
+        action="application.renew" if previous else "application.create",
+        target=application,
+        changes={"framework": framework.version, "previous": previous.pk if previous else None},
+    )
+    return application
+
+
+def _check_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise DomainError(
+            _("The application is “%(status)s” and cannot be changed now.")
+            % {"status": application.get_status_display()}
+        )
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    data: dict[str, Any],
+    activity_types: Iterable[ActivityType],
+    facilities: Iterable[Facility],
+    people: Iterable[Person],
+    member_organisations: Iterable[Organisation] = (),
+) -> None:
+    """Save the draft's profile, scope and plans. Only the organisation's own people, and for a
+    network only its own members, can be named."""
+    _check_editable(application)
+    org = application.organisation
+    people = list(people)
+    members = list(member_organisations)
+    if any(p.organisation_id != org.pk for p in people):
+        raise DomainError(_("Only your organisation's own people can be named."), field="people")
+    if any(m.network_id != org.pk for m in members):
+        raise DomainError(
+            _("Only member organisations of the network can be covered."),
+            field="member_organisations",
+        )
+    changed = [f for f in PROFILE_FIELDS if f in data and getattr(application, f) != data[f]]
+    for field in changed:
+        setattr(application, field, data[field])
+    if changed:
+        application.save(update_fields=changed)
+    application.activity_types.set(activity_types)
+    application.facilities.set(facilities)
+    application.people.set(people)
+    application.member_organisations.set(members)
+    audit_record(
+        actor=actor,
+        action="application.update",
+        target=application,
+        changes={"fields": changed, "people": [p.pk for p in people]},
+    )
+
+
+@transaction.atomic
+def evidence_save(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    criterion_id: int,
+    text: str,
+    uploads: Iterable[UploadedFile] = (),
+    remove_document_ids: Iterable[int] = (),
+) -> Evidence:
+    """Save the evidence for one criterion: its text, new documents, documents taken off."""
+    _check_editable(application)
+    criterion = application.framework.criteria.filter(pk=criterion_id).first()
+    if criterion is None:
+        raise DomainError(_("This criterion is not part of the application's rules."))
+    evidence, _created = Evidence.objects.get_or_create(
+        application=application, criterion=criterion
+    )
+    if evidence.text != text:
+        evidence.text = text
+        evidence.save(update_fields=["text"])
+    removed = list(evidence.documents.filter(pk__in=list(remove_document_ids)))
+    evidence.documents.remove(*removed)
+    added = [
+        document_add(actor=actor, organisation=application.organisation, uploaded=f)
+        for f in uploads
+    ]
+    evidence.documents.add(*added)
+    audit_record(
+        actor=actor,
+        action="evidence.save",
+        target=application,
+        changes={
+            "criterion": criterion.code,
+            "added": [d.pk for d in added],
+            "removed": [d.pk for d in removed],
+        },
+    )
+    return evidence
+
+
+def missing_items(application: Application) -> list[str]:
+    """What the application still lacks before it can be submitted, in the applicant's words."""
+    labels = {f: Application._meta.get_field(f).verbose_name for f in PROFILE_FIELDS}
+    missing = [
+        _("%(field)s is empty.") % {"field": str(labels[f]).capitalize()}
+        for f in PROFILE_FIELDS
+        if not getattr(application, f).strip()
+    ]
+    if not application.activity_types.exists():
+        missing.append(_("Choose at least one activity."))
+    if not application.facilities.exists():
+        missing.append(_("Choose at least one target facility."))
+    if not application.people.exists():
+        missing.append(_("Name at least one person who will enter."))
+    evidence = {e.criterion_id: e for e in application.evidence.prefetch_related("documents")}
+    for criterion in application.framework.criteria.all():
+        item = evidence.get(criterion.pk)
+        if item is None or not item.text.strip():
+            missing.append(_("Evidence for “%(name)s” is missing.") % {"name": criterion.name})
+        if criterion.document_required and (item is None or not item.documents.all()):
+            missing.append(_("“%(name)s” needs at least one document.") % {"name": criterion.name})
+    return missing
+
+
+@transaction.atomic
+def application_submit(*, actor: AbstractBaseUser, application: Application) -> None:
+    """Send the application to the administration. An application back from a return goes
+    straight back to its reviewers, and the decision clock starts again where it stopped."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in {Application.Status.DRAFT, Application.Status.RETURNED}:
+        raise DomainError(_("Only a draft or a returned application can be submitted."))
+    if application.framework.status != application.framework.Status.PUBLISHED and (
+        application.submitted_at is None
+    ):
+        raise DomainError(
+            _(
+                "The rules changed since you started. Start a new application from this one: "
+                "your answers will be copied."
+            )
+        )
+    missing = missing_items(application)
+    if missing:
+        raise DomainError(
+            _("The application is not complete yet: %(missing)s") % {"missing": " ".join(missing)}
+        )
+    now = timezone.now()
+    fields: list[str] = []
+    target = Application.Status.SUBMITTED
+    if application.status == Application.Status.RETURNED:
+        if application.paused_at is not None:
+            application.paused_for += now - application.paused_at
+            application.paused_at = None
+            fields += ["paused_for", "paused_at"]
+        if application.assignments.exists():
+            target = Application.Status.UNDER_REVIEW
+        notify.cancel(key=f"application:{application.pk}:returned")
+    else:
+        application.submitted_at = now
+        fields.append("submitted_at")
+    transition(
+        application,
+        target,
+        actor=actor,
+        transitions=Application.TRANSITIONS,
+        extra_fields=tuple(fields),
+    )
+    for person in application.people.all():
+        clearance_request(actor=actor, person=person)
+    notify.remind(
+        recipients=administration_users(application.framework.administration, (Role.DIRECTOR,)),
+        kind="accreditation.submitted",
+        key=f"application:{application.pk}:submitted:{now:%Y%m%d%H%M%S}",
+        subject=gettext_lazy("Application submitted by %(organisation)s"),
+        params={"organisation": application.organisation},
+        url=application.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def application_return(*, actor: AbstractBaseUser, application: Application, message: str) -> None:
+    """Send the application back to the applicant for information; the decision clock stops
+    until it is submitted again."""
+    if not message.strip():
+        raise DomainError(_("Say what information is needed."), field="message")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application.paused_at = timezone.now()
+    application.return_message = message
+    transition(
+        application,
+        Application.Status.RETURNED,
+        actor=actor,
+        transitions=Application.TRANSITIONS,
+        extra_fields=("paused_at", "return_message"),
+        details={"message": message},
+    )
+    key = f"application:{application.pk}:returned:{application.paused_at:%Y%m%d%H%M%S}"
+    for suffix, due_in in (("now", timedelta(0)), ("followup", timedelta(days=14))):
+        notify.remind(
+            recipients=organisation_users(application.organisation),
+            kind="accreditation.application_returned",
+            key=f"{key}:{suffix}",
+            subject=gettext_lazy("Your application was returned for more information"),
+            body=gettext_lazy(
+                "The administration asks: %(message)s\n\nThe decision clock is stopped until "
+                "you submit the application again."
+            ),
+            params={"message": message},
+            url=application.get_absolute_url(),
+            due_at=application.paused_at + due_in,
+        )
+
+
+@transaction.atomic
+def application_withdraw(*, actor: AbstractBaseUser, application: Application) -> None:
+    transition(
+        application, Application.Status.WITHDRAWN, actor=actor, transitions=Application.TRANSITIONS
+    )

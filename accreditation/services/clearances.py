@@ -1,0 +1,127 @@
+"""Vetting the people an organisation names: only cleared people can enter."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activity import notify
+from activity.errors import DomainError
+from activity.services import audit_record
+from directory.models import Organisation, Person
+from directory.selectors import organisation_users
+
+from ..models import Clearance
+
+EXPIRY_NOTICES = (90, 30, 7)
+
+
+def at_start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(8, 0)))
+
+
+def cleared_people(
+    organisation: Organisation | None = None, on: date | None = None
+) -> QuerySet[Person]:
+    """People whose clearance covers the day: the ones who may be named in an agreement or a
+    visit."""
+    on = on or timezone.localdate()
+    valid = Clearance.objects.filter(
+        person=OuterRef("pk"),
+        status=Clearance.Status.CLEARED,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    )
+    people = Person.objects.filter(Exists(valid))
+    if organisation is not None:
+        people = people.filter(organisation=organisation)
+    return people
+
+
+def current_clearance(person: Person) -> Clearance | None:
+    return person.clearances.order_by("-requested_at", "-id").first()
+
+
+@transaction.atomic
+def clearance_request(*, actor: AbstractBaseUser, person: Person) -> Clearance:
+    """Ask the administration to vet a person, unless a request is pending or a clearance is
+    still valid for more than the shortest notice period."""
+    latest = current_clearance(person)
+    if latest is not None and latest.status == Clearance.Status.PENDING:
+        return latest
+    if (
+        latest is not None
+        and latest.is_valid()
+        and latest.valid_until is not None
+        and latest.valid_until > timezone.localdate() + timedelta(days=EXPIRY_NOTICES[-1])
+    ):
+        return latest
+    clearance = Clearance.objects.create(person=person)
+    audit_record(actor=actor, action="clearance.request", target=person)
+    return clearance
+
+
+@transaction.atomic
+def clearance_decide(
+    *,
+    actor: AbstractBaseUser,
+    clearance: Clearance,
+    cleared: bool,
+    valid_until: date | None = None,
+    reason: str = "",
+) -> None:
+    """Clear a person until a date, or refuse with a reason."""
+    clearance = Clearance.objects.select_for_update().select_related("person").get(pk=clearance.pk)
+    if clearance.status != Clearance.Status.PENDING:
+        raise DomainError(_("This request was already decided."))
+    today = timezone.localdate()
+    if cleared:
+        if valid_until is None or valid_until <= today:
+            raise DomainError(
+                _("A clearance needs an end date in the future."), field="valid_until"
+            )
+        clearance.status = Clearance.Status.CLEARED
+        clearance.valid_from = today
+        clearance.valid_until = valid_until
+    else:
+        if not reason.strip():
+            raise DomainError(_("A refusal needs a reason."), field="reason")
+        clearance.status = Clearance.Status.REFUSED
+    clearance.reason = reason
+    clearance.decided_by = actor  # type: ignore[assignment]
+    clearance.decided_at = timezone.now()
+    clearance.save(
+        update_fields=["status", "valid_from", "valid_until", "reason", "decided_by", "decided_at"]
+    )
+    audit_record(
+        actor=actor,
+        action=f"clearance.{clearance.status}",
+        target=clearance.person,
+        changes={"valid_until": valid_until, "reason": reason},
+    )
+    recipients = organisation_users(clearance.person.organisation)
+    url = clearance.person.get_absolute_url()
+    if cleared and valid_until is not None:
+        for days in EXPIRY_NOTICES:
+            notify.remind(
+                recipients=recipients,
+                kind="accreditation.clearance_expiring",
+                key=f"clearance:{clearance.pk}:expiring:{days}d",
+                subject=gettext_lazy("The clearance of %(person)s expires on %(date)s"),
+                body=gettext_lazy("Ask for a new clearance so that %(person)s can keep entering."),
+                params={"person": clearance.person, "date": valid_until.isoformat()},
+                url=url,
+                due_at=at_start_of(valid_until - timedelta(days=days)),
+            )
+    notify.remind(
+        recipients=recipients,
+        kind="accreditation.clearance_decided",
+        key=f"clearance:{clearance.pk}:decided",
+        subject=gettext_lazy("Clearance of %(person)s: %(status)s"),
+        params={"person": clearance.person, "status": clearance.get_status_display()},
+        url=url,
+    )

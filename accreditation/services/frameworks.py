@@ -1,0 +1,284 @@
+"""Publishing the accreditation rules."""
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activity.errors import DomainError
+from activity.services import audit_record
+from activity.transitions import transition
+from directory.models import Administration
+
+from ..models import Criterion, Framework, Level
+
+
+def default_criteria() -> list[dict[str, Any]]:
+    """The criteria the working paper quotes from the Commonwealth Human Rights Initiative, with
+    a five-level scale. Written in the language of the person who starts the framework."""
+    scale = [
+        (0, _("No evidence")),
+        (1, _("Weak: little or unconvincing evidence")),
+        (2, _("Adequate: meets the basic expectation")),
+        (3, _("Good: clear and consistent evidence")),
+        (4, _("Excellent: strong, verified evidence")),
+    ]
+    specs = [
+        (
+            "knowledge",
+            _("Knowledge"),
+            _(
+                "Knowledge of the prison system, of the rights of people deprived of liberty "
+                "and of the international standards (Nelson Mandela Rules, Bangkok Rules)."
+            ),
+            _("Training records, publications, CVs of the people who will enter."),
+            2,
+            None,
+        ),
+        (
+            "expertise",
+            _("Expertise"),
+            _("Professional expertise in the activities proposed (education, health, legal aid…)."),
+            _("Qualifications and licences of the staff; description of the methodology."),
+            2,
+            None,
+        ),
+        (
+            "performance",
+            _("Performance"),
+            _("Results achieved in comparable projects, inside or outside prisons."),
+            _("Evaluation reports, annual reports."),
+            1,
+            None,
+        ),
+        (
+            "track-record",
+            _("Track record"),
+            _("Years of lawful operation and history of work with public institutions."),
+            _("Certificate of legal registration; letters from institutions worked with."),
+            2,
+            1,
+        ),
+        (
+            "commitment",
+            _("Commitment level"),
+            _("Commitment to a continued presence: regularity, duration and continuity plan."),
+            _("Work plan and continuity plan."),
+            1,
+            None,
+        ),
+        (
+            "funds",
+            _("Availability of funds"),
+            _("Funding secured for the period, so that the work does not stop half way."),
+            _("Budget, funding agreements, audited accounts."),
+            1,
+            1,
+        ),
+        (
+            "reputation",
+            _("Reputation for humanitarian work"),
+            _("Standing among the people and communities served and among peers."),
+            _("References from partner organisations, public bodies or donors."),
+            1,
+            None,
+        ),
+    ]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "description": description,
+            "evidence": evidence,
+            "weight": weight,
+            "minimum_score": minimum,
+            "document_required": minimum is not None,
+            "levels": scale,
+        }
+        for code, name, description, evidence, weight, minimum in specs
+    ]
+
+
+def framework_in_force(administration: Administration) -> Framework | None:
+    return Framework.objects.filter(
+        administration=administration, status=Framework.Status.PUBLISHED
+    ).first()
+
+
+@transaction.atomic
+def framework_create_draft(*, actor: AbstractBaseUser, administration: Administration) -> Framework:
+    """Start the next version of the rules: a copy of the version in force, or the paper's
+    criteria when there is none yet."""
+    if Framework.objects.filter(
+        administration=administration, status=Framework.Status.DRAFT
+    ).exists():
+        raise DomainError(_("A draft version already exists. Finish and publish it first."))
+    current = framework_in_force(administration)
+    last = Framework.objects.filter(administration=administration).aggregate(v=Max("version"))
+    framework = Framework.objects.create(
+        administration=administration,
+        version=(last["v"] or 0) + 1,
+        title=current.title if current else _("Accreditation criteria for organisations"),
+        introduction=current.introduction if current else "",
+        pass_threshold=current.pass_threshold if current else 60,
+        validity_months=current.validity_months if current else 24,
+        review_days=current.review_days if current else 30,
+        spread_threshold=current.spread_threshold if current else 2,
+        appeal_days=current.appeal_days if current else 30,
+    )
+    if current:
+        specs = [
+            {
+                "code": c.code,
+                "name": c.name,
+                "description": c.description,
+                "evidence": c.evidence,
+                "weight": c.weight,
+                "minimum_score": c.minimum_score,
+                "document_required": c.document_required,
+                "levels": [(lv.score, lv.description) for lv in c.levels.all()],
+            }
+            for c in current.criteria.prefetch_related("levels")
+        ]
+    else:
+        specs = default_criteria()
+    for order, spec in enumerate(specs, start=1):
+        levels = spec.pop("levels")
+        criterion = Criterion.objects.create(framework=framework, order=order, **spec)
+        Level.objects.bulk_create(
+            Level(criterion=criterion, score=score, description=text) for score, text in levels
+        )
+    audit_record(
+        actor=actor,
+        action="framework.create",
+        target=framework,
+        changes={"version": framework.version, "copied_from": current.version if current else None},
+    )
+    return framework
+
+
+def _check_editable(framework: Framework) -> None:
+    if not framework.is_editable:
+        raise DomainError(
+            _("Version %(version)s is published and can no longer change. Start a new version.")
+            % {"version": framework.version}
+        )
+
+
+@transaction.atomic
+def framework_update(
+    *, actor: AbstractBaseUser, framework: Framework, data: dict[str, Any]
+) -> None:
+    _check_editable(framework)
+    changes = {
+        k: [str(getattr(framework, k)), str(v)]
+        for k, v in data.items()
+        if getattr(framework, k) != v
+    }
+    for key, value in data.items():
+        setattr(framework, key, value)
+    framework.full_clean()
+    framework.save(update_fields=list(data))
+    if changes:
+        audit_record(actor=actor, action="framework.update", target=framework, changes=changes)
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    actor: AbstractBaseUser,
+    framework: Framework,
+    data: dict[str, Any],
+    levels: list[tuple[int, str]],
+    criterion: Criterion | None = None,
+) -> Criterion:
+    """Add a criterion to a draft framework, or change one, with its anchored scale."""
+    _check_editable(framework)
+    if len(levels) < 2:
+        raise DomainError(_("A scale needs at least two anchored levels."), field="levels")
+    scores = [score for score, _text in levels]
+    if len(set(scores)) != len(scores):
+        raise DomainError(_("Each level of the scale needs its own score."), field="levels")
+    minimum = data.get("minimum_score")
+    if minimum is not None and minimum > max(scores):
+        raise DomainError(
+            _("The minimum score cannot be above the top of the scale (%(top)s).")
+            % {"top": max(scores)},
+            field="minimum_score",
+        )
+    if criterion is None:
+        order = framework.criteria.aggregate(o=Max("order"))["o"] or 0
+        criterion = Criterion(framework=framework, order=order + 1)
+        action = "criterion.create"
+    else:
+        action = "criterion.update"
+    for key, value in data.items():
+        setattr(criterion, key, value)
+    criterion.full_clean()
+    criterion.save()
+    criterion.levels.all().delete()
+    Level.objects.bulk_create(
+        Level(criterion=criterion, score=score, description=text) for score, text in levels
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        target=criterion,
+        changes={"framework": str(framework), "weight": criterion.weight, "levels": scores},
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor: AbstractBaseUser, criterion: Criterion) -> None:
+    _check_editable(criterion.framework)
+    audit_record(actor=actor, action="criterion.delete", target=criterion)
+    criterion.delete()
+
+
+def publication_problems(framework: Framework) -> list[str]:
+    """What stops a draft from being published."""
+    problems = []
+    criteria = list(framework.criteria.prefetch_related("levels"))
+    if not criteria:
+        problems.append(_("Add at least one criterion."))
+    for criterion in criteria:
+        if len(criterion.levels.all()) < 2:
+            problems.append(
+                _("“%(name)s” needs a scale of at least two levels.") % {"name": criterion.name}
+            )
+    if not framework.introduction.strip():
+        problems.append(_("Write an introduction that tells organisations how to apply."))
+    return problems
+
+
+@transaction.atomic
+def framework_publish(*, actor: AbstractBaseUser, framework: Framework) -> None:
+    """Put a draft in force. The version in force until now is superseded; applications keep
+    the version they were made under."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    problems = publication_problems(framework)
+    if problems:
+        raise DomainError(" ".join(problems))
+    current = (
+        Framework.objects.select_for_update()
+        .filter(administration=framework.administration, status=Framework.Status.PUBLISHED)
+        .first()
+    )
+    if current is not None:
+        transition(
+            current, Framework.Status.SUPERSEDED, actor=actor, transitions=Framework.TRANSITIONS
+        )
+    framework.published_at = timezone.now()
+    framework.published_by = actor  # type: ignore[assignment]
+    transition(
+        framework,
+        Framework.Status.PUBLISHED,
+        actor=actor,
+        transitions=Framework.TRANSITIONS,
+        extra_fields=("published_at", "published_by"),
+        details={"version": framework.version},
+    )

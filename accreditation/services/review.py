@@ -1,0 +1,207 @@
+"""Review: assignment, conflict declarations and independent scoring."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from guardian.shortcuts import assign_perm
+
+from activity import notify
+from activity.errors import DomainError
+from activity.transitions import transition
+from directory.models import Role
+from directory.selectors import administration_users, holds_role
+
+from ..models import Application, ReviewAssignment, Score
+
+MIN_REVIEWERS = 2
+ACTIVE = {
+    ReviewAssignment.Status.AWAITING_DECLARATION,
+    ReviewAssignment.Status.SCORING,
+    ReviewAssignment.Status.SUBMITTED,
+}
+
+
+@transaction.atomic
+def reviewers_assign(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    reviewers: Iterable[AbstractBaseUser],
+    due_at: datetime | None = None,
+) -> list[ReviewAssignment]:
+    """Assign reviewers to a submitted application; at least two must be reviewing it. The
+    director who assigns, and will decide, cannot be one of them."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in {Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW}:
+        raise DomainError(_("Reviewers can be assigned only to a submitted application."))
+    reviewers = list(reviewers)
+    administration = application.framework.administration
+    for reviewer in reviewers:
+        if reviewer.pk == actor.pk:
+            raise DomainError(
+                _("You decide this application, so you cannot also review it."), field="reviewers"
+            )
+        if not holds_role(reviewer, administration, Role.REVIEWER):
+            raise DomainError(
+                _("%(user)s is not an accreditation reviewer of this administration.")
+                % {"user": reviewer.get_full_name() or reviewer.get_username()},
+                field="reviewers",
+            )
+    existing = set(application.assignments.values_list("reviewer_id", flat=True))
+    active = application.assignments.filter(status__in=ACTIVE).count()
+    new = [r for r in reviewers if r.pk not in existing]
+    if active + len(new) < MIN_REVIEWERS:
+        raise DomainError(
+            _("At least two reviewers must review each application; choose more."),
+            field="reviewers",
+        )
+    due_at = due_at or min(
+        timezone.now() + timedelta(days=14),
+        application.decision_due() or timezone.now() + timedelta(days=14),
+    )
+    assignments = []
+    for reviewer in new:
+        assignment = ReviewAssignment.objects.create(
+            application=application, reviewer=reviewer, assigned_by=actor, due_at=due_at
+        )
+        assign_perm("accreditation.view_application", reviewer, application)
+        assignments.append(assignment)
+        _remind_reviewer(assignment)
+    if application.status == Application.Status.SUBMITTED:
+        transition(
+            application,
+            Application.Status.UNDER_REVIEW,
+            actor=actor,
+            transitions=Application.TRANSITIONS,
+            details={"reviewers": [r.get_username() for r in new]},
+        )
+    return assignments
+
+
+def _remind_reviewer(assignment: ReviewAssignment) -> None:
+    params = {"organisation": assignment.application.organisation}
+    url = assignment.get_absolute_url()
+    notify.remind(
+        recipients=[assignment.reviewer],
+        kind="accreditation.review_assigned",
+        key=f"review:{assignment.pk}:assigned",
+        subject=gettext_lazy("You are asked to review the application of %(organisation)s"),
+        body=gettext_lazy("Declare any conflict of interest first; then score each criterion."),
+        params=params,
+        url=url,
+    )
+    notify.remind(
+        recipients=[assignment.reviewer],
+        kind="accreditation.review_overdue",
+        key=f"review:{assignment.pk}:overdue",
+        subject=gettext_lazy("Your review of %(organisation)s is overdue"),
+        params=params,
+        url=url,
+        due_at=assignment.due_at,
+    )
+
+
+def _own(assignment: ReviewAssignment, actor: AbstractBaseUser) -> None:
+    if assignment.reviewer_id != actor.pk:
+        raise DomainError(_("Only the assigned reviewer can do this."))
+
+
+@transaction.atomic
+def review_declare(
+    *, actor: AbstractBaseUser, assignment: ReviewAssignment, conflict: bool, statement: str
+) -> None:
+    """Declare, before seeing the file, whether the reviewer has a conflict of interest.
+    Declaring one recuses the reviewer; the directors are told to assign someone else."""
+    _own(assignment, actor)
+    if conflict and not statement.strip():
+        raise DomainError(_("Describe the conflict of interest."), field="statement")
+    assignment.conflict_statement = statement
+    assignment.declared_at = timezone.now()
+    target = ReviewAssignment.Status.RECUSED if conflict else ReviewAssignment.Status.SCORING
+    transition(
+        assignment,
+        target,
+        actor=actor,
+        transitions=ReviewAssignment.TRANSITIONS,
+        extra_fields=("conflict_statement", "declared_at"),
+        details={"conflict": conflict},
+    )
+    if conflict:
+        notify.cancel(key=f"review:{assignment.pk}:overdue")
+        notify.remind(
+            recipients=administration_users(
+                assignment.application.framework.administration, (Role.DIRECTOR,)
+            ),
+            kind="accreditation.reviewer_recused",
+            key=f"review:{assignment.pk}:recused",
+            subject=gettext_lazy("A reviewer of %(organisation)s declared a conflict of interest"),
+            body=gettext_lazy("Assign another reviewer."),
+            params={"organisation": assignment.application.organisation},
+            url=assignment.application.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def review_save_scores(
+    *,
+    actor: AbstractBaseUser,
+    assignment: ReviewAssignment,
+    scores: Mapping[int, tuple[int | None, str]],
+) -> None:
+    """Save the reviewer's scores and comments (criterion id → (score, comment)), which they
+    may change until they submit."""
+    _own(assignment, actor)
+    if assignment.status != ReviewAssignment.Status.SCORING:
+        raise DomainError(_("Scores can be changed only while reviewing, before submitting."))
+    criteria = {
+        c.pk: c for c in assignment.application.framework.criteria.prefetch_related("levels")
+    }
+    for criterion_id, (value, comment) in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            raise DomainError(_("This criterion is not part of the application's rules."))
+        if value is None:
+            Score.objects.filter(assignment=assignment, criterion=criterion).delete()
+            continue
+        if value not in {level.score for level in criterion.levels.all()}:
+            raise DomainError(
+                _("%(score)s is not a level of the scale of “%(name)s”.")
+                % {"score": value, "name": criterion.name}
+            )
+        Score.objects.update_or_create(
+            assignment=assignment,
+            criterion=criterion,
+            defaults={"score": value, "comment": comment},
+        )
+
+
+@transaction.atomic
+def review_submit(*, actor: AbstractBaseUser, assignment: ReviewAssignment) -> None:
+    """Submit the scores: every criterion scored and commented. After this the reviewer sees
+    the other reviewers' scores, and can no longer change their own."""
+    _own(assignment, actor)
+    scored = {s.criterion_id: s for s in assignment.scores.all()}
+    missing = [
+        c.name
+        for c in assignment.application.framework.criteria.all()
+        if c.pk not in scored or not scored[c.pk].comment.strip()
+    ]
+    if missing:
+        raise DomainError(
+            _("Score and comment every criterion first. Missing: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    assignment.submitted_at = timezone.now()
+    transition(
+        assignment,
+        ReviewAssignment.Status.SUBMITTED,
+        actor=actor,
+        transitions=ReviewAssignment.TRANSITIONS,
+        extra_fields=("submitted_at",),
+    )
+    notify.cancel(key=f"review:{assignment.pk}:overdue")
