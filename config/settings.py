@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Lets several test runs share one server, each with its own test database.
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -207,6 +209,11 @@ AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
 # Uploads are capped; larger request bodies are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# The largest document accepted by activity.uploads.check_upload. Django streams a file upload
+# to disk without counting it against DJANGO_UPLOAD_MAX_BYTES, so this is the cap on files.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+if DOCUMENT_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("DOCUMENT_MAX_BYTES must be a positive number of bytes.")
 
 # Celery. Without REDIS_URL the demo uses a broker kept in files under var/, so no server is needed.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -124,6 +124,9 @@ PEOPLE: list[tuple[str, str, str, str]] = [
     ("Women Weavers Collective", "Rosa Instructor", "Workshop instructor", "State A"),
     ("Hope Education Ministry", "Pedro Teacher", "Head teacher", "State A"),
     ("Legal Aid Clinic", "Lucía Lawyer", "Lawyer", "State A"),
+    ("Civil Society Network for Prison Reform", "Nadia Network", "Coordinator", "State A"),
+    ("National Preventive Mechanism of State A", "Mario Monitor", "Commissioner", "State A"),
+    ("ICRC Regional Delegation", "Inés Delegate", "Detention delegate", "State C"),
 ]
 
 

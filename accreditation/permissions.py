@@ -1,0 +1,417 @@
+"""Who may see and do what in accreditation.
+
+Administration side: directors run the process (publish rules, assign reviewers, decide, suspend,
+decide appeals, vet people, register formal mechanisms); coordinators follow it and vet people;
+reviewers see only the applications assigned to them (a django-guardian grant given at
+assignment), and the file only once they have declared no conflict of interest.
+Organisation side: an organisation sees only its own applications, documents and
+accreditations; its administrators act on them, its members read them.
+Separation of duties (the decider did not score, the appeal goes to someone else) is a rule of
+the services; here are the role and visibility rules.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from directory.models import Organisation, Person, Role
+from directory.permissions import (
+    User,
+    administration_ids,
+    deny,
+    get_organisation_for_user,
+    get_person_for_user,
+    not_found,
+    organisation_ids,
+)
+
+from .models import (
+    Accreditation,
+    Appeal,
+    Application,
+    Clearance,
+    Condition,
+    Decision,
+    Document,
+    FormalMechanism,
+    Framework,
+    ReviewAssignment,
+)
+
+RUNS_PROCESS = {Role.DIRECTOR, Role.COORDINATOR}
+ORGANISATION_SIDE = {Role.NGO_ADMIN, Role.NGO_MEMBER}
+
+
+def _process_admin_ids(user: User) -> set[int]:
+    return administration_ids(user, RUNS_PROCESS)
+
+
+def _director_of(user: User, administration_id: int) -> bool:
+    return administration_id in administration_ids(user, {Role.DIRECTOR})
+
+
+# Frameworks -------------------------------------------------------------------------------------
+
+
+def frameworks_for_user(user: User) -> QuerySet[Framework]:
+    """All versions, drafts included, for the administration's directors, coordinators and
+    reviewers. Everyone else reads the version in force on the public page."""
+    ids = administration_ids(user, {Role.DIRECTOR, Role.COORDINATOR, Role.REVIEWER})
+    return Framework.objects.filter(administration__in=ids).select_related("administration")
+
+
+def get_framework_for_user(user: User, pk: int) -> Framework:
+    framework = frameworks_for_user(user).filter(pk=pk).first()
+    if framework is None:
+        raise not_found(user, "framework.view", Framework.objects.filter(pk=pk).first())
+    return framework
+
+
+def can_manage_framework(user: User, framework: Framework) -> bool:
+    """The director writes and publishes the rules."""
+    return _director_of(user, framework.administration_id)
+
+
+def get_framework_for_change(user: User, pk: int) -> Framework:
+    framework = get_framework_for_user(user, pk)
+    if not can_manage_framework(user, framework):
+        raise deny(
+            user, "framework.change", framework, _("Only the director can change the rules.")
+        )
+    return framework
+
+
+# Applications -----------------------------------------------------------------------------------
+
+
+def applications_for_user(user: User) -> QuerySet[Application]:
+    if not user.is_authenticated:
+        return Application.objects.none()
+    assigned = get_objects_for_user(
+        user, "accreditation.view_application", klass=Application, accept_global_perms=False
+    ).values("pk")
+    return Application.objects.filter(
+        Q(framework__administration__in=_process_admin_ids(user))
+        | Q(organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+        | Q(pk__in=assigned)
+    ).select_related("organisation", "framework__administration")
+
+
+def get_application_for_user(user: User, pk: int) -> Application:
+    application = applications_for_user(user).filter(pk=pk).first()
+    if application is None:
+        raise not_found(user, "application.view", Application.objects.filter(pk=pk).first())
+    return application
+
+
+def is_applicant(user: User, application: Application) -> bool:
+    return application.organisation_id in organisation_ids(user, ORGANISATION_SIDE)
+
+
+def is_applicant_admin(user: User, organisation: Organisation) -> bool:
+    return organisation.pk in organisation_ids(user, {Role.NGO_ADMIN})
+
+
+def own_assignment(user: User, application: Application) -> ReviewAssignment | None:
+    if not user.is_authenticated:
+        return None
+    return application.assignments.filter(reviewer=user).first()
+
+
+def can_see_file(user: User, application: Application) -> bool:
+    """The applicant and the people running the process see the file; a reviewer only after
+    declaring no conflict of interest."""
+    if is_applicant(user, application):
+        return True
+    if application.framework.administration_id in _process_admin_ids(user):
+        return True
+    assignment = own_assignment(user, application)
+    return assignment is not None and assignment.may_see_file
+
+
+def check_can_see_file(user: User, application: Application) -> None:
+    if not can_see_file(user, application):
+        raise deny(
+            user,
+            "application.file",
+            application,
+            _("Declare whether you have a conflict of interest before you see the file."),
+        )
+
+
+def can_edit_application(user: User, application: Application) -> bool:
+    return is_applicant_admin(user, application.organisation)
+
+
+def get_application_for_edit(user: User, pk: int) -> Application:
+    application = get_application_for_user(user, pk)
+    if not can_edit_application(user, application):
+        raise deny(
+            user,
+            "application.change",
+            application,
+            _("Only the organisation's administrators can change or submit its application."),
+        )
+    return application
+
+
+def can_create_application(user: User, organisation: Organisation) -> bool:
+    return is_applicant_admin(user, organisation)
+
+
+def get_organisation_for_application(user: User, pk: int) -> Organisation:
+    organisation = get_organisation_for_user(user, pk)
+    if not can_create_application(user, organisation):
+        raise deny(
+            user,
+            "application.create",
+            organisation,
+            _("Only the organisation's administrators can apply on its behalf."),
+        )
+    return organisation
+
+
+def can_manage_application(user: User, application: Application) -> bool:
+    """The director returns applications, assigns reviewers and decides."""
+    return _director_of(user, application.framework.administration_id)
+
+
+def get_application_for_management(user: User, pk: int) -> Application:
+    application = get_application_for_user(user, pk)
+    if not can_manage_application(user, application):
+        raise deny(
+            user,
+            "application.manage",
+            application,
+            _("Only the director can return, assign or decide an application."),
+        )
+    return application
+
+
+def can_see_scores(user: User, application: Application) -> bool:
+    """Directors and coordinators see the score sheet; reviewers once their own scores are in;
+    the applicant once the application is decided."""
+    if application.framework.administration_id in _process_admin_ids(user):
+        return True
+    if is_applicant(user, application):
+        return application.status == Application.Status.DECIDED
+    assignment = own_assignment(user, application)
+    return assignment is not None and assignment.status == ReviewAssignment.Status.SUBMITTED
+
+
+# Review -----------------------------------------------------------------------------------------
+
+
+def assignments_for_user(user: User) -> QuerySet[ReviewAssignment]:
+    if not user.is_authenticated:
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer=user).select_related(
+        "application__organisation", "application__framework"
+    )
+
+
+def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
+    """A review is the reviewer's own: nobody else opens it."""
+    assignment = assignments_for_user(user).filter(pk=pk).first()
+    if assignment is None:
+        raise not_found(user, "review.view", ReviewAssignment.objects.filter(pk=pk).first())
+    return assignment
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def get_document_for_user(user: User, pk: int) -> Document:
+    """A document is seen by its organisation, by the people running the process, and by a
+    reviewer cleared to see a file it is evidence in."""
+    document = Document.objects.filter(pk=pk).select_related("organisation").first()
+    if document is None:
+        raise Http404
+    if document.organisation_id in organisation_ids(user):
+        return document
+    if _process_admin_ids(user):
+        return document
+    reviewing = ReviewAssignment.objects.filter(
+        reviewer_id=user.pk,
+        status__in=[ReviewAssignment.Status.SCORING, ReviewAssignment.Status.SUBMITTED],
+        application__evidence__documents=document,
+    )
+    if user.is_authenticated and reviewing.exists():
+        return document
+    raise not_found(user, "document.view", document)
+
+
+# Decisions, accreditations, appeals -------------------------------------------------------------
+
+
+def accreditations_for_user(user: User) -> QuerySet[Accreditation]:
+    if not user.is_authenticated:
+        return Accreditation.objects.none()
+    return Accreditation.objects.filter(
+        Q(decision__application__framework__administration__in=_process_admin_ids(user))
+        | Q(organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+    ).select_related("organisation", "decision__application__framework")
+
+
+def get_accreditation_for_user(user: User, pk: int) -> Accreditation:
+    accreditation = accreditations_for_user(user).filter(pk=pk).first()
+    if accreditation is None:
+        raise not_found(user, "accreditation.view", Accreditation.objects.filter(pk=pk).first())
+    return accreditation
+
+
+def can_change_accreditation(user: User, accreditation: Accreditation) -> bool:
+    """The director suspends, reinstates and revokes."""
+    return _director_of(user, accreditation.decision.application.framework.administration_id)
+
+
+def get_accreditation_for_change(user: User, pk: int) -> Accreditation:
+    accreditation = get_accreditation_for_user(user, pk)
+    if not can_change_accreditation(user, accreditation):
+        raise deny(
+            user,
+            "accreditation.change",
+            accreditation,
+            _("Only the director can suspend, reinstate or revoke an accreditation."),
+        )
+    return accreditation
+
+
+def can_appeal(user: User, decision: Decision) -> bool:
+    return is_applicant_admin(user, decision.application.organisation)
+
+
+def get_decision_for_appeal(user: User, pk: int) -> Decision:
+    decision = Decision.objects.filter(pk=pk).select_related("application__organisation").first()
+    if decision is None:
+        raise Http404
+    get_application_for_user(user, decision.application_id)
+    if not can_appeal(user, decision):
+        raise deny(
+            user,
+            "appeal.lodge",
+            decision,
+            _("Only the organisation's administrators can appeal."),
+        )
+    return decision
+
+
+def can_decide_appeal(user: User, appeal: Appeal) -> bool:
+    """A director decides appeals; the service refuses the author of the decision appealed."""
+    return _director_of(user, appeal.decision.application.framework.administration_id)
+
+
+def get_appeal_for_decision(user: User, pk: int) -> Appeal:
+    appeal = (
+        Appeal.objects.filter(pk=pk)
+        .select_related("decision__application__framework", "decision__application__organisation")
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    get_application_for_user(user, appeal.decision.application_id)
+    if not can_decide_appeal(user, appeal):
+        raise deny(user, "appeal.decide", appeal, _("Only a director can decide an appeal."))
+    return appeal
+
+
+def can_verify_condition(user: User, condition: Condition) -> bool:
+    """Directors and coordinators confirm that a condition was met."""
+    framework = condition.decision.application.framework
+    return framework.administration_id in _process_admin_ids(user)
+
+
+def get_condition_for_verification(user: User, pk: int) -> Condition:
+    condition = (
+        Condition.objects.filter(pk=pk).select_related("decision__application__framework").first()
+    )
+    if condition is None:
+        raise Http404
+    get_application_for_user(user, condition.decision.application_id)
+    if not can_verify_condition(user, condition):
+        raise deny(
+            user,
+            "condition.met",
+            condition,
+            _("Only the administration confirms that a condition was met."),
+        )
+    return condition
+
+
+# People vetting ---------------------------------------------------------------------------------
+
+
+def clearances_for_user(user: User) -> QuerySet[Clearance]:
+    """Directors and coordinators vet people; organisations see their own people's clearances."""
+    if not user.is_authenticated:
+        return Clearance.objects.none()
+    if _process_admin_ids(user):
+        return Clearance.objects.select_related("person__organisation")
+    return Clearance.objects.filter(
+        person__organisation__in=organisation_ids(user, ORGANISATION_SIDE)
+    ).select_related("person__organisation")
+
+
+def can_decide_clearance(user: User) -> bool:
+    return bool(_process_admin_ids(user))
+
+
+def get_clearance_for_decision(user: User, pk: int) -> Clearance:
+    clearance = clearances_for_user(user).filter(pk=pk).first()
+    if clearance is None:
+        raise not_found(user, "clearance.view", Clearance.objects.filter(pk=pk).first())
+    if not can_decide_clearance(user):
+        raise deny(
+            user,
+            "clearance.decide",
+            clearance,
+            _("Only the administration's directors and coordinators vet people."),
+        )
+    return clearance
+
+
+def get_person_for_clearance_request(user: User, pk: int) -> Person:
+    person = get_person_for_user(user, pk)
+    if not is_applicant_admin(user, person.organisation):
+        raise deny(
+            user,
+            "clearance.request",
+            person,
+            _("Only the organisation's administrators can ask for its people to be vetted."),
+        )
+    return person
+
+
+# Formal mechanisms ------------------------------------------------------------------------------
+
+
+def mechanisms_for_user(user: User) -> QuerySet[FormalMechanism]:
+    """The administration's staff see the register in full; a body sees its own entry."""
+    if not user.is_authenticated:
+        return FormalMechanism.objects.none()
+    return FormalMechanism.objects.filter(
+        Q(administration__in=administration_ids(user))
+        | Q(organisation__in=organisation_ids(user, {Role.MONITOR}))
+    ).select_related("organisation", "administration")
+
+
+def get_mechanism_for_user(user: User, pk: int) -> FormalMechanism:
+    mechanism = mechanisms_for_user(user).filter(pk=pk).first()
+    if mechanism is None:
+        raise not_found(user, "mechanism.view", FormalMechanism.objects.filter(pk=pk).first())
+    return mechanism
+
+
+def can_register_mechanism(user: User) -> bool:
+    return bool(administration_ids(user, {Role.DIRECTOR}))
+
+
+def check_can_register_mechanism(user: User) -> None:
+    if not can_register_mechanism(user):
+        raise deny(
+            user,
+            "mechanism.register",
+            None,
+            _("Only the director registers formal mechanisms."),
+        )
