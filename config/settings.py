@@ -206,7 +206,8 @@ CONTENT_SECURITY_POLICY = {
 # verification. Defaults to the secret key.
 AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
 
-# Uploads are capped; larger request bodies are refused before they reach a view.
+# Request bodies other than files are capped here; uploaded files are checked against
+# DOCUMENT_MAX_BYTES by activity.uploads (the reverse proxy should cap request size too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # The largest document accepted by activity.uploads.check_upload. Django streams a file upload
@@ -264,4 +265,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

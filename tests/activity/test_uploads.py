@@ -1,0 +1,242 @@
+import io
+import zipfile
+
+import pytest
+from csp.middleware import CSPMiddleware
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.test import RequestFactory
+from PIL import Image
+from pypdf import PdfWriter
+
+from activity.uploads import (
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    DocumentField,
+    attachment_response,
+    check_upload,
+)
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(image_format: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, format=image_format)
+    return out.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """The parts Word writes first, in Word's order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Plan of activities</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return out.getvalue()
+
+
+def odt_bytes() -> bytes:
+    """An OpenDocument text: its first entry is the uncompressed "mimetype"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+            'text"/><manifest:file-entry manifest:full-path="content.xml" '
+            'manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+            'office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'office:version="1.2"><office:body><office:text><text:p>Plan of activities'
+            "</text:p></office:text></office:body></office:document-content>",
+        )
+    return out.getvalue()
+
+
+def zip_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "not a document")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("letter.pdf", pdf_bytes(), PDF),
+        ("photo.png", image_bytes("PNG"), PNG),
+        ("photo.jpg", image_bytes("JPEG"), JPEG),
+        ("plan.docx", docx_bytes(), DOCX),
+        ("plan.odt", odt_bytes(), ODT),
+        # The name plays no part: a PDF called anything is a PDF.
+        ("scan", pdf_bytes(), PDF),
+    ],
+)
+def test_accepted_documents_pass_with_the_type_of_their_content(name, content, expected):
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+    assert check_upload(upload) == expected
+    assert upload.tell() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "looks_like"),
+    [
+        (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "web page"),
+        (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120, "Windows program"),
+        (
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+            b"<script>alert(1)</script></svg>",
+            "web page",
+        ),
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 120, "a program"),
+        (zip_bytes(), "ZIP archive"),
+        (b"just some words", "text"),
+    ],
+)
+def test_other_content_is_refused_whatever_its_name_and_claimed_type(content, looks_like):
+    upload = SimpleUploadedFile("decision.pdf", content, content_type="application/pdf")
+
+    with pytest.raises(ValidationError) as refusal:
+        check_upload(upload)
+
+    assert refusal.value.code == "file_type"
+    message = refusal.value.messages[0]
+    assert "not one of the accepted types (PDF, JPEG, PNG, Word, OpenDocument text)" in message
+    assert looks_like in message
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError) as refusal:
+        check_upload(SimpleUploadedFile("empty.pdf", b"", content_type="application/pdf"))
+
+    assert refusal.value.messages == ["This file is empty."]
+
+
+def test_a_file_over_the_size_cap_is_refused(settings):
+    settings.DOCUMENT_MAX_BYTES = 1024
+    content = pdf_bytes()
+    content += b"\n%" + b"x" * (2048 - len(content))
+
+    with pytest.raises(ValidationError) as refusal:
+        check_upload(SimpleUploadedFile("big.pdf", content, content_type="application/pdf"))
+
+    assert refusal.value.code == "too_large"
+    assert refusal.value.messages == ["This file is 2.0\xa0KB; the largest accepted is 1.0\xa0KB."]
+
+
+def test_a_file_at_the_size_cap_is_accepted(settings):
+    content = pdf_bytes()
+    settings.DOCUMENT_MAX_BYTES = len(content)
+
+    assert check_upload(SimpleUploadedFile("a.pdf", content)) == PDF
+
+
+class DocumentForm(forms.Form):
+    document = DocumentField()
+
+
+def test_document_field_keeps_the_detected_type_on_the_file():
+    upload = SimpleUploadedFile("plan.docx", docx_bytes(), content_type="text/html")
+    form = DocumentForm(data={}, files={"document": upload})
+
+    assert form.is_valid()
+    assert form.cleaned_data["document"].detected_type == DOCX
+
+
+def test_document_field_puts_the_refusal_on_the_form():
+    upload = SimpleUploadedFile("decision.pdf", b"<html></html>", content_type="application/pdf")
+    form = DocumentForm(data={}, files={"document": upload})
+
+    assert not form.is_valid()
+    assert "not one of the accepted types" in form.errors["document"][0]
+
+
+def test_document_field_suggests_the_accepted_extensions():
+    assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.odt"' in str(DocumentForm()["document"])
+
+
+def test_attachment_response_is_a_download_that_cannot_run(tmp_path):
+    content = pdf_bytes()
+    storage = FileSystemStorage(location=tmp_path)
+    name = storage.save("documents/7.bin", ContentFile(content))
+    stored = FieldFile(instance=None, field=models.FileField(storage=storage), name=name)
+
+    response = attachment_response(stored, "Decisión final.pdf", PDF)
+
+    assert response["Content-Type"] == PDF
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Decisi%C3%B3n%20final.pdf"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == content  # type: ignore[arg-type]
+
+
+def test_attachment_response_keeps_its_sandbox_through_the_csp_middleware():
+    response = attachment_response(ContentFile(b"%PDF-1.7", name="x"), "x.pdf", PDF)
+
+    passed = CSPMiddleware(lambda request: response)(RequestFactory().get("/"))
+
+    assert passed["Content-Security-Policy"] == "sandbox"
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "saved_as"),
+    [
+        ("../../etc/evil.pdf", PDF, 'filename="evil.pdf"'),
+        ("C:\\Users\\ana\\plan.docx", DOCX, 'filename="plan.docx"'),
+        ("letter.html", PDF, 'filename="letter.html.pdf"'),
+        ('a"b\r\nSet-Cookie: x=1.png', PNG, 'filename="a\\"bSet-Cookie: x=1.png"'),
+        ("photo.JPEG", JPEG, 'filename="photo.JPEG"'),
+        ("", ODT, 'filename="document.odt"'),
+    ],
+)
+def test_attachment_response_gives_a_safe_file_name(filename, content_type, saved_as):
+    response = attachment_response(ContentFile(b"x", name="x"), filename, content_type)
+
+    assert response["Content-Disposition"] == f"attachment; {saved_as}"
