@@ -46,10 +46,13 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    pref, _created = NotificationPreference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, instance=pref)
+    user = request.user
+    assert user.is_authenticated  # login_required
+    # Nothing is stored until the user saves: a GET must not change state.
+    pref = NotificationPreference.objects.filter(user=user).first()
+    form = PreferenceForm(request.POST or None, instance=pref or NotificationPreference(user=user))
     if request.method == "POST" and form.is_valid():
-        services.preference_update(user=request.user, **form.cleaned_data)
+        services.preference_update(user=user, **form.cleaned_data)
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your preferences were saved."))
         response = redirect("activity:preferences")

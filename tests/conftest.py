@@ -7,8 +7,10 @@ permissions are the ones real users get.
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
+from django.utils import translation
 
 from config.celery import app as celery_app
 from directory.models import Administration, Facility, Organisation, Role
@@ -40,6 +42,13 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in another language leaves that language active in the test's thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
@@ -116,6 +125,22 @@ def outsider(world):
 def monitor(world):
     npm = OrganisationFactory(name="National Preventive Mechanism", kind=Organisation.Kind.NPM)
     return _persona("mario", Role.MONITOR, npm)
+
+
+@pytest.fixture
+def network(world) -> Organisation:
+    """A network of NGOs with one member organisation, which has named one person."""
+    network = OrganisationFactory(
+        name="Central American NGO Network", kind=Organisation.Kind.NETWORK
+    )
+    member = OrganisationFactory(name="Women's Handcraft Collective", network=network)
+    PersonFactory(organisation=member, full_name="Ana Artisan")
+    return network
+
+
+@pytest.fixture
+def network_admin(network):
+    return _persona("nadia", Role.NGO_ADMIN, network)
 
 
 def login(client: Client, user: AbstractBaseUser) -> Client:
