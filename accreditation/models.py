@@ -113,7 +113,7 @@ class Framework(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
+        return _("%(title)s, version %(version)s") % {"title": self.title, "version": self.version}
 
     def get_absolute_url(self) -> str:
         return reverse("accreditation:framework_detail", args=[self.pk])
@@ -302,7 +302,8 @@ class Application(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.RETURNED, Status.UNDER_REVIEW, Status.WITHDRAWN},
-        Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+        # Back from a return, an application that had reviewers goes straight back to them.
+        Status.RETURNED: {Status.SUBMITTED, Status.UNDER_REVIEW, Status.WITHDRAWN},
         Status.UNDER_REVIEW: {Status.RETURNED, Status.DECIDED, Status.WITHDRAWN},
         Status.DECIDED: set(),
         Status.WITHDRAWN: set(),

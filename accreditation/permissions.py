@@ -10,12 +10,15 @@ Separation of duties (the decider did not score, the appeal goes to someone else
 the services; here are the role and visibility rules.
 """
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from directory.models import Organisation, Person, Role
+from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
     User,
     administration_ids,
@@ -32,6 +35,7 @@ from .models import (
     Application,
     Clearance,
     Condition,
+    Criterion,
     Decision,
     Document,
     FormalMechanism,
@@ -49,6 +53,46 @@ def _process_admin_ids(user: User) -> set[int]:
 
 def _director_of(user: User, administration_id: int) -> bool:
     return administration_id in administration_ids(user, {Role.DIRECTOR})
+
+
+# Public pages -----------------------------------------------------------------------------------
+
+
+def frameworks_in_force() -> QuerySet[Framework]:
+    """The rules anyone may read: each administration's version in force, never a draft or a
+    superseded version."""
+    return Framework.objects.filter(status=Framework.Status.PUBLISHED).select_related(
+        "administration"
+    )
+
+
+def accreditations_in_public_register(on: date | None = None) -> QuerySet[Accreditation]:
+    """The public register lists accreditations in force: active and within their validity.
+    Suspended, revoked, expired and renewed ones are only found by their verification code."""
+    on = on or timezone.localdate()
+    return Accreditation.objects.filter(
+        status=Accreditation.Status.ACTIVE, valid_from__lte=on, valid_until__gte=on
+    ).select_related("organisation")
+
+
+def mechanisms_in_public_register(on: date | None = None) -> QuerySet[FormalMechanism]:
+    """Formal mechanisms whose mandate is in force."""
+    on = on or timezone.localdate()
+    return (
+        FormalMechanism.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("organisation", "administration")
+    )
+
+
+def find_accreditation_by_code(code: str) -> Accreditation | None:
+    """Anyone holding a verification code may check the accreditation it belongs to, whatever
+    its status."""
+    return (
+        Accreditation.objects.filter(verification_code=code)
+        .select_related("organisation", "decision__application__framework__administration")
+        .first()
+    )
 
 
 # Frameworks -------------------------------------------------------------------------------------
@@ -80,6 +124,58 @@ def get_framework_for_change(user: User, pk: int) -> Framework:
             user, "framework.change", framework, _("Only the director can change the rules.")
         )
     return framework
+
+
+def administrations_directed_by(user: User) -> QuerySet[Administration]:
+    """The administrations in which the user is a director: where they may start a version of
+    the rules or register a formal mechanism."""
+    return Administration.objects.filter(pk__in=administration_ids(user, {Role.DIRECTOR}))
+
+
+def can_create_framework(user: User) -> bool:
+    return bool(administration_ids(user, {Role.DIRECTOR}))
+
+
+def check_can_create_framework(user: User) -> None:
+    if not can_create_framework(user):
+        raise deny(user, "framework.create", None, _("Only the director can change the rules."))
+
+
+def check_framework_editable(user: User, framework: Framework) -> None:
+    """A published version is the law of the process: it never changes, a new version
+    supersedes it."""
+    if not framework.is_editable:
+        raise deny(
+            user,
+            "framework.change",
+            framework,
+            _("Version %(version)s is published and can no longer change. Start a new version.")
+            % {"version": framework.version},
+        )
+
+
+def get_framework_for_edit(user: User, pk: int) -> Framework:
+    """A draft version, for its director to change or publish."""
+    framework = get_framework_for_change(user, pk)
+    check_framework_editable(user, framework)
+    return framework
+
+
+def get_criterion_for_edit(user: User, pk: int) -> Criterion:
+    """A criterion of a draft version, for the director to change or delete."""
+    criterion = (
+        Criterion.objects.filter(pk=pk, framework__in=frameworks_for_user(user))
+        .select_related("framework__administration")
+        .first()
+    )
+    if criterion is None:
+        raise not_found(user, "criterion.view", Criterion.objects.filter(pk=pk).first())
+    if not can_manage_framework(user, criterion.framework):
+        raise deny(
+            user, "criterion.change", criterion, _("Only the director can change the rules.")
+        )
+    check_framework_editable(user, criterion.framework)
+    return criterion
 
 
 # Applications -----------------------------------------------------------------------------------
@@ -198,6 +294,34 @@ def can_see_scores(user: User, application: Application) -> bool:
         return application.status == Application.Status.DECIDED
     assignment = own_assignment(user, application)
     return assignment is not None and assignment.status == ReviewAssignment.Status.SUBMITTED
+
+
+def can_see_reviewers(user: User, application: Application) -> bool:
+    """Who reviewed, and what each wrote, is known to the directors and coordinators; the
+    applicant and the other reviewers see the scores under "Reviewer 1, 2…"."""
+    return application.framework.administration_id in _process_admin_ids(user)
+
+
+def can_see_decision_letter(user: User, application: Application) -> bool:
+    """The decision letter goes to the applicant's users and the administration's staff, once
+    the application is decided."""
+    if application.status != Application.Status.DECIDED:
+        return False
+    return is_applicant(user, application) or (
+        application.framework.administration_id in administration_ids(user)
+    )
+
+
+def check_can_see_decision_letter(user: User, application: Application) -> None:
+    if application.status != Application.Status.DECIDED:
+        raise Http404
+    if not can_see_decision_letter(user, application):
+        raise deny(
+            user,
+            "application.letter",
+            application,
+            _("The decision letter is for the applicant and the administration."),
+        )
 
 
 # Review -----------------------------------------------------------------------------------------
@@ -371,9 +495,32 @@ def get_clearance_for_decision(user: User, pk: int) -> Clearance:
     return clearance
 
 
+def can_see_clearances(user: User, person: Person) -> bool:
+    """The administration's directors and coordinators, and the person's own organisation."""
+    return bool(_process_admin_ids(user)) or person.organisation_id in organisation_ids(
+        user, ORGANISATION_SIDE
+    )
+
+
+def get_person_for_clearances(user: User, pk: int) -> Person:
+    person = get_person_for_user(user, pk)
+    if not can_see_clearances(user, person):
+        raise deny(
+            user,
+            "clearance.view",
+            person,
+            _("Only the person's organisation and the administration see their vetting."),
+        )
+    return person
+
+
+def can_request_clearance(user: User, person: Person) -> bool:
+    return is_applicant_admin(user, person.organisation)
+
+
 def get_person_for_clearance_request(user: User, pk: int) -> Person:
     person = get_person_for_user(user, pk)
-    if not is_applicant_admin(user, person.organisation):
+    if not can_request_clearance(user, person):
         raise deny(
             user,
             "clearance.request",

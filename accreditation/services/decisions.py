@@ -39,12 +39,17 @@ class ConditionSpec(TypedDict):
 
 
 def application_score_sheet(application: Application) -> ScoreSheet:
-    """The combined result of the submitted reviews."""
+    """The combined result of the submitted reviews. Each criterion's scores are listed in the
+    order the reviewers were assigned, so that a column of the sheet is one reviewer."""
     scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for score in Score.objects.filter(
-        assignment__application=application,
-        assignment__status=ReviewAssignment.Status.SUBMITTED,
-    ).only("assignment_id", "criterion_id", "score"):
+    for score in (
+        Score.objects.filter(
+            assignment__application=application,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .only("assignment_id", "criterion_id", "score")
+        .order_by("assignment_id", "criterion_id")
+    ):
         scores[score.assignment_id][score.criterion_id] = score.score
     criteria = list(application.framework.criteria.prefetch_related("levels"))
     return score_sheet(application.framework, criteria, scores)
@@ -169,7 +174,7 @@ def decision_make(
                 kind="accreditation.condition_due",
                 key=f"condition:{condition.pk}:{suffix}",
                 subject=gettext_lazy("Accreditation condition due on %(date)s"),
-                body=gettext_lazy("%(condition)s"),
+                body="%(condition)s",
                 params={"date": spec["due_date"].isoformat(), "condition": spec["description"]},
                 url=application.get_absolute_url(),
                 due_at=at_start_of(max(due, today)),
@@ -372,7 +377,7 @@ def appeal_decide(*, actor: AbstractBaseUser, appeal: Appeal, upheld: bool, reas
         kind="accreditation.appeal_decided",
         key=f"appeal:{appeal.pk}:decided",
         subject=gettext_lazy("Your appeal was decided: %(outcome)s"),
-        body=gettext_lazy("%(reasons)s"),
+        body="%(reasons)s",
         params={"outcome": appeal.get_outcome_display(), "reasons": reasons},
         url=decision.application.get_absolute_url(),
     )

@@ -172,18 +172,19 @@ def _check_editable(framework: Framework) -> None:
 def framework_update(
     *, actor: AbstractBaseUser, framework: Framework, data: dict[str, Any]
 ) -> None:
-    _check_editable(framework)
+    # Compare with the row as stored (a bound model form has already changed ``framework``),
+    # locked so that a publication cannot slip in between the check and the save.
+    stored = Framework.objects.select_for_update().get(pk=framework.pk)
+    _check_editable(stored)
     changes = {
-        k: [str(getattr(framework, k)), str(v)]
-        for k, v in data.items()
-        if getattr(framework, k) != v
+        k: [str(getattr(stored, k)), str(v)] for k, v in data.items() if getattr(stored, k) != v
     }
     for key, value in data.items():
-        setattr(framework, key, value)
-    framework.full_clean()
-    framework.save(update_fields=list(data))
+        setattr(stored, key, value)
+    stored.full_clean()
+    stored.save(update_fields=list(data))
     if changes:
-        audit_record(actor=actor, action="framework.update", target=framework, changes=changes)
+        audit_record(actor=actor, action="framework.update", target=stored, changes=changes)
 
 
 @transaction.atomic
@@ -196,6 +197,8 @@ def criterion_save(
     criterion: Criterion | None = None,
 ) -> Criterion:
     """Add a criterion to a draft framework, or change one, with its anchored scale."""
+    # Locked as framework_publish locks it: a criterion cannot change while it is published.
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_editable(framework)
     if len(levels) < 2:
         raise DomainError(_("A scale needs at least two anchored levels."), field="levels")
@@ -234,7 +237,7 @@ def criterion_save(
 
 @transaction.atomic
 def criterion_delete(*, actor: AbstractBaseUser, criterion: Criterion) -> None:
-    _check_editable(criterion.framework)
+    _check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
     audit_record(actor=actor, action="criterion.delete", target=criterion)
     criterion.delete()
 

@@ -1,0 +1,101 @@
+"""FilterSets for the accreditation lists. Each starts from a queryset the view has already
+limited to what the user may see."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import ActivityType, Facility
+from directory.permissions import organisations_for_user
+
+from . import permissions
+from .models import Accreditation, Clearance
+
+
+def _facilities_in_register(request: HttpRequest | None) -> QuerySet[Facility]:
+    # Only facilities the register already names, so the filter reveals nothing more.
+    named = permissions.accreditations_in_public_register().values(
+        "decision__application__facilities"
+    )
+    return Facility.objects.filter(pk__in=named)
+
+
+class RegisterFilter(django_filters.FilterSet):
+    """The public register: by organisation name, activity and facility."""
+
+    name = django_filters.CharFilter(
+        field_name="organisation__name", lookup_expr="icontains", label=_("Organisation name")
+    )
+    activity = django_filters.ModelChoiceFilter(
+        field_name="decision__application__activity_types",
+        queryset=ActivityType.objects.all(),
+        label=_("Activity"),
+        empty_label=_("Any activity"),
+    )
+    facility = django_filters.ModelChoiceFilter(
+        field_name="decision__application__facilities",
+        queryset=_facilities_in_register,
+        label=_("Facility"),
+        empty_label=_("Any facility"),
+    )
+
+    class Meta:
+        model = Accreditation
+        fields = ["name", "activity", "facility"]
+
+
+class ClearanceFilter(django_filters.FilterSet):
+    """The vetting queue: one status at a time, pending first (the list opens on it)."""
+
+    PENDING = "pending"
+    CLEARED = "cleared"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (PENDING, _("Pending")),
+            (CLEARED, _("Cleared")),
+            (EXPIRED, _("Expired")),
+            (REFUSED, _("Refused")),
+        ],
+        empty_label=None,
+        method="filter_status",
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="person__organisation",
+        queryset=lambda request: organisations_for_user(request.user),
+        label=_("Organisation"),
+        empty_label=_("Any organisation"),
+    )
+
+    class Meta:
+        model = Clearance
+        fields = ["status", "organisation"]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = self.PENDING
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset: QuerySet[Clearance], name: str, value: str) -> Any:
+        today = timezone.localdate()
+        if value == self.CLEARED:
+            return queryset.filter(status=Clearance.Status.CLEARED, valid_until__gte=today)
+        if value == self.EXPIRED:
+            return queryset.filter(status=Clearance.Status.CLEARED, valid_until__lt=today)
+        if value == self.REFUSED:
+            return queryset.filter(status=Clearance.Status.REFUSED)
+        return queryset.filter(status=Clearance.Status.PENDING)
+
+    @property
+    def chosen_status(self) -> str:
+        if self.is_valid():
+            return str(self.form.cleaned_data.get("status") or self.PENDING)
+        return self.PENDING

@@ -1,0 +1,183 @@
+"""Writing and publishing the accreditation rules: the director writes, coordinators and
+reviewers read. A published version never changes."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activity.paging import keyset_page
+from activity.shortcuts import run_service
+
+from .. import permissions, services
+from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
+from ..models import Criterion, Framework
+from ..services.frameworks import default_criteria
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A refused action as one message, for buttons that have no page of their own."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    page = keyset_page(
+        permissions.frameworks_for_user(user), request, ordering=("-created_at", "-id")
+    )
+    context: dict[str, object] = {"page": page}
+    if permissions.can_create_framework(user):
+        context["create_form"] = FrameworkCreateForm(
+            administrations=permissions.administrations_directed_by(user)
+        )
+    return render(request, "accreditation/framework_list.html", context)
+
+
+@login_required
+@require_POST
+def framework_create(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_create_framework(request.user)
+    form = FrameworkCreateForm(
+        request.POST, administrations=permissions.administrations_directed_by(request.user)
+    )
+    if form.is_valid():
+        done, framework = run_service(
+            form,
+            lambda: services.framework_create_draft(
+                actor=request.user, administration=form.cleaned_data["administration"]
+            ),
+        )
+        if done and framework:
+            messages.success(
+                request,
+                _("Version %(version)s was started as a draft. Change it, then publish it.")
+                % {"version": framework.version},
+            )
+            return redirect(framework)
+    messages.error(request, errors_text(form))
+    return redirect("accreditation:framework_list")
+
+
+def _with_criteria(framework: Framework) -> Framework:
+    prefetch_related_objects(
+        [framework], Prefetch("criteria", queryset=Criterion.objects.prefetch_related("levels"))
+    )
+    return framework
+
+
+@login_required
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _with_criteria(permissions.get_framework_for_user(request.user, pk))
+    can_edit = framework.is_editable and permissions.can_manage_framework(request.user, framework)
+    context = {
+        "framework": framework,
+        "can_edit": can_edit,
+        "problems": services.publication_problems(framework) if can_edit else [],
+        "in_force": services.framework_in_force(framework.administration) if can_edit else None,
+    }
+    return render(request, "accreditation/framework_detail.html", context)
+
+
+@login_required
+def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = permissions.get_framework_for_edit(request.user, pk)
+    title = _("Change %(framework)s") % {"framework": framework}
+    form = FrameworkForm(request.POST or None, instance=framework)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.framework_update(
+                actor=request.user, framework=framework, data=form.cleaned_data
+            ),
+        )
+        if done:
+            messages.success(request, _("The draft was saved."))
+            return redirect(framework)
+    context = {"form": form, "title": title, "framework": framework}
+    return render(request, "accreditation/framework_form.html", context)
+
+
+@login_required
+@require_POST
+def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = permissions.get_framework_for_edit(request.user, pk)
+    form = forms.Form(request.POST)
+    done, _result = run_service(
+        form, lambda: services.framework_publish(actor=request.user, framework=framework)
+    )
+    if done:
+        messages.success(
+            request,
+            _("Version %(version)s is in force and shown on the public page.")
+            % {"version": framework.version},
+        )
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(framework)
+
+
+def _criterion_page(
+    request: HttpRequest,
+    framework: Framework,
+    criterion: Criterion | None,
+    levels: list[tuple[int, str]],
+) -> HttpResponse:
+    # The title is read before the form binds: a bound form changes ``criterion``.
+    if criterion is None:
+        title = _("New criterion for %(framework)s") % {"framework": framework}
+    else:
+        title = _("Change the criterion “%(name)s”") % {"name": criterion.name}
+    data = request.POST if request.method == "POST" else None
+    form = CriterionForm(data, instance=criterion or Criterion(framework=framework))
+    formset = level_formset(data, levels=levels)
+    if data is not None and all([form.is_valid(), formset.is_valid()]):
+        done, saved = run_service(
+            form,
+            lambda: services.criterion_save(
+                actor=request.user,
+                framework=framework,
+                data=form.cleaned_data,
+                levels=formset.levels(),
+                criterion=criterion,
+            ),
+        )
+        if done and saved:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+            return redirect(f"{framework.get_absolute_url()}#criterion-{saved.pk}")
+    context = {"form": form, "levels": formset, "title": title, "framework": framework}
+    return render(request, "accreditation/criterion_form.html", context)
+
+
+@login_required
+def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = permissions.get_framework_for_edit(request.user, pk)
+    # A new criterion starts with the paper's five-level scale, to adapt.
+    return _criterion_page(request, framework, None, default_criteria()[0]["levels"])
+
+
+@login_required
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = permissions.get_criterion_for_edit(request.user, pk)
+    levels = [(level.score, level.description) for level in criterion.levels.all()]
+    return _criterion_page(request, criterion.framework, criterion, levels)
+
+
+@login_required
+@require_POST
+def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = permissions.get_criterion_for_edit(request.user, pk)
+    framework = criterion.framework
+    form = forms.Form(request.POST)
+    done, _result = run_service(
+        form, lambda: services.criterion_delete(actor=request.user, criterion=criterion)
+    )
+    if done:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": criterion.name})
+    else:
+        messages.error(request, errors_text(form))
+    return redirect(framework)

@@ -1,0 +1,71 @@
+"""The register of formal mechanisms: NPMs and bodies with a special agreement, registered by
+the director with their mandate rather than accredited."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from activity.paging import keyset_page
+from activity.shortcuts import run_service
+from directory.models import Organisation
+from directory.permissions import organisations_for_user
+
+from .. import permissions, services
+from ..forms.mechanisms import MechanismForm
+
+
+@login_required
+def mechanism_list(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(
+        permissions.mechanisms_for_user(request.user), request, ordering=("-registered_at", "-id")
+    )
+    context = {"page": page, "can_register": permissions.can_register_mechanism(request.user)}
+    return render(request, "accreditation/mechanism_list.html", context)
+
+
+@login_required
+def mechanism_register(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    permissions.check_can_register_mechanism(user)
+    form = MechanismForm(
+        request.POST or None,
+        request.FILES or None,
+        administrations=permissions.administrations_directed_by(user),
+        organisations=organisations_for_user(user).filter(
+            kind__in=Organisation.FORMAL_KINDS, formal_mechanism__isnull=True
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, mechanism = run_service(
+            form,
+            lambda: services.mechanism_register(
+                actor=user,
+                administration=data["administration"],
+                organisation=data["organisation"],
+                legal_basis=data["legal_basis"],
+                mandate=data["mandate"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                members=data["members"],
+            ),
+        )
+        if done and mechanism:
+            messages.success(
+                request, _("%(body)s was registered.") % {"body": mechanism.organisation}
+            )
+            return redirect(mechanism)
+    return render(request, "accreditation/mechanism_form.html", {"form": form})
+
+
+@login_required
+def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mechanism = permissions.get_mechanism_for_user(request.user, pk)
+    context = {
+        "mechanism": mechanism,
+        "members": mechanism.members.all(),
+        "document": mechanism.mandate_document,
+    }
+    return render(request, "accreditation/mechanism_detail.html", context)

@@ -1,0 +1,77 @@
+"""Pages anyone may open without logging in: the rules in force, the register of accredited
+organisations and formal mechanisms, and the check of a verification code. They show only
+what is public by design (see ``permissions``): never a draft, a reason or a score."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activity.paging import keyset_page
+
+from .. import permissions
+from ..filters import RegisterFilter
+from ..forms.public import VerificationForm
+from ..models import Accreditation, Criterion
+
+SCOPE = (
+    "decision__application__activity_types",
+    "decision__application__facilities",
+    "decision__application__member_organisations",
+)
+
+
+def criteria(request: HttpRequest) -> HttpResponse:
+    frameworks = (
+        permissions.frameworks_in_force()
+        .prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.prefetch_related("levels"))
+        )
+        .order_by("administration__name")
+    )
+    return render(request, "accreditation/public_criteria.html", {"frameworks": frameworks})
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    filterset = RegisterFilter(
+        request.GET, queryset=permissions.accreditations_in_public_register(), request=request
+    )
+    accreditations = filterset.qs.select_related(
+        "decision__application__framework__administration"
+    ).prefetch_related(*SCOPE)
+    context = {
+        "filter": filterset,
+        "page": keyset_page(accreditations, request, ordering=("-valid_from", "-id")),
+        "mechanisms": permissions.mechanisms_in_public_register().order_by("organisation__name"),
+    }
+    return render(request, "accreditation/public_register.html", context)
+
+
+def public_status(accreditation: Accreditation) -> tuple[str, str]:
+    """What the holder of a code is told: in force, or why not."""
+    today = timezone.localdate()
+    if accreditation.status == Accreditation.Status.REVOKED:
+        return "revoked", _("Revoked")
+    if accreditation.status == Accreditation.Status.SUPERSEDED:
+        return "renewed", _("Renewed: replaced by a later accreditation")
+    if accreditation.is_expired(today):
+        return "expired", _("Expired")
+    if accreditation.status == Accreditation.Status.SUSPENDED:
+        return "suspended", _("Suspended")
+    if today < accreditation.valid_from:
+        return "not_yet", _("Not yet in force")
+    return "in_force", _("In force")
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    form = VerificationForm(request.GET if "code" in request.GET else None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        accreditation = permissions.find_accreditation_by_code(form.cleaned_data["code"])
+        context["searched"] = form.cleaned_data["code"]
+        if accreditation is not None:
+            context["accreditation"] = accreditation
+            context["status_key"], context["status_label"] = public_status(accreditation)
+            context["application"] = accreditation.decision.application
+    return render(request, "accreditation/public_verify.html", context)

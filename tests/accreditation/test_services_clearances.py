@@ -1,0 +1,200 @@
+"""Vetting people: requests, decisions, who counts as cleared, and the reminders before a
+clearance expires."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accreditation import services
+from accreditation.models import Clearance
+from activity.errors import DomainError
+from activity.models import AuditEntry, Reminder
+from tests.accreditation.factories import ClearanceFactory
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def person(world):
+    return world.organisation.people.get()
+
+
+# Requests ---------------------------------------------------------------------------------------
+
+
+def test_a_request_creates_a_pending_clearance_and_is_audited(ngo_admin, person):
+    clearance = services.clearance_request(actor=ngo_admin, person=person)
+    assert clearance.status == Clearance.Status.PENDING
+    assert services.current_clearance(person) == clearance
+    assert AuditEntry.objects.filter(
+        action="clearance.request", actor=ngo_admin, object_id=str(person.pk)
+    ).exists()
+
+
+def test_asking_again_while_pending_returns_the_pending_request(ngo_admin, person):
+    first = services.clearance_request(actor=ngo_admin, person=person)
+    assert services.clearance_request(actor=ngo_admin, person=person) == first
+    assert person.clearances.count() == 1
+
+
+def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(ngo_admin, person):
+    cleared = ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=8))
+    assert services.clearance_request(actor=ngo_admin, person=person) == cleared
+    assert person.clearances.count() == 1
+
+
+def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(ngo_admin, person):
+    ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=7))
+    renewal = services.clearance_request(actor=ngo_admin, person=person)
+    assert renewal.status == Clearance.Status.PENDING
+    assert person.clearances.count() == 2
+
+
+def test_asking_after_a_refusal_opens_a_new_request(ngo_admin, person):
+    ClearanceFactory(person=person, refused=True)
+    assert services.clearance_request(actor=ngo_admin, person=person).status == "pending"
+
+
+# Decisions --------------------------------------------------------------------------------------
+
+
+def test_clearing_sets_the_validity_from_today_and_is_audited(director, person):
+    clearance = ClearanceFactory(person=person)
+    until = today() + timedelta(days=365)
+    services.clearance_decide(actor=director, clearance=clearance, cleared=True, valid_until=until)
+    clearance.refresh_from_db()
+    assert clearance.status == Clearance.Status.CLEARED
+    assert (clearance.valid_from, clearance.valid_until) == (today(), until)
+    assert clearance.decided_by == director and clearance.decided_at is not None
+    assert clearance.is_valid()
+    assert AuditEntry.objects.filter(action="clearance.cleared", actor=director).exists()
+
+
+def test_expiry_reminders_go_out_90_30_and_7_days_before_the_end(director, ngo_admin, person):
+    clearance = ClearanceFactory(person=person)
+    until = today() + timedelta(days=200)
+    services.clearance_decide(actor=director, clearance=clearance, cleared=True, valid_until=until)
+    reminders = Reminder.objects.filter(
+        kind="accreditation.clearance_expiring", recipient=ngo_admin
+    ).order_by("due_at")
+    expected = [
+        timezone.make_aware(datetime.combine(until - timedelta(days=days), time(8, 0)))
+        for days in (90, 30, 7)
+    ]
+    assert [r.due_at for r in reminders] == expected
+    assert all(person.full_name in r.subject for r in reminders)
+    assert all(r.url == person.get_absolute_url() for r in reminders)
+    assert Reminder.objects.filter(
+        kind="accreditation.clearance_decided", recipient=ngo_admin
+    ).exists()
+
+
+def test_expiry_reminders_go_to_the_organisations_administrators_only(
+    director, ngo_admin, ngo_member, outsider, person
+):
+    clearance = ClearanceFactory(person=person)
+    services.clearance_decide(
+        actor=director, clearance=clearance, cleared=True, valid_until=today() + timedelta(days=100)
+    )
+    recipients = set(
+        Reminder.objects.filter(kind="accreditation.clearance_expiring").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert recipients == {ngo_admin.username}
+
+
+def test_clearing_needs_an_end_date_in_the_future(director, person):
+    clearance = ClearanceFactory(person=person)
+    for until in (None, today()):
+        with pytest.raises(DomainError, match="end date in the future"):
+            services.clearance_decide(
+                actor=director, clearance=clearance, cleared=True, valid_until=until
+            )
+    clearance.refresh_from_db()
+    assert clearance.status == Clearance.Status.PENDING
+
+
+def test_refusing_needs_a_reason(director, person):
+    clearance = ClearanceFactory(person=person)
+    with pytest.raises(DomainError, match="A refusal needs a reason"):
+        services.clearance_decide(actor=director, clearance=clearance, cleared=False, reason=" ")
+    clearance.refresh_from_db()
+    assert clearance.status == Clearance.Status.PENDING
+
+
+def test_a_refusal_is_recorded_with_its_reason_and_schedules_no_expiry(director, ngo_admin, person):
+    clearance = ClearanceFactory(person=person)
+    services.clearance_decide(
+        actor=director, clearance=clearance, cleared=False, reason="Identity not confirmed."
+    )
+    clearance.refresh_from_db()
+    assert clearance.status == Clearance.Status.REFUSED
+    assert clearance.reason == "Identity not confirmed."
+    assert clearance.valid_until is None
+    assert AuditEntry.objects.filter(action="clearance.refused", actor=director).exists()
+    assert not Reminder.objects.filter(kind="accreditation.clearance_expiring").exists()
+
+
+def test_a_decided_request_cannot_be_decided_again(director, person):
+    clearance = ClearanceFactory(person=person, refused=True)
+    with pytest.raises(DomainError, match="already decided"):
+        services.clearance_decide(
+            actor=director,
+            clearance=clearance,
+            cleared=True,
+            valid_until=today() + timedelta(days=30),
+        )
+    clearance.refresh_from_db()
+    assert clearance.status == Clearance.Status.REFUSED
+
+
+# Who is cleared ---------------------------------------------------------------------------------
+
+
+def test_cleared_people_are_those_whose_clearance_covers_the_day(world):
+    org = world.organisation
+    valid = PersonFactory(organisation=org, full_name="Valid Vera")
+    ClearanceFactory(person=valid, cleared=True)
+    renewing = PersonFactory(organisation=org, full_name="Renewing Rosa")
+    ClearanceFactory(person=renewing, cleared=True)
+    ClearanceFactory(person=renewing)  # a renewal pending does not undo a valid clearance
+    for name, kwargs in [
+        ("Pending Pia", {}),
+        ("Refused Rob", {"refused": True}),
+        (
+            "Expired Ed",
+            {
+                "cleared": True,
+                "valid_from": today() - timedelta(days=400),
+                "valid_until": today() - timedelta(days=1),
+            },
+        ),
+        (
+            "Future Fay",
+            {
+                "cleared": True,
+                "valid_from": today() + timedelta(days=1),
+                "valid_until": today() + timedelta(days=300),
+            },
+        ),
+    ]:
+        ClearanceFactory(person=PersonFactory(organisation=org, full_name=name), **kwargs)
+    names = set(services.cleared_people(org).values_list("full_name", flat=True))
+    assert names == {"Valid Vera", "Renewing Rosa"}
+
+
+def test_cleared_people_on_a_given_day_and_for_one_organisation(world):
+    mine = PersonFactory(organisation=world.organisation)
+    theirs = PersonFactory(organisation=world.other_organisation)
+    ClearanceFactory(person=mine, cleared=True, valid_until=today() + timedelta(days=5))
+    ClearanceFactory(person=theirs, cleared=True)
+    assert list(services.cleared_people(world.organisation)) == [mine]
+    assert set(services.cleared_people()) == {mine, theirs}
+    assert list(services.cleared_people(on=today() + timedelta(days=6))) == [theirs]
