@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accreditation import selectors as accreditation
 from activity.permissions import audit_entries_for_user, notifications_for_user
 from directory import permissions as directory
 from directory.models import Role
@@ -36,4 +37,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     if Role.DIRECTOR in roles:
         context["recent_audit"] = audit_entries_for_user(user)[:8]
+    if roles & {Role.DIRECTOR, Role.COORDINATOR}:
+        context["accreditation_queue"] = accreditation.director_queue(user)
+    if Role.REVIEWER in roles:
+        context["reviews"] = accreditation.reviewer_queue(user)
+    if roles & {Role.NGO_ADMIN, Role.NGO_MEMBER}:
+        context["accreditation_status"] = accreditation.organisation_status(user)
     return render(request, "dashboard.html", context)

@@ -23,12 +23,12 @@ DASHBOARD = "/"
 #: Text that only the given panel shows.
 PANELS = {
     "director": "Latest in the audit trail",
-    "reviewer": "Applications assigned to you for review will appear here",
+    "reviewer": "All your reviews",
     "coordinator": "Partnerships, coordination meetings and the follow-up tracker",
     "facilities": '<h2 id="panel-facilities">Facilities</h2>',
     "gate": "Today's manifest of expected visitors will appear here.",
     "visits_officer": "Visit requests waiting for your decision will appear here.",
-    "organisation": "Your accreditation, agreements and visits will appear here.",
+    "organisation": "Accreditation, applications and people",
     "monitoring_body": "Visits you notify under your mandate will appear here.",
     "official": "Plan-of-action items you are responsible for",
     "no_role": "Your account has no role yet.",

@@ -1,0 +1,230 @@
+"""Forms of the application: starting one, its profile and scope, evidence, and the list's
+filters. They validate what was typed; the services in ``accreditation.services`` act on it."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from activity.uploads import DocumentField
+from directory.models import ActivityType, Facility, Organisation, Person
+from directory.permissions import User, facilities_for_user, organisations_for_user
+
+from ..models import Application, Document, Framework
+from ..services.applications import PROFILE_FIELDS
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.administration} – {obj}"
+
+
+class StartForm(forms.Form):
+    """Which rules to apply under, when more than one administration has rules in force."""
+
+    framework = FrameworkChoiceField(
+        queryset=Framework.objects.none(),
+        label=_("Apply under the rules of"),
+        empty_label=None,
+    )
+
+    def __init__(self, *args: Any, frameworks: QuerySet[Framework], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["framework"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = frameworks
+
+
+def _text_field(name: str) -> forms.CharField:
+    model_field = Application._meta.get_field(name)
+    return forms.CharField(
+        label=model_field.verbose_name,  # type: ignore[union-attr]
+        help_text=model_field.help_text,  # type: ignore[union-attr]
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ApplicationForm(forms.Form):
+    """The profile, scope and strategic-planning answers of an application.
+
+    A plain form rather than a ModelForm: a ModelForm would write the typed values onto the
+    application while validating, and ``application_update`` compares against what is stored.
+    Drafts may be incomplete; completeness is checked at submission.
+    """
+
+    summary = _text_field("summary")
+    activity_types = forms.ModelMultipleChoiceField(
+        queryset=ActivityType.objects.all(),
+        label=_("Activities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    facilities = forms.ModelMultipleChoiceField(
+        queryset=Facility.objects.none(),
+        label=_("Target facilities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        label=_("People who will enter"),
+        help_text=_("Add people on your organisation's page first; each will be vetted."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    member_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("On behalf of member organisations"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    swot_strengths = _text_field("swot_strengths")
+    swot_weaknesses = _text_field("swot_weaknesses")
+    swot_opportunities = _text_field("swot_opportunities")
+    swot_threats = _text_field("swot_threats")
+    sustainability_plan = _text_field("sustainability_plan")
+    partner_mapping = _text_field("partner_mapping")
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        organisation = application.organisation
+        kwargs.setdefault("initial", self.initial_for(application))
+        super().__init__(*args, **kwargs)
+        self._set_queryset(
+            "facilities", application.framework.administration.facilities.order_by("name")
+        )
+        self._set_queryset("people", organisation.people.order_by("full_name"))
+        if organisation.kind == Organisation.Kind.NETWORK:
+            self._set_queryset("member_organisations", organisation.members.order_by("name"))
+        else:
+            del self.fields["member_organisations"]
+
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = queryset
+
+    @staticmethod
+    def initial_for(application: Application) -> dict[str, Any]:
+        initial: dict[str, Any] = {f: getattr(application, f) for f in PROFILE_FIELDS}
+        initial["activity_types"] = list(application.activity_types.values_list("pk", flat=True))
+        initial["facilities"] = list(application.facilities.values_list("pk", flat=True))
+        initial["people"] = list(application.people.values_list("pk", flat=True))
+        initial["member_organisations"] = list(
+            application.member_organisations.values_list("pk", flat=True)
+        )
+        return initial
+
+    def profile(self) -> dict[str, str]:
+        return {f: self.cleaned_data[f] for f in PROFILE_FIELDS}
+
+    # Sections, for the template.
+    def profile_fields(self) -> list[forms.BoundField]:
+        return [self["summary"]]
+
+    def scope_fields(self) -> list[forms.BoundField]:
+        names = ["activity_types", "facilities", "people", "member_organisations"]
+        return [self[n] for n in names if n in self.fields]
+
+    def swot_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in PROFILE_FIELDS if n.startswith("swot_")]
+
+    def plan_fields(self) -> list[forms.BoundField]:
+        return [self["sustainability_plan"], self["partner_mapping"]]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(DocumentField):
+    """Several documents at once, each checked by its content; a refusal names the file."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = []
+        errors: list[ValidationError] = []
+        for uploaded in files:
+            try:
+                cleaned.append(super().clean(uploaded, initial))
+            except ValidationError as error:
+                name = getattr(uploaded, "name", "") or _("file")
+                errors.extend(
+                    ValidationError(
+                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
+                    )
+                    for message in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return [f for f in cleaned if f]
+
+
+class EvidenceForm(forms.Form):
+    text = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What shows that your organisation meets this criterion."),
+    )
+    documents = DocumentsField(
+        label=_("Add documents"),
+        help_text=_("PDF, JPEG, PNG, Word or OpenDocument text; you may choose several files."),
+    )
+    remove = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        label=_("Take these documents off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, documents: QuerySet[Document], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["remove"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = documents
+        if not documents:
+            del self.fields["remove"]
+
+    def removed_ids(self) -> list[int]:
+        return [d.pk for d in self.cleaned_data.get("remove", [])]
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """Filters over the applications the user may see (the queryset passed in)."""
+
+    status = django_filters.ChoiceFilter(choices=Application.Status.choices, label=_("Status"))
+    activity_type = django_filters.ModelChoiceFilter(
+        field_name="activity_types", queryset=ActivityType.objects.all(), label=_("Activity")
+    )
+    facility = django_filters.ModelChoiceFilter(
+        field_name="facilities", queryset=Facility.objects.none(), label=_("Facility")
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "activity_type", "facility", "organisation"]
+
+    def __init__(self, data: Any, queryset: QuerySet[Application], *, user: User) -> None:
+        super().__init__(data, queryset=queryset)
+        # Facilities an organisation may apply to are on the public rules; staff see theirs.
+        self.filters["facility"].queryset = (
+            Facility.objects.filter(
+                Q(pk__in=facilities_for_user(user).values("pk"))
+                | Q(administration__frameworks__status=Framework.Status.PUBLISHED)
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.filters["organisation"].queryset = organisations_for_user(user).order_by("name")

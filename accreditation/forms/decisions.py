@@ -1,0 +1,236 @@
+"""Forms of the director's work: returns, assignments, decisions with conditions, changes to
+an accreditation, appeals, conditions met; and the filters of the accreditation list."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import ActivityType, Facility, Role
+from directory.selectors import administration_users
+
+from ..models import Accreditation, Appeal, Application, Decision
+from ..services.decisions import ConditionSpec
+
+
+def _user_label(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReturnForm(forms.Form):
+    message = forms.CharField(
+        label=_("Information needed"),
+        help_text=_(
+            "The organisation sees this message. The decision clock stops until it "
+            "submits the application again."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class AssignForm(forms.Form):
+    reviewers = UsersChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Reviewers"),
+        help_text=_("At least two reviewers must review each application."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(
+        label=_("Review due on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for two weeks, or the decision date if that comes first."),
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assigned = application.assignments.values("reviewer_id")
+        field.queryset = administration_users(
+            application.framework.administration, (Role.REVIEWER,)
+        ).exclude(pk__in=assigned)
+
+    def clean_due_date(self) -> date | None:
+        due: date | None = self.cleaned_data["due_date"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+    def due_at(self) -> datetime | None:
+        due = self.cleaned_data["due_date"]
+        return timezone.make_aware(datetime.combine(due, time(23, 59))) if due else None
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        help_text=_("The organisation reads these reasons with the score sheet."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    justification = forms.CharField(
+        label=_("Justification for departing from the reviewers' result"),
+        help_text=_("Required only when the decision goes against the reviewers' result."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    moderation_note = forms.CharField(
+        label=_("Moderation note"),
+        help_text=_("Required when reviewers disagree widely on a criterion: how it was settled."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def condition_owners(application: Application) -> QuerySet[AbstractBaseUser]:
+    """Who can be made responsible for a condition: the organisation's administrators or the
+    administration's staff."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(
+                memberships__organisation=application.organisation,
+                memberships__role=Role.NGO_ADMIN,
+            )
+            | Q(memberships__administration=application.framework.administration),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class ConditionForm(forms.Form):
+    description = forms.CharField(
+        label=_("Condition"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Owner"))
+    due_date = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args: Any, owners: QuerySet[AbstractBaseUser], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owners
+
+
+class BaseConditionFormSet(forms.BaseFormSet):
+    def specs(self) -> list[ConditionSpec]:
+        return [
+            ConditionSpec(
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_date=form.cleaned_data["due_date"],
+            )
+            for form in self.forms
+            if form.cleaned_data
+        ]
+
+
+ConditionFormSet = forms.formset_factory(
+    ConditionForm, formset=BaseConditionFormSet, extra=3, max_num=20
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("The organisation is told this reason."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AppealForm(forms.Form):
+    subject = forms.ChoiceField(label=_("What do you appeal?"), widget=forms.RadioSelect)
+    grounds = forms.CharField(
+        label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args: Any, deadlines: dict[str, date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["subject"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (
+                subject,
+                _("%(subject)s (deadline %(date)s)")
+                % {"subject": Appeal.Subject(subject).label, "date": deadline.isoformat()},
+            )
+            for subject, deadline in deadlines.items()
+        ]
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision on the appeal"),
+        choices=Appeal.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    @property
+    def upheld(self) -> bool:
+        return self.cleaned_data["outcome"] == Appeal.Outcome.UPHELD
+
+
+class ConditionMetForm(forms.Form):
+    note = forms.CharField(
+        label=_("How the condition was met"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AccreditationFilter(django_filters.FilterSet):
+    """Filters over the accreditations the user may see (the queryset passed in)."""
+
+    status = django_filters.ChoiceFilter(choices=Accreditation.Status.choices, label=_("Status"))
+    expires_before = django_filters.DateFilter(
+        field_name="valid_until", lookup_expr="lt", label=_("Expires before"), widget=DateInput()
+    )
+    activity_type = django_filters.ModelChoiceFilter(
+        field_name="decision__application__activity_types",
+        queryset=ActivityType.objects.all(),
+        label=_("Activity"),
+    )
+    facility = django_filters.ModelChoiceFilter(
+        field_name="decision__application__facilities",
+        queryset=Facility.objects.none(),
+        label=_("Facility"),
+    )
+
+    class Meta:
+        model = Accreditation
+        fields = ["status", "expires_before", "activity_type", "facility"]
+
+    def __init__(self, data: Any, queryset: QuerySet[Accreditation]) -> None:
+        super().__init__(data, queryset=queryset)
+        # The facilities of the administrations whose accreditations are listed.
+        administrations = queryset.values("decision__application__framework__administration")
+        self.filters["facility"].queryset = Facility.objects.filter(
+            administration__in=administrations
+        ).order_by("name")

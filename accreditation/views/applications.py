@@ -1,0 +1,397 @@
+"""Applying for accreditation: the organisation's overview, the list of applications, the file
+with its per-role actions, editing, evidence, submission, withdrawal, renewal and documents."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activity.paging import keyset_page
+from activity.shortcuts import run_service
+from activity.uploads import attachment_response
+from directory.models import Organisation, Person
+from directory.permissions import User, get_organisation_for_user, organisation_ids
+
+from .. import permissions, services
+from ..forms.applications import (
+    ApplicationFilter,
+    ApplicationForm,
+    EvidenceForm,
+    StartForm,
+)
+from ..forms.review import DeclarationForm
+from ..models import (
+    Appeal,
+    Application,
+    Decision,
+    Document,
+    ReviewAssignment,
+    Score,
+)
+from ..scoring import ScoreSheet
+
+T = TypeVar("T")
+
+# Helpers shared with the review and decision views ----------------------------------------------
+
+
+def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> tuple[bool, T | None]:
+    """Run a service behind a button (no fields to fill): say that it was done, or why not."""
+    form = forms.Form(data={})
+    done, result = run_service(form, call)
+    if done:
+        messages.success(request, success)
+    else:
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+    return done, result
+
+
+def people_with_clearance(user: User, people: QuerySet[Person]) -> QuerySet[Person]:
+    """People with the clearances the user may see, newest first, as ``visible_clearances``."""
+    return people.prefetch_related(
+        Prefetch(
+            "clearances",
+            queryset=permissions.clearances_for_user(user).order_by("-requested_at", "-id"),
+            to_attr="visible_clearances",
+        )
+    )
+
+
+def reviewer_labels(user: User, application: Application, sheet: ScoreSheet) -> list[str]:
+    """The heading of each column of the score sheet: the reviewers' names for the people
+    running the process, "Reviewer 1, 2…" for everyone else."""
+    if permissions.can_see_reviewers(user, application):
+        submitted = application.assignments.filter(
+            status=ReviewAssignment.Status.SUBMITTED
+        ).select_related("reviewer")
+        return [a.reviewer.get_full_name() or a.reviewer.get_username() for a in submitted]
+    return [_("Reviewer %(number)s") % {"number": n} for n in range(1, sheet.reviewer_count + 1)]
+
+
+def appeal_deadlines(decision: Decision) -> dict[str, date]:
+    """What the decision's organisation may appeal, each with its last day (past or not)."""
+    deadlines = {}
+    for subject in Appeal.Subject.values:
+        deadline = services.appeal_deadline(decision, subject)
+        if deadline is not None:
+            deadlines[subject] = deadline
+    return deadlines
+
+
+def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str, date]:
+    """What may still be appealed today: within the deadline, with no appeal waiting on it."""
+    waiting = {a.subject for a in appeals if a.is_open}
+    today = timezone.localdate()
+    return {
+        subject: deadline
+        for subject, deadline in appeal_deadlines(decision).items()
+        if deadline >= today and subject not in waiting
+    }
+
+
+# The organisation's overview --------------------------------------------------------------------
+
+
+@login_required
+def organisation_overview(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    user = request.user
+    organisation = get_organisation_for_user(user, organisation_pk)
+    applications = list(
+        permissions.applications_for_user(user)
+        .filter(organisation=organisation)
+        .select_related("decision__accreditation")
+        .order_by("-created_at", "-id")
+    )
+    renewable = next(
+        (
+            a
+            for a in applications
+            if a.status == Application.Status.DECIDED and a.decision.grants_accreditation
+        ),
+        None,
+    )
+    frameworks = permissions.frameworks_in_force()
+    context = {
+        "organisation": organisation,
+        "accreditations": permissions.accreditations_for_user(user)
+        .filter(organisation=organisation)
+        .order_by("-valid_until", "-id"),
+        "applications": applications,
+        "renewable": renewable,
+        "people": people_with_clearance(user, organisation.people.order_by("full_name")),
+        "can_apply": permissions.can_create_application(user, organisation),
+        "start_form": StartForm(frameworks=frameworks),
+        "frameworks": list(frameworks),
+    }
+    return render(request, "accreditation/organisation_overview.html", context)
+
+
+@login_required
+@require_POST
+def application_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_application(request.user, organisation_pk)
+    form = StartForm(request.POST, frameworks=permissions.frameworks_in_force())
+    if form.is_valid():
+        done, application = run_service(
+            form,
+            lambda: services.application_create(
+                actor=request.user,
+                organisation=organisation,
+                framework=form.cleaned_data["framework"],
+            ),
+        )
+        if done and application:
+            messages.success(request, _("Your application was started. Fill it in and submit it."))
+            return redirect("accreditation:application_edit", application.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("accreditation:organisation_overview", organisation.pk)
+
+
+@login_required
+@require_POST
+def application_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    previous = permissions.get_application_for_user(request.user, pk)
+    organisation = permissions.get_organisation_for_application(
+        request.user, previous.organisation_id
+    )
+    framework = services.framework_in_force(previous.framework.administration)
+    if framework is None:
+        messages.error(request, _("No accreditation rules are in force: renewal is not open."))
+        return redirect(previous)
+    done, renewal = run_action(
+        request,
+        lambda: services.application_create(
+            actor=request.user, organisation=organisation, framework=framework, previous=previous
+        ),
+        _("A renewal was started from your last application. Check it and submit it."),
+    )
+    if done and renewal:
+        return redirect("accreditation:application_edit", renewal.pk)
+    return redirect(previous)
+
+
+# List and file ----------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    filterset = ApplicationFilter(request.GET, permissions.applications_for_user(user), user=user)
+    page = keyset_page(
+        filterset.qs.prefetch_related("activity_types"), request, ordering=("-created_at", "-id")
+    )
+    own = Organisation.objects.filter(
+        pk__in=organisation_ids(user, permissions.ORGANISATION_SIDE)
+    ).order_by("name")
+    context = {"filter": filterset, "page": page, "own_organisations": own}
+    return render(request, "accreditation/application_list.html", context)
+
+
+def file_context(user: User, application: Application) -> dict[str, Any]:
+    """The file of an application: profile, scope, people, plans and evidence per criterion."""
+    criteria = list(application.framework.criteria.prefetch_related("levels"))
+    evidence = {e.criterion_id: e for e in application.evidence.prefetch_related("documents")}
+    return {
+        "criteria_evidence": [(c, evidence.get(c.pk)) for c in criteria],
+        "activity_types": list(application.activity_types.all()),
+        "facilities": list(application.facilities.all()),
+        "people": people_with_clearance(user, application.people.order_by("full_name")),
+        "members": list(application.member_organisations.all()),
+    }
+
+
+def _decision_context(user: User, application: Application) -> dict[str, Any]:
+    decision = (
+        Decision.objects.filter(application=application)
+        .select_related("decided_by", "accreditation")
+        .first()
+    )
+    if decision is None:
+        return {}
+    decision.application = application
+    conditions = list(decision.conditions.select_related("owner", "met_by"))
+    appeals = list(decision.appeals.select_related("decided_by"))
+    accreditation = getattr(decision, "accreditation", None)
+    return {
+        "decision": decision,
+        "conditions": conditions,
+        "appeals": appeals,
+        "accreditation": accreditation,
+        "can_verify_conditions": bool(conditions)
+        and permissions.can_verify_condition(user, conditions[0]),
+        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
+        "can_appeal": permissions.can_appeal(user, decision)
+        and bool(open_appeal_deadlines(decision, appeals)),
+    }
+
+
+def _scores_context(user: User, application: Application) -> dict[str, Any]:
+    if not permissions.can_see_scores(user, application):
+        return {}
+    sheet = services.application_score_sheet(application)
+    context: dict[str, Any] = {
+        "sheet": sheet,
+        "reviewer_labels": reviewer_labels(user, application, sheet),
+    }
+    if permissions.can_see_reviewers(user, application):
+        context["comments"] = (
+            Score.objects.filter(
+                assignment__application=application,
+                assignment__status=ReviewAssignment.Status.SUBMITTED,
+            )
+            .select_related("assignment__reviewer", "criterion")
+            .order_by("criterion__order", "criterion_id", "assignment_id")
+        )
+    return context
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    application = permissions.get_application_for_user(user, pk)
+    if not permissions.can_see_file(user, application):
+        # A reviewer who has not declared (or is recused) sees the name and the declaration.
+        assignment = permissions.own_assignment(user, application)
+        return render(
+            request,
+            "accreditation/application_closed.html",
+            {"application": application, "assignment": assignment, "form": DeclarationForm()},
+        )
+    status = application.status
+    can_edit = permissions.can_edit_application(user, application)
+    can_manage = permissions.can_manage_application(user, application)
+    possible = Application.TRANSITIONS[Application.Status(status)]
+    context: dict[str, Any] = {
+        "application": application,
+        "is_applicant": permissions.is_applicant(user, application),
+        "can_edit": can_edit and application.is_editable,
+        "can_submit": can_edit and Application.Status.SUBMITTED in possible,
+        "can_withdraw": can_edit and Application.Status.WITHDRAWN in possible,
+        "can_return": can_manage and Application.Status.RETURNED in possible,
+        "can_assign": can_manage
+        and status in {Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW},
+        "can_decide": can_manage and Application.Status.DECIDED in possible,
+        "can_see_letter": permissions.can_see_decision_letter(user, application),
+        "own_assignment": permissions.own_assignment(user, application),
+        **file_context(user, application),
+        **_decision_context(user, application),
+        **_scores_context(user, application),
+    }
+    if context["can_edit"]:
+        context["missing"] = services.missing_items(application)
+    if permissions.can_see_reviewers(user, application):
+        context["assignments"] = list(application.assignments.select_related("reviewer"))
+    return render(request, "accreditation/application_detail.html", context)
+
+
+# Editing ----------------------------------------------------------------------------------------
+
+
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_edit(request.user, pk)
+    form = ApplicationForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, _result = run_service(
+            form,
+            lambda: services.application_update(
+                actor=request.user,
+                application=application,
+                data=form.profile(),
+                activity_types=data["activity_types"],
+                facilities=data["facilities"],
+                people=data["people"],
+                member_organisations=data.get("member_organisations", ()),
+            ),
+        )
+        if done:
+            messages.success(request, _("The application was saved."))
+            return redirect(application)
+    return render(
+        request,
+        "accreditation/application_form.html",
+        {"form": form, "application": application},
+    )
+
+
+@login_required
+def evidence_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    application = permissions.get_application_for_edit(request.user, pk)
+    criterion = get_object_or_404(
+        application.framework.criteria.prefetch_related("levels"), pk=criterion_pk
+    )
+    evidence = application.evidence.filter(criterion=criterion).first()
+    documents = evidence.documents.all() if evidence else Document.objects.none()
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        documents=documents,
+        initial={"text": evidence.text if evidence else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.evidence_save(
+                actor=request.user,
+                application=application,
+                criterion_id=criterion.pk,
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["documents"],
+                remove_document_ids=form.removed_ids(),
+            ),
+        )
+        if done:
+            messages.success(
+                request, _("The evidence for “%(name)s” was saved.") % {"name": criterion.name}
+            )
+            return redirect(f"{application.get_absolute_url()}#criterion-{criterion.pk}")
+    context = {
+        "form": form,
+        "application": application,
+        "criterion": criterion,
+        "documents": documents,
+    }
+    return render(request, "accreditation/evidence_form.html", context)
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_edit(request.user, pk)
+    run_action(
+        request,
+        lambda: services.application_submit(actor=request.user, application=application),
+        _("The application was submitted to the administration."),
+    )
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_edit(request.user, pk)
+    run_action(
+        request,
+        lambda: services.application_withdraw(actor=request.user, application=application),
+        _("The application was withdrawn."),
+    )
+    return redirect(application)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    document = permissions.get_document_for_user(request.user, pk)
+    return attachment_response(document.file, document.original_name, document.content_type)

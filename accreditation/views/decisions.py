@@ -1,0 +1,313 @@
+"""Running the process: returns, reviewer assignment, decisions and their letter, the
+accreditations with their suspension, reinstatement and revocation, appeals and conditions."""
+
+from io import BytesIO
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activity.paging import keyset_page
+from activity.pdf import render_pdf
+from activity.shortcuts import run_service
+from activity.uploads import attachment_response
+
+from .. import permissions, services
+from ..forms.decisions import (
+    AccreditationFilter,
+    AppealDecisionForm,
+    AppealForm,
+    AssignForm,
+    BaseConditionFormSet,
+    ConditionFormSet,
+    ConditionMetForm,
+    DecisionForm,
+    ReasonForm,
+    ReturnForm,
+    condition_owners,
+)
+from ..models import Accreditation, Application, Decision
+from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
+
+# Applications -----------------------------------------------------------------------------------
+
+
+@login_required
+def application_return(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_management(request.user, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.application_return(
+                actor=request.user, application=application, message=form.cleaned_data["message"]
+            ),
+        )
+        if done:
+            messages.success(
+                request, _("The application was returned; the decision clock is stopped.")
+            )
+            return redirect(application)
+    return render(
+        request, "accreditation/application_return.html", {"form": form, "application": application}
+    )
+
+
+@login_required
+def reviewers_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_management(request.user, pk)
+    form = AssignForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.reviewers_assign(
+                actor=request.user,
+                application=application,
+                reviewers=form.cleaned_data["reviewers"],
+                due_at=form.due_at(),
+            ),
+        )
+        if done:
+            messages.success(request, _("The reviewers were assigned and told."))
+            return redirect(application)
+    context = {
+        "form": form,
+        "application": application,
+        "assignments": application.assignments.select_related("reviewer"),
+    }
+    return render(request, "accreditation/application_assign.html", context)
+
+
+@login_required
+def decision_make(request: HttpRequest, pk: int) -> HttpResponse:
+    application = permissions.get_application_for_management(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = DecisionForm(data)
+    conditions = cast(
+        BaseConditionFormSet,
+        ConditionFormSet(
+            data, prefix="conditions", form_kwargs={"owners": condition_owners(application)}
+        ),
+    )
+    if data is not None and form.is_valid() and conditions.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.decision_make(
+                actor=request.user,
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+                justification=form.cleaned_data["justification"],
+                moderation_note=form.cleaned_data["moderation_note"],
+                conditions=conditions.specs(),
+            ),
+        )
+        if done:
+            messages.success(request, _("The decision was recorded and the organisation told."))
+            return redirect(application)
+    sheet = services.application_score_sheet(application)
+    context = {
+        "form": form,
+        "conditions": conditions,
+        "application": application,
+        "sheet": sheet,
+        "reviewer_labels": reviewer_labels(request.user, application, sheet),
+        "assignments": application.assignments.select_related("reviewer"),
+    }
+    return render(request, "accreditation/decision_form.html", context)
+
+
+def letter_context(application: Application) -> dict[str, Any]:
+    """What the decision letter says. Reviewers are not named in it."""
+    decision = (
+        Decision.objects.filter(application=application).select_related("accreditation").get()
+    )
+    decision.application = application
+    sheet = services.application_score_sheet(application)
+    labels = [_("Reviewer %(number)s") % {"number": n} for n in range(1, sheet.reviewer_count + 1)]
+    return {
+        "administration": application.framework.administration,
+        "application": application,
+        "organisation": application.organisation,
+        "activity_types": list(application.activity_types.all()),
+        "facilities": list(application.facilities.all()),
+        "decision": decision,
+        "sheet": sheet,
+        "reviewer_labels": labels,
+        "conditions": list(decision.conditions.all()),
+        "accreditation": getattr(decision, "accreditation", None),
+        "appeal_deadline": appeal_deadlines(decision).get("decision"),
+    }
+
+
+@login_required
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
+    application = permissions.get_application_for_user(request.user, pk)
+    permissions.check_can_see_decision_letter(request.user, application)
+    pdf = render_pdf(
+        "accreditation/pdf/decision_letter.html", letter_context(application), request=request
+    )
+    return attachment_response(
+        BytesIO(pdf), f"decision-letter-{application.pk}.pdf", "application/pdf"
+    )
+
+
+# Accreditations ---------------------------------------------------------------------------------
+
+
+@login_required
+def accreditation_list(request: HttpRequest) -> HttpResponse:
+    filterset = AccreditationFilter(request.GET, permissions.accreditations_for_user(request.user))
+    page = keyset_page(filterset.qs, request, ordering=("valid_until", "id"))
+    return render(
+        request, "accreditation/accreditation_list.html", {"filter": filterset, "page": page}
+    )
+
+
+def _available_actions(accreditation: Accreditation) -> list[str]:
+    possible = Accreditation.TRANSITIONS[Accreditation.Status(accreditation.status)]
+    actions = []
+    if Accreditation.Status.SUSPENDED in possible:
+        actions.append("suspend")
+    if accreditation.status == Accreditation.Status.SUSPENDED:
+        actions.append("reinstate")
+    if Accreditation.Status.REVOKED in possible:
+        actions.append("revoke")
+    return actions
+
+
+@login_required
+def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    accreditation = permissions.get_accreditation_for_user(user, pk)
+    decision = accreditation.decision
+    application = decision.application
+    appeals = list(decision.appeals.select_related("decided_by"))
+    can_change = permissions.can_change_accreditation(user, accreditation)
+    open_deadlines = open_appeal_deadlines(decision, appeals)
+    open_deadlines.pop("decision", None)  # appealed from the application's page
+    context = {
+        "accreditation": accreditation,
+        "decision": decision,
+        "application": application,
+        "activity_types": list(application.activity_types.all()),
+        "facilities": list(application.facilities.all()),
+        "appeals": appeals,
+        "actions": [
+            (action, ACTIONS[action][1], ReasonForm(auto_id=f"id_{action}_%s"))
+            for action in (_available_actions(accreditation) if can_change else [])
+        ],
+        "can_appeal": permissions.can_appeal(user, decision) and bool(open_deadlines),
+        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
+    }
+    return render(request, "accreditation/accreditation_detail.html", context)
+
+
+ACTIONS = {
+    "suspend": (
+        services.accreditation_suspend,
+        gettext_lazy("Suspend"),
+        gettext_lazy("The accreditation is suspended."),
+    ),
+    "reinstate": (
+        services.accreditation_reinstate,
+        gettext_lazy("Reinstate"),
+        gettext_lazy("The accreditation is reinstated."),
+    ),
+    "revoke": (
+        services.accreditation_revoke,
+        gettext_lazy("Revoke"),
+        gettext_lazy("The accreditation is revoked."),
+    ),
+}
+
+
+@login_required
+def accreditation_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    accreditation = permissions.get_accreditation_for_change(request.user, pk)
+    service, label, success = ACTIONS[action]
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: service(
+                actor=request.user,
+                accreditation=accreditation,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done:
+            messages.success(request, str(success))
+            return redirect(accreditation)
+    context = {"form": form, "accreditation": accreditation, "action": action, "label": label}
+    return render(request, "accreditation/accreditation_change.html", context)
+
+
+# Appeals and conditions -------------------------------------------------------------------------
+
+
+@login_required
+def appeal_lodge(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = permissions.get_decision_for_appeal(request.user, pk)
+    deadlines = appeal_deadlines(decision)
+    form = AppealForm(request.POST or None, deadlines=deadlines)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.appeal_lodge(
+                actor=request.user,
+                decision=decision,
+                subject=form.cleaned_data["subject"],
+                grounds=form.cleaned_data["grounds"],
+            ),
+        )
+        if done:
+            messages.success(request, _("Your appeal was lodged. Someone else will decide it."))
+            return redirect(decision.application)
+    context = {"form": form, "decision": decision, "deadlines": deadlines}
+    return render(request, "accreditation/appeal_form.html", context)
+
+
+@login_required
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = permissions.get_appeal_for_decision(request.user, pk)
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.appeal_decide(
+                actor=request.user,
+                appeal=appeal,
+                upheld=form.upheld,
+                reasons=form.cleaned_data["reasons"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The appeal was decided and the organisation told."))
+            return redirect(appeal.decision.application)
+    return render(request, "accreditation/appeal_decide.html", {"form": form, "appeal": appeal})
+
+
+@login_required
+def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = permissions.get_condition_for_verification(request.user, pk)
+    form = ConditionMetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.condition_mark_met(
+                actor=request.user, condition=condition, note=form.cleaned_data["note"]
+            ),
+        )
+        if done:
+            messages.success(request, _("The condition is recorded as met."))
+            return redirect(condition.decision.application)
+    return render(
+        request, "accreditation/condition_met.html", {"form": form, "condition": condition}
+    )

@@ -1,0 +1,491 @@
+"""Applying: starting and renewing, completeness, submission, returns and the decision clock,
+withdrawal, and the draft's answers and evidence."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accreditation import services
+from accreditation.models import Application, Clearance, Evidence, Framework, ReviewAssignment
+from activity.errors import DomainError
+from activity.models import AuditEntry, Reminder
+from directory.models import ActivityType, Organisation
+from tests.accreditation.factories import (
+    PDF_BYTES,
+    ApplicationFactory,
+    CriterionFactory,
+    DecisionFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    FrameworkFactory,
+    complete_application,
+    framework_in_force,
+    staff,
+    submitted,
+    under_review,
+)
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def framework(world):
+    return framework_in_force(world.administration, criteria=2)
+
+
+@pytest.fixture
+def draft(world, framework, ngo_admin):
+    return complete_application(framework, world.organisation, created_by=ngo_admin)
+
+
+# Starting and renewing --------------------------------------------------------------------------
+
+
+def test_an_application_starts_as_a_draft_under_the_rules_in_force(world, framework, ngo_admin):
+    application = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=framework
+    )
+    assert application.status == Application.Status.DRAFT
+    assert application.framework == framework
+    assert AuditEntry.objects.filter(action="application.create", object_id=str(application.pk))
+
+
+def test_a_formal_mechanism_cannot_apply(world, framework, ngo_admin):
+    npm = OrganisationFactory(kind=Organisation.Kind.NPM)
+    with pytest.raises(DomainError, match="formal mechanism"):
+        services.application_create(actor=ngo_admin, organisation=npm, framework=framework)
+    assert not Application.objects.filter(organisation=npm).exists()
+
+
+def test_an_application_cannot_start_under_a_draft_version(world, ngo_admin):
+    draft_rules = FrameworkFactory(administration=world.administration)
+    with pytest.raises(DomainError, match="rules in force"):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=draft_rules
+        )
+
+
+def test_a_second_application_cannot_start_while_one_is_in_progress(world, draft, ngo_admin):
+    with pytest.raises(DomainError, match="already has an application in progress"):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=draft.framework
+        )
+
+
+def test_a_renewal_copies_answers_scope_people_evidence_and_documents(world, framework, ngo_admin):
+    previous = complete_application(framework, world.organisation, created_by=ngo_admin)
+    document = DocumentFactory(organisation=world.organisation)
+    first = previous.evidence.order_by("criterion__order").first()
+    first.documents.add(document)
+    previous.status = Application.Status.DECIDED
+    previous.save(update_fields=["status"])
+    DecisionFactory(application=previous)
+
+    renewal = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=framework, previous=previous
+    )
+
+    assert renewal.previous == previous and renewal.is_renewal
+    assert renewal.status == Application.Status.DRAFT
+    assert renewal.summary == previous.summary
+    assert renewal.sustainability_plan == previous.sustainability_plan
+    assert set(renewal.activity_types.all()) == set(previous.activity_types.all())
+    assert set(renewal.facilities.all()) == set(previous.facilities.all())
+    assert set(renewal.people.all()) == set(previous.people.all())
+    copied = {e.criterion_id: e for e in renewal.evidence.prefetch_related("documents")}
+    assert {e.criterion_id for e in previous.evidence.all()} == set(copied)
+    assert list(copied[first.criterion_id].documents.all()) == [document]
+    assert services.missing_items(renewal) == []
+    assert AuditEntry.objects.filter(action="application.renew", object_id=str(renewal.pk))
+
+
+def test_a_renewal_under_new_rules_keeps_only_the_evidence_of_criteria_still_in_force(
+    world, framework, ngo_admin, director
+):
+    previous = complete_application(framework, world.organisation, created_by=ngo_admin)
+    previous.status = Application.Status.DECIDED
+    previous.save(update_fields=["status"])
+    kept, dropped = previous.framework.criteria.all()
+    framework.status = Framework.Status.SUPERSEDED
+    framework.save(update_fields=["status"])
+    new_rules = FrameworkFactory(administration=world.administration, published=True)
+    same = CriterionFactory(framework=new_rules, code=kept.code)
+    CriterionFactory(framework=new_rules)
+
+    renewal = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=new_rules, previous=previous
+    )
+
+    assert [e.criterion for e in renewal.evidence.all()] == [same]
+    assert dropped.code not in {e.criterion.code for e in renewal.evidence.all()}
+
+
+# Completeness -----------------------------------------------------------------------------------
+
+
+def test_an_empty_draft_lists_everything_missing(world, framework, ngo_admin):
+    application = ApplicationFactory(
+        organisation=world.organisation, framework=framework, summary=""
+    )
+    missing = services.missing_items(application)
+    text = " ".join(missing)
+    for expected in [
+        "Who you are and what you propose is empty.",
+        "Strengths is empty.",
+        "Fundraising and sustainability plan is empty.",
+        "Partner mapping is empty.",
+        "Choose at least one activity.",
+        "Choose at least one target facility.",
+        "Name at least one person who will enter.",
+    ]:
+        assert expected in text
+    for criterion in framework.criteria.all():
+        assert f"Evidence for “{criterion.name}” is missing." in missing
+
+
+def test_a_complete_draft_misses_nothing(draft):
+    assert services.missing_items(draft) == []
+
+
+def test_a_criterion_that_requires_a_document_is_missing_until_one_is_attached(
+    world, framework, ngo_admin
+):
+    criterion = framework.criteria.first()
+    criterion.document_required = True
+    criterion.save(update_fields=["document_required"])
+    application = complete_application(framework, world.organisation, created_by=ngo_admin)
+    assert services.missing_items(application) == [
+        f"“{criterion.name}” needs at least one document."
+    ]
+    evidence = application.evidence.get(criterion=criterion)
+    evidence.documents.add(DocumentFactory(organisation=world.organisation))
+    assert services.missing_items(application) == []
+
+
+def test_an_incomplete_application_cannot_be_submitted_and_is_told_what_is_missing(
+    world, framework, ngo_admin
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    with pytest.raises(DomainError, match=r"not complete yet.*Choose at least one activity"):
+        services.application_submit(actor=ngo_admin, application=application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert application.submitted_at is None
+
+
+# Submission, return and the clock ---------------------------------------------------------------
+
+
+def test_submission_starts_the_clock_asks_for_vetting_and_tells_the_directors(
+    world, draft, ngo_admin, director
+):
+    services.application_submit(actor=ngo_admin, application=draft)
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.SUBMITTED
+    assert draft.submitted_at is not None
+    assert draft.decision_due() == draft.submitted_at + timedelta(days=30)
+    person = world.organisation.people.get()
+    assert Clearance.objects.filter(person=person, status=Clearance.Status.PENDING).exists()
+    assert Reminder.objects.filter(recipient=director, kind="accreditation.submitted").exists()
+    assert AuditEntry.objects.filter(action="application.submitted", object_id=str(draft.pk))
+
+
+def test_a_submitted_application_cannot_be_submitted_again(draft, ngo_admin):
+    submitted(draft, by=ngo_admin)
+    with pytest.raises(DomainError, match="Only a draft or a returned application"):
+        services.application_submit(actor=ngo_admin, application=draft)
+
+
+def test_a_return_needs_a_message(draft, ngo_admin, director):
+    submitted(draft, by=ngo_admin)
+    with pytest.raises(DomainError, match="Say what information is needed"):
+        services.application_return(actor=director, application=draft, message="  ")
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.SUBMITTED
+
+
+def test_a_return_pauses_the_clock_and_tells_the_organisation(draft, ngo_admin, director):
+    submitted(draft, by=ngo_admin)
+    services.application_return(
+        actor=director, application=draft, message="Send the registration certificate."
+    )
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.RETURNED
+    assert draft.paused_at is not None
+    assert draft.return_message == "Send the registration certificate."
+    assert draft.is_editable
+    reminders = Reminder.objects.filter(
+        recipient=ngo_admin, kind="accreditation.application_returned"
+    )
+    assert reminders.count() == 2  # at once, and a follow-up two weeks later
+
+
+def test_the_decision_date_moves_by_the_time_the_application_was_returned(
+    draft, ngo_admin, director
+):
+    submitted(draft, by=ngo_admin)
+    services.application_return(actor=director, application=draft, message="More, please.")
+    # Pretend the application was submitted 20 days ago and returned 12 days ago.
+    now = timezone.now()
+    Application.objects.filter(pk=draft.pk).update(
+        submitted_at=now - timedelta(days=20), paused_at=now - timedelta(days=12)
+    )
+    draft.refresh_from_db()
+    # While returned, the due date keeps moving with the pause.
+    assert draft.decision_due() - (draft.submitted_at + timedelta(days=30)) >= timedelta(days=12)
+    assert not draft.is_overdue()
+
+    services.application_submit(actor=ngo_admin, application=draft)
+    draft.refresh_from_db()
+
+    assert draft.status == Application.Status.SUBMITTED
+    assert draft.paused_at is None
+    assert timedelta(days=12) <= draft.paused_for < timedelta(days=12, minutes=1)
+    assert draft.decision_due() == draft.submitted_at + timedelta(days=30) + draft.paused_for
+    assert draft.submitted_at == now - timedelta(days=20)  # the first submission counts
+
+
+def test_resubmission_cancels_the_pending_return_reminders(draft, ngo_admin, director):
+    submitted(draft, by=ngo_admin)
+    services.application_return(actor=director, application=draft, message="More, please.")
+    services.application_submit(actor=ngo_admin, application=draft)
+    follow_up = Reminder.objects.get(
+        recipient=ngo_admin, kind="accreditation.application_returned", key__contains="followup"
+    )
+    assert follow_up.state == Reminder.State.CANCELLED
+
+
+def test_an_application_returned_during_review_goes_back_to_its_reviewers(
+    world, draft, ngo_admin, director, reviewer
+):
+    second = staff("raul", "reviewer", world.administration)
+    under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
+    services.application_return(actor=director, application=draft, message="Which prisons?")
+    services.application_submit(actor=ngo_admin, application=draft)
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.UNDER_REVIEW
+    assert draft.assignments.count() == 2
+
+
+def test_an_overdue_application_is_shown_as_overdue(draft, ngo_admin):
+    submitted(draft, by=ngo_admin)
+    Application.objects.filter(pk=draft.pk).update(submitted_at=timezone.now() - timedelta(days=31))
+    draft.refresh_from_db()
+    assert draft.is_overdue()
+
+
+# Withdrawal -------------------------------------------------------------------------------------
+
+
+def test_a_draft_or_submitted_application_can_be_withdrawn(draft, ngo_admin):
+    submitted(draft, by=ngo_admin)
+    services.application_withdraw(actor=ngo_admin, application=draft)
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.WITHDRAWN
+    assert AuditEntry.objects.filter(action="application.withdrawn", object_id=str(draft.pk))
+
+
+def test_a_decided_application_cannot_be_withdrawn(world, framework):
+    application = ApplicationFactory(
+        organisation=world.organisation, framework=framework, status=Application.Status.DECIDED
+    )
+    with pytest.raises(DomainError, match="cannot change from “Decided” to “Withdrawn”"):
+        services.application_withdraw(actor=None, application=application)
+
+
+def test_a_withdrawn_application_frees_the_organisation_to_start_again(draft, ngo_admin, world):
+    services.application_withdraw(actor=ngo_admin, application=draft)
+    again = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=draft.framework
+    )
+    assert again.status == Application.Status.DRAFT
+
+
+# The draft's answers and evidence ---------------------------------------------------------------
+
+
+def test_the_draft_saves_answers_and_scope(world, framework, ngo_admin):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    education = ActivityType.objects.get(code="education")
+    person = world.organisation.people.get()
+    services.application_update(
+        actor=ngo_admin,
+        application=application,
+        data={"summary": "Literacy classes.", "partner_mapping": "The Ministry."},
+        activity_types=[education],
+        facilities=[world.facility],
+        people=[person],
+    )
+    application.refresh_from_db()
+    assert application.summary == "Literacy classes."
+    assert application.partner_mapping == "The Ministry."
+    assert list(application.activity_types.all()) == [education]
+    assert list(application.facilities.all()) == [world.facility]
+    assert list(application.people.all()) == [person]
+    entry = AuditEntry.objects.get(action="application.update", object_id=str(application.pk))
+    assert set(entry.changes["fields"]) == {"summary", "partner_mapping"}
+
+
+def test_only_the_organisations_own_people_can_be_named(world, framework, ngo_admin):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    stranger = world.other_organisation.people.get()
+    with pytest.raises(DomainError, match="Only your organisation's own people"):
+        services.application_update(
+            actor=ngo_admin,
+            application=application,
+            data={},
+            activity_types=[],
+            facilities=[],
+            people=[stranger],
+        )
+    assert not application.people.exists()
+
+
+def test_a_network_covers_only_its_own_members(network, framework, network_admin):
+    application = ApplicationFactory(organisation=network, framework=framework)
+    member = network.members.get()
+    outsider = OrganisationFactory()
+    services.application_update(
+        actor=network_admin,
+        application=application,
+        data={},
+        activity_types=[],
+        facilities=[],
+        people=[],
+        member_organisations=[member],
+    )
+    assert list(application.member_organisations.all()) == [member]
+    with pytest.raises(DomainError, match="Only member organisations of the network"):
+        services.application_update(
+            actor=network_admin,
+            application=application,
+            data={},
+            activity_types=[],
+            facilities=[],
+            people=[],
+            member_organisations=[outsider],
+        )
+
+
+def test_a_submitted_application_cannot_be_changed(draft, ngo_admin):
+    submitted(draft, by=ngo_admin)
+    with pytest.raises(DomainError, match="cannot be changed now"):
+        services.application_update(
+            actor=ngo_admin,
+            application=draft,
+            data={"summary": "Changed."},
+            activity_types=[],
+            facilities=[],
+            people=[],
+        )
+    with pytest.raises(DomainError, match="cannot be changed now"):
+        services.evidence_save(
+            actor=ngo_admin,
+            application=draft,
+            criterion_id=draft.framework.criteria.first().pk,
+            text="Changed.",
+        )
+
+
+def test_evidence_keeps_text_and_uploaded_documents_and_takes_documents_off(
+    world, framework, ngo_admin
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    criterion = framework.criteria.first()
+    upload = SimpleUploadedFile("report.pdf", PDF_BYTES, content_type="text/html")
+    evidence = services.evidence_save(
+        actor=ngo_admin,
+        application=application,
+        criterion_id=criterion.pk,
+        text="Our annual report.",
+        uploads=[upload],
+    )
+    document = evidence.documents.get()
+    assert evidence.text == "Our annual report."
+    assert document.content_type == "application/pdf"  # from the content, not the browser
+    assert document.organisation == world.organisation
+    assert document.original_name == "report.pdf"
+
+    services.evidence_save(
+        actor=ngo_admin,
+        application=application,
+        criterion_id=criterion.pk,
+        text="Our annual report.",
+        remove_document_ids=[document.pk],
+    )
+    assert not Evidence.objects.get(pk=evidence.pk).documents.exists()
+    assert AuditEntry.objects.filter(action="document.upload", object_id=str(document.pk))
+
+
+def test_evidence_rejects_a_file_that_is_not_a_document(world, framework, ngo_admin):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    criterion = framework.criteria.first()
+    upload = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script></html>")
+    with pytest.raises(ValidationError):
+        services.evidence_save(
+            actor=ngo_admin,
+            application=application,
+            criterion_id=criterion.pk,
+            text="x",
+            uploads=[upload],
+        )
+
+
+def test_evidence_for_a_criterion_of_other_rules_is_refused(world, framework, ngo_admin):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    foreign = CriterionFactory()
+    with pytest.raises(DomainError, match="not part of the application's rules"):
+        services.evidence_save(
+            actor=ngo_admin, application=application, criterion_id=foreign.pk, text="x"
+        )
+
+
+def test_evidence_documents_of_another_application_cannot_be_taken_off_through_this_one(
+    world, framework, ngo_admin
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    other = EvidenceFactory(
+        application=ApplicationFactory(organisation=world.other_organisation),
+        documents=[DocumentFactory(organisation=world.other_organisation)],
+    )
+    document = other.documents.get()
+    services.evidence_save(
+        actor=ngo_admin,
+        application=application,
+        criterion_id=framework.criteria.first().pk,
+        text="x",
+        remove_document_ids=[document.pk],
+    )
+    assert list(other.documents.all()) == [document]
+
+
+def test_people_named_again_after_a_return_are_not_vetted_twice(draft, ngo_admin, director):
+    submitted(draft, by=ngo_admin)
+    services.application_return(actor=director, application=draft, message="More.")
+    services.application_submit(actor=ngo_admin, application=draft)
+    person = draft.people.get()
+    assert person.clearances.count() == 1
+
+
+def test_assignments_survive_a_return(world, draft, ngo_admin, director, reviewer):
+    second = staff("raul", "reviewer", world.administration)
+    under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
+    services.application_return(actor=director, application=draft, message="More.")
+    assert set(
+        ReviewAssignment.objects.filter(application=draft).values_list("status", flat=True)
+    ) == {ReviewAssignment.Status.AWAITING_DECLARATION}

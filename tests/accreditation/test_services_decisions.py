@@ -1,0 +1,546 @@
+"""Decisions: separation of duties, reasons and justification, moderation, conditions, the
+accreditation granted, its suspension, reinstatement and revocation, and appeals."""
+
+from datetime import timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from accreditation import services
+from accreditation.models import (
+    Accreditation,
+    Appeal,
+    Application,
+    Condition,
+    Decision,
+)
+from accreditation.services.clearances import at_start_of
+from activity.errors import DomainError
+from activity.models import AuditEntry, Reminder
+from directory.models import Role
+from directory.services import membership_grant
+from tests.accreditation.factories import (
+    AccreditationFactory,
+    complete_application,
+    framework_in_force,
+    scored,
+    staff,
+    submitted,
+    under_review,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_reviewer(world):
+    return staff("raul", Role.REVIEWER, world.administration)
+
+
+@pytest.fixture
+def other_director(world):
+    return staff("diego", Role.DIRECTOR, world.administration)
+
+
+@pytest.fixture
+def reviewing(world, ngo_admin, director, reviewer, second_reviewer):
+    framework = framework_in_force(world.administration, criteria=2, validity_months=24)
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    return under_review(
+        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
+    )
+
+
+@pytest.fixture
+def passed(reviewing, reviewer, second_reviewer):
+    """Both reviewers gave 3 of 4 everywhere: 75 %, above the 60 % threshold."""
+    return scored(reviewing, {reviewer: 3, second_reviewer: 3})
+
+
+@pytest.fixture
+def failed(reviewing, reviewer, second_reviewer):
+    """Both reviewers gave 1 of 4 everywhere: 25 %."""
+    return scored(reviewing, {reviewer: 1, second_reviewer: 1})
+
+
+def decide(application, actor, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
+    kwargs.setdefault("reasons", "The evidence is convincing.")
+    return services.decision_make(actor=actor, application=application, outcome=outcome, **kwargs)
+
+
+def in_days(days: int):
+    return timezone.localdate() + timedelta(days=days)
+
+
+# Who decides, and when --------------------------------------------------------------------------
+
+
+def test_the_decider_cannot_have_reviewed_the_application(
+    world, ngo_admin, director, reviewer, other_director
+):
+    membership_grant(
+        actor=None, user=other_director, role=Role.REVIEWER, scope=world.administration
+    )
+    framework = framework_in_force(world.administration)
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    application = under_review(
+        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, other_director]
+    )
+    scored(application, {reviewer: 3, other_director: 3})
+    with pytest.raises(DomainError, match="You reviewed this application"):
+        decide(application, other_director)
+    application.refresh_from_db()
+    assert application.status == Application.Status.UNDER_REVIEW
+    decide(application, director)  # someone who did not review can
+
+
+def test_every_assigned_review_must_be_in_before_the_decision(reviewing, director, reviewer):
+    scored_one = reviewing.assignments.get(reviewer=reviewer)
+    services.review_declare(actor=reviewer, assignment=scored_one, conflict=False, statement="")
+    with pytest.raises(DomainError, match="every assigned reviewer has submitted"):
+        decide(reviewing, director)
+    assert not Decision.objects.exists()
+
+
+def test_two_submitted_reviews_are_needed_even_if_others_recused(
+    reviewing, director, reviewer, second_reviewer
+):
+    first = reviewing.assignments.get(reviewer=reviewer)
+    services.review_declare(actor=reviewer, assignment=first, conflict=True, statement="Board.")
+    scored(reviewing, {second_reviewer: 3})
+    with pytest.raises(DomainError, match="At least two reviewers must have scored"):
+        decide(reviewing, director)
+
+
+def test_only_an_application_under_review_can_be_decided(world, ngo_admin, director):
+    framework = framework_in_force(world.administration)
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    with pytest.raises(DomainError, match="Only an application under review"):
+        decide(draft, director)
+
+
+def test_a_decided_application_cannot_be_decided_again(passed, director):
+    decide(passed, director)
+    with pytest.raises(DomainError, match="Only an application under review"):
+        decide(passed, director, outcome=Decision.Outcome.REFUSED, justification="Changed.")
+
+
+# Reasons, justification, moderation -------------------------------------------------------------
+
+
+def test_reasons_are_required(passed, director):
+    with pytest.raises(DomainError, match="Give the reasons") as error:
+        decide(passed, director, reasons="   ")
+    assert error.value.field == "reasons"
+
+
+def test_following_the_reviewers_needs_no_justification(passed, director):
+    decision = decide(passed, director)
+    assert decision.reviewers_passed
+    assert decision.weighted_score == 75
+    assert not decision.departs_from_reviewers
+
+
+def test_refusing_what_reviewers_passed_needs_a_justification(passed, director):
+    with pytest.raises(DomainError, match="goes against the reviewers' result") as error:
+        decide(passed, director, outcome=Decision.Outcome.REFUSED)
+    assert error.value.field == "justification"
+    decision = decide(
+        passed,
+        director,
+        outcome=Decision.Outcome.REFUSED,
+        justification="A court found the organisation's director guilty of fraud last week.",
+    )
+    assert decision.departs_from_reviewers
+
+
+def test_accrediting_what_reviewers_failed_needs_a_justification(failed, director):
+    with pytest.raises(DomainError, match="justify it in writing"):
+        decide(failed, director)
+    decision = decide(failed, director, justification="The only legal-aid provider in the region.")
+    assert decision.outcome == Decision.Outcome.ACCREDITED
+    assert not decision.reviewers_passed
+
+
+def test_refusing_what_reviewers_failed_needs_no_justification(failed, director):
+    decision = decide(failed, director, outcome=Decision.Outcome.REFUSED)
+    assert decision.justification == ""
+    assert not Accreditation.objects.filter(decision=decision).exists()
+
+
+def test_wide_disagreement_needs_a_moderation_note(reviewing, director, reviewer, second_reviewer):
+    scored(reviewing, {reviewer: 4, second_reviewer: 1})  # a gap of 3, above the gap of 2
+    with pytest.raises(DomainError, match="disagree widely") as error:
+        decide(reviewing, director)
+    assert error.value.field == "moderation_note"
+    decide(
+        reviewing,
+        director,
+        moderation_note="Discussed with both reviewers; the higher score is better evidenced.",
+    )
+    reviewing.refresh_from_db()
+    assert reviewing.moderation_note.startswith("Discussed with both reviewers")
+
+
+# Conditions -------------------------------------------------------------------------------------
+
+
+def test_an_accreditation_with_conditions_needs_at_least_one(passed, director):
+    with pytest.raises(DomainError, match="Set at least one condition"):
+        decide(passed, director, outcome=Decision.Outcome.CONDITIONAL)
+
+
+def test_conditions_go_only_with_an_accreditation_with_conditions(passed, director, ngo_admin):
+    condition = {"description": "Train the staff.", "owner": ngo_admin, "due_date": in_days(30)}
+    with pytest.raises(DomainError, match="Conditions go with an accreditation with conditions"):
+        decide(passed, director, conditions=[condition])
+
+
+def test_each_condition_needs_a_deadline_in_the_future(passed, director, ngo_admin):
+    condition = {"description": "Train the staff.", "owner": ngo_admin, "due_date": in_days(0)}
+    with pytest.raises(DomainError, match="deadline in the future"):
+        decide(passed, director, outcome=Decision.Outcome.CONDITIONAL, conditions=[condition])
+    assert not Condition.objects.exists()
+
+
+def test_conditions_are_tracked_with_their_owner_deadline_and_reminders(
+    passed, director, ngo_admin
+):
+    due = in_days(60)
+    decision = decide(
+        passed,
+        director,
+        outcome=Decision.Outcome.CONDITIONAL,
+        conditions=[
+            {"description": "Send the continuity plan.", "owner": ngo_admin, "due_date": due}
+        ],
+    )
+    condition = decision.conditions.get()
+    assert (condition.owner, condition.due_date, condition.is_met) == (ngo_admin, due, False)
+    reminders = Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.condition_due")
+    assert sorted(r.due_at for r in reminders) == [
+        at_start_of(due - timedelta(days=7)),
+        at_start_of(due),
+    ]
+    assert Accreditation.objects.filter(decision=decision).exists()
+
+
+def test_a_condition_is_marked_met_with_a_note_once(passed, director, coordinator, ngo_admin):
+    decision = decide(
+        passed,
+        director,
+        outcome=Decision.Outcome.CONDITIONAL,
+        conditions=[{"description": "Plan.", "owner": ngo_admin, "due_date": in_days(30)}],
+    )
+    condition = decision.conditions.get()
+    with pytest.raises(DomainError, match="Say how the condition was met"):
+        services.condition_mark_met(actor=coordinator, condition=condition, note="")
+    services.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
+    condition.refresh_from_db()
+    assert condition.is_met and condition.met_by == coordinator
+    assert AuditEntry.objects.filter(action="condition.met", object_id=str(condition.pk))
+    assert not Reminder.objects.filter(
+        kind="accreditation.condition_due", state=Reminder.State.PENDING
+    ).exists()
+    with pytest.raises(DomainError, match="already met"):
+        services.condition_mark_met(actor=coordinator, condition=condition, note="Again.")
+
+
+# The accreditation granted ----------------------------------------------------------------------
+
+
+def test_a_grant_creates_an_accreditation_valid_for_the_frameworks_period(passed, director):
+    decision = decide(passed, director)
+    accreditation = Accreditation.objects.get(decision=decision)
+    today = timezone.localdate()
+    assert accreditation.organisation == passed.organisation
+    assert accreditation.status == Accreditation.Status.ACTIVE
+    assert accreditation.valid_from == today
+    assert accreditation.valid_until == today + relativedelta(months=24) - timedelta(days=1)
+    assert accreditation.is_in_force()
+    assert len(accreditation.verification_code) == 14
+    assert AuditEntry.objects.filter(action="accreditation.grant", object_id=str(accreditation.pk))
+    passed.refresh_from_db()
+    assert passed.status == Application.Status.DECIDED
+
+
+def test_a_refusal_grants_nothing_and_sets_the_appeal_deadline(failed, director, ngo_admin):
+    decision = decide(failed, director, outcome=Decision.Outcome.REFUSED)
+    assert not Accreditation.objects.exists()
+    assert decision.appeal_deadline == in_days(30)
+    assert Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.appeal_deadline")
+    assert Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.decided")
+
+
+def test_a_new_accreditation_supersedes_the_previous_one(passed, director, world):
+    previous = AccreditationFactory(decision__application__organisation=world.organisation)
+    decide(passed, director)
+    previous.refresh_from_db()
+    assert previous.status == Accreditation.Status.SUPERSEDED
+    assert (
+        Accreditation.objects.filter(
+            organisation=world.organisation, status=Accreditation.Status.ACTIVE
+        ).count()
+        == 1
+    )
+
+
+def test_expiry_is_announced_90_30_and_7_days_ahead(passed, director, ngo_admin):
+    decision = decide(passed, director)
+    accreditation = decision.accreditation
+    reminders = Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.expiring")
+    assert sorted(r.due_at for r in reminders) == [
+        at_start_of(accreditation.valid_until - timedelta(days=days)) for days in (90, 30, 7)
+    ]
+
+
+# Suspension, reinstatement, revocation ----------------------------------------------------------
+
+
+@pytest.fixture
+def accreditation(passed, director):
+    return decide(passed, director).accreditation
+
+
+def test_a_suspension_needs_a_reason_and_tells_the_organisation(accreditation, director, ngo_admin):
+    with pytest.raises(DomainError, match="Give the reason"):
+        services.accreditation_suspend(actor=director, accreditation=accreditation, reason=" ")
+    services.accreditation_suspend(
+        actor=director, accreditation=accreditation, reason="Incident at the gate."
+    )
+    accreditation.refresh_from_db()
+    assert accreditation.status == Accreditation.Status.SUSPENDED
+    assert accreditation.status_reason == "Incident at the gate."
+    assert accreditation.status_changed_by == director
+    assert not accreditation.is_in_force()
+    assert Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.status_changed")
+    assert AuditEntry.objects.filter(action="accreditation.suspended")
+
+
+def test_a_suspended_accreditation_is_reinstated_with_a_reason(accreditation, director):
+    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Check.")
+    services.accreditation_reinstate(
+        actor=director, accreditation=accreditation, reason="Checked: no fault."
+    )
+    accreditation.refresh_from_db()
+    assert accreditation.status == Accreditation.Status.ACTIVE
+    assert accreditation.status_reason == "Checked: no fault."
+
+
+def test_an_active_accreditation_cannot_be_reinstated(accreditation, director):
+    with pytest.raises(DomainError, match="Only a suspended accreditation can be reinstated"):
+        services.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
+
+
+def test_a_revoked_accreditation_cannot_be_suspended_or_reinstated(accreditation, director):
+    services.accreditation_revoke(actor=director, accreditation=accreditation, reason="Fraud.")
+    accreditation.refresh_from_db()
+    assert accreditation.status == Accreditation.Status.REVOKED
+    with pytest.raises(DomainError, match="cannot change from “Revoked” to “Suspended”"):
+        services.accreditation_suspend(actor=director, accreditation=accreditation, reason="x")
+    with pytest.raises(DomainError, match="Only a suspended accreditation"):
+        services.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
+
+
+def test_a_renewed_accreditation_cannot_be_revoked(director, world):
+    superseded = AccreditationFactory(
+        decision__application__organisation=world.organisation,
+        status=Accreditation.Status.SUPERSEDED,
+    )
+    with pytest.raises(DomainError, match="cannot change from “Renewed” to “Revoked”"):
+        services.accreditation_revoke(actor=director, accreditation=superseded, reason="x")
+    superseded.refresh_from_db()
+    assert superseded.status == Accreditation.Status.SUPERSEDED
+
+
+# Appeals ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def refusal(failed, director):
+    return decide(failed, director, outcome=Decision.Outcome.REFUSED)
+
+
+def test_a_refusal_can_be_appealed_within_the_deadline(refusal, ngo_admin, director):
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    assert appeal.is_open
+    assert appeal.original_decider == director
+    assert AuditEntry.objects.filter(action="appeal.lodge", object_id=str(appeal.pk))
+    deadline = Reminder.objects.get(recipient=ngo_admin, kind="accreditation.appeal_deadline")
+    assert deadline.state == Reminder.State.CANCELLED
+
+
+def test_the_directors_except_the_original_decider_are_asked_to_decide_the_appeal(
+    refusal, ngo_admin, director, other_director
+):
+    services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    asked = Reminder.objects.filter(kind="accreditation.appeal_lodged")
+    assert [r.recipient for r in asked] == [other_director]
+
+
+def test_an_appeal_after_the_deadline_is_refused(refusal, ngo_admin):
+    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(-1))
+    refusal.refresh_from_db()
+    with pytest.raises(DomainError, match="The deadline to appeal was"):
+        services.appeal_lodge(
+            actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Late."
+        )
+    assert not Appeal.objects.exists()
+
+
+def test_an_appeal_on_the_last_day_is_accepted(refusal, ngo_admin):
+    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(0))
+    refusal.refresh_from_db()
+    services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Just in time."
+    )
+    assert Appeal.objects.count() == 1
+
+
+def test_a_plain_accreditation_has_nothing_to_appeal(accreditation, ngo_admin):
+    with pytest.raises(DomainError, match="nothing to appeal"):
+        services.appeal_lodge(
+            actor=ngo_admin,
+            decision=accreditation.decision,
+            subject=Appeal.Subject.DECISION,
+            grounds="We want more.",
+        )
+    with pytest.raises(DomainError, match="nothing to appeal"):
+        services.appeal_lodge(
+            actor=ngo_admin,
+            decision=accreditation.decision,
+            subject=Appeal.Subject.SUSPENSION,
+            grounds="Not suspended.",
+        )
+
+
+def test_an_appeal_needs_grounds_and_only_one_waits_at_a_time(refusal, ngo_admin):
+    with pytest.raises(DomainError, match="State the grounds"):
+        services.appeal_lodge(
+            actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds=""
+        )
+    services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="One."
+    )
+    with pytest.raises(DomainError, match="already waiting for a decision"):
+        services.appeal_lodge(
+            actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Two."
+        )
+
+
+def test_the_original_decider_cannot_decide_the_appeal(refusal, ngo_admin, director):
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    with pytest.raises(DomainError, match="someone else must decide the appeal"):
+        services.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Fine.")
+    appeal.refresh_from_db()
+    assert appeal.is_open
+
+
+def test_an_appeal_decision_needs_reasons_and_is_final(refusal, ngo_admin, other_director):
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    with pytest.raises(DomainError, match="Give the reasons"):
+        services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="")
+    services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+    with pytest.raises(DomainError, match="already decided"):
+        services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Oops.")
+
+
+def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, other_director):
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+    appeal.refresh_from_db()
+    assert appeal.outcome == Appeal.Outcome.DISMISSED
+    assert not Accreditation.objects.exists()
+    assert Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.appeal_decided")
+
+
+def test_an_upheld_appeal_against_a_refusal_grants_the_accreditation(
+    refusal, ngo_admin, other_director
+):
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
+    )
+    services.appeal_decide(
+        actor=other_director, appeal=appeal, upheld=True, reasons="The report was overlooked."
+    )
+    accreditation = Accreditation.objects.get(decision=refusal)
+    assert accreditation.is_in_force()
+    assert AuditEntry.objects.filter(action="appeal.upheld", object_id=str(appeal.pk))
+
+
+def test_an_upheld_appeal_against_conditions_lifts_them(
+    passed, director, ngo_admin, other_director
+):
+    decision = decide(
+        passed,
+        director,
+        outcome=Decision.Outcome.CONDITIONAL,
+        conditions=[{"description": "Plan.", "owner": ngo_admin, "due_date": in_days(30)}],
+    )
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=decision, subject=Appeal.Subject.DECISION, grounds="Unfair."
+    )
+    services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Agreed.")
+    condition = decision.conditions.get()
+    assert condition.is_met
+    assert condition.met_note == "Lifted on appeal: Agreed."
+    assert Accreditation.objects.filter(decision=decision).count() == 1
+
+
+def test_an_upheld_appeal_against_a_suspension_reinstates_the_accreditation(
+    accreditation, director, ngo_admin, other_director
+):
+    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    accreditation.refresh_from_db()
+    decision = accreditation.decision
+    appeal = services.appeal_lodge(
+        actor=ngo_admin, decision=decision, subject=Appeal.Subject.SUSPENSION, grounds="No fault."
+    )
+    assert appeal.original_decider == director
+    services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="No fault.")
+    accreditation.refresh_from_db()
+    assert accreditation.status == Accreditation.Status.ACTIVE
+    assert accreditation.status_reason == "Appeal upheld: No fault."
+
+
+def test_an_upheld_appeal_against_a_revocation_restores_the_accreditation(
+    accreditation, other_director, ngo_admin, director
+):
+    services.accreditation_revoke(actor=other_director, accreditation=accreditation, reason="X.")
+    accreditation.refresh_from_db()
+    appeal = services.appeal_lodge(
+        actor=ngo_admin,
+        decision=accreditation.decision,
+        subject=Appeal.Subject.REVOCATION,
+        grounds="Wrong.",
+    )
+    # The director who granted the accreditation did not revoke it, so may decide the appeal.
+    services.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Wrong indeed.")
+    accreditation.refresh_from_db()
+    assert accreditation.status == Accreditation.Status.ACTIVE
+
+
+def test_a_suspension_can_be_appealed_only_within_the_deadline_counted_from_the_suspension(
+    accreditation, director, ngo_admin
+):
+    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    Accreditation.objects.filter(pk=accreditation.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=31)
+    )
+    accreditation.refresh_from_db()
+    decision = Decision.objects.get(pk=accreditation.decision_id)
+    with pytest.raises(DomainError, match="The deadline to appeal was"):
+        services.appeal_lodge(
+            actor=ngo_admin, decision=decision, subject=Appeal.Subject.SUSPENSION, grounds="Late."
+        )

@@ -1,0 +1,287 @@
+"""Review: assignment of at least two reviewers, the conflict declaration before the file, and
+independent scoring on the criteria's scales."""
+
+import pytest
+
+from accreditation import permissions, services
+from accreditation.models import Application, ReviewAssignment, Score
+from activity.errors import DomainError
+from activity.models import AuditEntry, Reminder
+from directory.models import Role
+from tests.accreditation.factories import (
+    complete_application,
+    framework_in_force,
+    staff,
+    submitted,
+    under_review,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_reviewer(world):
+    return staff("raul", Role.REVIEWER, world.administration)
+
+
+@pytest.fixture
+def application(world, ngo_admin):
+    framework = framework_in_force(world.administration, criteria=2)
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    return submitted(draft, by=ngo_admin)
+
+
+@pytest.fixture
+def reviewing(application, director, reviewer, second_reviewer):
+    return under_review(application, director=director, reviewers=[reviewer, second_reviewer])
+
+
+def assignment_of(application, user) -> ReviewAssignment:
+    return application.assignments.get(reviewer=user)
+
+
+def declared(application, user) -> ReviewAssignment:
+    assignment = assignment_of(application, user)
+    services.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
+    assignment.refresh_from_db()
+    return assignment
+
+
+# Assignment -------------------------------------------------------------------------------------
+
+
+def test_two_reviewers_put_the_application_under_review_and_are_told(
+    application, director, reviewer, second_reviewer
+):
+    assignments = services.reviewers_assign(
+        actor=director, application=application, reviewers=[reviewer, second_reviewer]
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.UNDER_REVIEW
+    assert {a.reviewer for a in assignments} == {reviewer, second_reviewer}
+    assert all(a.status == ReviewAssignment.Status.AWAITING_DECLARATION for a in assignments)
+    assert Reminder.objects.filter(recipient=reviewer, kind="accreditation.review_assigned")
+    overdue = Reminder.objects.get(recipient=reviewer, kind="accreditation.review_overdue")
+    assert overdue.due_at == assignments[0].due_at
+    assert AuditEntry.objects.filter(action="application.under_review")
+
+
+def test_one_reviewer_is_not_enough(application, director, reviewer):
+    with pytest.raises(DomainError, match="At least two reviewers"):
+        services.reviewers_assign(actor=director, application=application, reviewers=[reviewer])
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not application.assignments.exists()
+
+
+def test_a_third_reviewer_can_be_added_later(reviewing, director, world):
+    third = staff("rosa", Role.REVIEWER, world.administration)
+    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    assert reviewing.assignments.count() == 3
+
+
+def test_a_recused_reviewer_does_not_count_towards_the_two(reviewing, director, reviewer, world):
+    services.review_declare(
+        actor=reviewer,
+        assignment=assignment_of(reviewing, reviewer),
+        conflict=True,
+        statement="I chair its board.",
+    )
+    # Naming the recused reviewer again does not bring the count back to two.
+    with pytest.raises(DomainError, match="At least two reviewers"):
+        services.reviewers_assign(actor=director, application=reviewing, reviewers=[reviewer])
+    third = staff("rosa", Role.REVIEWER, world.administration)
+    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    assert reviewing.assignments.exclude(status=ReviewAssignment.Status.RECUSED).count() == 2
+
+
+def test_the_director_who_decides_cannot_be_assigned_as_reviewer(
+    application, director, reviewer, world
+):
+    # Even a director who also holds the reviewer role.
+    from directory.services import membership_grant
+
+    membership_grant(actor=None, user=director, role=Role.REVIEWER, scope=world.administration)
+    with pytest.raises(DomainError, match="you cannot also review it"):
+        services.reviewers_assign(
+            actor=director, application=application, reviewers=[director, reviewer]
+        )
+    assert not application.assignments.exists()
+
+
+def test_only_reviewers_of_the_administration_can_be_assigned(
+    application, director, reviewer, coordinator
+):
+    with pytest.raises(DomainError, match="is not an accreditation reviewer"):
+        services.reviewers_assign(
+            actor=director, application=application, reviewers=[reviewer, coordinator]
+        )
+
+
+def test_reviewers_cannot_be_assigned_to_a_draft(
+    world, director, reviewer, second_reviewer, ngo_admin
+):
+    framework = framework_in_force(world.administration)
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    with pytest.raises(DomainError, match="only to a submitted application"):
+        services.reviewers_assign(
+            actor=director, application=draft, reviewers=[reviewer, second_reviewer]
+        )
+
+
+def test_assignment_lets_the_reviewer_see_the_application_but_not_the_file(reviewing, reviewer):
+    assert permissions.applications_for_user(reviewer).filter(pk=reviewing.pk).exists()
+    assert not permissions.can_see_file(reviewer, reviewing)
+
+
+# Declaration ------------------------------------------------------------------------------------
+
+
+def test_declaring_no_conflict_opens_the_file(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    assert assignment.status == ReviewAssignment.Status.SCORING
+    assert assignment.declared_at is not None
+    assert permissions.can_see_file(reviewer, reviewing)
+    assert AuditEntry.objects.filter(action="reviewassignment.scoring")
+
+
+def test_declaring_a_conflict_recuses_the_reviewer_and_tells_the_directors(
+    reviewing, reviewer, director
+):
+    assignment = assignment_of(reviewing, reviewer)
+    services.review_declare(
+        actor=reviewer, assignment=assignment, conflict=True, statement="My sister works there."
+    )
+    assignment.refresh_from_db()
+    assert assignment.status == ReviewAssignment.Status.RECUSED
+    assert assignment.conflict_statement == "My sister works there."
+    assert not permissions.can_see_file(reviewer, reviewing)
+    assert Reminder.objects.filter(recipient=director, kind="accreditation.reviewer_recused")
+    overdue = Reminder.objects.get(recipient=reviewer, kind="accreditation.review_overdue")
+    assert overdue.state == Reminder.State.CANCELLED
+
+
+def test_a_conflict_must_be_described(reviewing, reviewer):
+    assignment = assignment_of(reviewing, reviewer)
+    with pytest.raises(DomainError, match="Describe the conflict"):
+        services.review_declare(actor=reviewer, assignment=assignment, conflict=True, statement="")
+    assignment.refresh_from_db()
+    assert assignment.status == ReviewAssignment.Status.AWAITING_DECLARATION
+
+
+def test_only_the_assigned_reviewer_declares(reviewing, reviewer, second_reviewer):
+    with pytest.raises(DomainError, match="Only the assigned reviewer"):
+        services.review_declare(
+            actor=second_reviewer,
+            assignment=assignment_of(reviewing, reviewer),
+            conflict=False,
+            statement="",
+        )
+
+
+def test_a_declaration_cannot_be_changed(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    with pytest.raises(DomainError, match="cannot change from"):
+        services.review_declare(
+            actor=reviewer, assignment=assignment, conflict=True, statement="Changed my mind."
+        )
+
+
+# Scoring ----------------------------------------------------------------------------------------
+
+
+def test_scores_cannot_be_saved_before_the_declaration(reviewing, reviewer):
+    assignment = assignment_of(reviewing, reviewer)
+    criterion = reviewing.framework.criteria.first()
+    with pytest.raises(DomainError, match="only while reviewing"):
+        services.review_save_scores(
+            actor=reviewer, assignment=assignment, scores={criterion.pk: (3, "Good.")}
+        )
+    assert not Score.objects.exists()
+
+
+def test_a_score_must_be_a_level_of_the_scale(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    criterion = reviewing.framework.criteria.first()
+    with pytest.raises(DomainError, match="7 is not a level of the scale"):
+        services.review_save_scores(
+            actor=reviewer, assignment=assignment, scores={criterion.pk: (7, "Great.")}
+        )
+    assert not Score.objects.exists()
+
+
+def test_scores_are_saved_changed_and_cleared_until_submission(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    first, second = reviewing.framework.criteria.all()
+    services.review_save_scores(
+        actor=reviewer,
+        assignment=assignment,
+        scores={first.pk: (2, "Adequate."), second.pk: (4, "Excellent.")},
+    )
+    services.review_save_scores(
+        actor=reviewer,
+        assignment=assignment,
+        scores={first.pk: (3, "Better on reflection."), second.pk: (None, "")},
+    )
+    saved = {s.criterion_id: (s.score, s.comment) for s in assignment.scores.all()}
+    assert saved == {first.pk: (3, "Better on reflection.")}
+
+
+def test_scores_of_a_criterion_of_other_rules_are_refused(reviewing, reviewer):
+    from tests.accreditation.factories import CriterionFactory
+
+    assignment = declared(reviewing, reviewer)
+    with pytest.raises(DomainError, match="not part of the application's rules"):
+        services.review_save_scores(
+            actor=reviewer, assignment=assignment, scores={CriterionFactory().pk: (1, "x")}
+        )
+
+
+def test_submission_needs_every_criterion_scored_and_commented(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    first, second = reviewing.framework.criteria.all()
+    services.review_save_scores(
+        actor=reviewer,
+        assignment=assignment,
+        scores={first.pk: (2, "Adequate."), second.pk: (3, "  ")},
+    )
+    with pytest.raises(DomainError, match=f"Missing: {second.name}"):
+        services.review_submit(actor=reviewer, assignment=assignment)
+    assignment.refresh_from_db()
+    assert assignment.status == ReviewAssignment.Status.SCORING
+
+
+def test_submitted_scores_are_final_and_open_the_combined_sheet(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    scores = {c.pk: (3, "Good.") for c in reviewing.framework.criteria.all()}
+    services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+    assert not permissions.can_see_scores(reviewer, reviewing)
+
+    services.review_submit(actor=reviewer, assignment=assignment)
+
+    assignment.refresh_from_db()
+    assert assignment.status == ReviewAssignment.Status.SUBMITTED
+    assert assignment.submitted_at is not None
+    assert permissions.can_see_scores(reviewer, reviewing)
+    with pytest.raises(DomainError, match="before submitting"):
+        services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+    overdue = Reminder.objects.get(recipient=reviewer, kind="accreditation.review_overdue")
+    assert overdue.state == Reminder.State.CANCELLED
+
+
+def test_the_combined_sheet_counts_only_submitted_reviews(reviewing, reviewer, second_reviewer):
+    first = declared(reviewing, reviewer)
+    second = declared(reviewing, second_reviewer)
+    criteria = list(reviewing.framework.criteria.all())
+    services.review_save_scores(
+        actor=reviewer, assignment=first, scores={c.pk: (4, "Excellent.") for c in criteria}
+    )
+    services.review_submit(actor=reviewer, assignment=first)
+    services.review_save_scores(
+        actor=second_reviewer, assignment=second, scores={c.pk: (0, "None.") for c in criteria}
+    )
+
+    sheet = services.application_score_sheet(reviewing)
+
+    assert sheet.reviewer_count == 1
+    assert [row.scores for row in sheet.rows] == [[4], [4]]
