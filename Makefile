@@ -17,9 +17,9 @@ run: install
 	@$(UV) run python manage.py seed_demo
 	@echo
 	@echo "  Open http://$(HOST):$(PORT)/ and log in with one of the demo accounts:"
-	@echo "    martha (director), rita / raul (reviewers), carla (coordinator), oscar (responsible official),"
+	@echo "    martha, diego (directors), rita / raul (reviewers), carla (coordinator), oscar (responsible official),"
 	@echo "    fiona (visits officer), gabriel (gate officer), john (NGO administrator), maria (NGO member),"
-	@echo "    ana, pedro, lucia, nadia (other organisations), mario (NPM), ines (ICRC), admin (site administration)"
+	@echo "    ana, pedro, lucia, nadia, sofia (other organisations), mario (NPM), ines (ICRC), admin (site administration)"
 	@echo "  Password for all of them: $${DEMO_PASSWORD:-partnership-demo}"
 	@echo "  E-mails (reminders, password resets) are printed below. Stop with Ctrl-C."
 	@echo

@@ -278,6 +278,12 @@ def seed(out: IO[str]) -> None:
         accreditation=decision.accreditation,
         reason="An unannounced change of the people entering; suspended pending review.",
     )
+    services.appeal_lodge(
+        actor=sports_admin,
+        decision=decision,
+        subject="suspension",
+        grounds="The new coach was named in our application; the change was announced by letter.",
+    )
     # A draft: John has started renewing his organisation's accreditation early.
     services.application_create(
         actor=users["john"], organisation=lhrc.organisation, framework=framework, previous=lhrc

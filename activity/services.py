@@ -247,9 +247,11 @@ def digests_send(*, now: datetime | None = None) -> int:
             if not items:
                 continue
             with translation.override(pref.language):
-                subject = translation.gettext("Your daily summary: %(count)d notifications") % {
-                    "count": len(items)
-                }
+                subject = translation.ngettext(
+                    "Your daily summary: %(count)d notification",
+                    "Your daily summary: %(count)d notifications",
+                    len(items),
+                ) % {"count": len(items)}
                 message = render_to_string(
                     "activity/email/digest.txt",
                     {"items": items, "link": _site_link("/notifications/")},

@@ -97,6 +97,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
 #: username, full name, role, scope name
 USERS: list[tuple[str, str, str, str]] = [
     ("martha", "Martha Director", Role.DIRECTOR, "State A Prison System"),
+    ("diego", "Diego Deputy Director", Role.DIRECTOR, "State A Prison System"),
     ("rita", "Rita Reviewer", Role.REVIEWER, "State A Prison System"),
     ("raul", "Raúl Reviewer", Role.REVIEWER, "State A Prison System"),
     ("carla", "Carla Coordinator", Role.COORDINATOR, "State A Prison System"),

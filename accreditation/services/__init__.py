@@ -7,6 +7,7 @@ from .applications import (
     application_update,
     application_withdraw,
     document_add,
+    document_read,
     evidence_save,
     missing_items,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "current_clearance",
     "decision_make",
     "document_add",
+    "document_read",
     "evidence_save",
     "framework_create_draft",
     "framework_in_force",

@@ -64,6 +64,16 @@ def document_add(
     return document
 
 
+def document_read(*, actor: AbstractBaseUser, document: Document) -> None:
+    """Record that someone opened a document: applications' evidence is confidential."""
+    audit_record(
+        actor=actor,
+        action="document.read",
+        target=document,
+        changes={"organisation": str(document.organisation)},
+    )
+
+
 @transaction.atomic
 def application_create(
     *,

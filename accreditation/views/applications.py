@@ -394,4 +394,5 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = permissions.get_document_for_user(request.user, pk)
+    services.document_read(actor=request.user, document=document)
     return attachment_response(document.file, document.original_name, document.content_type)

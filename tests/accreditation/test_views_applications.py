@@ -802,6 +802,14 @@ def test_the_organisation_downloads_its_document_as_an_attachment(client, world,
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
+def test_opening_a_document_is_written_to_the_audit_trail(client, world, ngo_member):
+    document = DocumentFactory(organisation=world.organisation)
+    login(client, ngo_member).get(url("document_download", document.pk))
+    entry = AuditEntry.objects.get(action="document.read")
+    assert entry.actor == ngo_member
+    assert entry.object_id == str(document.pk)
+
+
 def test_another_organisations_document_is_not_found(client, world, outsider):
     document = DocumentFactory(organisation=world.organisation)
     response = login(client, outsider).get(url("document_download", document.pk))
