@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
+from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
-    User,
     administration_ids,
     deny,
     get_organisation_for_user,
@@ -47,11 +47,11 @@ RUNS_PROCESS = {Role.DIRECTOR, Role.COORDINATOR}
 ORGANISATION_SIDE = {Role.NGO_ADMIN, Role.NGO_MEMBER}
 
 
-def _process_admin_ids(user: User) -> set[int]:
+def _process_admin_ids(user: AnyUser) -> set[int]:
     return administration_ids(user, RUNS_PROCESS)
 
 
-def _director_of(user: User, administration_id: int) -> bool:
+def _director_of(user: AnyUser, administration_id: int) -> bool:
     return administration_id in administration_ids(user, {Role.DIRECTOR})
 
 
@@ -98,26 +98,26 @@ def find_accreditation_by_code(code: str) -> Accreditation | None:
 # Frameworks -------------------------------------------------------------------------------------
 
 
-def frameworks_for_user(user: User) -> QuerySet[Framework]:
+def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
     """All versions, drafts included, for the administration's directors, coordinators and
     reviewers. Everyone else reads the version in force on the public page."""
     ids = administration_ids(user, {Role.DIRECTOR, Role.COORDINATOR, Role.REVIEWER})
     return Framework.objects.filter(administration__in=ids).select_related("administration")
 
 
-def get_framework_for_user(user: User, pk: int) -> Framework:
+def get_framework_for_user(user: AnyUser, pk: int) -> Framework:
     framework = frameworks_for_user(user).filter(pk=pk).first()
     if framework is None:
         raise not_found(user, "framework.view", Framework.objects.filter(pk=pk).first())
     return framework
 
 
-def can_manage_framework(user: User, framework: Framework) -> bool:
+def can_manage_framework(user: AnyUser, framework: Framework) -> bool:
     """The director writes and publishes the rules."""
     return _director_of(user, framework.administration_id)
 
 
-def get_framework_for_change(user: User, pk: int) -> Framework:
+def get_framework_for_change(user: AnyUser, pk: int) -> Framework:
     framework = get_framework_for_user(user, pk)
     if not can_manage_framework(user, framework):
         raise deny(
@@ -126,22 +126,22 @@ def get_framework_for_change(user: User, pk: int) -> Framework:
     return framework
 
 
-def administrations_directed_by(user: User) -> QuerySet[Administration]:
+def administrations_directed_by(user: AnyUser) -> QuerySet[Administration]:
     """The administrations in which the user is a director: where they may start a version of
     the rules or register a formal mechanism."""
     return Administration.objects.filter(pk__in=administration_ids(user, {Role.DIRECTOR}))
 
 
-def can_create_framework(user: User) -> bool:
+def can_create_framework(user: AnyUser) -> bool:
     return bool(administration_ids(user, {Role.DIRECTOR}))
 
 
-def check_can_create_framework(user: User) -> None:
+def check_can_create_framework(user: AnyUser) -> None:
     if not can_create_framework(user):
         raise deny(user, "framework.create", None, _("Only the director can change the rules."))
 
 
-def check_framework_editable(user: User, framework: Framework) -> None:
+def check_framework_editable(user: AnyUser, framework: Framework) -> None:
     """A published version is the law of the process: it never changes, a new version
     supersedes it."""
     if not framework.is_editable:
@@ -154,14 +154,14 @@ def check_framework_editable(user: User, framework: Framework) -> None:
         )
 
 
-def get_framework_for_edit(user: User, pk: int) -> Framework:
+def get_framework_for_edit(user: AnyUser, pk: int) -> Framework:
     """A draft version, for its director to change or publish."""
     framework = get_framework_for_change(user, pk)
     check_framework_editable(user, framework)
     return framework
 
 
-def get_criterion_for_edit(user: User, pk: int) -> Criterion:
+def get_criterion_for_edit(user: AnyUser, pk: int) -> Criterion:
     """A criterion of a draft version, for the director to change or delete."""
     criterion = (
         Criterion.objects.filter(pk=pk, framework__in=frameworks_for_user(user))
@@ -181,7 +181,7 @@ def get_criterion_for_edit(user: User, pk: int) -> Criterion:
 # Applications -----------------------------------------------------------------------------------
 
 
-def applications_for_user(user: User) -> QuerySet[Application]:
+def applications_for_user(user: AnyUser) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     assigned = get_objects_for_user(
@@ -194,28 +194,28 @@ def applications_for_user(user: User) -> QuerySet[Application]:
     ).select_related("organisation", "framework__administration")
 
 
-def get_application_for_user(user: User, pk: int) -> Application:
+def get_application_for_user(user: AnyUser, pk: int) -> Application:
     application = applications_for_user(user).filter(pk=pk).first()
     if application is None:
         raise not_found(user, "application.view", Application.objects.filter(pk=pk).first())
     return application
 
 
-def is_applicant(user: User, application: Application) -> bool:
+def is_applicant(user: AnyUser, application: Application) -> bool:
     return application.organisation_id in organisation_ids(user, ORGANISATION_SIDE)
 
 
-def is_applicant_admin(user: User, organisation: Organisation) -> bool:
+def is_applicant_admin(user: AnyUser, organisation: Organisation) -> bool:
     return organisation.pk in organisation_ids(user, {Role.NGO_ADMIN})
 
 
-def own_assignment(user: User, application: Application) -> ReviewAssignment | None:
+def own_assignment(user: AnyUser, application: Application) -> ReviewAssignment | None:
     if not user.is_authenticated:
         return None
     return application.assignments.filter(reviewer=user).first()
 
 
-def can_see_file(user: User, application: Application) -> bool:
+def can_see_file(user: AnyUser, application: Application) -> bool:
     """The applicant and the people running the process see the file; a reviewer only after
     declaring no conflict of interest."""
     if is_applicant(user, application):
@@ -226,7 +226,7 @@ def can_see_file(user: User, application: Application) -> bool:
     return assignment is not None and assignment.may_see_file
 
 
-def check_can_see_file(user: User, application: Application) -> None:
+def check_can_see_file(user: AnyUser, application: Application) -> None:
     if not can_see_file(user, application):
         raise deny(
             user,
@@ -236,11 +236,11 @@ def check_can_see_file(user: User, application: Application) -> None:
         )
 
 
-def can_edit_application(user: User, application: Application) -> bool:
+def can_edit_application(user: AnyUser, application: Application) -> bool:
     return is_applicant_admin(user, application.organisation)
 
 
-def get_application_for_edit(user: User, pk: int) -> Application:
+def get_application_for_edit(user: AnyUser, pk: int) -> Application:
     application = get_application_for_user(user, pk)
     if not can_edit_application(user, application):
         raise deny(
@@ -252,11 +252,11 @@ def get_application_for_edit(user: User, pk: int) -> Application:
     return application
 
 
-def can_create_application(user: User, organisation: Organisation) -> bool:
+def can_create_application(user: AnyUser, organisation: Organisation) -> bool:
     return is_applicant_admin(user, organisation)
 
 
-def get_organisation_for_application(user: User, pk: int) -> Organisation:
+def get_organisation_for_application(user: AnyUser, pk: int) -> Organisation:
     organisation = get_organisation_for_user(user, pk)
     if not can_create_application(user, organisation):
         raise deny(
@@ -268,12 +268,12 @@ def get_organisation_for_application(user: User, pk: int) -> Organisation:
     return organisation
 
 
-def can_manage_application(user: User, application: Application) -> bool:
+def can_manage_application(user: AnyUser, application: Application) -> bool:
     """The director returns applications, assigns reviewers and decides."""
     return _director_of(user, application.framework.administration_id)
 
 
-def get_application_for_management(user: User, pk: int) -> Application:
+def get_application_for_management(user: AnyUser, pk: int) -> Application:
     application = get_application_for_user(user, pk)
     if not can_manage_application(user, application):
         raise deny(
@@ -285,7 +285,7 @@ def get_application_for_management(user: User, pk: int) -> Application:
     return application
 
 
-def can_see_scores(user: User, application: Application) -> bool:
+def can_see_scores(user: AnyUser, application: Application) -> bool:
     """Directors and coordinators see the score sheet; reviewers once their own scores are in;
     the applicant once the application is decided."""
     if application.framework.administration_id in _process_admin_ids(user):
@@ -296,13 +296,13 @@ def can_see_scores(user: User, application: Application) -> bool:
     return assignment is not None and assignment.status == ReviewAssignment.Status.SUBMITTED
 
 
-def can_see_reviewers(user: User, application: Application) -> bool:
+def can_see_reviewers(user: AnyUser, application: Application) -> bool:
     """Who reviewed, and what each wrote, is known to the directors and coordinators; the
     applicant and the other reviewers see the scores under "Reviewer 1, 2…"."""
     return application.framework.administration_id in _process_admin_ids(user)
 
 
-def can_see_decision_letter(user: User, application: Application) -> bool:
+def can_see_decision_letter(user: AnyUser, application: Application) -> bool:
     """The decision letter goes to the applicant's users and the administration's staff, once
     the application is decided."""
     if application.status != Application.Status.DECIDED:
@@ -312,7 +312,7 @@ def can_see_decision_letter(user: User, application: Application) -> bool:
     )
 
 
-def check_can_see_decision_letter(user: User, application: Application) -> None:
+def check_can_see_decision_letter(user: AnyUser, application: Application) -> None:
     if application.status != Application.Status.DECIDED:
         raise Http404
     if not can_see_decision_letter(user, application):
@@ -327,7 +327,7 @@ def check_can_see_decision_letter(user: User, application: Application) -> None:
 # Review -----------------------------------------------------------------------------------------
 
 
-def assignments_for_user(user: User) -> QuerySet[ReviewAssignment]:
+def assignments_for_user(user: AnyUser) -> QuerySet[ReviewAssignment]:
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
     return ReviewAssignment.objects.filter(reviewer=user).select_related(
@@ -335,7 +335,7 @@ def assignments_for_user(user: User) -> QuerySet[ReviewAssignment]:
     )
 
 
-def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
+def get_assignment_for_user(user: AnyUser, pk: int) -> ReviewAssignment:
     """A review is the reviewer's own: nobody else opens it."""
     assignment = assignments_for_user(user).filter(pk=pk).first()
     if assignment is None:
@@ -346,7 +346,7 @@ def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
 # Documents --------------------------------------------------------------------------------------
 
 
-def get_document_for_user(user: User, pk: int) -> Document:
+def get_document_for_user(user: AnyUser, pk: int) -> Document:
     """A document is seen by its organisation, by the people running the process, and by a
     reviewer cleared to see a file it is evidence in."""
     document = Document.objects.filter(pk=pk).select_related("organisation").first()
@@ -369,7 +369,7 @@ def get_document_for_user(user: User, pk: int) -> Document:
 # Decisions, accreditations, appeals -------------------------------------------------------------
 
 
-def accreditations_for_user(user: User) -> QuerySet[Accreditation]:
+def accreditations_for_user(user: AnyUser) -> QuerySet[Accreditation]:
     if not user.is_authenticated:
         return Accreditation.objects.none()
     return Accreditation.objects.filter(
@@ -378,19 +378,19 @@ def accreditations_for_user(user: User) -> QuerySet[Accreditation]:
     ).select_related("organisation", "decision__application__framework")
 
 
-def get_accreditation_for_user(user: User, pk: int) -> Accreditation:
+def get_accreditation_for_user(user: AnyUser, pk: int) -> Accreditation:
     accreditation = accreditations_for_user(user).filter(pk=pk).first()
     if accreditation is None:
         raise not_found(user, "accreditation.view", Accreditation.objects.filter(pk=pk).first())
     return accreditation
 
 
-def can_change_accreditation(user: User, accreditation: Accreditation) -> bool:
+def can_change_accreditation(user: AnyUser, accreditation: Accreditation) -> bool:
     """The director suspends, reinstates and revokes."""
     return _director_of(user, accreditation.decision.application.framework.administration_id)
 
 
-def get_accreditation_for_change(user: User, pk: int) -> Accreditation:
+def get_accreditation_for_change(user: AnyUser, pk: int) -> Accreditation:
     accreditation = get_accreditation_for_user(user, pk)
     if not can_change_accreditation(user, accreditation):
         raise deny(
@@ -402,11 +402,11 @@ def get_accreditation_for_change(user: User, pk: int) -> Accreditation:
     return accreditation
 
 
-def can_appeal(user: User, decision: Decision) -> bool:
+def can_appeal(user: AnyUser, decision: Decision) -> bool:
     return is_applicant_admin(user, decision.application.organisation)
 
 
-def get_decision_for_appeal(user: User, pk: int) -> Decision:
+def get_decision_for_appeal(user: AnyUser, pk: int) -> Decision:
     decision = Decision.objects.filter(pk=pk).select_related("application__organisation").first()
     if decision is None:
         raise Http404
@@ -421,12 +421,12 @@ def get_decision_for_appeal(user: User, pk: int) -> Decision:
     return decision
 
 
-def can_decide_appeal(user: User, appeal: Appeal) -> bool:
+def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
     """A director decides appeals; the service refuses the author of the decision appealed."""
     return _director_of(user, appeal.decision.application.framework.administration_id)
 
 
-def get_appeal_for_decision(user: User, pk: int) -> Appeal:
+def get_appeal_for_decision(user: AnyUser, pk: int) -> Appeal:
     appeal = (
         Appeal.objects.filter(pk=pk)
         .select_related("decision__application__framework", "decision__application__organisation")
@@ -440,13 +440,13 @@ def get_appeal_for_decision(user: User, pk: int) -> Appeal:
     return appeal
 
 
-def can_verify_condition(user: User, condition: Condition) -> bool:
+def can_verify_condition(user: AnyUser, condition: Condition) -> bool:
     """Directors and coordinators confirm that a condition was met."""
     framework = condition.decision.application.framework
     return framework.administration_id in _process_admin_ids(user)
 
 
-def get_condition_for_verification(user: User, pk: int) -> Condition:
+def get_condition_for_verification(user: AnyUser, pk: int) -> Condition:
     condition = (
         Condition.objects.filter(pk=pk).select_related("decision__application__framework").first()
     )
@@ -466,7 +466,7 @@ def get_condition_for_verification(user: User, pk: int) -> Condition:
 # People vetting ---------------------------------------------------------------------------------
 
 
-def clearances_for_user(user: User) -> QuerySet[Clearance]:
+def clearances_for_user(user: AnyUser) -> QuerySet[Clearance]:
     """Directors and coordinators vet people; organisations see their own people's clearances."""
     if not user.is_authenticated:
         return Clearance.objects.none()
@@ -477,11 +477,11 @@ def clearances_for_user(user: User) -> QuerySet[Clearance]:
     ).select_related("person__organisation")
 
 
-def can_decide_clearance(user: User) -> bool:
+def can_decide_clearance(user: AnyUser) -> bool:
     return bool(_process_admin_ids(user))
 
 
-def get_clearance_for_decision(user: User, pk: int) -> Clearance:
+def get_clearance_for_decision(user: AnyUser, pk: int) -> Clearance:
     clearance = clearances_for_user(user).filter(pk=pk).first()
     if clearance is None:
         raise not_found(user, "clearance.view", Clearance.objects.filter(pk=pk).first())
@@ -495,14 +495,14 @@ def get_clearance_for_decision(user: User, pk: int) -> Clearance:
     return clearance
 
 
-def can_see_clearances(user: User, person: Person) -> bool:
+def can_see_clearances(user: AnyUser, person: Person) -> bool:
     """The administration's directors and coordinators, and the person's own organisation."""
     return bool(_process_admin_ids(user)) or person.organisation_id in organisation_ids(
         user, ORGANISATION_SIDE
     )
 
 
-def get_person_for_clearances(user: User, pk: int) -> Person:
+def get_person_for_clearances(user: AnyUser, pk: int) -> Person:
     person = get_person_for_user(user, pk)
     if not can_see_clearances(user, person):
         raise deny(
@@ -514,11 +514,11 @@ def get_person_for_clearances(user: User, pk: int) -> Person:
     return person
 
 
-def can_request_clearance(user: User, person: Person) -> bool:
+def can_request_clearance(user: AnyUser, person: Person) -> bool:
     return is_applicant_admin(user, person.organisation)
 
 
-def get_person_for_clearance_request(user: User, pk: int) -> Person:
+def get_person_for_clearance_request(user: AnyUser, pk: int) -> Person:
     person = get_person_for_user(user, pk)
     if not can_request_clearance(user, person):
         raise deny(
@@ -533,7 +533,7 @@ def get_person_for_clearance_request(user: User, pk: int) -> Person:
 # Formal mechanisms ------------------------------------------------------------------------------
 
 
-def mechanisms_for_user(user: User) -> QuerySet[FormalMechanism]:
+def mechanisms_for_user(user: AnyUser) -> QuerySet[FormalMechanism]:
     """The administration's staff see the register in full; a body sees its own entry."""
     if not user.is_authenticated:
         return FormalMechanism.objects.none()
@@ -543,18 +543,18 @@ def mechanisms_for_user(user: User) -> QuerySet[FormalMechanism]:
     ).select_related("organisation", "administration")
 
 
-def get_mechanism_for_user(user: User, pk: int) -> FormalMechanism:
+def get_mechanism_for_user(user: AnyUser, pk: int) -> FormalMechanism:
     mechanism = mechanisms_for_user(user).filter(pk=pk).first()
     if mechanism is None:
         raise not_found(user, "mechanism.view", FormalMechanism.objects.filter(pk=pk).first())
     return mechanism
 
 
-def can_register_mechanism(user: User) -> bool:
+def can_register_mechanism(user: AnyUser) -> bool:
     return bool(administration_ids(user, {Role.DIRECTOR}))
 
 
-def check_can_register_mechanism(user: User) -> None:
+def check_can_register_mechanism(user: AnyUser) -> None:
     if not can_register_mechanism(user):
         raise deny(
             user,

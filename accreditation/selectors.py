@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from activity.typing import AnyUser
 from directory.models import Role
-from directory.permissions import User, administration_ids, organisation_ids
+from directory.permissions import administration_ids, organisation_ids
 
 from .models import Accreditation, Appeal, Application, Clearance, Condition, ReviewAssignment
 
@@ -23,7 +24,7 @@ class DirectorQueue:
     expiring: list[Accreditation]
 
 
-def director_queue(user: User) -> DirectorQueue:
+def director_queue(user: AnyUser) -> DirectorQueue:
     """Counts of what waits on the administration, in a fixed number of queries."""
     ids = administration_ids(user, {Role.DIRECTOR, Role.COORDINATOR})
     applications = Application.objects.filter(framework__administration__in=ids)
@@ -78,7 +79,7 @@ def director_queue(user: User) -> DirectorQueue:
     )
 
 
-def reviewer_queue(user: User) -> QuerySet[ReviewAssignment]:
+def reviewer_queue(user: AnyUser) -> QuerySet[ReviewAssignment]:
     """The reviews still waiting on this reviewer, soonest due first."""
     return (
         ReviewAssignment.objects.filter(
@@ -100,7 +101,7 @@ class OrganisationStatus:
     open_conditions: list[Condition]
 
 
-def organisation_status(user: User) -> OrganisationStatus:
+def organisation_status(user: AnyUser) -> OrganisationStatus:
     """The user's organisations' accreditations, applications in progress and conditions."""
     ids = organisation_ids(user, {Role.NGO_ADMIN, Role.NGO_MEMBER})
     return OrganisationStatus(

@@ -4,17 +4,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from .models import NotificationPreference, Reminder
 from .services import reminder_schedule
+from .typing import User
 
 Text = str | Promise
 
 
-def _language(user: AbstractBaseUser) -> str:
+def _language(user: User) -> str:
     pref = NotificationPreference.objects.filter(user=user).values_list("language", flat=True)
     return pref.first() or translation.get_language() or "en"
 
@@ -28,7 +28,7 @@ def _render(text: Text, params: Mapping[str, Any] | None) -> str:
 
 def remind(
     *,
-    recipients: Iterable[AbstractBaseUser],
+    recipients: Iterable[User],
     kind: str,
     key: str,
     subject: Text,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import HttpRequest
 
 M = TypeVar("M", bound=Model)
@@ -37,16 +37,22 @@ def _decode(cursor: str, count: int) -> list[Any] | None:
     return values
 
 
+def _to_python(model: type[Model], name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # an ordering names concrete fields
+    return field.to_python(value)
+
+
 def _after(ordering: tuple[str, ...], values: list[Any], model: type[Model]) -> Q:
     """Rows strictly after ``values`` in ``ordering`` (fields may start with ``-``)."""
     condition = Q()
     for i, name in enumerate(ordering):
         field = name.lstrip("-")
-        value = model._meta.get_field(field).to_python(values[i])
+        value = _to_python(model, field, values[i])
         step = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
         for prior, prior_value in zip(ordering[:i], values[:i], strict=False):
             prior_field = prior.lstrip("-")
-            step &= Q(**{prior_field: model._meta.get_field(prior_field).to_python(prior_value)})
+            step &= Q(**{prior_field: _to_python(model, prior_field, prior_value)})
         condition |= step
     return condition
 

@@ -8,8 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage, send_mail
 from django.db import connection, models, transaction
 from django.db.models import F, Q
@@ -19,13 +17,15 @@ from django.utils import timezone, translation
 from . import reminders as reminder_registry
 from .audit import GENESIS_HASH, current_ip, entry_hash
 from .models import AuditEntry, Notification, NotificationPreference, Reminder
+from .typing import AnyUser, User
 
 logger = logging.getLogger(__name__)
 
 # Any constant will do: it names the lock that serialises writers of the audit chain.
 _AUDIT_LOCK_ID = 7_301_001
 
-Actor = AbstractBaseUser | AnonymousUser | None
+# Who acted: a user (anonymous in a recorded refusal), or None when the system itself did.
+Actor = AnyUser | None
 
 
 def _lock_audit_chain() -> None:
@@ -84,7 +84,7 @@ def audit_denied(
 
 def reminder_schedule(
     *,
-    recipient: AbstractBaseUser,
+    recipient: User,
     kind: str,
     key: str,
     subject: str,
@@ -156,7 +156,7 @@ def reminders_claim_due(*, now: datetime | None = None, limit: int | None = None
     return ids
 
 
-def _preference(user: AbstractBaseUser) -> NotificationPreference:
+def _preference(user: User) -> NotificationPreference:
     pref, _created = NotificationPreference.objects.get_or_create(user=user)
     return pref
 
@@ -201,7 +201,9 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                 reminder.subject,
                 message,
                 to=[recipient.email],
-                headers={"Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"},
+                headers={
+                    "Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"
+                },
             ).send()
             notification.emailed_at = now
             notification.save(update_fields=["emailed_at"])
@@ -241,8 +243,9 @@ def digests_send(*, now: datetime | None = None) -> int:
             if pref.last_digest_at and pref.last_digest_at > cutoff:
                 continue  # another run got here first
             items = list(
-                Notification.objects.filter(recipient_id=user_pk, emailed_at__isnull=True)
-                .order_by("created_at", "id")
+                Notification.objects.filter(recipient_id=user_pk, emailed_at__isnull=True).order_by(
+                    "created_at", "id"
+                )
             )
             if not items:
                 continue
@@ -267,22 +270,20 @@ def digests_send(*, now: datetime | None = None) -> int:
 # Notification centre ----------------------------------------------------------------------------
 
 
-def notification_mark_read(*, user: AbstractBaseUser, notification: Notification) -> None:
+def notification_mark_read(*, user: User, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
 
 
-def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
 @transaction.atomic
-def preference_update(
-    *, user: AbstractBaseUser, delivery: str, language: str
-) -> NotificationPreference:
+def preference_update(*, user: User, delivery: str, language: str) -> NotificationPreference:
     pref = _preference(user)
     before = {"delivery": pref.delivery, "language": pref.language}
     pref.delivery = delivery

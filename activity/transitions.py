@@ -1,23 +1,24 @@
 """The one helper that moves an object through its explicit state machine."""
 
 from collections.abc import Mapping, Set
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
-from .services import audit_record
+from .services import Actor, audit_record
+
+# A model's states: its ``Status`` choices, which are strings.
+State = TypeVar("State", bound=str)
 
 
 def transition(
     obj: models.Model,
     to: str,
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    transitions: Mapping[str, Set[str]],
+    actor: Actor,
+    transitions: Mapping[State, Set[State]],
     field: str = "status",
     extra_fields: tuple[str, ...] = (),
     details: dict[str, Any] | None = None,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +13,11 @@ from .filters import AuditFilter, NotificationFilter
 from .forms import PreferenceForm
 from .models import NotificationPreference
 from .paging import keyset_page
+from .typing import AuthenticatedRequest
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = NotificationFilter(
         request.GET, queryset=permissions.notifications_for_user(request.user)
     )
@@ -26,7 +27,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = permissions.get_notification_for_user(request.user, pk)
     services.notification_mark_read(user=request.user, notification=notification)
     target = request.POST.get("next", "")
@@ -39,7 +40,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(
         request,
@@ -54,9 +55,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    assert user.is_authenticated  # login_required
     # Nothing is stored until the user saves: a GET must not change state.
     pref = NotificationPreference.objects.filter(user=user).first()
     form = PreferenceForm(request.POST or None, instance=pref or NotificationPreference(user=user))
@@ -71,7 +71,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = AuditFilter(request.GET, queryset=permissions.audit_entries_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("-seq",))
     return render(request, "activity/audit_list.html", {"filter": filterset, "page": page})

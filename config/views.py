@@ -1,21 +1,24 @@
 """The dashboard: for each of the user's roles, what needs their attention."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accreditation import selectors as accreditation
 from activity.permissions import audit_entries_for_user, notifications_for_user
+from activity.typing import AuthenticatedRequest
 from directory import permissions as directory
 from directory.models import Role
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     memberships = directory.memberships(user)
     roles = {m.role for m in memberships}
-    context = {
+    context: dict[str, Any] = {
         "memberships": memberships,
         "roles": roles,
         "latest_notifications": notifications_for_user(user).filter(read_at__isnull=True)[:5],

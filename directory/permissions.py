@@ -9,8 +9,6 @@ out below.
 
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from activity.services import audit_denied
+from activity.typing import AnyUser
 
 from .models import (
     ADMINISTRATION_ROLES,
@@ -28,12 +27,10 @@ from .models import (
     Role,
 )
 
-User = AbstractBaseUser | AnonymousUser
-
 _CACHE_ATTR = "_directory_memberships"
 
 
-def memberships(user: User) -> list[Membership]:
+def memberships(user: AnyUser) -> list[Membership]:
     """The user's memberships, read once per request."""
     if not user.is_authenticated:
         return []
@@ -48,25 +45,23 @@ def memberships(user: User) -> list[Membership]:
     return cached
 
 
-def roles(user: User) -> set[str]:
+def roles(user: AnyUser) -> set[str]:
     return {m.role for m in memberships(user)}
 
 
-def has_role(user: User, *wanted: str) -> bool:
+def has_role(user: AnyUser, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def administration_ids(user: User, roles_: Iterable[str] = ADMINISTRATION_ROLES) -> set[int]:
+def administration_ids(user: AnyUser, roles_: Iterable[str] = ADMINISTRATION_ROLES) -> set[int]:
     """Administrations in which the user holds one of the roles (at administration level)."""
     wanted = set(roles_)
     return {
-        m.administration_id
-        for m in memberships(user)
-        if m.role in wanted and m.administration_id
+        m.administration_id for m in memberships(user) if m.role in wanted and m.administration_id
     }
 
 
-def facility_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:
+def facility_ids(user: AnyUser, roles_: Iterable[str] | None = None) -> set[int]:
     """Facilities in which the user holds one of the roles (at facility level)."""
     wanted = set(roles_) if roles_ is not None else None
     return {
@@ -76,7 +71,7 @@ def facility_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:
     }
 
 
-def organisation_ids(user: User, roles_: Iterable[str] | None = None) -> set[int]:
+def organisation_ids(user: AnyUser, roles_: Iterable[str] | None = None) -> set[int]:
     wanted = set(roles_) if roles_ is not None else None
     return {
         m.organisation_id
@@ -85,17 +80,17 @@ def organisation_ids(user: User, roles_: Iterable[str] | None = None) -> set[int
     }
 
 
-def is_administration_staff(user: User) -> bool:
+def is_administration_staff(user: AnyUser) -> bool:
     return bool(administration_ids(user))
 
 
-def deny(user: User, action: str, obj: Model | None, reason: str) -> PermissionDenied:
+def deny(user: AnyUser, action: str, obj: Model | None, reason: str) -> PermissionDenied:
     """Record a refused action and return the exception to raise."""
     audit_denied(actor=user, action=action, target=obj, reason=reason)
     return PermissionDenied(reason)
 
 
-def not_found(user: User, action: str, obj: Model | None) -> Http404:
+def not_found(user: AnyUser, action: str, obj: Model | None) -> Http404:
     """Record an attempt to reach an object the user may not know of; answer as if absent."""
     audit_denied(actor=user, action=action, target=obj, reason="not visible to this user")
     return Http404()
@@ -104,7 +99,7 @@ def not_found(user: User, action: str, obj: Model | None) -> Http404:
 # Organisations ----------------------------------------------------------------------------------
 
 
-def organisations_for_user(user: User) -> QuerySet[Organisation]:
+def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
     """Administration staff see every organisation; others see their own and, for a network,
     its member organisations."""
     if not user.is_authenticated:
@@ -117,19 +112,19 @@ def organisations_for_user(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
 
 
-def get_organisation_for_user(user: User, pk: int) -> Organisation:
+def get_organisation_for_user(user: AnyUser, pk: int) -> Organisation:
     org = organisations_for_user(user).filter(pk=pk).first()
     if org is None:
         raise not_found(user, "organisation.view", Organisation.objects.filter(pk=pk).first())
     return org
 
 
-def can_change_organisation(user: User, org: Organisation) -> bool:
+def can_change_organisation(user: AnyUser, org: Organisation) -> bool:
     """Only the organisation's own administrators keep its profile."""
     return user.has_perm("directory.change_organisation", org)
 
 
-def get_organisation_for_change(user: User, pk: int) -> Organisation:
+def get_organisation_for_change(user: AnyUser, pk: int) -> Organisation:
     org = get_organisation_for_user(user, pk)
     if not can_change_organisation(user, org):
         raise deny(
@@ -144,7 +139,7 @@ def get_organisation_for_change(user: User, pk: int) -> Organisation:
 # Facilities -------------------------------------------------------------------------------------
 
 
-def facilities_for_user(user: User) -> QuerySet[Facility]:
+def facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
     """Administration staff see their administration's facilities; facility staff see only the
     facility they work in."""
     if not user.is_authenticated:
@@ -154,19 +149,19 @@ def facilities_for_user(user: User) -> QuerySet[Facility]:
     ).select_related("administration")
 
 
-def get_facility_for_user(user: User, pk: int) -> Facility:
+def get_facility_for_user(user: AnyUser, pk: int) -> Facility:
     facility = facilities_for_user(user).filter(pk=pk).first()
     if facility is None:
         raise not_found(user, "facility.view", Facility.objects.filter(pk=pk).first())
     return facility
 
 
-def can_change_facility(user: User, facility: Facility) -> bool:
+def can_change_facility(user: AnyUser, facility: Facility) -> bool:
     """The director of the administration keeps its facilities' details."""
     return facility.administration_id in administration_ids(user, {Role.DIRECTOR})
 
 
-def get_facility_for_change(user: User, pk: int) -> Facility:
+def get_facility_for_change(user: AnyUser, pk: int) -> Facility:
     facility = get_facility_for_user(user, pk)
     if not can_change_facility(user, facility):
         raise deny(
@@ -181,26 +176,26 @@ def get_facility_for_change(user: User, pk: int) -> Facility:
 # People -----------------------------------------------------------------------------------------
 
 
-def people_for_user(user: User) -> QuerySet[Person]:
+def people_for_user(user: AnyUser) -> QuerySet[Person]:
     """People are seen by administration staff (who vet them) and by their own organisation."""
     return Person.objects.filter(organisation__in=organisations_for_user(user)).select_related(
         "organisation"
     )
 
 
-def get_person_for_user(user: User, pk: int) -> Person:
+def get_person_for_user(user: AnyUser, pk: int) -> Person:
     person = people_for_user(user).filter(pk=pk).first()
     if person is None:
         raise not_found(user, "person.view", Person.objects.filter(pk=pk).first())
     return person
 
 
-def can_manage_people(user: User, org: Organisation) -> bool:
+def can_manage_people(user: AnyUser, org: Organisation) -> bool:
     """An organisation's administrators name the people it may send into prisons."""
     return can_change_organisation(user, org)
 
 
-def check_can_manage_people(user: User, org: Organisation) -> None:
+def check_can_manage_people(user: AnyUser, org: Organisation) -> None:
     if not can_manage_people(user, org):
         raise deny(
             user,
@@ -210,7 +205,7 @@ def check_can_manage_people(user: User, org: Organisation) -> None:
         )
 
 
-def get_person_for_change(user: User, pk: int) -> Person:
+def get_person_for_change(user: AnyUser, pk: int) -> Person:
     person = get_person_for_user(user, pk)
     check_can_manage_people(user, person.organisation)
     return person

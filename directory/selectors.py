@@ -1,15 +1,16 @@
 """Who holds a role where: used to address notifications and to offer choices in forms."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
+
+from activity.typing import User
 
 from .models import Administration, Organisation, Role
 
 
 def organisation_users(
     organisation: Organisation, roles: tuple[str, ...] = (Role.NGO_ADMIN,)
-) -> QuerySet[AbstractBaseUser]:
+) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
@@ -22,9 +23,7 @@ def organisation_users(
     )
 
 
-def administration_users(
-    administration: Administration, roles: tuple[str, ...]
-) -> QuerySet[AbstractBaseUser]:
+def administration_users(administration: Administration, roles: tuple[str, ...]) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
@@ -37,5 +36,5 @@ def administration_users(
     )
 
 
-def holds_role(user: AbstractBaseUser, administration: Administration, role: str) -> bool:
+def holds_role(user: User, administration: Administration, role: str) -> bool:
     return user.memberships.filter(administration=administration, role=role).exists()

@@ -3,13 +3,13 @@ the details of organisations and facilities."""
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from activity.errors import DomainError
 from activity.services import Actor, audit_record
+from activity.typing import User
 
 from .models import (
     ADMINISTRATION_ROLES,
@@ -62,9 +62,7 @@ def _scope_field(role: str, scope: Scope) -> str:
 
 
 @transaction.atomic
-def membership_grant(
-    *, actor: Actor, user: AbstractBaseUser, role: str, scope: Scope
-) -> Membership:
+def membership_grant(*, actor: Actor, user: User, role: str, scope: Scope) -> Membership:
     """Give a user a role in an administration, a facility or an organisation, with the object
     permissions that come with it."""
     field = _scope_field(role, scope)

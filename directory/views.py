@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest
 
 from . import permissions, services
 from .filters import FacilityFilter, OrganisationFilter
@@ -13,18 +14,16 @@ from .forms import FacilityForm, OrganisationForm, PersonForm
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = OrganisationFilter(
         request.GET, queryset=permissions.organisations_for_user(request.user)
     )
     page = keyset_page(filterset.qs.select_related("network"), request, ordering=("name", "id"))
-    return render(
-        request, "directory/organisation_list.html", {"filter": filterset, "page": page}
-    )
+    return render(request, "directory/organisation_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     org = permissions.get_organisation_for_user(request.user, pk)
     context = {
         "organisation": org,
@@ -36,7 +35,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     org = permissions.get_organisation_for_change(request.user, pk)
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -53,14 +52,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def facility_list(request: HttpRequest) -> HttpResponse:
+def facility_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = FacilityFilter(request.GET, queryset=permissions.facilities_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("name", "id"))
     return render(request, "directory/facility_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
-def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def facility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     facility = permissions.get_facility_for_user(request.user, pk)
     context = {
         "facility": facility,
@@ -71,7 +70,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def facility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     facility = permissions.get_facility_for_change(request.user, pk)
     form = FacilityForm(request.POST or None, instance=facility)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +89,7 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = permissions.get_person_for_user(request.user, pk)
     context = {
         "person": person,
@@ -100,7 +99,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def person_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     org = permissions.get_organisation_for_user(request.user, organisation_pk)
     permissions.check_can_manage_people(request.user, org)
     form = PersonForm(request.POST or None)
@@ -119,7 +118,7 @@ def person_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = permissions.get_person_for_change(request.user, pk)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from django.utils import translation
 
+from activity.typing import User
 from config.celery import app as celery_app
 from directory.models import Administration, Facility, Organisation, Role
 from directory.services import membership_grant
@@ -62,20 +62,20 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    administration = AdministrationFactory(name="State A Prison System")
-    facility = FacilityFactory(administration=administration, name="Central Penitentiary")
-    other_facility = FacilityFactory(administration=administration, name="Women's Centre")
+    administration = AdministrationFactory.create(name="State A Prison System")
+    facility = FacilityFactory.create(administration=administration, name="Central Penitentiary")
+    other_facility = FacilityFactory.create(administration=administration, name="Women's Centre")
     AreaFactory(facility=facility, name="Education wing")
     AreaFactory(facility=other_facility, name="Handcraft workshop")
-    organisation = OrganisationFactory(name="Local Human Rights Centre")
-    other_organisation = OrganisationFactory(name="Legal Aid Clinic")
+    organisation = OrganisationFactory.create(name="Local Human Rights Centre")
+    other_organisation = OrganisationFactory.create(name="Legal Aid Clinic")
     PersonFactory(organisation=organisation, full_name="John Representative")
     PersonFactory(organisation=other_organisation, full_name="Lucía Lawyer")
     return World(administration, facility, other_facility, organisation, other_organisation)
 
 
-def _persona(username: str, role: str, scope) -> AbstractBaseUser:
-    user = UserFactory(username=username)
+def _persona(username: str, role: str, scope) -> User:
+    user = UserFactory.create(username=username)
     membership_grant(actor=None, user=user, role=role, scope=scope)
     return user
 
@@ -130,7 +130,7 @@ def monitor(world):
 @pytest.fixture
 def network(world) -> Organisation:
     """A network of NGOs with one member organisation, which has named one person."""
-    network = OrganisationFactory(
+    network = OrganisationFactory.create(
         name="Central American NGO Network", kind=Organisation.Kind.NETWORK
     )
     member = OrganisationFactory(name="Women's Handcraft Collective", network=network)
@@ -143,7 +143,7 @@ def network_admin(network):
     return _persona("nadia", Role.NGO_ADMIN, network)
 
 
-def login(client: Client, user: AbstractBaseUser) -> Client:
+def login(client: Client, user: User) -> Client:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 

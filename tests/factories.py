@@ -1,16 +1,21 @@
-"""factory_boy factories for the directory and activity models."""
+"""factory_boy factories for the directory and activity models.
+
+``XFactory(...)`` and ``XFactory.create(...)`` do the same; type-annotated helpers use
+``create``, which mypy knows returns the model (each factory names it: ``DjangoModelFactory[X]``).
+"""
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from activity.models import Notification, Reminder
+from activity.typing import User
 from directory.models import Administration, Area, Facility, Organisation, Person
 
 PASSWORD = "correct horse battery staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -28,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class AdministrationFactory(factory.django.DjangoModelFactory):
+class AdministrationFactory(factory.django.DjangoModelFactory[Administration]):
     class Meta:
         model = Administration
 
@@ -36,7 +41,7 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
     country = "State A"
 
 
-class FacilityFactory(factory.django.DjangoModelFactory):
+class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     class Meta:
         model = Facility
 
@@ -48,7 +53,7 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     visitor_capacity = 20
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
+class AreaFactory(factory.django.DjangoModelFactory[Area]):
     class Meta:
         model = Area
 
@@ -57,7 +62,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
     sensitivity = Area.Sensitivity.OPEN
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -66,7 +71,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = "State A"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -77,7 +82,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     nationality = "State A"
 
 
-class ReminderFactory(factory.django.DjangoModelFactory):
+class ReminderFactory(factory.django.DjangoModelFactory[Reminder]):
     class Meta:
         model = Reminder
 
@@ -88,7 +93,7 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyFunction(timezone.now)
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(factory.django.DjangoModelFactory[Notification]):
     class Meta:
         model = Notification
 

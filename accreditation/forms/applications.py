@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from activity.typing import AnyUser
 from activity.uploads import DocumentField
 from directory.models import ActivityType, Facility, Organisation, Person
-from directory.permissions import User, facilities_for_user, organisations_for_user
+from directory.permissions import facilities_for_user, organisations_for_user
 
 from ..models import Application, Document, Framework
 from ..services.applications import PROFILE_FIELDS
@@ -216,7 +217,7 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["status", "activity_type", "facility", "organisation"]
 
-    def __init__(self, data: Any, queryset: QuerySet[Application], *, user: User) -> None:
+    def __init__(self, data: Any, queryset: QuerySet[Application], *, user: AnyUser) -> None:
         super().__init__(data, queryset=queryset)
         # Facilities an organisation may apply to are on the public rules; staff see theirs.
         self.filters["facility"].queryset = (

@@ -7,11 +7,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.typing import User
 from directory.models import ActivityType, Facility, Role
 from directory.selectors import administration_users
 
@@ -108,7 +108,7 @@ class DecisionForm(forms.Form):
     )
 
 
-def condition_owners(application: Application) -> QuerySet[AbstractBaseUser]:
+def condition_owners(application: Application) -> QuerySet[User]:
     """Who can be made responsible for a condition: the organisation's administrators or the
     administration's staff."""
     return (
@@ -133,7 +133,7 @@ class ConditionForm(forms.Form):
     owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Owner"))
     due_date = forms.DateField(label=_("Deadline"), widget=DateInput())
 
-    def __init__(self, *args: Any, owners: QuerySet[AbstractBaseUser], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)

@@ -1,6 +1,6 @@
 """Forms for writing the accreditation rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -90,7 +90,11 @@ class BaseLevelFormSet(forms.BaseFormSet):
         return sorted(rows)
 
 
-LevelFormSet = forms.formset_factory(LevelForm, formset=BaseLevelFormSet, extra=2, max_num=20)
+# formset_factory returns a subclass of the ``formset`` it is given; the stubs say only BaseFormSet.
+LevelFormSet = cast(
+    type[BaseLevelFormSet],
+    forms.formset_factory(LevelForm, formset=BaseLevelFormSet, extra=2, max_num=20),
+)
 
 
 def level_formset(

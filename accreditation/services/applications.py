@@ -4,8 +4,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from activity.uploads import check_upload
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +14,8 @@ from activity import notify
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.transitions import transition
+from activity.typing import User
+from activity.uploads import check_upload
 from directory.models import ActivityType, Facility, Organisation, Person, Role
 from directory.selectors import administration_users, organisation_users
 
@@ -41,9 +41,7 @@ PROFILE_FIELDS = [
 
 
 @transaction.atomic
-def document_add(
-    *, actor: AbstractBaseUser, organisation: Organisation, uploaded: UploadedFile
-) -> Document:
+def document_add(*, actor: User, organisation: Organisation, uploaded: UploadedFile) -> Document:
     """Keep an uploaded file in private storage, after checking what it really is."""
     content_type = check_upload(uploaded)
     document = Document(
@@ -64,7 +62,7 @@ def document_add(
     return document
 
 
-def document_read(*, actor: AbstractBaseUser, document: Document) -> None:
+def document_read(*, actor: User, document: Document) -> None:
     """Record that someone opened a document: applications' evidence is confidential."""
     audit_record(
         actor=actor,
@@ -77,7 +75,7 @@ def document_read(*, actor: AbstractBaseUser, document: Document) -> None:
 @transaction.atomic
 def application_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     organisation: Organisation,
     framework: Framework,
     previous: Application | None = None,
@@ -139,7 +137,7 @@ def _check_editable(application: Application) -> None:
 @transaction.atomic
 def application_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     data: dict[str, Any],
     activity_types: Iterable[ActivityType],
@@ -180,7 +178,7 @@ def application_update(
 @transaction.atomic
 def evidence_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     criterion_id: int,
     text: str,
@@ -220,7 +218,11 @@ def evidence_save(
 
 def missing_items(application: Application) -> list[str]:
     """What the application still lacks before it can be submitted, in the applicant's words."""
-    labels = {f: Application._meta.get_field(f).verbose_name for f in PROFILE_FIELDS}
+    labels = {
+        field.name: field.verbose_name
+        for field in Application._meta.concrete_fields
+        if field.name in PROFILE_FIELDS
+    }
     missing = [
         _("%(field)s is empty.") % {"field": str(labels[f]).capitalize()}
         for f in PROFILE_FIELDS
@@ -243,7 +245,7 @@ def missing_items(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def application_submit(*, actor: AbstractBaseUser, application: Application) -> None:
+def application_submit(*, actor: User, application: Application) -> None:
     """Send the application to the administration. An application back from a return goes
     straight back to its reviewers, and the decision clock starts again where it stopped."""
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -297,7 +299,7 @@ def application_submit(*, actor: AbstractBaseUser, application: Application) -> 
 
 
 @transaction.atomic
-def application_return(*, actor: AbstractBaseUser, application: Application, message: str) -> None:
+def application_return(*, actor: User, application: Application, message: str) -> None:
     """Send the application back to the applicant for information; the decision clock stops
     until it is submitted again."""
     if not message.strip():
@@ -331,7 +333,7 @@ def application_return(*, actor: AbstractBaseUser, application: Application, mes
 
 
 @transaction.atomic
-def application_withdraw(*, actor: AbstractBaseUser, application: Application) -> None:
+def application_withdraw(*, actor: User, application: Application) -> None:
     transition(
         application, Application.Status.WITHDRAWN, actor=actor, transitions=Application.TRANSITIONS
     )

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from activity import notify
 from activity.errors import DomainError
 from activity.services import audit_record
+from activity.typing import User
 from directory.models import Organisation, Person
 from directory.selectors import organisation_users
 
@@ -47,7 +47,7 @@ def current_clearance(person: Person) -> Clearance | None:
 
 
 @transaction.atomic
-def clearance_request(*, actor: AbstractBaseUser, person: Person) -> Clearance:
+def clearance_request(*, actor: User, person: Person) -> Clearance:
     """Ask the administration to vet a person, unless a request is pending or a clearance is
     still valid for more than the shortest notice period."""
     latest = current_clearance(person)
@@ -68,7 +68,7 @@ def clearance_request(*, actor: AbstractBaseUser, person: Person) -> Clearance:
 @transaction.atomic
 def clearance_decide(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     clearance: Clearance,
     cleared: bool,
     valid_until: date | None = None,

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from activity import notify
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.transitions import transition
+from activity.typing import User
 from directory.models import Role
 from directory.selectors import administration_users, organisation_users
 
@@ -34,7 +34,7 @@ from .review import MIN_REVIEWERS
 
 class ConditionSpec(TypedDict):
     description: str
-    owner: AbstractBaseUser
+    owner: User
     due_date: date
 
 
@@ -55,7 +55,7 @@ def application_score_sheet(application: Application) -> ScoreSheet:
     return score_sheet(application.framework, criteria, scores)
 
 
-def _grant(decision: Decision, *, actor: AbstractBaseUser) -> Accreditation:
+def _grant(decision: Decision, *, actor: User) -> Accreditation:
     application = decision.application
     today = timezone.localdate()
     for previous in Accreditation.objects.select_for_update().filter(
@@ -99,7 +99,7 @@ def _grant(decision: Decision, *, actor: AbstractBaseUser) -> Accreditation:
 @transaction.atomic
 def decision_make(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     outcome: str,
     reasons: str,
@@ -205,7 +205,7 @@ def decision_make(
 
 
 @transaction.atomic
-def condition_mark_met(*, actor: AbstractBaseUser, condition: Condition, note: str) -> None:
+def condition_mark_met(*, actor: User, condition: Condition, note: str) -> None:
     if condition.is_met:
         raise DomainError(_("This condition is already met."))
     if not note.strip():
@@ -218,14 +218,12 @@ def condition_mark_met(*, actor: AbstractBaseUser, condition: Condition, note: s
     notify.cancel(key=f"condition:{condition.pk}")
 
 
-def _change_status(
-    accreditation: Accreditation, to: str, *, actor: AbstractBaseUser, reason: str
-) -> None:
+def _change_status(accreditation: Accreditation, to: str, *, actor: User, reason: str) -> None:
     if not reason.strip():
         raise DomainError(_("Give the reason."), field="reason")
     accreditation.status_reason = reason
     accreditation.status_changed_at = timezone.now()
-    accreditation.status_changed_by = actor  # type: ignore[assignment]
+    accreditation.status_changed_by = actor
     transition(
         accreditation,
         to,
@@ -246,26 +244,20 @@ def _change_status(
 
 
 @transaction.atomic
-def accreditation_suspend(
-    *, actor: AbstractBaseUser, accreditation: Accreditation, reason: str
-) -> None:
+def accreditation_suspend(*, actor: User, accreditation: Accreditation, reason: str) -> None:
     """Suspend an accreditation at once, with a reason the organisation sees."""
     _change_status(accreditation, Accreditation.Status.SUSPENDED, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def accreditation_reinstate(
-    *, actor: AbstractBaseUser, accreditation: Accreditation, reason: str
-) -> None:
+def accreditation_reinstate(*, actor: User, accreditation: Accreditation, reason: str) -> None:
     if accreditation.status != Accreditation.Status.SUSPENDED:
         raise DomainError(_("Only a suspended accreditation can be reinstated."))
     _change_status(accreditation, Accreditation.Status.ACTIVE, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def accreditation_revoke(
-    *, actor: AbstractBaseUser, accreditation: Accreditation, reason: str
-) -> None:
+def accreditation_revoke(*, actor: User, accreditation: Accreditation, reason: str) -> None:
     _change_status(accreditation, Accreditation.Status.REVOKED, actor=actor, reason=reason)
 
 
@@ -291,9 +283,7 @@ def appeal_deadline(decision: Decision, subject: str) -> date | None:
 
 
 @transaction.atomic
-def appeal_lodge(
-    *, actor: AbstractBaseUser, decision: Decision, subject: str, grounds: str
-) -> Appeal:
+def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str) -> Appeal:
     """Appeal a refusal, conditions, a suspension or a revocation, within the deadline."""
     deadline = appeal_deadline(decision, subject)
     if deadline is None:
@@ -306,10 +296,12 @@ def appeal_lodge(
         raise DomainError(_("State the grounds of the appeal."), field="grounds")
     if decision.appeals.filter(subject=subject, decided_at__isnull=True).exists():
         raise DomainError(_("An appeal on this is already waiting for a decision."))
+    original: User | None
     if subject == Appeal.Subject.DECISION:
         original = decision.decided_by
     else:
         original = decision.accreditation.status_changed_by
+        assert original is not None  # _change_status sets it with the date appeal_deadline checked
     appeal = Appeal.objects.create(
         decision=decision,
         subject=subject,
@@ -333,7 +325,7 @@ def appeal_lodge(
 
 
 @transaction.atomic
-def appeal_decide(*, actor: AbstractBaseUser, appeal: Appeal, upheld: bool, reasons: str) -> None:
+def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) -> None:
     """Decide an appeal. Someone other than the author of the decision appealed decides it.
     Upholding an appeal overturns what was appealed: a refusal becomes an accreditation,
     conditions are lifted, a suspension or revocation is undone."""

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.transitions import transition
+from activity.typing import User
 from directory.models import Administration
 
 from ..models import Criterion, Framework, Level
@@ -109,7 +109,7 @@ def framework_in_force(administration: Administration) -> Framework | None:
 
 
 @transaction.atomic
-def framework_create_draft(*, actor: AbstractBaseUser, administration: Administration) -> Framework:
+def framework_create_draft(*, actor: User, administration: Administration) -> Framework:
     """Start the next version of the rules: a copy of the version in force, or the paper's
     criteria when there is none yet."""
     if Framework.objects.filter(
@@ -129,6 +129,7 @@ def framework_create_draft(*, actor: AbstractBaseUser, administration: Administr
         spread_threshold=current.spread_threshold if current else 2,
         appeal_days=current.appeal_days if current else 30,
     )
+    specs: list[dict[str, Any]]
     if current:
         specs = [
             {
@@ -169,9 +170,7 @@ def _check_editable(framework: Framework) -> None:
 
 
 @transaction.atomic
-def framework_update(
-    *, actor: AbstractBaseUser, framework: Framework, data: dict[str, Any]
-) -> None:
+def framework_update(*, actor: User, framework: Framework, data: dict[str, Any]) -> None:
     # Compare with the row as stored (a bound model form has already changed ``framework``),
     # locked so that a publication cannot slip in between the check and the save.
     stored = Framework.objects.select_for_update().get(pk=framework.pk)
@@ -190,7 +189,7 @@ def framework_update(
 @transaction.atomic
 def criterion_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     framework: Framework,
     data: dict[str, Any],
     levels: list[tuple[int, str]],
@@ -236,7 +235,7 @@ def criterion_save(
 
 
 @transaction.atomic
-def criterion_delete(*, actor: AbstractBaseUser, criterion: Criterion) -> None:
+def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     _check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
     audit_record(actor=actor, action="criterion.delete", target=criterion)
     criterion.delete()
@@ -259,7 +258,7 @@ def publication_problems(framework: Framework) -> list[str]:
 
 
 @transaction.atomic
-def framework_publish(*, actor: AbstractBaseUser, framework: Framework) -> None:
+def framework_publish(*, actor: User, framework: Framework) -> None:
     """Put a draft in force. The version in force until now is superseded; applications keep
     the version they were made under."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)

@@ -3,13 +3,13 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from activity.errors import DomainError
 from activity.services import audit_record
+from activity.typing import User
 from directory.models import Administration, Organisation, Person
 
 from ..models import FormalMechanism
@@ -19,7 +19,7 @@ from .applications import document_add
 @transaction.atomic
 def mechanism_register(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     administration: Administration,
     organisation: Organisation,
     legal_basis: str,
@@ -67,7 +67,7 @@ def mechanism_register(
 
 @transaction.atomic
 def mechanism_set_members(
-    *, actor: AbstractBaseUser, mechanism: FormalMechanism, members: Iterable[Person]
+    *, actor: User, mechanism: FormalMechanism, members: Iterable[Person]
 ) -> None:
     members = list(members)
     if any(m.organisation_id != mechanism.organisation_id for m in members):

@@ -3,7 +3,6 @@
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from guardian.shortcuts import assign_perm
 from activity import notify
 from activity.errors import DomainError
 from activity.transitions import transition
+from activity.typing import User
 from directory.models import Role
 from directory.selectors import administration_users, holds_role
 
@@ -29,9 +29,9 @@ ACTIVE = {
 @transaction.atomic
 def reviewers_assign(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
-    reviewers: Iterable[AbstractBaseUser],
+    reviewers: Iterable[User],
     due_at: datetime | None = None,
 ) -> list[ReviewAssignment]:
     """Assign reviewers to a submitted application; at least two must be reviewing it. The
@@ -106,14 +106,14 @@ def _remind_reviewer(assignment: ReviewAssignment) -> None:
     )
 
 
-def _own(assignment: ReviewAssignment, actor: AbstractBaseUser) -> None:
+def _own(assignment: ReviewAssignment, actor: User) -> None:
     if assignment.reviewer_id != actor.pk:
         raise DomainError(_("Only the assigned reviewer can do this."))
 
 
 @transaction.atomic
 def review_declare(
-    *, actor: AbstractBaseUser, assignment: ReviewAssignment, conflict: bool, statement: str
+    *, actor: User, assignment: ReviewAssignment, conflict: bool, statement: str
 ) -> None:
     """Declare, before seeing the file, whether the reviewer has a conflict of interest.
     Declaring one recuses the reviewer; the directors are told to assign someone else."""
@@ -149,7 +149,7 @@ def review_declare(
 @transaction.atomic
 def review_save_scores(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     assignment: ReviewAssignment,
     scores: Mapping[int, tuple[int | None, str]],
 ) -> None:
@@ -181,7 +181,7 @@ def review_save_scores(
 
 
 @transaction.atomic
-def review_submit(*, actor: AbstractBaseUser, assignment: ReviewAssignment) -> None:
+def review_submit(*, actor: User, assignment: ReviewAssignment) -> None:
     """Submit the scores: every criterion scored and commented. After this the reviewer sees
     the other reviewers' scores, and can no longer change their own."""
     _own(assignment, actor)

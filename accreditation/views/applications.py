@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AnyUser, AuthenticatedRequest
 from activity.uploads import attachment_response
 from directory.models import Organisation, Person
-from directory.permissions import User, get_organisation_for_user, organisation_ids
+from directory.permissions import get_organisation_for_user, organisation_ids
 
 from .. import permissions, services
 from ..forms.applications import (
@@ -56,7 +57,7 @@ def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> tup
     return done, result
 
 
-def people_with_clearance(user: User, people: QuerySet[Person]) -> QuerySet[Person]:
+def people_with_clearance(user: AnyUser, people: QuerySet[Person]) -> QuerySet[Person]:
     """People with the clearances the user may see, newest first, as ``visible_clearances``."""
     return people.prefetch_related(
         Prefetch(
@@ -67,7 +68,7 @@ def people_with_clearance(user: User, people: QuerySet[Person]) -> QuerySet[Pers
     )
 
 
-def reviewer_labels(user: User, application: Application, sheet: ScoreSheet) -> list[str]:
+def reviewer_labels(user: AnyUser, application: Application, sheet: ScoreSheet) -> list[str]:
     """The heading of each column of the score sheet: the reviewers' names for the people
     running the process, "Reviewer 1, 2…" for everyone else."""
     if permissions.can_see_reviewers(user, application):
@@ -103,7 +104,7 @@ def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str
 
 
 @login_required
-def organisation_overview(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     user = request.user
     organisation = get_organisation_for_user(user, organisation_pk)
     applications = list(
@@ -138,7 +139,7 @@ def organisation_overview(request: HttpRequest, organisation_pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def application_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def application_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_application(request.user, organisation_pk)
     form = StartForm(request.POST, frameworks=permissions.frameworks_in_force())
     if form.is_valid():
@@ -161,7 +162,7 @@ def application_create(request: HttpRequest, organisation_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def application_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     previous = permissions.get_application_for_user(request.user, pk)
     organisation = permissions.get_organisation_for_application(
         request.user, previous.organisation_id
@@ -186,7 +187,7 @@ def application_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     filterset = ApplicationFilter(request.GET, permissions.applications_for_user(user), user=user)
     page = keyset_page(
@@ -199,7 +200,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accreditation/application_list.html", context)
 
 
-def file_context(user: User, application: Application) -> dict[str, Any]:
+def file_context(user: AnyUser, application: Application) -> dict[str, Any]:
     """The file of an application: profile, scope, people, plans and evidence per criterion."""
     criteria = list(application.framework.criteria.prefetch_related("levels"))
     evidence = {e.criterion_id: e for e in application.evidence.prefetch_related("documents")}
@@ -212,7 +213,7 @@ def file_context(user: User, application: Application) -> dict[str, Any]:
     }
 
 
-def _decision_context(user: User, application: Application) -> dict[str, Any]:
+def _decision_context(user: AnyUser, application: Application) -> dict[str, Any]:
     decision = (
         Decision.objects.filter(application=application)
         .select_related("decided_by", "accreditation")
@@ -237,7 +238,7 @@ def _decision_context(user: User, application: Application) -> dict[str, Any]:
     }
 
 
-def _scores_context(user: User, application: Application) -> dict[str, Any]:
+def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
     if not permissions.can_see_scores(user, application):
         return {}
     sheet = services.application_score_sheet(application)
@@ -258,7 +259,7 @@ def _scores_context(user: User, application: Application) -> dict[str, Any]:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     application = permissions.get_application_for_user(user, pk)
     if not permissions.can_see_file(user, application):
@@ -300,7 +301,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_edit(request.user, pk)
     form = ApplicationForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
@@ -328,7 +329,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> HttpResponse:
     application = permissions.get_application_for_edit(request.user, pk)
     criterion = get_object_or_404(
         application.framework.criteria.prefetch_related("levels"), pk=criterion_pk
@@ -369,7 +370,7 @@ def evidence_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_edit(request.user, pk)
     run_action(
         request,
@@ -381,7 +382,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_edit(request.user, pk)
     run_action(
         request,
@@ -392,7 +393,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def document_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     document = permissions.get_document_for_user(request.user, pk)
     services.document_read(actor=request.user, document=document)
     return attachment_response(document.file, document.original_name, document.content_type)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest
 
 from .. import permissions, services
 from ..filters import ClearanceFilter
@@ -22,7 +23,7 @@ from ..services.clearances import EXPIRY_NOTICES
 
 
 @login_required
-def clearance_list(request: HttpRequest) -> HttpResponse:
+def clearance_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = ClearanceFilter(
         request.GET, queryset=permissions.clearances_for_user(request.user), request=request
     )
@@ -41,7 +42,7 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def clearance_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clearance = permissions.get_clearance_for_decision(request.user, pk)
     form = ClearanceDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accreditation/clearance_decide.html", context)
 
 
-def _history(person_pk: int, request: HttpRequest) -> list[Clearance]:
+def _history(person_pk: int, request: AuthenticatedRequest) -> list[Clearance]:
     return list(
         permissions.clearances_for_user(request.user)
         .filter(person_id=person_pk)
@@ -80,7 +81,7 @@ def _history(person_pk: int, request: HttpRequest) -> list[Clearance]:
 
 
 @login_required
-def clearance_request(request: HttpRequest, person_pk: int) -> HttpResponse:
+def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST":
         person = permissions.get_person_for_clearance_request(request.user, person_pk)
         clearance = services.clearance_request(actor=request.user, person=person)

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from activity.paging import keyset_page
 from activity.pdf import render_pdf
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest
 from activity.uploads import attachment_response
 
 from .. import permissions, services
@@ -37,7 +38,7 @@ from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labe
 
 
 @login_required
-def application_return(request: HttpRequest, pk: int) -> HttpResponse:
+def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_management(request.user, pk)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def application_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reviewers_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_management(request.user, pk)
     form = AssignForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +84,7 @@ def reviewers_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_make(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_management(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = DecisionForm(data)
@@ -145,7 +146,7 @@ def letter_context(application: Application) -> dict[str, Any]:
 
 
 @login_required
-def decision_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
+def decision_letter(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     application = permissions.get_application_for_user(request.user, pk)
     permissions.check_can_see_decision_letter(request.user, application)
     pdf = render_pdf(
@@ -160,7 +161,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def accreditation_list(request: HttpRequest) -> HttpResponse:
+def accreditation_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = AccreditationFilter(request.GET, permissions.accreditations_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("valid_until", "id"))
     return render(
@@ -181,7 +182,7 @@ def _available_actions(accreditation: Accreditation) -> list[str]:
 
 
 @login_required
-def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     accreditation = permissions.get_accreditation_for_user(user, pk)
     decision = accreditation.decision
@@ -227,7 +228,7 @@ ACTIONS = {
 
 
 @login_required
-def accreditation_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     accreditation = permissions.get_accreditation_for_change(request.user, pk)
@@ -253,7 +254,7 @@ def accreditation_change(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 
 @login_required
-def appeal_lodge(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = permissions.get_decision_for_appeal(request.user, pk)
     deadlines = appeal_deadlines(decision)
     form = AppealForm(request.POST or None, deadlines=deadlines)
@@ -275,7 +276,7 @@ def appeal_lodge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appeal = permissions.get_appeal_for_decision(request.user, pk)
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -295,7 +296,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
+def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     condition = permissions.get_condition_for_verification(request.user, pk)
     form = ConditionMetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,13 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest
 
 from .. import permissions, services
 from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
@@ -25,7 +26,7 @@ def errors_text(form: forms.BaseForm) -> str:
 
 
 @login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     page = keyset_page(
         permissions.frameworks_for_user(user), request, ordering=("-created_at", "-id")
@@ -40,7 +41,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def framework_create(request: HttpRequest) -> HttpResponse:
+def framework_create(request: AuthenticatedRequest) -> HttpResponse:
     permissions.check_can_create_framework(request.user)
     form = FrameworkCreateForm(
         request.POST, administrations=permissions.administrations_directed_by(request.user)
@@ -71,7 +72,7 @@ def _with_criteria(framework: Framework) -> Framework:
 
 
 @login_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = _with_criteria(permissions.get_framework_for_user(request.user, pk))
     can_edit = framework.is_editable and permissions.can_manage_framework(request.user, framework)
     context = {
@@ -84,7 +85,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_edit(request.user, pk)
     title = _("Change %(framework)s") % {"framework": framework}
     form = FrameworkForm(request.POST or None, instance=framework)
@@ -104,7 +105,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_edit(request.user, pk)
     form = forms.Form(request.POST)
     done, _result = run_service(
@@ -122,7 +123,7 @@ def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _criterion_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     framework: Framework,
     criterion: Criterion | None,
     levels: list[tuple[int, str]],
@@ -154,14 +155,14 @@ def _criterion_page(
 
 
 @login_required
-def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_edit(request.user, pk)
     # A new criterion starts with the paper's five-level scale, to adapt.
     return _criterion_page(request, framework, None, default_criteria()[0]["levels"])
 
 
 @login_required
-def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     criterion = permissions.get_criterion_for_edit(request.user, pk)
     levels = [(level.score, level.description) for level in criterion.levels.all()]
     return _criterion_page(request, criterion.framework, criterion, levels)
@@ -169,7 +170,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     criterion = permissions.get_criterion_for_edit(request.user, pk)
     framework = criterion.framework
     form = forms.Form(request.POST)

@@ -3,12 +3,13 @@ the director with their mandate rather than accredited."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest
 from directory.models import Organisation
 from directory.permissions import organisations_for_user
 
@@ -17,7 +18,7 @@ from ..forms.mechanisms import MechanismForm
 
 
 @login_required
-def mechanism_list(request: HttpRequest) -> HttpResponse:
+def mechanism_list(request: AuthenticatedRequest) -> HttpResponse:
     page = keyset_page(
         permissions.mechanisms_for_user(request.user), request, ordering=("-registered_at", "-id")
     )
@@ -26,7 +27,7 @@ def mechanism_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mechanism_register(request: HttpRequest) -> HttpResponse:
+def mechanism_register(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     permissions.check_can_register_mechanism(user)
     form = MechanismForm(
@@ -61,7 +62,7 @@ def mechanism_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mechanism_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mechanism = permissions.get_mechanism_for_user(request.user, pk)
     context = {
         "mechanism": mechanism,

@@ -4,16 +4,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.typing import AuthenticatedRequest, User
 
 from .. import permissions, services
 from ..forms.review import AssignmentFilter, DeclarationForm, ScoresForm
@@ -22,7 +22,7 @@ from .applications import file_context, reviewer_labels
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = AssignmentFilter(
         request.GET, queryset=permissions.assignments_for_user(request.user)
     )
@@ -35,7 +35,7 @@ def _criteria(assignment: ReviewAssignment) -> list[Criterion]:
 
 
 def _review_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     assignment: ReviewAssignment,
     *,
     declaration: DeclarationForm | None = None,
@@ -71,14 +71,14 @@ def _review_page(
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = permissions.get_assignment_for_user(request.user, pk)
     return _review_page(request, assignment)
 
 
 @login_required
 @require_POST
-def review_declare(request: HttpRequest, pk: int) -> HttpResponse:
+def review_declare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = permissions.get_assignment_for_user(request.user, pk)
     form = DeclarationForm(request.POST)
     if form.is_valid():
@@ -105,7 +105,7 @@ def review_declare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_scores(request: HttpRequest, pk: int) -> HttpResponse:
+def review_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = permissions.get_assignment_for_user(request.user, pk)
     form = ScoresForm(request.POST, criteria=_criteria(assignment))
     if form.is_valid():
@@ -123,7 +123,7 @@ def review_scores(request: HttpRequest, pk: int) -> HttpResponse:
 
 @transaction.atomic
 def _save_and_submit(
-    actor: AbstractBaseUser,
+    actor: User,
     assignment: ReviewAssignment,
     scores: Mapping[int, tuple[int | None, str]],
 ) -> None:
@@ -135,7 +135,7 @@ def _save_and_submit(
 
 @login_required
 @require_POST
-def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = permissions.get_assignment_for_user(request.user, pk)
     form = ScoresForm(request.POST, criteria=_criteria(assignment))
     if form.is_valid():

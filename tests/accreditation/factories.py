@@ -47,7 +47,7 @@ def use_temporary_storage(settings, path) -> None:
     }
 
 
-class FrameworkFactory(factory.django.DjangoModelFactory):
+class FrameworkFactory(factory.django.DjangoModelFactory[Framework]):
     """A draft version; ``published=True`` puts it in force."""
 
     class Meta:
@@ -71,7 +71,7 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
     status = Framework.Status.DRAFT
 
 
-class CriterionFactory(factory.django.DjangoModelFactory):
+class CriterionFactory(factory.django.DjangoModelFactory[Criterion]):
     """A criterion with a scale of 0 to 4 unless ``levels`` is given as ``[(score, text), …]``."""
 
     class Meta:
@@ -94,7 +94,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
         Level.objects.bulk_create(Level(criterion=obj, score=s, description=t) for s, t in levels)
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(factory.django.DjangoModelFactory[Document]):
     class Meta:
         model = Document
 
@@ -106,7 +106,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory, password=None)
 
 
-class FormalMechanismFactory(factory.django.DjangoModelFactory):
+class FormalMechanismFactory(factory.django.DjangoModelFactory[FormalMechanism]):
     class Meta:
         model = FormalMechanism
         skip_postgeneration_save = True
@@ -127,7 +127,7 @@ class FormalMechanismFactory(factory.django.DjangoModelFactory):
             obj.members.set(extracted)
 
 
-class ApplicationFactory(factory.django.DjangoModelFactory):
+class ApplicationFactory(factory.django.DjangoModelFactory[Application]):
     """An application under a version in force (of its own administration unless given)."""
 
     class Meta:
@@ -155,7 +155,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             obj.member_organisations.set(extracted)
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
     class Meta:
         model = Decision
 
@@ -168,7 +168,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     appeal_deadline = factory.LazyFunction(lambda: today() + timedelta(days=30))
 
 
-class AccreditationFactory(factory.django.DjangoModelFactory):
+class AccreditationFactory(factory.django.DjangoModelFactory[Accreditation]):
     """An accreditation in force (active, within its validity) unless told otherwise. Pass
     ``decision__application__organisation=…`` to choose the organisation."""
 
@@ -182,7 +182,7 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
     valid_until = factory.LazyFunction(lambda: today() + timedelta(days=700))
 
 
-class ClearanceFactory(factory.django.DjangoModelFactory):
+class ClearanceFactory(factory.django.DjangoModelFactory[Clearance]):
     """A pending request unless ``cleared=True`` or ``refused=True``."""
 
     class Meta:
@@ -205,7 +205,7 @@ class ClearanceFactory(factory.django.DjangoModelFactory):
     status = Clearance.Status.PENDING
 
 
-class EvidenceFactory(factory.django.DjangoModelFactory):
+class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
     class Meta:
         model = Evidence
         skip_postgeneration_save = True
@@ -222,7 +222,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
             obj.documents.set(extracted)
 
 
-class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory[ReviewAssignment]):
     """An assignment waiting for the reviewer's declaration unless ``status`` says otherwise."""
 
     class Meta:
@@ -234,7 +234,7 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
 
-class ScoreFactory(factory.django.DjangoModelFactory):
+class ScoreFactory(factory.django.DjangoModelFactory[Score]):
     class Meta:
         model = Score
 
@@ -244,7 +244,7 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     comment = "Consistent evidence."
 
 
-class ConditionFactory(factory.django.DjangoModelFactory):
+class ConditionFactory(factory.django.DjangoModelFactory[Condition]):
     class Meta:
         model = Condition
 
@@ -254,7 +254,7 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyFunction(lambda: today() + timedelta(days=60))
 
 
-class AppealFactory(factory.django.DjangoModelFactory):
+class AppealFactory(factory.django.DjangoModelFactory[Appeal]):
     class Meta:
         model = Appeal
 
@@ -272,14 +272,14 @@ def staff(username: str, role: str, scope):
     """A user holding one role, granted as real users are (with its object permissions)."""
     from directory.services import membership_grant
 
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     membership_grant(actor=None, user=user, role=role, scope=scope)
     return user
 
 
 def framework_in_force(administration, *, criteria: int = 2, **kwargs) -> Framework:
     """The administration's rules in force, with ``criteria`` criteria scored 0 to 4."""
-    framework = FrameworkFactory(administration=administration, published=True, **kwargs)
+    framework = FrameworkFactory.create(administration=administration, published=True, **kwargs)
     for _i in range(criteria):
         CriterionFactory(framework=framework)
     return framework
@@ -289,7 +289,7 @@ def complete_application(framework: Framework, organisation, *, created_by) -> A
     """A draft with every answer given and evidence for every criterion: ready to submit."""
     from directory.models import ActivityType
 
-    application = ApplicationFactory(
+    application = ApplicationFactory.create(
         organisation=organisation,
         framework=framework,
         created_by=created_by,

@@ -16,7 +16,8 @@ class _Levels(list):
 def _criterion(pk: int, weight: int, top: int = 4, minimum: int | None = None) -> Criterion:
     criterion = Criterion(pk=pk, name=f"C{pk}", weight=weight, minimum_score=minimum)
     levels = _Levels(Level(score=s, description=str(s)) for s in range(top + 1))
-    criterion._prefetched_objects_cache = {"levels": levels}  # as prefetch_related leaves it
+    # As prefetch_related leaves it (an attribute Django sets on the instance, not declared).
+    vars(criterion)["_prefetched_objects_cache"] = {"levels": levels}
     return criterion
 
 
@@ -25,7 +26,7 @@ def _framework(threshold: str = "60", gap: int = 2) -> Framework:
 
 
 def test_weighted_score_is_the_weighted_share_of_the_maximum():
-    # Weights 2 and 1; averages 4/4 and 1/4: (2×1 + 1×0.25) / 3 = 75 %.
+    # Weights 2 and 1; averages 4/4 and 1/4: (2 * 1 + 1 * 0.25) / 3 = 75 %.
     criteria = [_criterion(1, weight=2), _criterion(2, weight=1)]
     sheet = score_sheet(_framework(), criteria, {10: {1: 4, 2: 1}, 11: {1: 4, 2: 1}})
     assert sheet.weighted_score == Decimal("75.00")

@@ -64,7 +64,7 @@ def draft(world, framework, ngo_admin):
 def npm_with_an_administrator() -> Organisation:
     """An organisation recognised as a National Preventive Mechanism after it was given an
     administrator (a mechanism is normally given monitors only)."""
-    npm = OrganisationFactory(name="National Preventive Mechanism")
+    npm = OrganisationFactory.create(name="National Preventive Mechanism")
     staff("nora", Role.NGO_ADMIN, npm)
     Organisation.objects.filter(pk=npm.pk).update(kind=Organisation.Kind.NPM)
     npm.refresh_from_db()

@@ -39,7 +39,7 @@ def lucia(world) -> Person:
 
 @pytest.fixture
 def pending(world) -> Clearance:
-    return ClearanceFactory(person=john(world))
+    return ClearanceFactory.create(person=john(world))
 
 
 # Anonymous --------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def npm(monitor) -> Organisation:
 
 @pytest.fixture
 def mechanism(world, npm) -> FormalMechanism:
-    return FormalMechanismFactory(
+    return FormalMechanismFactory.create(
         organisation=npm,
         administration=world.administration,
         legal_basis="Law 12 of 2010",
@@ -61,7 +61,7 @@ def form_data(world, body: Organisation, **changes) -> dict[str, object]:
 
 @pytest.fixture
 def icrc(world) -> Organisation:
-    body = OrganisationFactory(
+    body = OrganisationFactory.create(
         name="International Committee", kind=Organisation.Kind.SPECIAL_AGREEMENT
     )
     PersonFactory(organisation=body, full_name="Ines Delegate")

@@ -49,7 +49,7 @@ def accredited(name: str, **kwargs) -> Accreditation:
     application = ApplicationFactory(
         organisation=OrganisationFactory(name=name), status="decided", **scope
     )
-    return AccreditationFactory(decision=DecisionFactory(application=application), **kwargs)
+    return AccreditationFactory.create(decision=DecisionFactory(application=application), **kwargs)
 
 
 # The rules in force -----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _chain(count: int = 5) -> list[AuditEntry]:
-    actor = UserFactory()
-    org = OrganisationFactory()
+    actor = UserFactory.create()
+    org = OrganisationFactory.create()
     return [
         audit_record(actor=actor, action="organisation.update", target=org, changes={"n": n})
         for n in range(count)

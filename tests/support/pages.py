@@ -5,14 +5,15 @@ import re
 from urllib.parse import quote
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 
-def text(response: HttpResponse) -> str:
+def text(response: HttpResponseBase) -> str:
     """The page's markup with entities decoded, so that "Women's" matches "Women&#x27;s"."""
+    assert isinstance(response, HttpResponse), "a page, not a streamed download"
     return html.unescape(response.content.decode())
 
 

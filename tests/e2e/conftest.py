@@ -1,0 +1,130 @@
+"""End-to-end tests: a real Chromium, driven by Playwright, against the application served by
+pytest-django's ``live_server``.
+
+The browser is Debian's ``chromium`` package, not Playwright's own download (which cannot be
+fetched here). A missing browser fails the tests with a message saying what to install: it is a
+missing part of the test machine, not a reason to skip.
+"""
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an asyncio event loop in the test's thread, and Django refuses
+# database access from a thread with a running loop. The tests' own queries (factories, services)
+# are synchronous code that only looks async to that check; the live server answers requests in
+# its own thread. Set before any database access, as pytest-playwright's Django notes advise.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium keeps calling home (updates, sync, field trials) on a closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch options (``--headed``, ``--slowmo``…) with Debian's Chromium."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The end-to-end tests need Chromium at {CHROMIUM}, and it is not there. "
+            "Install Debian's package: apt-get install chromium (.ci/run does it).",
+            pytrace=False,
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict, live_server) -> dict:
+    """Every page talks to the live server, in English unless the user switches."""
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "en-GB",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _activity_types(transactional_db) -> None:
+    """The vocabulary of activities, loaded by a data migration: a transactional test before
+    this one (a live server needs committed rows) may have flushed it with the other tables."""
+    from directory.models import ActivityType
+
+    for code in ActivityType.Code.values:
+        ActivityType.objects.get_or_create(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_tmp_path(settings, tmp_path: Path) -> None:
+    """Uploaded documents go to the test's temporary directory, not var/private."""
+    from tests.accreditation.factories import use_temporary_storage
+
+    use_temporary_storage(settings, tmp_path / "private")
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str], Path]:
+    """Take a full-page screenshot into one directory per run (E2E_SCREENSHOTS to choose it), to
+    look at how the pages render."""
+    chosen = os.environ.get("E2E_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person does, and land on the dashboard."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile(r"^Welcome, "))).to_be_visible()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """pytest-playwright's page, waiting 10 s rather than 30 for what never comes."""
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def session_as(new_context) -> Callable[[str], Page]:
+    """A browser of one's own per person (its own cookies), logged in through the form."""
+
+    def open_session(username: str) -> Page:
+        context: BrowserContext = new_context()
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        log_in(page, username)
+        return page
+
+    return open_session
+
+
+@pytest.fixture
+def visitor(new_context) -> Page:
+    """Someone who is not logged in."""
+    context: BrowserContext = new_context()
+    context.set_default_timeout(10_000)
+    return context.new_page()
