@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.text import capfirst
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ class StartForm(forms.Form):
 def _text_field(name: str) -> forms.CharField:
     model_field = Application._meta.get_field(name)
     return forms.CharField(
-        label=model_field.verbose_name,  # type: ignore[union-attr]
+        label=capfirst(model_field.verbose_name),  # type: ignore[union-attr]
         help_text=model_field.help_text,  # type: ignore[union-attr]
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
