@@ -5,9 +5,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.utils.text import capfirst
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activity.typing import AnyUser
