@@ -48,7 +48,7 @@ def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The organisation's profile was saved."))
             return redirect(org)
-    return render(request, "directory/form.html", {"form": form, "title": org, "back": org})
+    return render(request, "form_page.html", {"form": form, "title": org, "back": org})
 
 
 @login_required
@@ -84,7 +84,7 @@ def facility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The facility's details were saved."))
             return redirect(facility)
     return render(
-        request, "directory/form.html", {"form": form, "title": facility, "back": facility}
+        request, "form_page.html", {"form": form, "title": facility, "back": facility}
     )
 
 
@@ -114,7 +114,7 @@ def person_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpRe
             messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
             return redirect(person)
     title = _("New person for %(organisation)s") % {"organisation": org}
-    return render(request, "directory/form.html", {"form": form, "title": title, "back": org})
+    return render(request, "form_page.html", {"form": form, "title": title, "back": org})
 
 
 @login_required
@@ -131,4 +131,4 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The details were saved."))
             return redirect(person)
-    return render(request, "directory/form.html", {"form": form, "title": person, "back": person})
+    return render(request, "form_page.html", {"form": form, "title": person, "back": person})

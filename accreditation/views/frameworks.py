@@ -99,8 +99,8 @@ def framework_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The draft was saved."))
             return redirect(framework)
-    context = {"form": form, "title": title, "framework": framework}
-    return render(request, "accreditation/framework_form.html", context)
+    context = {"form": form, "title": title, "back": framework}
+    return render(request, "form_page.html", context)
 
 
 @login_required
