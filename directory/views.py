@@ -83,9 +83,7 @@ def facility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The facility's details were saved."))
             return redirect(facility)
-    return render(
-        request, "form_page.html", {"form": form, "title": facility, "back": facility}
-    )
+    return render(request, "form_page.html", {"form": form, "title": facility, "back": facility})
 
 
 @login_required
