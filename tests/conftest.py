@@ -34,6 +34,9 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The tests run against PostgreSQL: set DATABASE_URL (make test does it for you)."
         )
+    # Django's default PBKDF2 costs about half a second per test user on the 2-core machine;
+    # the tests check who may do what, not the strength of the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
