@@ -8,6 +8,11 @@ class AccreditationConfig(AppConfig):
 
     def ready(self) -> None:
         from activity import reminders
+        from activity.permissions import register_document_reader
+
+        from .permissions import can_read_document
+
+        register_document_reader(can_read_document)
 
         for code, label in [
             ("accreditation.submitted", _("Application submitted")),

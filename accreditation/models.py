@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.models import Document
 from directory.models import ActivityType, Administration, Facility, Organisation, Person
 
 
@@ -217,7 +218,7 @@ class FormalMechanism(models.Model):
         help_text=_("The law of creation or the special agreement, by name and date."),
     )
     mandate_document = models.ForeignKey(
-        "accreditation.Document",
+        Document,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("mandate document"),
@@ -246,45 +247,6 @@ class FormalMechanism(models.Model):
     def is_in_force(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
-
-
-# Documents --------------------------------------------------------------------------------------
-
-
-def _document_path(instance: "Document", filename: str) -> str:
-    # The stored name never comes from the user: it cannot collide, traverse or execute.
-    return f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
-
-
-class Document(models.Model):
-    """An uploaded file, kept in private storage and served only through a permission-checked
-    view, as an attachment."""
-
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="documents",
-        verbose_name=_("organisation"),
-    )
-    file = models.FileField(_("file"), upload_to=_document_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("accreditation:document_download", args=[self.pk])
 
 
 # Applications -----------------------------------------------------------------------------------

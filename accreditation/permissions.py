@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
+from activity.models import Document
 from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
@@ -37,7 +38,6 @@ from .models import (
     Condition,
     Criterion,
     Decision,
-    Document,
     FormalMechanism,
     Framework,
     ReviewAssignment,
@@ -346,24 +346,23 @@ def get_assignment_for_user(user: AnyUser, pk: int) -> ReviewAssignment:
 # Documents --------------------------------------------------------------------------------------
 
 
-def get_document_for_user(user: AnyUser, pk: int) -> Document:
-    """A document is seen by its organisation, by the people running the process, and by a
-    reviewer cleared to see a file it is evidence in."""
-    document = Document.objects.filter(pk=pk).select_related("organisation").first()
-    if document is None:
-        raise Http404
-    if document.organisation_id in organisation_ids(user):
-        return document
-    if _process_admin_ids(user):
-        return document
+def can_read_document(user: AnyUser, document: Document) -> bool:
+    """The people running the process read the documents of organisations that applied to
+    their administration; a reviewer reads those of a file they declared on and were cleared
+    to see. (The organisation's own users are admitted by the directory's rule.)"""
+    staff_of = _process_admin_ids(user)
+    applied = Application.objects.filter(
+        evidence__documents=document, framework__administration__in=staff_of
+    ).exclude(status=Application.Status.DRAFT)
+    mandate = FormalMechanism.objects.filter(
+        mandate_document=document, administration__in=administration_ids(user)
+    )
     reviewing = ReviewAssignment.objects.filter(
         reviewer_id=user.pk,
         status__in=[ReviewAssignment.Status.SCORING, ReviewAssignment.Status.SUBMITTED],
         application__evidence__documents=document,
     )
-    if user.is_authenticated and reviewing.exists():
-        return document
-    raise not_found(user, "document.view", document)
+    return (bool(staff_of) and (applied.exists() or mandate.exists())) or reviewing.exists()
 
 
 # Decisions, accreditations, appeals -------------------------------------------------------------

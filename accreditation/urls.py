@@ -50,7 +50,6 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("applications/<int:pk>/renew/", applications.application_renew, name="application_renew"),
-    path("documents/<int:pk>/", applications.document_download, name="document_download"),
     # Running the process.
     path("applications/<int:pk>/return/", decisions.application_return, name="application_return"),
     path("applications/<int:pk>/assign/", decisions.reviewers_assign, name="reviewers_assign"),

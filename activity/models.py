@@ -1,4 +1,6 @@
-"""Audit trail, reminders and in-app notifications."""
+"""Audit trail, reminders, in-app notifications and uploaded documents."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -186,3 +188,43 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name never comes from the user: it cannot collide, traverse or execute.
+    return f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Document(models.Model):
+    """An uploaded file of an organisation, kept in private storage and served only through a
+    permission-checked view, as an attachment. Any module attaches documents with this model;
+    who may read one is answered by ``activity.permissions.get_document_for_user``."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("organisation"),
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("activity:document_download", args=[self.pk])

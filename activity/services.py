@@ -4,10 +4,11 @@ and the notification centre."""
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, send_mail
 from django.db import connection, models, transaction
 from django.db.models import F, Q
@@ -16,8 +17,12 @@ from django.utils import timezone, translation
 
 from . import reminders as reminder_registry
 from .audit import GENESIS_HASH, current_ip, entry_hash
-from .models import AuditEntry, Notification, NotificationPreference, Reminder
+from .models import AuditEntry, Document, Notification, NotificationPreference, Reminder
 from .typing import AnyUser, User
+from .uploads import check_upload
+
+if TYPE_CHECKING:
+    from directory.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -296,3 +301,38 @@ def preference_update(*, user: User, delivery: str, language: str) -> Notificati
         changes={"before": before, "after": {"delivery": delivery, "language": language}},
     )
     return pref
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_add(*, actor: User, organisation: "Organisation", uploaded: UploadedFile) -> Document:
+    """Keep an uploaded file in private storage, after checking what it really is."""
+    content_type = check_upload(uploaded)
+    document = Document(
+        organisation=organisation,
+        original_name=(uploaded.name or "document")[:255],
+        content_type=content_type,
+        size=uploaded.size or 0,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded, save=False)
+    document.save()
+    audit_record(
+        actor=actor,
+        action="document.upload",
+        target=document,
+        changes={"organisation": str(organisation), "type": content_type, "size": document.size},
+    )
+    return document
+
+
+def document_read(*, actor: User, document: Document) -> None:
+    """Record that someone opened a document: what organisations file is confidential."""
+    audit_record(
+        actor=actor,
+        action="document.read",
+        target=document,
+        changes={"organisation": str(document.organisation)},
+    )

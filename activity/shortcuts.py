@@ -2,7 +2,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from .errors import DomainError
 
@@ -24,3 +26,15 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> tuple[bool, T | 
         else:
             form.add_error(None, error)
     return False, None
+
+
+def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> tuple[bool, T | None]:
+    """Run a service behind a button (no fields to fill): say that it was done, or why not."""
+    form = forms.Form(data={})
+    done, result = run_service(form, call)
+    if done:
+        messages.success(request, success)
+    else:
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+    return done, result

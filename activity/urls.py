@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
 ]

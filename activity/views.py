@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from .forms import PreferenceForm
 from .models import NotificationPreference
 from .paging import keyset_page
 from .typing import AuthenticatedRequest
+from .uploads import attachment_response
 
 
 @login_required
@@ -75,3 +76,10 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = AuditFilter(request.GET, queryset=permissions.audit_entries_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("-seq",))
     return render(request, "activity/audit_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def document_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    document = permissions.get_document_for_user(request.user, pk)
+    services.document_read(actor=request.user, document=document)
+    return attachment_response(document.file, document.original_name, document.content_type)

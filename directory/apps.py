@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from activity.permissions import register_document_reader
+
+        from .permissions import can_read_own_document
+
+        register_document_reader(can_read_own_document)

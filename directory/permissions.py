@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
+from activity.models import Document
 from activity.services import audit_denied
 from activity.typing import AnyUser
 
@@ -94,6 +95,11 @@ def not_found(user: AnyUser, action: str, obj: Model | None) -> Http404:
     """Record an attempt to reach an object the user may not know of; answer as if absent."""
     audit_denied(actor=user, action=action, target=obj, reason="not visible to this user")
     return Http404()
+
+
+def can_read_own_document(user: AnyUser, document: Document) -> bool:
+    """An organisation's users read the documents it uploaded."""
+    return document.organisation_id in organisation_ids(user)
 
 
 # Organisations ----------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from activity.models import Document
 from activity.typing import AnyUser
 from activity.uploads import DocumentField
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user, organisations_for_user
 
-from ..models import Application, Document, Framework
+from ..models import Application, Framework
 from ..services.applications import PROFILE_FIELDS
 
 

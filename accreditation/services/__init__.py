@@ -6,8 +6,6 @@ from .applications import (
     application_submit,
     application_update,
     application_withdraw,
-    document_add,
-    document_read,
     evidence_save,
     missing_items,
 )
@@ -56,8 +54,6 @@ __all__ = [
     "criterion_save",
     "current_clearance",
     "decision_make",
-    "document_add",
-    "document_read",
     "evidence_save",
     "framework_create_draft",
     "framework_in_force",

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from activity import notify
 from activity.errors import DomainError
-from activity.services import audit_record
+from activity.services import audit_record, document_add
 from activity.transitions import transition
 from activity.typing import User
-from activity.uploads import check_upload
 from directory.models import ActivityType, Facility, Organisation, Person, Role
 from directory.selectors import administration_users, organisation_users
 
-from ..models import Application, Document, Evidence, Framework
+from ..models import Application, Evidence, Framework
 from .clearances import clearance_request
 
 OPEN_STATUSES = {
@@ -38,38 +37,6 @@ PROFILE_FIELDS = [
     "sustainability_plan",
     "partner_mapping",
 ]
-
-
-@transaction.atomic
-def document_add(*, actor: User, organisation: Organisation, uploaded: UploadedFile) -> Document:
-    """Keep an uploaded file in private storage, after checking what it really is."""
-    content_type = check_upload(uploaded)
-    document = Document(
-        organisation=organisation,
-        original_name=(uploaded.name or "document")[:255],
-        content_type=content_type,
-        size=uploaded.size or 0,
-        uploaded_by=actor,
-    )
-    document.file.save("upload", uploaded, save=False)
-    document.save()
-    audit_record(
-        actor=actor,
-        action="document.upload",
-        target=document,
-        changes={"organisation": str(organisation), "type": content_type, "size": document.size},
-    )
-    return document
-
-
-def document_read(*, actor: User, document: Document) -> None:
-    """Record that someone opened a document: applications' evidence is confidential."""
-    audit_record(
-        actor=actor,
-        action="document.read",
-        target=document,
-        changes={"organisation": str(document.organisation)},
-    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Vetting the people an organisation names: only cleared people can enter."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activity import notify
+from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.typing import User
@@ -18,10 +19,6 @@ from directory.selectors import organisation_users
 from ..models import Clearance
 
 EXPIRY_NOTICES = (90, 30, 7)
-
-
-def at_start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(8, 0)))
 
 
 def cleared_people(

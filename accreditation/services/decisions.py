@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activity import notify
+from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.transitions import transition
@@ -28,7 +29,7 @@ from ..models import (
     Score,
 )
 from ..scoring import ScoreSheet, score_sheet
-from .clearances import EXPIRY_NOTICES, at_start_of
+from .clearances import EXPIRY_NOTICES
 from .review import MIN_REVIEWERS
 
 

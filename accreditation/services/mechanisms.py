@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from activity.errors import DomainError
-from activity.services import audit_record
+from activity.services import audit_record, document_add
 from activity.typing import User
 from directory.models import Administration, Organisation, Person
 
 from ..models import FormalMechanism
-from .applications import document_add
 
 
 @transaction.atomic

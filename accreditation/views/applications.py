@@ -1,24 +1,22 @@
 """Applying for accreditation: the organisation's overview, the list of applications, the file
 with its per-role actions, editing, evidence, submission, withdrawal, renewal and documents."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activity.models import Document
 from activity.paging import keyset_page
-from activity.shortcuts import run_service
+from activity.shortcuts import run_action, run_service
 from activity.typing import AnyUser, AuthenticatedRequest
-from activity.uploads import attachment_response
 from directory.models import Organisation, Person
 from directory.permissions import get_organisation_for_user, organisation_ids
 
@@ -34,7 +32,6 @@ from ..models import (
     Appeal,
     Application,
     Decision,
-    Document,
     ReviewAssignment,
     Score,
 )
@@ -43,18 +40,6 @@ from ..scoring import ScoreSheet
 T = TypeVar("T")
 
 # Helpers shared with the review and decision views ----------------------------------------------
-
-
-def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> tuple[bool, T | None]:
-    """Run a service behind a button (no fields to fill): say that it was done, or why not."""
-    form = forms.Form(data={})
-    done, result = run_service(form, call)
-    if done:
-        messages.success(request, success)
-    else:
-        for error in form.non_field_errors():
-            messages.error(request, str(error))
-    return done, result
 
 
 def people_with_clearance(user: AnyUser, people: QuerySet[Person]) -> QuerySet[Person]:
@@ -390,10 +375,3 @@ def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse
         _("The application was withdrawn."),
     )
     return redirect(application)
-
-
-@login_required
-def document_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    document = permissions.get_document_for_user(request.user, pk)
-    services.document_read(actor=request.user, document=document)
-    return attachment_response(document.file, document.original_name, document.content_type)

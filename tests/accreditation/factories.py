@@ -17,7 +17,6 @@ from accreditation.models import (
     Condition,
     Criterion,
     Decision,
-    Document,
     Evidence,
     FormalMechanism,
     Framework,
@@ -25,6 +24,7 @@ from accreditation.models import (
     ReviewAssignment,
     Score,
 )
+from activity.models import Document
 from directory.models import Organisation
 from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory, UserFactory
 

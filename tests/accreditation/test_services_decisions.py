@@ -15,7 +15,7 @@ from accreditation.models import (
     Condition,
     Decision,
 )
-from accreditation.services.clearances import at_start_of
+from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from directory.models import Role

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import Accreditation, Application, Clearance, Document, Framework
-from activity.models import AuditEntry
+from accreditation.models import Accreditation, Application, Clearance, Framework
+from activity.models import AuditEntry, Document
 from directory.models import ActivityType, Organisation, Role
 from tests.accreditation.factories import (
     PDF_BYTES,
@@ -87,7 +87,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_page(client, world, dr
         url("application_detail", draft.pk),
         url("application_edit", draft.pk),
         url("evidence_edit", draft.pk, criterion.pk),
-        url("document_download", document.pk),
+        reverse("activity:document_download", args=[document.pk]),
     ]:
         assert_login_redirect(client.get(path), path)
 
@@ -418,7 +418,7 @@ def test_the_applicant_sees_the_file_what_is_missing_and_the_clock(
     page = text(response)
     assert "We teach literacy." in page
     assert "Ten years." in page
-    assert url("document_download", document.pk) in page
+    assert reverse("activity:document_download", args=[document.pk]) in page
     assert "Still missing before you can submit" in page
     assert "Choose at least one activity." in page
     assert url("application_edit", application.pk) in page
@@ -793,7 +793,9 @@ def test_a_member_cannot_withdraw(client, draft, ngo_member):
 
 def test_the_organisation_downloads_its_document_as_an_attachment(client, world, ngo_member):
     document = DocumentFactory(organisation=world.organisation, original_name="annual report.pdf")
-    response = login(client, ngo_member).get(url("document_download", document.pk))
+    response = login(client, ngo_member).get(
+        reverse("activity:document_download", args=[document.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -804,7 +806,7 @@ def test_the_organisation_downloads_its_document_as_an_attachment(client, world,
 
 def test_opening_a_document_is_written_to_the_audit_trail(client, world, ngo_member):
     document = DocumentFactory(organisation=world.organisation)
-    login(client, ngo_member).get(url("document_download", document.pk))
+    login(client, ngo_member).get(reverse("activity:document_download", args=[document.pk]))
     entry = AuditEntry.objects.get(action="document.read")
     assert entry.actor == ngo_member
     assert entry.object_id == str(document.pk)
@@ -812,7 +814,9 @@ def test_opening_a_document_is_written_to_the_audit_trail(client, world, ngo_mem
 
 def test_another_organisations_document_is_not_found(client, world, outsider):
     document = DocumentFactory(organisation=world.organisation)
-    response = login(client, outsider).get(url("document_download", document.pk))
+    response = login(client, outsider).get(
+        reverse("activity:document_download", args=[document.pk])
+    )
     assert response.status_code == 404
     assert denied(outsider, "document.view").exists()
 
@@ -827,11 +831,11 @@ def test_a_reviewer_downloads_evidence_only_after_declaring(
     second = staff("raul", Role.REVIEWER, world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
     login(client, reviewer)
-    assert client.get(url("document_download", document.pk)).status_code == 404
+    assert client.get(reverse("activity:document_download", args=[document.pk])).status_code == 404
     services.review_declare(
         actor=reviewer,
         assignment=draft.assignments.get(reviewer=reviewer),
         conflict=False,
         statement="",
     )
-    assert client.get(url("document_download", document.pk)).status_code == 200
+    assert client.get(reverse("activity:document_download", args=[document.pk])).status_code == 200

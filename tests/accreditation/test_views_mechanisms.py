@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import Document, FormalMechanism
-from activity.models import AuditEntry
+from accreditation.models import FormalMechanism
+from activity.models import AuditEntry, Document
 from directory.models import Organisation
 from tests.accreditation.factories import PDF_BYTES, FormalMechanismFactory, use_temporary_storage
 from tests.conftest import login
@@ -230,7 +230,7 @@ def test_director_sees_the_entry_with_its_members_and_mandate_link(client, direc
     page = text(login(client, director).get(url("mechanism_detail", mechanism.pk)))
     assert "Law 12 of 2010" in page
     assert "Mario Monitor" in page
-    assert url("document_download", mechanism.mandate_document_id) in page
+    assert reverse("activity:document_download", args=[mechanism.mandate_document_id]) in page
 
 
 def test_a_monitor_sees_their_own_bodys_entry(client, monitor, mechanism):
