@@ -9,10 +9,12 @@ class AccreditationConfig(AppConfig):
     def ready(self) -> None:
         from activity import reminders
         from activity.permissions import register_document_reader
+        from directory.permissions import register_identity_reader
 
-        from .permissions import can_read_document
+        from .permissions import can_read_document, vets_person
 
         register_document_reader(can_read_document)
+        register_identity_reader(vets_person)
 
         for code, label in [
             ("accreditation.submitted", _("Application submitted")),

@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import ActivityType, Facility
 from directory.permissions import organisations_for_user
 
-from . import permissions
+from . import selectors
 from .models import Accreditation, Clearance
 
 
 def _facilities_in_register(request: HttpRequest | None) -> QuerySet[Facility]:
     # Only facilities the register already names, so the filter reveals nothing more.
-    named = permissions.accreditations_in_public_register().values(
+    named = selectors.accreditations_in_public_register().values(
         "decision__application__facilities"
     )
     return Facility.objects.filter(pk__in=named)

@@ -697,8 +697,9 @@ class Appeal(models.Model):
 
 
 class Clearance(models.Model):
-    """The administration's vetting of one person. The latest row is the person's clearance;
-    earlier rows are its history."""
+    """One administration's vetting of one person. The latest row for the pair is the person's
+    clearance with that administration; earlier rows are its history. Administrations vet
+    independently: a clearance given by one says nothing to another."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -707,6 +708,12 @@ class Clearance(models.Model):
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="clearances", verbose_name=_("person")
+    )
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        related_name="clearances",
+        verbose_name=_("administration"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
@@ -732,9 +739,9 @@ class Clearance(models.Model):
                 name="clearance_cleared_has_validity",
             ),
             models.UniqueConstraint(
-                fields=["person"],
+                fields=["person", "administration"],
                 condition=Q(status="pending"),
-                name="clearance_one_pending_per_person",
+                name="clearance_one_pending_per_administration",
             ),
         ]
 

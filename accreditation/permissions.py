@@ -10,11 +10,8 @@ Separation of duties (the decider did not score, the appeal goes to someone else
 the services; here are the role and visibility rules.
 """
 
-from datetime import date
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -53,46 +50,6 @@ def _process_admin_ids(user: AnyUser) -> set[int]:
 
 def _director_of(user: AnyUser, administration_id: int) -> bool:
     return administration_id in administration_ids(user, {Role.DIRECTOR})
-
-
-# Public pages -----------------------------------------------------------------------------------
-
-
-def frameworks_in_force() -> QuerySet[Framework]:
-    """The rules anyone may read: each administration's version in force, never a draft or a
-    superseded version."""
-    return Framework.objects.filter(status=Framework.Status.PUBLISHED).select_related(
-        "administration"
-    )
-
-
-def accreditations_in_public_register(on: date | None = None) -> QuerySet[Accreditation]:
-    """The public register lists accreditations in force: active and within their validity.
-    Suspended, revoked, expired and renewed ones are only found by their verification code."""
-    on = on or timezone.localdate()
-    return Accreditation.objects.filter(
-        status=Accreditation.Status.ACTIVE, valid_from__lte=on, valid_until__gte=on
-    ).select_related("organisation")
-
-
-def mechanisms_in_public_register(on: date | None = None) -> QuerySet[FormalMechanism]:
-    """Formal mechanisms whose mandate is in force."""
-    on = on or timezone.localdate()
-    return (
-        FormalMechanism.objects.filter(valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .select_related("organisation", "administration")
-    )
-
-
-def find_accreditation_by_code(code: str) -> Accreditation | None:
-    """Anyone holding a verification code may check the accreditation it belongs to, whatever
-    its status."""
-    return (
-        Accreditation.objects.filter(verification_code=code)
-        .select_related("organisation", "decision__application__framework__administration")
-        .first()
-    )
 
 
 # Frameworks -------------------------------------------------------------------------------------
@@ -187,8 +144,11 @@ def applications_for_user(user: AnyUser) -> QuerySet[Application]:
     assigned = get_objects_for_user(
         user, "accreditation.view_application", klass=Application, accept_global_perms=False
     ).values("pk")
+    # A draft belongs to the organisation until it is submitted; an application withdrawn
+    # before it was ever submitted stays the organisation's alone too.
+    sent = Q(submitted_at__isnull=False)
     return Application.objects.filter(
-        Q(framework__administration__in=_process_admin_ids(user))
+        (Q(framework__administration__in=_process_admin_ids(user)) & sent)
         | Q(organisation__in=organisation_ids(user, ORGANISATION_SIDE))
         | Q(pk__in=assigned)
     ).select_related("organisation", "framework__administration")
@@ -466,25 +426,37 @@ def get_condition_for_verification(user: AnyUser, pk: int) -> Condition:
 
 
 def clearances_for_user(user: AnyUser) -> QuerySet[Clearance]:
-    """Directors and coordinators vet people; organisations see their own people's clearances."""
+    """Directors and coordinators see the vetting of their own administration; organisations
+    see their own people's clearances with every administration."""
     if not user.is_authenticated:
         return Clearance.objects.none()
-    if _process_admin_ids(user):
-        return Clearance.objects.select_related("person__organisation")
     return Clearance.objects.filter(
-        person__organisation__in=organisation_ids(user, ORGANISATION_SIDE)
-    ).select_related("person__organisation")
+        Q(administration__in=_process_admin_ids(user))
+        | Q(person__organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+    ).select_related("person__organisation", "administration")
 
 
-def can_decide_clearance(user: AnyUser) -> bool:
+def can_vet_people(user: AnyUser) -> bool:
+    """Directors and coordinators vet people for their administration."""
     return bool(_process_admin_ids(user))
+
+
+def can_decide_clearance(user: AnyUser, clearance: Clearance) -> bool:
+    return clearance.administration_id in _process_admin_ids(user)
+
+
+def vets_person(user: AnyUser, person: Person) -> bool:
+    """The directors and coordinators of an administration asked to vet the person see the
+    identity data they vet."""
+    staff_of = _process_admin_ids(user)
+    return bool(staff_of) and person.clearances.filter(administration__in=staff_of).exists()
 
 
 def get_clearance_for_decision(user: AnyUser, pk: int) -> Clearance:
     clearance = clearances_for_user(user).filter(pk=pk).first()
     if clearance is None:
         raise not_found(user, "clearance.view", Clearance.objects.filter(pk=pk).first())
-    if not can_decide_clearance(user):
+    if not can_decide_clearance(user, clearance):
         raise deny(
             user,
             "clearance.decide",
@@ -495,8 +467,9 @@ def get_clearance_for_decision(user: AnyUser, pk: int) -> Clearance:
 
 
 def can_see_clearances(user: AnyUser, person: Person) -> bool:
-    """The administration's directors and coordinators, and the person's own organisation."""
-    return bool(_process_admin_ids(user)) or person.organisation_id in organisation_ids(
+    """The directors and coordinators of an administration (its own vetting only), and the
+    person's own organisation."""
+    return can_vet_people(user) or person.organisation_id in organisation_ids(
         user, ORGANISATION_SIDE
     )
 

@@ -1,16 +1,131 @@
-"""What needs each person's attention in accreditation, for the dashboard."""
+"""Reads of accreditation that pages and later modules use.
+
+Agreements, visits and recommendations import only this module and the models of accreditation:
+who is cleared to be named (`cleared_people`), the rules in force (`framework_in_force`) and
+whether an organisation's accreditation is in force on a day (`accreditation_in_force`). The
+public register and the dashboard queues are read here too."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from activity.typing import AnyUser
-from directory.models import Role
+from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import administration_ids, organisation_ids
 
-from .models import Accreditation, Appeal, Application, Clearance, Condition, ReviewAssignment
+from .models import (
+    Accreditation,
+    Appeal,
+    Application,
+    Clearance,
+    Condition,
+    FormalMechanism,
+    Framework,
+    ReviewAssignment,
+)
+
+# Public pages ------------------------------------------------------------------------------------
+
+
+def frameworks_in_force() -> QuerySet[Framework]:
+    """The rules anyone may read: each administration's version in force, never a draft or a
+    superseded version."""
+    return Framework.objects.filter(status=Framework.Status.PUBLISHED).select_related(
+        "administration"
+    )
+
+
+def accreditations_in_public_register(on: date | None = None) -> QuerySet[Accreditation]:
+    """The public register lists accreditations in force: active and within their validity.
+    Suspended, revoked, expired and renewed ones are only found by their verification code."""
+    on = on or timezone.localdate()
+    return Accreditation.objects.filter(
+        status=Accreditation.Status.ACTIVE, valid_from__lte=on, valid_until__gte=on
+    ).select_related("organisation")
+
+
+def mechanisms_in_public_register(on: date | None = None) -> QuerySet[FormalMechanism]:
+    """Formal mechanisms whose mandate is in force."""
+    on = on or timezone.localdate()
+    return (
+        FormalMechanism.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("organisation", "administration")
+    )
+
+
+def find_accreditation_by_code(code: str) -> Accreditation | None:
+    """Anyone holding a verification code may check the accreditation it belongs to, whatever
+    its status."""
+    return (
+        Accreditation.objects.filter(verification_code=code)
+        .select_related("organisation", "decision__application__framework__administration")
+        .first()
+    )
+
+
+# What later modules ask ---------------------------------------------------------------------
+
+
+def framework_in_force(administration: Administration) -> Framework | None:
+    """The version of the administration's rules that applications are made under now."""
+    return Framework.objects.filter(
+        administration=administration, status=Framework.Status.PUBLISHED
+    ).first()
+
+
+def accreditation_in_force(
+    organisation: Organisation, administration: Administration, on: date | None = None
+) -> Accreditation | None:
+    """The organisation's accreditation with the administration that is in force on the day
+    (active and within its validity), if any. An agreement is in force only while this is."""
+    on = on or timezone.localdate()
+    return (
+        Accreditation.objects.filter(
+            organisation=organisation,
+            decision__application__framework__administration=administration,
+            status=Accreditation.Status.ACTIVE,
+            valid_from__lte=on,
+            valid_until__gte=on,
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def cleared_people(
+    administration: Administration,
+    organisation: Organisation | None = None,
+    on: date | None = None,
+) -> QuerySet[Person]:
+    """People whose clearance with the administration covers the day: the ones who may be
+    named in one of its agreements or visits."""
+    on = on or timezone.localdate()
+    valid = Clearance.objects.filter(
+        person=OuterRef("pk"),
+        administration=administration,
+        status=Clearance.Status.CLEARED,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    )
+    people = Person.objects.filter(Exists(valid))
+    if organisation is not None:
+        people = people.filter(organisation=organisation)
+    return people
+
+
+def current_clearance(person: Person, administration: Administration) -> Clearance | None:
+    """The person's latest request or clearance with the administration."""
+    return (
+        person.clearances.filter(administration=administration)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+# Dashboard queues ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -58,9 +173,9 @@ def director_queue(user: AnyUser) -> DirectorQueue:
         open_appeals=Appeal.objects.filter(
             decided_at__isnull=True, decision__application__framework__administration__in=ids
         ).count(),
-        pending_clearances=Clearance.objects.filter(status=Clearance.Status.PENDING).count()
-        if ids
-        else 0,
+        pending_clearances=Clearance.objects.filter(
+            status=Clearance.Status.PENDING, administration__in=ids
+        ).count(),
         overdue_conditions=Condition.objects.filter(
             met_at__isnull=True,
             due_date__lt=today,

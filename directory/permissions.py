@@ -7,7 +7,7 @@ Object grants that follow from a membership are django-guardian permissions give
 out below.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -187,6 +187,28 @@ def people_for_user(user: AnyUser) -> QuerySet[Person]:
     return Person.objects.filter(organisation__in=organisations_for_user(user)).select_related(
         "organisation"
     )
+
+
+IdentityReader = Callable[[AnyUser, Person], bool]
+_identity_readers: list[IdentityReader] = []
+
+
+def register_identity_reader(reader: IdentityReader) -> None:
+    """A later module says, in its ``AppConfig.ready()``, who else needs a person's identity
+    data (accreditation: the staff who vet the person; visits: the gate on the day)."""
+    if reader not in _identity_readers:
+        _identity_readers.append(reader)
+
+
+def can_see_identity(user: AnyUser, person: Person) -> bool:
+    """A person's identity document and contacts are shown to their own organisation's
+    administrators and to whoever a registered rule admits; not to reviewers, officials, gate
+    or facility staff without a reason, nor to a network the organisation belongs to."""
+    if person.organisation_id in organisation_ids(user, {Role.NGO_ADMIN}):
+        return True
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    return any(reader(user, person) for reader in _identity_readers)
 
 
 def get_person_for_user(user: AnyUser, pk: int) -> Person:

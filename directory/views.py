@@ -91,6 +91,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = permissions.get_person_for_user(request.user, pk)
     context = {
         "person": person,
+        "show_identity": permissions.can_see_identity(request.user, person),
         "can_change": permissions.can_manage_people(request.user, person.organisation),
     }
     return render(request, "directory/person_detail.html", context)

@@ -131,6 +131,30 @@ def monitor(world):
 
 
 @pytest.fixture
+def other_administration(world) -> Administration:
+    """A second administration in the same deployment, as the Kurdistan Region's beside the
+    federal prison service: it must see nothing of the first one's process."""
+    administration = AdministrationFactory.create(name="Kurdistan Region Reformatory Directorate")
+    FacilityFactory.create(administration=administration, name="Erbil Reformatory")
+    return administration
+
+
+@pytest.fixture
+def other_director(other_administration):
+    return _persona("kawa", Role.DIRECTOR, other_administration)
+
+
+@pytest.fixture
+def other_coordinator(other_administration):
+    return _persona("shirin", Role.COORDINATOR, other_administration)
+
+
+@pytest.fixture
+def responsible_official(world):
+    return _persona("oscar", Role.RESPONSIBLE_OFFICIAL, world.administration)
+
+
+@pytest.fixture
 def network(world) -> Organisation:
     """A network of NGOs with one member organisation, which has named one person."""
     network = OrganisationFactory.create(

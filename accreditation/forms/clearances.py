@@ -7,7 +7,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Administration
+
 from .mechanisms import DateInput
+
+
+class ClearanceRequestForm(forms.Form):
+    administration = forms.ModelChoiceField(
+        label=_("Administration"),
+        queryset=Administration.objects.order_by("name"),
+        empty_label=None,
+        help_text=_("The prison administration asked to vet this person."),
+        error_messages={"invalid_choice": _("Choose an administration that vets people.")},
+    )
 
 
 class ClearanceDecisionForm(forms.Form):

@@ -9,7 +9,7 @@ from .applications import (
     evidence_save,
     missing_items,
 )
-from .clearances import clearance_decide, clearance_request, cleared_people, current_clearance
+from .clearances import clearance_decide, clearance_request
 from .decisions import (
     accreditation_reinstate,
     accreditation_revoke,
@@ -48,11 +48,9 @@ __all__ = [
     "application_withdraw",
     "clearance_decide",
     "clearance_request",
-    "cleared_people",
     "condition_mark_met",
     "criterion_delete",
     "criterion_save",
-    "current_clearance",
     "decision_make",
     "evidence_save",
     "framework_create_draft",

@@ -254,7 +254,9 @@ def application_submit(*, actor: User, application: Application) -> None:
         extra_fields=tuple(fields),
     )
     for person in application.people.all():
-        clearance_request(actor=actor, person=person)
+        clearance_request(
+            actor=actor, person=person, administration=application.framework.administration
+        )
     notify.remind(
         recipients=administration_users(application.framework.administration, (Role.DIRECTOR,)),
         kind="accreditation.submitted",

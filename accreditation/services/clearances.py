@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,41 +12,20 @@ from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.services import audit_record
 from activity.typing import User
-from directory.models import Organisation, Person
+from directory.models import Administration, Person
 from directory.selectors import organisation_users
 
 from ..models import Clearance
+from ..selectors import current_clearance
 
 EXPIRY_NOTICES = (90, 30, 7)
 
 
-def cleared_people(
-    organisation: Organisation | None = None, on: date | None = None
-) -> QuerySet[Person]:
-    """People whose clearance covers the day: the ones who may be named in an agreement or a
-    visit."""
-    on = on or timezone.localdate()
-    valid = Clearance.objects.filter(
-        person=OuterRef("pk"),
-        status=Clearance.Status.CLEARED,
-        valid_from__lte=on,
-        valid_until__gte=on,
-    )
-    people = Person.objects.filter(Exists(valid))
-    if organisation is not None:
-        people = people.filter(organisation=organisation)
-    return people
-
-
-def current_clearance(person: Person) -> Clearance | None:
-    return person.clearances.order_by("-requested_at", "-id").first()
-
-
 @transaction.atomic
-def clearance_request(*, actor: User, person: Person) -> Clearance:
-    """Ask the administration to vet a person, unless a request is pending or a clearance is
-    still valid for more than the shortest notice period."""
-    latest = current_clearance(person)
+def clearance_request(*, actor: User, person: Person, administration: Administration) -> Clearance:
+    """Ask an administration to vet a person, unless a request is pending there or its
+    clearance is still valid for more than the shortest notice period."""
+    latest = current_clearance(person, administration)
     if latest is not None and latest.status == Clearance.Status.PENDING:
         return latest
     if (
@@ -57,8 +35,13 @@ def clearance_request(*, actor: User, person: Person) -> Clearance:
         and latest.valid_until > timezone.localdate() + timedelta(days=EXPIRY_NOTICES[-1])
     ):
         return latest
-    clearance = Clearance.objects.create(person=person)
-    audit_record(actor=actor, action="clearance.request", target=person)
+    clearance = Clearance.objects.create(person=person, administration=administration)
+    audit_record(
+        actor=actor,
+        action="clearance.request",
+        target=person,
+        changes={"administration": str(administration)},
+    )
     return clearance
 
 

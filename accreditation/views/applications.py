@@ -20,7 +20,7 @@ from activity.typing import AnyUser, AuthenticatedRequest
 from directory.models import Organisation, Person
 from directory.permissions import get_organisation_for_user, organisation_ids
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..forms.applications import (
     ApplicationFilter,
     ApplicationForm,
@@ -106,7 +106,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
         ),
         None,
     )
-    frameworks = permissions.frameworks_in_force()
+    frameworks = selectors.frameworks_in_force()
     context = {
         "organisation": organisation,
         "accreditations": permissions.accreditations_for_user(user)
@@ -126,7 +126,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
 @require_POST
 def application_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_application(request.user, organisation_pk)
-    form = StartForm(request.POST, frameworks=permissions.frameworks_in_force())
+    form = StartForm(request.POST, frameworks=selectors.frameworks_in_force())
     if form.is_valid():
         done, application = run_service(
             form,

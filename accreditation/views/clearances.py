@@ -17,7 +17,7 @@ from activity.typing import AuthenticatedRequest
 
 from .. import permissions, services
 from ..filters import ClearanceFilter
-from ..forms.clearances import ClearanceDecisionForm
+from ..forms.clearances import ClearanceDecisionForm, ClearanceRequestForm
 from ..models import Clearance
 from ..services.clearances import EXPIRY_NOTICES
 
@@ -36,7 +36,7 @@ def clearance_list(request: AuthenticatedRequest) -> HttpResponse:
         "filter": filterset,
         "page": keyset_page(filterset.qs, request, ordering=ordering),
         "status": filterset.chosen_status,
-        "can_decide": permissions.can_decide_clearance(request.user),
+        "can_decide": permissions.can_vet_people(request.user),
     }
     return render(request, "accreditation/clearance_list.html", context)
 
@@ -84,7 +84,14 @@ def _history(person_pk: int, request: AuthenticatedRequest) -> list[Clearance]:
 def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST":
         person = permissions.get_person_for_clearance_request(request.user, person_pk)
-        clearance = services.clearance_request(actor=request.user, person=person)
+        form = ClearanceRequestForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("administration", []):
+                messages.error(request, str(error))
+            return redirect("accreditation:clearance_request", person_pk=person.pk)
+        clearance = services.clearance_request(
+            actor=request.user, person=person, administration=form.cleaned_data["administration"]
+        )
         if clearance.status == Clearance.Status.PENDING:
             messages.success(
                 request,
@@ -104,11 +111,15 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
         return redirect("accreditation:clearance_request", person_pk=person.pk)
     person = permissions.get_person_for_clearances(request.user, person_pk)
     history = _history(person.pk, request)
+    current: dict[int, Clearance] = {}
+    for row in history:  # newest first: the first row per administration is its clearance
+        current.setdefault(row.administration_id, row)
     context = {
         "person": person,
-        "current": history[0] if history else None,
+        "current": list(current.values()),
         "history": history,
         "can_request": permissions.can_request_clearance(request.user, person),
-        "can_decide": permissions.can_decide_clearance(request.user),
+        "request_form": ClearanceRequestForm(),
+        "can_decide": permissions.can_vet_people(request.user),
     }
     return render(request, "accreditation/clearance_request.html", context)

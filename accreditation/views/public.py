@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
 
-from .. import permissions
+from .. import selectors
 from ..filters import RegisterFilter
 from ..forms.public import VerificationForm
 from ..models import Accreditation, Criterion
@@ -24,7 +24,7 @@ SCOPE = (
 
 def criteria(request: HttpRequest) -> HttpResponse:
     frameworks = (
-        permissions.frameworks_in_force()
+        selectors.frameworks_in_force()
         .prefetch_related(
             Prefetch("criteria", queryset=Criterion.objects.prefetch_related("levels"))
         )
@@ -35,7 +35,7 @@ def criteria(request: HttpRequest) -> HttpResponse:
 
 def register(request: HttpRequest) -> HttpResponse:
     filterset = RegisterFilter(
-        request.GET, queryset=permissions.accreditations_in_public_register(), request=request
+        request.GET, queryset=selectors.accreditations_in_public_register(), request=request
     )
     accreditations = filterset.qs.select_related(
         "decision__application__framework__administration"
@@ -43,7 +43,7 @@ def register(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": keyset_page(accreditations, request, ordering=("-valid_from", "-id")),
-        "mechanisms": permissions.mechanisms_in_public_register().order_by("organisation__name"),
+        "mechanisms": selectors.mechanisms_in_public_register().order_by("organisation__name"),
     }
     return render(request, "accreditation/public_register.html", context)
 
@@ -68,7 +68,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerificationForm(request.GET if "code" in request.GET else None)
     context: dict[str, object] = {"form": form}
     if form.is_bound and form.is_valid():
-        accreditation = permissions.find_accreditation_by_code(form.cleaned_data["code"])
+        accreditation = selectors.find_accreditation_by_code(form.cleaned_data["code"])
         context["searched"] = form.cleaned_data["code"]
         if accreditation is not None:
             context["accreditation"] = accreditation

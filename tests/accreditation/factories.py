@@ -25,7 +25,7 @@ from accreditation.models import (
     Score,
 )
 from activity.models import Document
-from directory.models import Organisation
+from directory.models import Administration, Organisation
 from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory, UserFactory
 
 #: The smallest file that is recognised as a PDF by its content.
@@ -182,11 +182,18 @@ class AccreditationFactory(factory.django.DjangoModelFactory[Accreditation]):
     valid_until = factory.LazyFunction(lambda: today() + timedelta(days=700))
 
 
+def _first_administration() -> Administration:
+    return Administration.objects.order_by("pk").first() or AdministrationFactory.create()
+
+
 class ClearanceFactory(factory.django.DjangoModelFactory[Clearance]):
-    """A pending request unless ``cleared=True`` or ``refused=True``."""
+    """A pending request unless ``cleared=True`` or ``refused=True``, with the first
+    administration unless one is given."""
 
     class Meta:
         model = Clearance
+
+    administration = factory.LazyFunction(_first_administration)
 
     class Params:
         cleared = factory.Trait(

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from accreditation import services
+from accreditation import selectors, services
 from accreditation.models import Clearance
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
@@ -28,37 +28,37 @@ def person(world):
 # Requests ---------------------------------------------------------------------------------------
 
 
-def test_a_request_creates_a_pending_clearance_and_is_audited(ngo_admin, person):
-    clearance = services.clearance_request(actor=ngo_admin, person=person)
+def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, person):
+    clearance = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
     assert clearance.status == Clearance.Status.PENDING
-    assert services.current_clearance(person) == clearance
+    assert selectors.current_clearance(person, world.administration) == clearance
     assert AuditEntry.objects.filter(
         action="clearance.request", actor=ngo_admin, object_id=str(person.pk)
     ).exists()
 
 
-def test_asking_again_while_pending_returns_the_pending_request(ngo_admin, person):
-    first = services.clearance_request(actor=ngo_admin, person=person)
-    assert services.clearance_request(actor=ngo_admin, person=person) == first
+def test_asking_again_while_pending_returns_the_pending_request(world, ngo_admin, person):
+    first = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
+    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration) == first
     assert person.clearances.count() == 1
 
 
-def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(ngo_admin, person):
+def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(world, ngo_admin, person):
     cleared = ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=8))
-    assert services.clearance_request(actor=ngo_admin, person=person) == cleared
+    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration) == cleared
     assert person.clearances.count() == 1
 
 
-def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(ngo_admin, person):
+def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=7))
-    renewal = services.clearance_request(actor=ngo_admin, person=person)
+    renewal = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
     assert renewal.status == Clearance.Status.PENDING
     assert person.clearances.count() == 2
 
 
-def test_asking_after_a_refusal_opens_a_new_request(ngo_admin, person):
+def test_asking_after_a_refusal_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, refused=True)
-    assert services.clearance_request(actor=ngo_admin, person=person).status == "pending"
+    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration).status == "pending"
 
 
 # Decisions --------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_cleared_people_are_those_whose_clearance_covers_the_day(world):
         ),
     ]:
         ClearanceFactory(person=PersonFactory(organisation=org, full_name=name), **kwargs)
-    names = set(services.cleared_people(org).values_list("full_name", flat=True))
+    names = set(selectors.cleared_people(world.administration, org).values_list("full_name", flat=True))
     assert names == {"Valid Vera", "Renewing Rosa"}
 
 
@@ -195,6 +195,6 @@ def test_cleared_people_on_a_given_day_and_for_one_organisation(world):
     theirs = PersonFactory(organisation=world.other_organisation)
     ClearanceFactory(person=mine, cleared=True, valid_until=today() + timedelta(days=5))
     ClearanceFactory(person=theirs, cleared=True)
-    assert list(services.cleared_people(world.organisation)) == [mine]
-    assert set(services.cleared_people()) == {mine, theirs}
-    assert list(services.cleared_people(on=today() + timedelta(days=6))) == [theirs]
+    assert list(selectors.cleared_people(world.administration, world.organisation)) == [mine]
+    assert set(selectors.cleared_people(world.administration)) == {mine, theirs}
+    assert list(selectors.cleared_people(world.administration, on=today() + timedelta(days=6))) == [theirs]

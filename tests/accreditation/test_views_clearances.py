@@ -248,7 +248,9 @@ def test_organisation_administrator_sees_the_history_and_asks_for_vetting(client
     page = text(client.get(person_url(person)))
     assert "Document expired." in page
     assert "Ask the administration to vet this person" in page
-    response = client.post(person_url(person), follow=True)
+    response = client.post(
+        person_url(person), {"administration": world.administration.pk}, follow=True
+    )
     assert "is with the administration" in text(response)
     assert person.clearances.filter(status=Clearance.Status.PENDING).count() == 1
     assert AuditEntry.objects.filter(
@@ -257,13 +259,17 @@ def test_organisation_administrator_sees_the_history_and_asks_for_vetting(client
 
 
 def test_asking_twice_keeps_one_pending_request(client, world, ngo_admin, pending):
-    login(client, ngo_admin).post(person_url(john(world)))
+    login(client, ngo_admin).post(
+        person_url(john(world)), {"administration": world.administration.pk}
+    )
     assert Clearance.objects.filter(person=john(world)).count() == 1
 
 
 def test_asking_while_cleared_for_long_says_until_when(client, world, ngo_admin):
     cleared = ClearanceFactory(person=john(world), cleared=True)
-    response = login(client, ngo_admin).post(person_url(john(world)), follow=True)
+    response = login(client, ngo_admin).post(
+        person_url(john(world)), {"administration": world.administration.pk}, follow=True
+    )
     assert "is cleared until" in text(response)
     assert list(Clearance.objects.filter(person=john(world))) == [cleared]
 
