@@ -19,6 +19,7 @@ from activity.typing import User
 from directory.models import Role
 from directory.selectors import administration_users, organisation_users
 
+from .. import effects
 from ..models import (
     Accreditation,
     Appeal,
@@ -219,9 +220,27 @@ def condition_mark_met(*, actor: User, condition: Condition, note: str) -> None:
     notify.cancel(key=f"condition:{condition.pk}")
 
 
-def _change_status(accreditation: Accreditation, to: str, *, actor: User, reason: str) -> None:
+def _change_status(
+    accreditation: Accreditation,
+    to: str,
+    *,
+    actor: User,
+    reason: str,
+    only_from: str | None = None,
+    refusal: str = "",
+) -> None:
+    """Change the status under a row lock, then tell the modules that subscribed (agreements,
+    visits) through `accreditation.effects`."""
     if not reason.strip():
         raise DomainError(_("Give the reason."), field="reason")
+    accreditation = (
+        Accreditation.objects.select_for_update()
+        .select_related("organisation", "decision__application__framework")
+        .get(pk=accreditation.pk)
+    )
+    previous = accreditation.status
+    if only_from is not None and previous != only_from:
+        raise DomainError(refusal)
     accreditation.status_reason = reason
     accreditation.status_changed_at = timezone.now()
     accreditation.status_changed_by = actor
@@ -232,6 +251,17 @@ def _change_status(accreditation: Accreditation, to: str, *, actor: User, reason
         transitions=Accreditation.TRANSITIONS,
         extra_fields=("status_reason", "status_changed_at", "status_changed_by"),
         details={"reason": reason},
+    )
+    effects.publish(
+        effects.StatusChange(
+            accreditation_id=accreditation.pk,
+            organisation_id=accreditation.organisation_id,
+            administration_id=accreditation.decision.application.framework.administration_id,
+            previous_status=previous,
+            status=to,
+            reason=reason,
+            actor_id=actor.pk,
+        )
     )
     notify.remind(
         recipients=organisation_users(accreditation.organisation),
@@ -252,9 +282,14 @@ def accreditation_suspend(*, actor: User, accreditation: Accreditation, reason: 
 
 @transaction.atomic
 def accreditation_reinstate(*, actor: User, accreditation: Accreditation, reason: str) -> None:
-    if accreditation.status != Accreditation.Status.SUSPENDED:
-        raise DomainError(_("Only a suspended accreditation can be reinstated."))
-    _change_status(accreditation, Accreditation.Status.ACTIVE, actor=actor, reason=reason)
+    _change_status(
+        accreditation,
+        Accreditation.Status.ACTIVE,
+        actor=actor,
+        reason=reason,
+        only_from=Accreditation.Status.SUSPENDED,
+        refusal=_("Only a suspended accreditation can be reinstated."),
+    )
 
 
 @transaction.atomic

@@ -154,9 +154,10 @@ def test_another_administration_cannot_open_the_application_or_its_documents(
     for user in (other_director, other_coordinator):
         login(client, user)
         assert client.get(url("application_detail", sent.pk)).status_code == 404
-        assert url("application_detail", sent.pk) not in client.get(
-            url("application_list")
-        ).content.decode()
+        assert (
+            url("application_detail", sent.pk)
+            not in client.get(url("application_list")).content.decode()
+        )
         assert client.get(document.get_absolute_url()).status_code == 404
 
 

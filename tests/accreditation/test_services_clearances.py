@@ -29,7 +29,9 @@ def person(world):
 
 
 def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, person):
-    clearance = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
+    clearance = services.clearance_request(
+        actor=ngo_admin, person=person, administration=world.administration
+    )
     assert clearance.status == Clearance.Status.PENDING
     assert selectors.current_clearance(person, world.administration) == clearance
     assert AuditEntry.objects.filter(
@@ -38,27 +40,46 @@ def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, 
 
 
 def test_asking_again_while_pending_returns_the_pending_request(world, ngo_admin, person):
-    first = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
-    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration) == first
+    first = services.clearance_request(
+        actor=ngo_admin, person=person, administration=world.administration
+    )
+    assert (
+        services.clearance_request(
+            actor=ngo_admin, person=person, administration=world.administration
+        )
+        == first
+    )
     assert person.clearances.count() == 1
 
 
 def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(world, ngo_admin, person):
     cleared = ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=8))
-    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration) == cleared
+    assert (
+        services.clearance_request(
+            actor=ngo_admin, person=person, administration=world.administration
+        )
+        == cleared
+    )
     assert person.clearances.count() == 1
 
 
 def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=7))
-    renewal = services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
+    renewal = services.clearance_request(
+        actor=ngo_admin, person=person, administration=world.administration
+    )
     assert renewal.status == Clearance.Status.PENDING
     assert person.clearances.count() == 2
 
 
 def test_asking_after_a_refusal_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, refused=True)
-    assert services.clearance_request(actor=ngo_admin, person=person, administration=world.administration).status == "pending"
+    assert (
+        services.clearance_request(
+            actor=ngo_admin, person=person, administration=world.administration
+        ).status
+        == "pending"
+    )
 
 
 # Decisions --------------------------------------------------------------------------------------
@@ -186,7 +207,9 @@ def test_cleared_people_are_those_whose_clearance_covers_the_day(world):
         ),
     ]:
         ClearanceFactory(person=PersonFactory(organisation=org, full_name=name), **kwargs)
-    names = set(selectors.cleared_people(world.administration, org).values_list("full_name", flat=True))
+    names = set(
+        selectors.cleared_people(world.administration, org).values_list("full_name", flat=True)
+    )
     assert names == {"Valid Vera", "Renewing Rosa"}
 
 
@@ -197,4 +220,6 @@ def test_cleared_people_on_a_given_day_and_for_one_organisation(world):
     ClearanceFactory(person=theirs, cleared=True)
     assert list(selectors.cleared_people(world.administration, world.organisation)) == [mine]
     assert set(selectors.cleared_people(world.administration)) == {mine, theirs}
-    assert list(selectors.cleared_people(world.administration, on=today() + timedelta(days=6))) == [theirs]
+    assert list(selectors.cleared_people(world.administration, on=today() + timedelta(days=6))) == [
+        theirs
+    ]

@@ -1,0 +1,49 @@
+"""What a change of an accreditation's status causes in later modules.
+
+Accreditation does not import agreements or visits (dependencies run one way). What can be
+derived is derived: an agreement is in force only while `selectors.accreditation_in_force` says
+so, computed at the time of asking. What must *happen* when an accreditation is suspended,
+revoked or reinstated (tell the people concerned, put future visits into review) is done by
+the later modules themselves: each subscribes a handler in its ``AppConfig.ready()``::
+
+    from accreditation import effects
+    effects.subscribe(put_future_visits_in_review)
+
+The handlers run inside the transaction of the status change, after it is saved, in the order
+they subscribed; a handler that raises rolls the change back, so the two never disagree.
+A plain, typed list of functions rather than Django signals: the subscribers are easy to find,
+their argument is a checked dataclass, and nothing runs by accident on a bare ``save()``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    accreditation_id: int
+    organisation_id: int
+    administration_id: int
+    previous_status: str
+    status: str
+    reason: str
+    actor_id: int | None
+
+
+Handler = Callable[[StatusChange], None]
+_handlers: list[Handler] = []
+
+
+def subscribe(handler: Handler) -> None:
+    if handler not in _handlers:
+        _handlers.append(handler)
+
+
+def unsubscribe(handler: Handler) -> None:
+    if handler in _handlers:
+        _handlers.remove(handler)
+
+
+def publish(change: StatusChange) -> None:
+    for handler in list(_handlers):
+        handler(change)
