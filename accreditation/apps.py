@@ -9,6 +9,10 @@ class AccreditationConfig(AppConfig):
     def ready(self) -> None:
         from activity import reminders
 
+        from . import audit_actions
+
+        audit_actions.register()
+
         for code, label in [
             ("accreditation.submitted", _("Application submitted")),
             ("accreditation.application_returned", _("Application returned for information")),

@@ -10,4 +10,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("audit/refused/", views.denied_list, name="denied_list"),
+    path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
 ]
