@@ -181,6 +181,6 @@ def register() -> None:
     audit_actions.register(
         "appeal.lodge",
         _("Appeal lodged"),
-        _("%(actor)s lodged an appeal for %(organisation)s against %(subject)s"),
+        _("%(actor)s lodged an appeal for %(organisation)s: %(subject)s"),
         choices={"subject": Appeal.Subject},
     )

@@ -218,8 +218,10 @@ class _Reader:
                 if before.get(key) != after.get(key)
             ]
         lines = []
-        for key, value in details.items():
-            if isinstance(value, list) and len(value) == 2 and _field(_model(entry), key):
+        # What changed from one value to another first, then the other details.
+        ordered = sorted(details.items(), key=lambda item: not self._is_change(entry, *item))
+        for key, value in ordered:
+            if self._is_change(entry, key, value):
                 # ``{field: [before, after]}``, as services and state changes record them.
                 lines.append(
                     Change(
@@ -231,6 +233,12 @@ class _Reader:
             else:
                 lines.append(Change(self.label(entry, key), self.value(entry, key, value)))
         return lines
+
+    @staticmethod
+    def _is_change(entry: AuditEntry, key: str, value: Any) -> bool:
+        return (
+            isinstance(value, list) and len(value) == 2 and _field(_model(entry), key) is not None
+        )
 
     def read(self, entry: AuditEntry) -> ReadableEntry:
         action = get(entry.action)
@@ -246,7 +254,7 @@ class _Reader:
         for key, value in (entry.changes if isinstance(entry.changes, dict) else {}).items():
             if key in params:
                 continue
-            if isinstance(value, list) and len(value) == 2 and _field(_model(entry), key):
+            if self._is_change(entry, key, value):
                 value = value[1]
             params[key] = self.value(entry, key, value)
         if action is None:
