@@ -230,7 +230,7 @@ class _Reader:
                         self.value(entry, key, value[0]),
                     )
                 )
-            else:
+            elif value not in (None, "", []):
                 lines.append(Change(self.label(entry, key), self.value(entry, key, value)))
         return lines
 

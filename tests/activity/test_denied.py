@@ -143,7 +143,7 @@ def test_the_site_administration_sees_every_refusal(client, world, outsider):
 
 def test_the_refusal_list_makes_the_same_queries_for_one_row_and_fifty(client, world, director):
     def refuse(n: int) -> None:
-        user = UserFactory(username=f"prober-{n:02d}")
+        user = UserFactory.create(username=f"prober-{n:02d}")
         not_found(user, "facility.view", world.facility)
 
     refuse(0)

@@ -274,7 +274,9 @@ def test_audit_trail_makes_the_same_queries_for_one_row_and_fifty(client, world,
     john = org.people.get()
 
     def record(n: int) -> None:
-        actor = UserFactory(username=f"probe-actor-{n:02d}", first_name="Probe", last_name=f"{n}")
+        actor = UserFactory.create(
+            username=f"probe-actor-{n:02d}", first_name="Probe", last_name=f"{n}"
+        )
         audit_record(
             actor=actor,
             action="mechanism.members",
