@@ -16,6 +16,10 @@ class AccreditationConfig(AppConfig):
         register_document_reader(can_read_document)
         register_identity_reader(vets_person)
 
+        from . import audit_actions
+
+        audit_actions.register()
+
         for code, label in [
             ("accreditation.submitted", _("Application submitted")),
             ("accreditation.application_returned", _("Application returned for information")),

@@ -168,6 +168,11 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about the criterion: its framework's administration."""
+        return self.framework.administration_id
+
     def max_score(self) -> int:
         return max((level.score for level in self.levels.all()), default=0)
 
@@ -357,6 +362,12 @@ class Application(models.Model):
         return reverse("accreditation:application_detail", args=[self.pk])
 
     @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about the application: the administration
+        it was made to."""
+        return self.framework.administration_id
+
+    @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
@@ -404,6 +415,15 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} – {self.criterion}"
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about it: its application's administration."""
+        return self.application.audit_administration_id
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.application.organisation_id
 
 
 # Review -----------------------------------------------------------------------------------------
@@ -462,6 +482,15 @@ class ReviewAssignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accreditation:review", args=[self.pk])
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about it: its application's administration."""
+        return self.application.audit_administration_id
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.application.organisation_id
 
     @property
     def may_see_file(self) -> bool:
@@ -535,6 +564,15 @@ class Decision(models.Model):
         return self.application.get_absolute_url()
 
     @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about it: its application's administration."""
+        return self.application.audit_administration_id
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.application.organisation_id
+
+    @property
     def grants_accreditation(self) -> bool:
         return self.outcome != self.Outcome.REFUSED
 
@@ -597,6 +635,12 @@ class Accreditation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accreditation:accreditation_detail", args=[self.pk])
 
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about the accreditation: the administration
+        that granted it."""
+        return self.decision.audit_administration_id
+
     def is_expired(self, on: date | None = None) -> bool:
         return (on or timezone.localdate()) > self.valid_until
 
@@ -635,6 +679,15 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about it: the administration that made the decision."""
+        return self.decision.audit_administration_id
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.decision.audit_organisation_id
 
     @property
     def is_met(self) -> bool:
@@ -687,6 +740,15 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_subject_display()} – {self.decision.application}"
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about it: the administration that made the decision."""
+        return self.decision.audit_administration_id
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.decision.audit_organisation_id
 
     @property
     def is_open(self) -> bool:

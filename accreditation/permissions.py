@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from activity.models import Document
+from activity.permissions import deny, not_found
 from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
     administration_ids,
-    deny,
     get_organisation_for_user,
     get_person_for_user,
-    not_found,
     organisation_ids,
 )
 

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEntry, Notification, NotificationPreference, Reminder
+from .models import AuditEntry, DeniedAccess, Notification, NotificationPreference, Reminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,9 +19,39 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "created_at", "actor_label", "action", "object_label", "ip_address"]
-    list_filter = ["action"]
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action",
+        "object_label",
+        "administration",
+        "ip_address",
+    ]
+    list_filter = ["administration", "action"]
+    list_select_related = ["administration"]
     search_fields = ["object_label", "actor_label", "action"]
+
+
+@admin.register(DeniedAccess)
+class DeniedAccessAdmin(ReadOnlyAdmin):
+    """Refused access, counted per user, kind and minute (every administration's, and those
+    about no administration)."""
+
+    list_display = [
+        "minute",
+        "actor_label",
+        "action",
+        "object_label",
+        "reason",
+        "count",
+        "administration",
+        "ip_address",
+    ]
+    list_filter = ["administration", "action"]
+    list_select_related = ["administration"]
+    search_fields = ["actor_label", "action", "object_label"]
+    date_hierarchy = "minute"
 
 
 @admin.register(Reminder)

@@ -7,6 +7,11 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self) -> None:
-        from . import reminders
+        from . import audit_actions, reminders
 
         reminders.register("activity.message", _("Message from the administration"))
+        audit_actions.register(
+            "notification_preference.update",
+            _("Notification preferences changed"),
+            _("%(actor)s changed their notification preferences"),
+        )

@@ -38,6 +38,12 @@ def entry_hash(entry: AuditEntry) -> str:
         "ip_address": entry.ip_address,
         "prev_hash": entry.prev_hash,
     }
+    # Added after the first entries were written: hashed only when set, so that the entries
+    # written before (where both are empty) keep the hash they were given.
+    if entry.administration_id is not None:
+        payload["administration_id"] = entry.administration_id
+    if entry.organisation_id is not None:
+        payload["organisation_id"] = entry.organisation_id
     message = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 

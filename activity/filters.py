@@ -1,7 +1,10 @@
 import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Notification
+from . import audit_actions
+from .models import AuditEntry, DeniedAccess, Notification
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -14,11 +17,62 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread"]
 
 
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action starts with"))
-    object_type = django_filters.CharFilter(label=_("Object type"))
-    actor_label = django_filters.CharFilter(label=_("User name"))
+    """Filters of the audit trail; they narrow the entries the user may read, never widen."""
+
+    person = django_filters.CharFilter(
+        method="filter_person",
+        label=_("Person"),
+        max_length=150,
+        help_text=_("Part of the name or user name of who acted."),
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisation__name",
+        lookup_expr="icontains",
+        label=_("Organisation"),
+        max_length=200,
+    )
+    action = django_filters.ChoiceFilter(
+        choices=audit_actions.choices, empty_label=_("Any kind"), label=_("Kind of action")
+    )
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("From"), widget=_date_input()
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Until"), widget=_date_input()
+    )
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "object_type", "actor_label"]
+        fields = ["person", "organisation", "action", "since", "until"]
+
+    def filter_person(
+        self, queryset: QuerySet[AuditEntry], name: str, value: str
+    ) -> QuerySet[AuditEntry]:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(actor__first_name__icontains=word)
+                | Q(actor__last_name__icontains=word)
+                | Q(actor_label__icontains=word)
+            )
+        return queryset
+
+
+class DeniedAccessFilter(django_filters.FilterSet):
+    person = django_filters.CharFilter(
+        field_name="actor_label", lookup_expr="icontains", label=_("User name"), max_length=150
+    )
+    since = django_filters.DateFilter(
+        field_name="minute", lookup_expr="date__gte", label=_("From"), widget=_date_input()
+    )
+    until = django_filters.DateFilter(
+        field_name="minute", lookup_expr="date__lte", label=_("Until"), widget=_date_input()
+    )
+
+    class Meta:
+        model = DeniedAccess
+        fields = ["person", "since", "until"]

@@ -4,7 +4,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,26 @@ class AuditEntry(models.Model):
     object_label = models.CharField(_("object"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Whose audit trail the entry belongs to: derived from the target when it is written. Entries
+    # about an organisation or a person of its own (its profile, its people, its documents) belong
+    # to no administration and are read by the site administration only.
+    administration = models.ForeignKey(
+        "directory.Administration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
@@ -42,10 +63,77 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["administration", "-seq"], name="audit_administration_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_label}"
+
+
+class DeniedAccess(models.Model):
+    """Refused attempts to see or do something, counted per user, kind and minute.
+
+    A refusal is not chained into the audit trail: a flood of them would serialise every writer
+    of the chain and grow it without bound. The first refusal of a minute creates the row; the
+    next ones only add to its count.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("refused action"), max_length=100)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("first object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("first object"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    administration = models.ForeignKey(
+        "directory.Administration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    ip_address = models.GenericIPAddressField(_("first IP address"), null=True, blank=True)
+    minute = models.DateTimeField(_("minute (UTC)"))
+    count = models.PositiveIntegerField(_("attempts"), default=1)
+    first_seen = models.DateTimeField(_("first attempt"))
+    last_seen = models.DateTimeField(_("last attempt"))
+
+    class Meta:
+        verbose_name = _("refused access")
+        verbose_name_plural = _("refused access")
+        ordering = ["-minute", "-id"]
+        indexes = [
+            models.Index(
+                fields=["administration", "-minute", "-id"], name="denied_administration_idx"
+            ),
+        ]
+        constraints = [
+            # One row per user, kind of refusal and minute; anonymous visitors and refusals
+            # about no administration are keyed as 0 so that they are counted together too.
+            models.UniqueConstraint(
+                Coalesce("actor", Value(0)),
+                F("action"),
+                F("object_type"),
+                F("reason"),
+                Coalesce("administration", Value(0)),
+                F("minute"),
+                name="denied_access_one_row_per_minute",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label or '-'} {self.action} ×{self.count}"
 
 
 class NotificationPreference(models.Model):

@@ -1,15 +1,35 @@
-"""Who may see what in the activity app."""
+"""Who may see what in the activity app, and the two answers every app gives when it refuses."""
 
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import AuditEntry, Document, Notification
+from directory.models import Membership, Role
+
+from .models import AuditEntry, DeniedAccess, Document, Notification
 from .services import audit_denied
 from .typing import AnyUser
+
+#: The reason counted for an object the user may not know of (it is not shown to them).
+NOT_VISIBLE = "not visible to this user"
+
+
+def deny(user: AnyUser, action: str, obj: Model | None, reason: str) -> PermissionDenied:
+    """Count a refused action and return the exception to raise; the reason is shown."""
+    audit_denied(actor=user, action=action, target=obj, reason=reason)
+    return PermissionDenied(reason)
+
+
+def not_found(user: AnyUser, action: str, obj: Model | None) -> Http404:
+    """Count an attempt to reach an object the user may not know of; answer as if absent."""
+    audit_denied(actor=user, action=action, target=obj, reason=NOT_VISIBLE)
+    return Http404()
+
+
+# Notifications ----------------------------------------------------------------------------------
 
 
 def notifications_for_user(user: AnyUser) -> QuerySet[Notification]:
@@ -22,26 +42,64 @@ def notifications_for_user(user: AnyUser) -> QuerySet[Notification]:
 def get_notification_for_user(user: AnyUser, pk: int) -> Notification:
     notification = notifications_for_user(user).filter(pk=pk).first()
     if notification is None:
-        audit_denied(
-            actor=user,
-            action="notification.view",
-            target=Notification.objects.filter(pk=pk).first(),
-            reason="not visible to this user",
-        )
-        raise Http404
+        raise not_found(user, "notification.view", Notification.objects.filter(pk=pk).first())
     return notification
 
 
+# The audit trail --------------------------------------------------------------------------------
+
+_DIRECTED_ATTR = "_activity_directed_administrations"
+
+
+def audited_administration_ids(user: AnyUser) -> set[int]:
+    """The administrations whose audit trail the user reads: those they are a director of."""
+    if not user.is_authenticated:
+        return set()
+    cached: set[int] | None = getattr(user, _DIRECTED_ATTR, None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(
+                user=user, role=Role.DIRECTOR, administration__isnull=False
+            ).values_list("administration_id", flat=True)
+        )
+        setattr(user, _DIRECTED_ATTR, cached)
+    return cached
+
+
 def can_view_audit(user: AnyUser) -> bool:
-    """Directors read the audit trail (the permission comes with the director's membership)."""
-    return user.has_perm("activity.view_auditentry")
+    """A director reads the audit trail of their administration; the site administration reads
+    every entry, those that belong to no administration included."""
+    return user.is_superuser or bool(audited_administration_ids(user))
+
+
+def _check_can_view_audit(user: AnyUser) -> None:
+    if not can_view_audit(user):
+        raise deny(user, "audit.view", None, _("Only directors can read the audit trail."))
 
 
 def audit_entries_for_user(user: AnyUser) -> QuerySet[AuditEntry]:
-    if not can_view_audit(user):
-        audit_denied(actor=user, action="audit.view", target=None, reason="not a director")
-        raise PermissionDenied(_("Only directors can read the audit trail."))
-    return AuditEntry.objects.select_related("actor")
+    """The entries of the administrations the user directs, newest first."""
+    _check_can_view_audit(user)
+    entries = AuditEntry.objects.select_related("actor", "organisation", "administration")
+    if user.is_superuser:
+        return entries
+    return entries.filter(administration__in=audited_administration_ids(user))
+
+
+def get_audit_entry_for_user(user: AnyUser, seq: int) -> AuditEntry:
+    entry = audit_entries_for_user(user).filter(seq=seq).first()
+    if entry is None:
+        raise not_found(user, "audit.view_entry", AuditEntry.objects.filter(seq=seq).first())
+    return entry
+
+
+def denied_access_for_user(user: AnyUser) -> QuerySet[DeniedAccess]:
+    """Refused access about the administrations the user directs, latest first."""
+    _check_can_view_audit(user)
+    refusals = DeniedAccess.objects.select_related("actor")
+    if user.is_superuser:
+        return refusals
+    return refusals.filter(administration__in=audited_administration_ids(user))
 
 
 # Documents --------------------------------------------------------------------------------------
@@ -66,7 +124,4 @@ def get_document_for_user(user: AnyUser, pk: int) -> Document:
         raise Http404
     if user.is_authenticated and any(reader(user, document) for reader in _document_readers):
         return document
-    audit_denied(
-        actor=user, action="document.view", target=document, reason="not visible to this user"
-    )
-    raise Http404
+    raise not_found(user, "document.view", document)

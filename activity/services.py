@@ -10,14 +10,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, send_mail
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from directory.models import Administration
+
 from . import reminders as reminder_registry
 from .audit import GENESIS_HASH, current_ip, entry_hash
-from .models import AuditEntry, Document, Notification, NotificationPreference, Reminder
+from .models import (
+    AuditEntry,
+    DeniedAccess,
+    Document,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
 from .typing import AnyUser, User
 from .uploads import check_upload
 
@@ -45,6 +54,28 @@ def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(value, default=str))
 
 
+_UNSET = object()
+
+
+def _administration_id(target: models.Model | None) -> int | None:
+    """The administration whose audit trail an event about ``target`` belongs to.
+
+    A model whose administration is not one of its own fields says it with an
+    ``audit_administration_id`` property."""
+    if target is None:
+        return None
+    derived: Any = getattr(target, "audit_administration_id", _UNSET)
+    return derived if derived is not _UNSET else getattr(target, "administration_id", None)
+
+
+def _organisation_id(target: models.Model | None) -> int | None:
+    """The organisation an event about ``target`` concerns, for the filter by organisation."""
+    if target is None:
+        return None
+    derived: Any = getattr(target, "audit_organisation_id", _UNSET)
+    return derived if derived is not _UNSET else getattr(target, "organisation_id", None)
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -52,8 +83,15 @@ def audit_record(
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
+    administration: Administration | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit trail, chained to the one before it."""
+    """Append one entry to the audit trail, chained to the one before it.
+
+    The entry belongs to ``administration`` when given, otherwise to the target's."""
+    administration_id = (
+        administration.pk if administration is not None else _administration_id(target)
+    )
+    organisation_id = _organisation_id(target)
     _lock_audit_chain()
     last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
     user = actor if actor is not None and actor.is_authenticated else None
@@ -68,6 +106,8 @@ def audit_record(
         object_label=str(target)[:300] if target is not None else "",
         changes=_json_safe(changes or {}),
         ip_address=current_ip.get(),
+        administration_id=administration_id,
+        organisation_id=organisation_id,
         prev_hash=last.hash if last else GENESIS_HASH,
     )
     entry.hash = entry_hash(entry)
@@ -75,13 +115,39 @@ def audit_record(
     return entry
 
 
-def audit_denied(
-    *, actor: Actor, action: str, target: models.Model | None, reason: str
-) -> AuditEntry:
-    """Record an attempt to see or do something that was refused."""
-    return audit_record(
-        actor=actor, action=f"denied.{action}", target=target, changes={"reason": reason}
-    )
+def audit_denied(*, actor: Actor, action: str, target: models.Model | None, reason: str) -> None:
+    """Count an attempt to see or do something that was refused (ASVS 16.3.2).
+
+    Refusals are counted per user, kind and minute rather than chained one by one: the first of
+    a minute creates the row, the next ones add to its count. Nothing here waits for the audit
+    chain, so a flood of refused requests slows nobody else down."""
+    now = timezone.now()
+    user = actor if actor is not None and actor.is_authenticated else None
+    key = {
+        "actor": user,
+        "action": action[:100],
+        "object_type": target._meta.label_lower if target is not None else "",
+        "reason": str(reason)[:300],
+        "administration_id": _administration_id(target),
+        "minute": now.replace(second=0, microsecond=0),
+    }
+    seen = DeniedAccess.objects.filter(**key)
+    if seen.update(count=F("count") + 1, last_seen=now):
+        return
+    try:
+        with transaction.atomic():
+            DeniedAccess.objects.create(
+                **key,
+                actor_label=user.get_username() if user else "",
+                object_id=str(target.pk) if target is not None and target.pk is not None else "",
+                object_label=str(target)[:300] if target is not None else "",
+                ip_address=current_ip.get(),
+                first_seen=now,
+                last_seen=now,
+            )
+    except IntegrityError:
+        # Another request created the row of this minute in between: count this one there.
+        seen.update(count=F("count") + 1, last_seen=now)
 
 
 # Reminders --------------------------------------------------------------------------------------

@@ -11,4 +11,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("audit/", views.audit_list, name="audit_list"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("audit/refused/", views.denied_list, name="denied_list"),
+    path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,13 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
-from .filters import AuditFilter, NotificationFilter
+from . import audit_actions, audit_csv, permissions, services
+from .filters import AuditFilter, DeniedAccessFilter, NotificationFilter
 from .forms import PreferenceForm
 from .models import NotificationPreference
 from .paging import keyset_page
 from .typing import AuthenticatedRequest
 from .uploads import attachment_response
+
+#: How many of the latest refusals the audit trail page shows above the entries.
+REFUSALS_SHOWN = 5
 
 
 @login_required
@@ -75,7 +78,47 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
 def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = AuditFilter(request.GET, queryset=permissions.audit_entries_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("-seq",))
-    return render(request, "activity/audit_list.html", {"filter": filterset, "page": page})
+    refusals = permissions.denied_access_for_user(request.user)[:REFUSALS_SHOWN]
+    return render(
+        request,
+        "activity/audit_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "entries": audit_actions.readable(page.items),
+            "refusals": refusals,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def audit_detail(request: AuthenticatedRequest, seq: int) -> HttpResponse:
+    entry = permissions.get_audit_entry_for_user(request.user, seq)
+    return render(
+        request, "activity/audit_detail.html", {"item": audit_actions.readable([entry])[0]}
+    )
+
+
+@login_required
+def audit_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
+    """The filtered entries the user may read, as CSV, streamed in pages of a few hundred."""
+    filterset = AuditFilter(request.GET, queryset=permissions.audit_entries_for_user(request.user))
+    rows = audit_csv.rows(filterset.qs.order_by("-seq"))
+    response = StreamingHttpResponse(
+        audit_csv.stream(rows, language=translation.get_language()), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response
+
+
+@login_required
+def denied_list(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = DeniedAccessFilter(
+        request.GET, queryset=permissions.denied_access_for_user(request.user)
+    )
+    page = keyset_page(filterset.qs, request, ordering=("-minute", "-id"))
+    return render(request, "activity/denied_list.html", {"filter": filterset, "page": page})
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accreditation import selectors as accreditation
+from activity.audit_actions import readable
 from activity.permissions import audit_entries_for_user, notifications_for_user
 from activity.typing import AuthenticatedRequest
 from directory import permissions as directory
@@ -39,7 +40,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             .prefetch_related("people")
         )
     if Role.DIRECTOR in roles:
-        context["recent_audit"] = audit_entries_for_user(user)[:8]
+        context["recent_audit"] = readable(audit_entries_for_user(user)[:8])
     if roles & {Role.DIRECTOR, Role.COORDINATOR}:
         context["accreditation_queue"] = accreditation.director_queue(user)
     if Role.REVIEWER in roles:

@@ -12,3 +12,6 @@ class DirectoryConfig(AppConfig):
         from .permissions import can_read_own_document
 
         register_document_reader(can_read_own_document)
+        from . import audit_actions
+
+        audit_actions.register()

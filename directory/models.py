@@ -106,6 +106,11 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.facility} – {self.name}"
 
+    @property
+    def audit_administration_id(self) -> int | None:
+        """Whose audit trail records events about the area: its facility's administration."""
+        return self.facility.administration_id
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -147,6 +152,15 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organisation_detail", args=[self.pk])
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """An organisation's profile is its own: events about it belong to no administration."""
+        return None
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return self.pk
 
     @property
     def is_formal_mechanism(self) -> bool:
@@ -327,6 +341,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.scope}"
+
+    @property
+    def audit_administration_id(self) -> int | None:
+        """A role in an administration or one of its facilities is recorded in that
+        administration's audit trail; a role in an organisation, in none."""
+        if self.facility is not None:
+            return self.facility.administration_id
+        return self.administration_id
 
     @property
     def scope(self) -> Administration | Facility | Organisation:

@@ -9,14 +9,12 @@ out below.
 
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from activity.models import Document
-from activity.services import audit_denied
+from activity.permissions import deny, not_found
 from activity.typing import AnyUser
 
 from .models import (
@@ -83,18 +81,6 @@ def organisation_ids(user: AnyUser, roles_: Iterable[str] | None = None) -> set[
 
 def is_administration_staff(user: AnyUser) -> bool:
     return bool(administration_ids(user))
-
-
-def deny(user: AnyUser, action: str, obj: Model | None, reason: str) -> PermissionDenied:
-    """Record a refused action and return the exception to raise."""
-    audit_denied(actor=user, action=action, target=obj, reason=reason)
-    return PermissionDenied(reason)
-
-
-def not_found(user: AnyUser, action: str, obj: Model | None) -> Http404:
-    """Record an attempt to reach an object the user may not know of; answer as if absent."""
-    audit_denied(actor=user, action=action, target=obj, reason="not visible to this user")
-    return Http404()
 
 
 def can_read_own_document(user: AnyUser, document: Document) -> bool:

@@ -233,11 +233,9 @@ def _change_status(
     visits) through `accreditation.effects`."""
     if not reason.strip():
         raise DomainError(_("Give the reason."), field="reason")
-    accreditation = (
-        Accreditation.objects.select_for_update()
-        .select_related("organisation", "decision__application__framework")
-        .get(pk=accreditation.pk)
-    )
+    # Lock the row, then read it again: the caller's instance sees the state it changes.
+    Accreditation.objects.select_for_update().filter(pk=accreditation.pk).exists()
+    accreditation.refresh_from_db()
     previous = accreditation.status
     if only_from is not None and previous != only_from:
         raise DomainError(refusal)

@@ -31,6 +31,7 @@ from tests.accreditation.factories import (
 )
 from tests.conftest import login
 from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory
+from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +72,7 @@ def npm_with_an_administrator() -> Organisation:
     return npm
 
 
-def denied(user, action: str):
-    return AuditEntry.objects.filter(actor=user, action=f"denied.{action}")
+denied = refusals
 
 
 # Anonymous --------------------------------------------------------------------------------------

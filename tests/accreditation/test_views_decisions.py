@@ -31,6 +31,7 @@ from tests.accreditation.factories import (
     under_review,
 )
 from tests.conftest import login
+from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_only_the_director_returns(client, request, sent, persona):
     assert response.status_code == 403
     sent.refresh_from_db()
     assert sent.status == Application.Status.SUBMITTED
-    assert AuditEntry.objects.filter(actor=user, action="denied.application.manage").exists()
+    assert refusals(user, "application.manage").exists()
 
 
 def test_an_outsider_cannot_find_the_return_form(client, sent, outsider):

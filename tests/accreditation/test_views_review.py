@@ -24,6 +24,7 @@ from tests.accreditation.factories import (
     under_review,
 )
 from tests.conftest import login
+from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_a_review_is_not_found_by_anyone_but_its_reviewer(client, request, assig
     assert response.status_code == 404
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.AWAITING_DECLARATION
-    assert AuditEntry.objects.filter(actor=user, action="denied.review.view").exists()
+    assert refusals(user, "review.view").exists()
 
 
 def test_actions_need_post(client, assignment, reviewer):

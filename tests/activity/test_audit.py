@@ -117,3 +117,77 @@ def test_database_refuses_to_change_or_delete_entries():
         AuditEntry.objects.filter(pk=entry.pk).update(action="changed")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+# The administration and the organisation in the hash --------------------------------------------
+
+
+def _old_style_hash(entry: AuditEntry) -> str:
+    """The hash as entries were given it before they named an administration."""
+    import hashlib
+    import hmac
+    import json
+
+    from activity.audit import _key
+
+    payload = {
+        "seq": entry.seq,
+        "created_at": entry.created_at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_label": entry.object_label,
+        "changes": entry.changes,
+        "ip_address": entry.ip_address,
+        "prev_hash": entry.prev_hash,
+    }
+    message = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def test_entries_written_before_the_administration_was_recorded_keep_their_hash():
+    entry = audit_record(actor=UserFactory.create(), action="session.login")
+    assert entry.administration_id is None and entry.organisation_id is None
+    assert entry.hash == _old_style_hash(entry)
+
+
+def test_a_chain_of_old_and_new_entries_verifies(world, capsys):
+    audit_record(actor=None, action="session.login")
+    audit_record(actor=None, action="facility.update", target=world.facility)
+    audit_record(actor=None, action="organisation.update", target=world.organisation)
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [e.administration_id for e in entries[-3:]] == [None, world.administration.pk, None]
+    assert entries[-1].organisation_id == world.organisation.pk
+    call_command("verify_audit")
+    assert f"{len(entries)} entries verified" in capsys.readouterr().out
+
+
+def test_moving_an_entry_to_another_administration_breaks_the_chain(world):
+    from tests.factories import AdministrationFactory
+
+    entry = audit_record(actor=None, action="facility.update", target=world.facility)
+    other = AdministrationFactory.create()
+    _unguarded(
+        "UPDATE activity_auditentry SET administration_id = %s WHERE id = %s", [other.pk, entry.pk]
+    )
+    with pytest.raises(CommandError, match=rf"entry #{entry.seq} .*does not match its hash"):
+        call_command("verify_audit")
+
+
+def test_taking_an_entry_out_of_its_administration_breaks_the_chain(world):
+    entry = audit_record(actor=None, action="facility.update", target=world.facility)
+    _unguarded("UPDATE activity_auditentry SET administration_id = NULL WHERE id = %s", [entry.pk])
+    with pytest.raises(CommandError, match=rf"entry #{entry.seq} .*does not match its hash"):
+        call_command("verify_audit")
+
+
+def test_giving_an_old_entry_an_organisation_breaks_the_chain(world):
+    entry = audit_record(actor=None, action="session.login")
+    _unguarded(
+        "UPDATE activity_auditentry SET organisation_id = %s WHERE id = %s",
+        [world.organisation.pk, entry.pk],
+    )
+    with pytest.raises(CommandError, match=rf"entry #{entry.seq} .*does not match its hash"):
+        call_command("verify_audit")

@@ -7,10 +7,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from activity.models import AuditEntry, Notification, NotificationPreference
+from activity.models import AuditEntry, DeniedAccess, Notification, NotificationPreference
 from activity.services import audit_record
+from directory import services
 from tests.conftest import login
-from tests.factories import NotificationFactory, OrganisationFactory, UserFactory
+from tests.factories import NotificationFactory, UserFactory
+from tests.support.denied import attempts, refusals
 from tests.support.pages import assert_login_redirect, count_queries, csrf_token, text
 
 pytestmark = pytest.mark.django_db
@@ -139,8 +141,8 @@ def test_marking_another_users_notification_is_not_found(client, inbox, ngo_admi
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.read_at is None
-    entry = AuditEntry.objects.get(actor=ngo_admin, action="denied.notification.view")
-    assert entry.object_id == str(foreign.pk)
+    refusal = refusals(ngo_admin, "notification.view").get()
+    assert refusal.object_id == str(foreign.pk)
 
 
 def test_marking_read_by_get_is_not_allowed(client, inbox, ngo_admin):
@@ -231,24 +233,26 @@ def test_invalid_preferences_keep_what_was_chosen_and_say_what_is_wrong(client, 
 
 
 def test_director_reads_the_audit_trail(client, world, director, outsider):
-    login(Client(), outsider).get(
-        reverse("directory:organisation_detail", args=[world.organisation.pk])
-    )
+    login(Client(), outsider).get(reverse("directory:facility_detail", args=[world.facility.pk]))
     response = login(client, director).get(url("audit_list"))
     assert response.status_code == 200
     page = text(response)
-    assert "membership.grant" in page
-    assert "denied.organisation.view" in page
-    assert "Local Human Rights Centre" in page
+    assert "The system gave a role: martha – Director – State A Prison System" in page
+    assert "Refused access" in page
+    assert "lucia was refused “facility.view” once (Central Penitentiary)" in page
 
 
-def test_audit_trail_filters_by_action(client, world, director, outsider):
-    login(Client(), outsider).get(
-        reverse("directory:organisation_detail", args=[world.organisation.pk])
+def test_audit_trail_filters_by_kind_of_action(client, world, director, outsider):
+    services.facility_update(
+        actor=director, facility=world.facility, data={"name": "Central Prison"}
     )
-    page = text(login(client, director).get(url("audit_list"), {"action": "denied."}))
-    assert "denied.organisation.view" in page
-    assert "membership.grant" not in page
+    login(client, director)
+    page = text(client.get(url("audit_list"), {"action": "facility.update"}))
+    assert "changed the details of Central Prison" in page
+    assert "gave a role" not in page
+    page = text(client.get(url("audit_list"), {"action": "membership.grant"}))
+    assert "changed the details of Central Prison" not in page
+    assert "gave a role" in page
 
 
 @pytest.mark.parametrize(
@@ -262,21 +266,45 @@ def test_others_may_not_read_the_audit_trail(client, request, world, persona):
     page = text(response)
     assert "Only directors can read the audit trail." in page
     assert "membership.grant" not in page
-    assert AuditEntry.objects.filter(actor=user, action="denied.audit.view").count() == 1
+    assert attempts(user, "audit.view") == 1
 
 
 def test_audit_trail_makes_the_same_queries_for_one_row_and_fifty(client, world, director):
-    org = OrganisationFactory()
-    audit_record(actor=UserFactory(), action="probe.test", target=org, changes={"n": 0})
+    facility, org = world.facility, world.organisation
+    john = org.people.get()
+
+    def record(n: int) -> None:
+        actor = UserFactory.create(
+            username=f"probe-actor-{n:02d}", first_name="Probe", last_name=f"{n}"
+        )
+        audit_record(
+            actor=actor,
+            action="mechanism.members",
+            target=facility,
+            changes={"name": [f"Before {n}", f"After {n}"], "members": [john.pk]},
+        )
+        DeniedAccess.objects.create(
+            actor=actor,
+            action="facility.view",
+            reason="not visible to this user",
+            administration=world.administration,
+            minute=timezone.now(),
+            first_seen=timezone.now(),
+            last_seen=timezone.now(),
+        )
+
+    record(0)
     login(client, director)
-    path = url("audit_list") + "?action=probe."
+    path = url("audit_list") + "?person=probe"
     client.get(path)
     one = count_queries(client, path)
     for n in range(1, 50):
-        actor = UserFactory(username=f"probe-actor-{n:02d}")
-        audit_record(actor=actor, action="probe.test", target=org, changes={"n": n})
+        record(n)
     fifty = count_queries(client, path)
-    assert "probe-actor-49" in text(client.get(path))
+    page = text(client.get(path))
+    assert "Probe 49 changed the members of Central Penitentiary" in page
+    assert "name: Before 49 → After 49" in page
+    assert "members: John Representative" in page
     assert fifty == one
 
 

@@ -6,7 +6,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from activity.models import AuditEntry
 from directory import permissions
 from directory.models import Organisation, Role
 from directory.services import membership_grant
@@ -17,6 +16,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from tests.support.denied import attempts, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,7 @@ def names(queryset) -> set[str]:
     return {str(obj) for obj in queryset}
 
 
-def denied_entries(user, action: str):
-    return AuditEntry.objects.filter(actor=user, action=f"denied.{action}")
+denied_entries = refusals
 
 
 # Roles ------------------------------------------------------------------------------------------
@@ -139,7 +138,7 @@ def test_another_organisation_is_not_found_and_the_attempt_is_audited(request, w
     entry = denied_entries(user, "organisation.view").get()
     assert entry.object_type == "directory.organisation"
     assert entry.object_id == str(world.organisation.pk)
-    assert entry.changes == {"reason": "not visible to this user"}
+    assert entry.reason == "not visible to this user"
 
 
 def test_an_organisation_that_does_not_exist_is_not_found(world, ngo_admin):
@@ -182,13 +181,13 @@ def test_changing_a_visible_organisation_without_the_right_is_forbidden_with_a_r
         permissions.get_organisation_for_change(user, world.organisation.pk)
     entry = denied_entries(user, "organisation.change").get()
     assert entry.object_id == str(world.organisation.pk)
-    assert "Only the organisation's administrators" in entry.changes["reason"]
+    assert "Only the organisation's administrators" in entry.reason
 
 
 def test_changing_an_invisible_organisation_is_not_found(world, outsider):
     with pytest.raises(Http404):
         permissions.get_organisation_for_change(outsider, world.organisation.pk)
-    assert denied_entries(outsider, "organisation.view").count() == 1
+    assert attempts(outsider, "organisation.view") == 1
     assert not denied_entries(outsider, "organisation.change").exists()
 
 
@@ -287,7 +286,7 @@ def test_changing_a_visible_facility_without_the_right_is_forbidden_with_a_reaso
 def test_changing_a_facility_an_organisation_cannot_see_is_not_found(world, ngo_admin):
     with pytest.raises(Http404):
         permissions.get_facility_for_change(ngo_admin, world.facility.pk)
-    assert denied_entries(ngo_admin, "facility.view").count() == 1
+    assert attempts(ngo_admin, "facility.view") == 1
 
 
 # People -----------------------------------------------------------------------------------------
@@ -364,4 +363,4 @@ def test_adding_people_to_an_organisation_is_refused_to_its_members(world, ngo_m
     permissions.check_can_manage_people(ngo_admin, world.organisation)
     with pytest.raises(PermissionDenied, match="add or change its people"):
         permissions.check_can_manage_people(ngo_member, world.organisation)
-    assert denied_entries(ngo_member, "person.change").count() == 1
+    assert attempts(ngo_member, "person.change") == 1

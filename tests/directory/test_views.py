@@ -14,6 +14,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
+from tests.support.denied import attempts
 from tests.support.pages import assert_login_redirect, count_queries, csrf_token, text
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,7 @@ def john(world) -> Person:
     return world.organisation.people.get()
 
 
-def denied(user, action: str):
-    return AuditEntry.objects.filter(actor=user, action=f"denied.{action}")
+denied = attempts
 
 
 # Anonymous --------------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_another_organisations_page_is_not_found(client, request, world, persona
     response = login(client, user).get(url("organisation_detail", world.organisation.pk))
     assert response.status_code == 404
     assert "Local Human Rights Centre" not in text(response)
-    assert denied(user, "organisation.view").count() == 1
+    assert denied(user, "organisation.view") == 1
 
 
 def test_organisation_detail_makes_the_same_queries_for_one_person_and_fifty(
@@ -315,7 +315,7 @@ def test_changing_the_profile_without_the_right_is_forbidden_with_a_reason(
     assert response.status_code == 403
     world.organisation.refresh_from_db()
     assert world.organisation.name == "Local Human Rights Centre"
-    assert denied(user, "organisation.change").count() == 2
+    assert denied(user, "organisation.change") == 2
 
 
 def test_another_organisations_profile_form_is_not_found(client, world, outsider):
@@ -448,7 +448,7 @@ def test_a_person_of_another_organisation_is_not_found(client, request, world, p
     response = login(client, user).get(url("person_detail", john(world).pk))
     assert response.status_code == 404
     assert "John Representative" not in text(response)
-    assert denied(user, "person.view").count() == 1
+    assert denied(user, "person.view") == 1
 
 
 def test_administrator_updates_a_person(client, world, ngo_admin):
@@ -582,7 +582,7 @@ def test_another_facility_is_not_found_for_facility_staff(client, request, world
     response = login(client, user).get(url("facility_detail", world.other_facility.pk))
     assert response.status_code == 404
     assert "Handcraft workshop" not in text(response)
-    assert denied(user, "facility.view").count() == 1
+    assert denied(user, "facility.view") == 1
 
 
 @pytest.mark.parametrize("persona", ["ngo_admin", "monitor"])
@@ -681,7 +681,7 @@ def test_changing_a_facility_without_being_director_is_forbidden_with_a_reason(
     assert response.status_code == 403
     world.facility.refresh_from_db()
     assert world.facility.visitor_capacity == 20
-    assert denied(user, "facility.change").count() == 2
+    assert denied(user, "facility.change") == 2
 
 
 @pytest.mark.parametrize("persona", ["ngo_admin", "facility_officer"])

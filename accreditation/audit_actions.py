@@ -1,0 +1,186 @@
+"""How accreditation's entries read in the audit trail (see ``activity.audit_actions``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from activity import audit_actions
+
+from .models import Appeal, Decision
+
+
+def register() -> None:
+    for code, label, sentence in [
+        (
+            "document.upload",
+            _("Document uploaded"),
+            _("%(actor)s uploaded the document “%(object)s” of %(organisation)s"),
+        ),
+        (
+            "document.read",
+            _("Document opened"),
+            _("%(actor)s opened the document “%(object)s” of %(organisation)s"),
+        ),
+        (
+            "application.create",
+            _("Application started"),
+            _("%(actor)s started an application for %(organisation)s"),
+        ),
+        (
+            "application.renew",
+            _("Renewal started"),
+            _("%(actor)s started a renewal application for %(organisation)s"),
+        ),
+        (
+            "application.update",
+            _("Application edited"),
+            _("%(actor)s edited the application of %(organisation)s"),
+        ),
+        (
+            "evidence.save",
+            _("Evidence saved"),
+            _("%(actor)s saved evidence in the application of %(organisation)s"),
+        ),
+        (
+            "application.submitted",
+            _("Application submitted"),
+            _("%(actor)s submitted the application of %(organisation)s"),
+        ),
+        (
+            "application.returned",
+            _("Application returned for information"),
+            _("%(actor)s returned the application of %(organisation)s for more information"),
+        ),
+        (
+            "application.under_review",
+            _("Application sent to review"),
+            _("%(actor)s sent the application of %(organisation)s to review"),
+        ),
+        (
+            "application.withdrawn",
+            _("Application withdrawn"),
+            _("%(actor)s withdrew the application of %(organisation)s"),
+        ),
+        (
+            "reviewassignment.scoring",
+            _("No conflict of interest declared"),
+            _("%(actor)s declared no conflict of interest in the application of %(organisation)s"),
+        ),
+        (
+            "reviewassignment.recused",
+            _("Reviewer recused"),
+            _(
+                "%(actor)s declared a conflict of interest and stepped back from reviewing the "
+                "application of %(organisation)s"
+            ),
+        ),
+        (
+            "reviewassignment.submitted",
+            _("Review submitted"),
+            _("%(actor)s submitted their scores for the application of %(organisation)s"),
+        ),
+        (
+            "accreditation.grant",
+            _("Accreditation granted"),
+            _("%(actor)s accredited %(organisation)s until %(valid_until)s"),
+        ),
+        (
+            "accreditation.suspended",
+            _("Accreditation suspended"),
+            _("%(actor)s suspended the accreditation of %(organisation)s: %(reason)s"),
+        ),
+        (
+            "accreditation.revoked",
+            _("Accreditation revoked"),
+            _("%(actor)s revoked the accreditation of %(organisation)s: %(reason)s"),
+        ),
+        (
+            "accreditation.active",
+            _("Accreditation reinstated"),
+            _("%(actor)s reinstated the accreditation of %(organisation)s"),
+        ),
+        (
+            "accreditation.superseded",
+            _("Accreditation renewed"),
+            _("%(actor)s replaced the accreditation of %(organisation)s by its renewal"),
+        ),
+        ("framework.create", _("Criteria drafted"), _("%(actor)s drafted %(object)s")),
+        ("framework.update", _("Draft criteria edited"), _("%(actor)s edited %(object)s")),
+        ("framework.published", _("Criteria published"), _("%(actor)s published %(object)s")),
+        (
+            "framework.superseded",
+            _("Criteria replaced"),
+            _("%(actor)s replaced %(object)s by a newer version"),
+        ),
+        ("criterion.create", _("Criterion added"), _("%(actor)s added the criterion “%(object)s”")),
+        (
+            "criterion.update",
+            _("Criterion changed"),
+            _("%(actor)s changed the criterion “%(object)s”"),
+        ),
+        (
+            "criterion.delete",
+            _("Criterion removed"),
+            _("%(actor)s removed the criterion “%(object)s”"),
+        ),
+        (
+            "clearance.request",
+            _("Vetting requested"),
+            _("%(actor)s asked for %(object)s (%(organisation)s) to be vetted"),
+        ),
+        (
+            "clearance.cleared",
+            _("Person cleared"),
+            _("%(actor)s cleared %(object)s (%(organisation)s) until %(valid_until)s"),
+        ),
+        (
+            "clearance.refused",
+            _("Clearance refused"),
+            _("%(actor)s refused clearance to %(object)s (%(organisation)s): %(reason)s"),
+        ),
+        (
+            "condition.met",
+            _("Condition met"),
+            _("%(actor)s marked a condition of %(organisation)s as met: “%(object)s”"),
+        ),
+        (
+            "appeal.upheld",
+            _("Appeal upheld"),
+            _("%(actor)s upheld the appeal of %(organisation)s: the decision is overturned"),
+        ),
+        (
+            "appeal.dismissed",
+            _("Appeal dismissed"),
+            _("%(actor)s dismissed the appeal of %(organisation)s: the decision stands"),
+        ),
+        (
+            "mechanism.register",
+            _("Formal mechanism registered"),
+            _("%(actor)s registered %(object)s as a formal monitoring mechanism"),
+        ),
+        (
+            "mechanism.members",
+            _("Formal mechanism's members changed"),
+            _("%(actor)s changed the members of %(object)s"),
+        ),
+    ]:
+        audit_actions.register(
+            code,
+            label,
+            sentence,
+            references={
+                "people": "directory.person",
+                "members": "directory.person",
+                "previous": "accreditation.application",
+            },
+        )
+    audit_actions.register(
+        "application.decided",
+        _("Application decided"),
+        _("%(actor)s decided the application of %(organisation)s: %(outcome)s"),
+        choices={"outcome": Decision.Outcome},
+    )
+    audit_actions.register(
+        "appeal.lodge",
+        _("Appeal lodged"),
+        _("%(actor)s lodged an appeal for %(organisation)s: %(subject)s"),
+        choices={"subject": Appeal.Subject},
+    )
