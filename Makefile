@@ -1,29 +1,33 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 SHELL := /bin/bash
 PYTHON ?= python3
-UV := $(PYTHON) -m uv
+# uv on the PATH, else the Python module, else bootstrapped into var/uv-bootstrap/ (scripts/uv).
+UV := PYTHON=$(PYTHON) ./scripts/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEBUG=1` (or DJANGO_DEBUG=1 in the environment) serves the demo with Django's debug pages.
+DEBUG ?= $(or $(DJANGO_DEBUG),0)
+# Links in e-mails point at the address actually served.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test lint messages
 
 install:
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --frozen --quiet
 
-## Run the application with demo data on embedded defaults (SQLite, a filesystem broker).
+## Run the application with demo data on embedded defaults (SQLite, a filesystem broker), served
+## as in production (DEBUG off) but over plain HTTP: DJANGO_DEMO=1 (see config/settings.py).
+## The banner waits for the web server; Ctrl-C stops honcho, which stops every process.
 run: install
-	@$(UV) run python manage.py migrate --noinput -v0
-	@$(UV) run python manage.py seed_demo
-	@echo
-	@echo "  Open http://$(HOST):$(PORT)/ and log in with one of the demo accounts:"
-	@echo "    martha, diego (directors), rita / raul (reviewers), carla (coordinator), oscar (responsible official),"
-	@echo "    fiona (visits officer), gabriel (gate officer), john (NGO administrator), maria (NGO member),"
-	@echo "    ana, pedro, lucia, nadia, sofia (other organisations), mario (NPM), ines (ICRC), admin (site administration)"
-	@echo "  Password for all of them: $${DEMO_PASSWORD:-partnership-demo}"
-	@echo "  E-mails (reminders, password resets) are printed below. Stop with Ctrl-C."
-	@echo
-	@PORT=$(PORT) HOST=$(HOST) $(UV) run honcho start -f Procfile
+	@export DJANGO_DEMO=1 DJANGO_DEBUG=$(DEBUG) SITE_URL=$(SITE_URL) HOST=$(HOST) PORT=$(PORT); \
+	 set -e; \
+	 $(UV) run python -m config.demo_server prepare; \
+	 $(UV) run python manage.py migrate --noinput -v0; \
+	 $(UV) run python manage.py seed_demo; \
+	 $(UV) run python -m config.demo_server banner & banner=$$!; \
+	 set +e; \
+	 $(UV) run honcho start -f Procfile; status=$$?; \
+	 kill $$banner 2>/dev/null; exit $$status
 
 ## Run the whole test suite against PostgreSQL and Redis (the local servers unless told otherwise).
 test: install
