@@ -7,6 +7,6 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self) -> None:
-        from . import reminders
+        from . import lookups, reminders  # noqa: F401 (lookups registers itself on import)
 
         reminders.register("activity.message", _("Message from the administration"))
