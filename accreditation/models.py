@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
+from activity.validators import TextLimit, no_control_characters, plausible_date
 from directory.models import ActivityType, Administration, Facility, Organisation, Person
 
 
@@ -24,6 +25,15 @@ def _verification_code() -> str:
 
 
 # Published criteria -----------------------------------------------------------------------------
+
+
+#: Upper bounds of the numbers in the rules. Each is well beyond any real framework, and keeps
+#: the dates computed from them (validity, deadlines) inside the calendar.
+MAX_VALIDITY_MONTHS = 120
+MAX_PERIOD_DAYS = 365
+MAX_SCORE = 100
+MAX_WEIGHT = 100
+MAX_CRITERIA_ORDER = 1_000
 
 
 class Framework(models.Model):
@@ -47,10 +57,11 @@ class Framework(models.Model):
         verbose_name=_("administration"),
     )
     version = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     introduction = models.TextField(
         _("introduction"),
         blank=True,
+        max_length=TextLimit.LONG,
         help_text=_("What the rules are for and how an organisation applies."),
     )
     pass_threshold = models.DecimalField(
@@ -62,13 +73,22 @@ class Framework(models.Model):
     )
     validity_months = models.PositiveSmallIntegerField(
         _("validity (months)"),
-        validators=[MinValueValidator(1)],
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(
+                MAX_VALIDITY_MONTHS,
+                _("An accreditation lasts at most %(limit_value)s months (ten years)."),
+            ),
+        ],
         help_text=_("How long an accreditation granted under these rules lasts."),
     )
     review_days = models.PositiveSmallIntegerField(
         _("review period (days)"),
         default=30,
-        validators=[MinValueValidator(1)],
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_PERIOD_DAYS, _("A period is at most %(limit_value)s days.")),
+        ],
         help_text=_(
             "Days from submission to decision, not counting time returned to the applicant."
         ),
@@ -76,13 +96,21 @@ class Framework(models.Model):
     spread_threshold = models.PositiveSmallIntegerField(
         _("moderation gap (points)"),
         default=2,
+        validators=[
+            MaxValueValidator(MAX_SCORE, _("Scores go up to %(limit_value)s at most.")),
+        ],
         help_text=_(
             "When two reviewers' scores on one criterion differ by more than this, the "
             "application is flagged for moderation."
         ),
     )
     appeal_days = models.PositiveSmallIntegerField(
-        _("appeal period (days)"), default=30, validators=[MinValueValidator(1)]
+        _("appeal period (days)"),
+        default=30,
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_PERIOD_DAYS, _("A period is at most %(limit_value)s days.")),
+        ],
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -131,24 +159,38 @@ class Criterion(models.Model):
     framework = models.ForeignKey(
         Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("framework")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        validators=[
+            MaxValueValidator(MAX_CRITERIA_ORDER, _("Give an order of %(limit_value)s or less."))
+        ],
+    )
     code = models.SlugField(
         _("code"),
         max_length=50,
         help_text=_("A short name that stays the same across versions, such as “track-record”."),
     )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"))
-    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    description = models.TextField(_("description"), max_length=TextLimit.TEXT)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_WEIGHT, _("A weight is at most %(limit_value)s.")),
+        ],
+    )
     minimum_score = models.PositiveSmallIntegerField(
         _("minimum score"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_SCORE, _("Scores go up to %(limit_value)s at most."))],
         help_text=_("An average below this fails the application, whatever the total."),
     )
     evidence = models.TextField(
         _("documents that evidence it"),
         blank=True,
+        max_length=TextLimit.NOTE,
         help_text=_("The documents an applicant should attach for this criterion."),
     )
     document_required = models.BooleanField(
@@ -183,7 +225,10 @@ class Level(models.Model):
     criterion = models.ForeignKey(
         Criterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("criterion")
     )
-    score = models.PositiveSmallIntegerField(_("score"))
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        validators=[MaxValueValidator(MAX_SCORE, _("Scores go up to %(limit_value)s at most."))],
+    )
     description = models.CharField(_("what it means"), max_length=500)
 
     class Meta:
@@ -228,8 +273,10 @@ class FormalMechanism(models.Model):
         related_name="+",
         verbose_name=_("mandate document"),
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), validators=[plausible_date])
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[plausible_date]
+    )
     members = models.ManyToManyField(
         Person, blank=True, related_name="mandates", verbose_name=_("members")
     )
@@ -303,6 +350,7 @@ class Application(models.Model):
     summary = models.TextField(
         _("who you are and what you propose"),
         blank=True,
+        max_length=TextLimit.TEXT,
         help_text=_("Your mission, your work so far, and what you propose to do in prisons."),
     )
     activity_types = models.ManyToManyField(
@@ -321,18 +369,20 @@ class Application(models.Model):
         verbose_name=_("on behalf of member organisations"),
     )
     # Strategic planning.
-    swot_strengths = models.TextField(_("strengths"), blank=True)
-    swot_weaknesses = models.TextField(_("weaknesses"), blank=True)
-    swot_opportunities = models.TextField(_("opportunities"), blank=True)
-    swot_threats = models.TextField(_("threats"), blank=True)
+    swot_strengths = models.TextField(_("strengths"), blank=True, max_length=TextLimit.TEXT)
+    swot_weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=TextLimit.TEXT)
+    swot_opportunities = models.TextField(_("opportunities"), blank=True, max_length=TextLimit.TEXT)
+    swot_threats = models.TextField(_("threats"), blank=True, max_length=TextLimit.TEXT)
     sustainability_plan = models.TextField(
         _("fundraising and sustainability plan"),
         blank=True,
+        max_length=TextLimit.TEXT,
         help_text=_("How the work will be funded and kept going over the accreditation period."),
     )
     partner_mapping = models.TextField(
         _("partner mapping"),
         blank=True,
+        max_length=TextLimit.TEXT,
         help_text=_("Other organisations, public bodies and donors you work with, and how."),
     )
     # The clock.
@@ -343,8 +393,10 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     paused_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     paused_for = models.DurationField(_("time returned"), default=timedelta)
-    return_message = models.TextField(_("information requested"), blank=True)
-    moderation_note = models.TextField(_("moderation note"), blank=True)
+    return_message = models.TextField(
+        _("information requested"), blank=True, max_length=TextLimit.NOTE
+    )
+    moderation_note = models.TextField(_("moderation note"), blank=True, max_length=TextLimit.NOTE)
 
     class Meta:
         verbose_name = _("application")
@@ -399,7 +451,7 @@ class Evidence(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("evidence"), blank=True)
+    text = models.TextField(_("evidence"), blank=True, max_length=TextLimit.LONG)
     documents = models.ManyToManyField(
         Document, blank=True, related_name="evidence", verbose_name=_("documents")
     )
@@ -463,7 +515,7 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     due_at = models.DateTimeField(_("review due"))
-    conflict_statement = models.TextField(_("declaration"), blank=True)
+    conflict_statement = models.TextField(_("declaration"), blank=True, max_length=TextLimit.NOTE)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
@@ -512,8 +564,11 @@ class Score(models.Model):
         ReviewAssignment, on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"))
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        validators=[MaxValueValidator(MAX_SCORE, _("Scores go up to %(limit_value)s at most."))],
+    )
+    comment = models.TextField(_("comment"), max_length=TextLimit.TEXT)
 
     class Meta:
         verbose_name = _("score")
@@ -541,9 +596,11 @@ class Decision(models.Model):
         Application, on_delete=models.PROTECT, related_name="decision"
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
-    reasons = models.TextField(_("reasons"))
+    reasons = models.TextField(_("reasons"), max_length=TextLimit.TEXT)
     justification = models.TextField(
-        _("justification for departing from the reviewers' result"), blank=True
+        _("justification for departing from the reviewers' result"),
+        blank=True,
+        max_length=TextLimit.TEXT,
     )
     weighted_score = models.DecimalField(_("weighted score (%)"), max_digits=5, decimal_places=2)
     reviewers_passed = models.BooleanField(_("passed on the reviewers' scores"))
@@ -612,7 +669,9 @@ class Accreditation(models.Model):
     verification_code = models.CharField(
         _("verification code"), max_length=20, unique=True, default=_verification_code
     )
-    status_reason = models.TextField(_("reason for the current status"), blank=True)
+    status_reason = models.TextField(
+        _("reason for the current status"), blank=True, max_length=TextLimit.TEXT
+    )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -658,19 +717,19 @@ class Condition(models.Model):
     """Something an organisation accredited with conditions must do, by a deadline."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="conditions")
-    description = models.TextField(_("condition"))
+    description = models.TextField(_("condition"), max_length=TextLimit.NOTE)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="accreditation_conditions",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("deadline"))
+    due_date = models.DateField(_("deadline"), validators=[plausible_date])
     met_at = models.DateTimeField(_("met"), null=True, blank=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    met_note = models.TextField(_("how it was met"), blank=True)
+    met_note = models.TextField(_("how it was met"), blank=True, max_length=TextLimit.NOTE)
 
     class Meta:
         verbose_name = _("condition")
@@ -718,10 +777,10 @@ class Appeal(models.Model):
     original_decider = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    grounds = models.TextField(_("grounds"))
+    grounds = models.TextField(_("grounds"), max_length=TextLimit.TEXT)
     lodged_at = models.DateTimeField(_("lodged"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    reasons = models.TextField(_("reasons"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True, max_length=TextLimit.TEXT)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -781,8 +840,10 @@ class Clearance(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[plausible_date]
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=TextLimit.NOTE)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

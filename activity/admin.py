@@ -56,8 +56,18 @@ class DeniedAccessAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "recipient", "kind", "due_at", "state", "attempts", "sent_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "kind",
+        "due_at",
+        "state",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
     list_filter = ["state", "kind"]
+    search_fields = ["subject", "error"]
 
 
 @admin.register(Notification)

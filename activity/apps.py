@@ -7,7 +7,7 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self) -> None:
-        from . import audit_actions, reminders
+        from . import audit_actions, lookups, reminders  # noqa: F401 (lookups registers itself)
 
         reminders.register("activity.message", _("Message from the administration"))
         audit_actions.register(

@@ -168,7 +168,10 @@ class Reminder(models.Model):
 
     ``pending`` rows wait for their due time; the sweeper claims them (``queued``, with a lease)
     and enqueues delivery; delivery marks them ``sent``. A ``queued`` row whose lease has run out
-    was left by a dead worker or a lost enqueue, and the sweeper claims it again.
+    was left by a dead worker, a lost enqueue or a failed attempt, and the sweeper claims it
+    again. A reminder that cannot be delivered (a retry would fail the same way, or it failed
+    ``REMINDER_MAX_ATTEMPTS`` times) is ``failed``, with the error kept for the site
+    administration.
     """
 
     class State(models.TextChoices):
@@ -176,6 +179,7 @@ class Reminder(models.Model):
         QUEUED = "queued", _("Queued for delivery")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,6 +206,7 @@ class Reminder(models.Model):
     lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("delivery error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -228,6 +233,10 @@ class Reminder(models.Model):
             models.CheckConstraint(
                 condition=Q(state="queued", lease_until__isnull=False) | ~Q(state="queued"),
                 name="reminder_queued_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="failed") | ~Q(error=""),
+                name="reminder_failed_has_error",
             ),
         ]
 

@@ -239,7 +239,23 @@ def _site_link(path: str) -> str:
 def reminder_deliver(*, reminder_id: int) -> bool:
     """Deliver one claimed reminder: an in-app notification and, unless the recipient chose a
     daily digest, an e-mail. Safe to run twice: the second run finds the row sent and stops.
-    Returns whether this run delivered it."""
+
+    A delivery that fails is tried again when its claim lapses, but not for ever: an error no
+    retry can change (a line break in the subject, an address that is not one) marks the
+    reminder failed at once, any other after ``REMINDER_MAX_ATTEMPTS`` attempts. The error is
+    kept on the reminder for the site administration; when only the e-mail failed, the
+    notification is delivered all the same. Returns whether this run delivered it."""
+    try:
+        return _reminder_deliver(reminder_id)
+    except Exception as error:
+        # The notification itself could not be written: the whole delivery was rolled back.
+        if not _reminder_fail(reminder_id=reminder_id, error=error):
+            raise  # tried again once the claim lapses
+        logger.exception("Reminder %s failed and will not be tried again.", reminder_id)
+        return False
+
+
+def _reminder_deliver(reminder_id: int) -> bool:
     with transaction.atomic():
         reminder = (
             Reminder.objects.select_for_update()
@@ -259,29 +275,72 @@ def reminder_deliver(*, reminder_id: int) -> bool:
             url=reminder.url,
             created_at=now,
         )
+        failure = ""
         if pref.delivery == NotificationPreference.Delivery.IMMEDIATE and recipient.email:
-            with translation.override(pref.language):
-                message = render_to_string(
-                    "activity/email/reminder.txt",
-                    {"reminder": reminder, "link": _site_link(reminder.url)},
-                )
-            # Sent while the row is locked and just before the commit that marks it sent: a
-            # crash in between is the only way an e-mail can go out twice, and then it carries
-            # the same Message-ID, so that mail clients show it once.
-            EmailMessage(
-                reminder.subject,
-                message,
-                to=[recipient.email],
-                headers={
-                    "Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"
-                },
-            ).send()
-            notification.emailed_at = now
-            notification.save(update_fields=["emailed_at"])
-        reminder.state = Reminder.State.SENT
-        reminder.sent_at = now
+            try:
+                _reminder_email(reminder, pref)
+            except Exception as error:
+                if not _gives_up(reminder, error):
+                    raise  # nothing is kept: the next attempt delivers both
+                failure = _error_text(error)
+                logger.exception("The e-mail of reminder %s failed for good.", reminder.pk)
+            else:
+                notification.emailed_at = now
+                notification.save(update_fields=["emailed_at"])
+        if failure:
+            reminder.state = Reminder.State.FAILED
+            reminder.error = failure
+        else:
+            reminder.state = Reminder.State.SENT
+            reminder.sent_at = now
         reminder.lease_until = None
-        reminder.save(update_fields=["state", "sent_at", "lease_until"])
+        reminder.save(update_fields=["state", "sent_at", "error", "lease_until"])
+    return True
+
+
+def _reminder_email(reminder: Reminder, pref: NotificationPreference) -> None:
+    with translation.override(pref.language):
+        message = render_to_string(
+            "activity/email/reminder.txt",
+            {"reminder": reminder, "link": _site_link(reminder.url)},
+        )
+    # Sent while the row is locked and just before the commit that marks it sent: a crash in
+    # between is the only way an e-mail can go out twice, and then it carries the same
+    # Message-ID, so that mail clients show it once.
+    EmailMessage(
+        reminder.subject,
+        message,
+        to=[reminder.recipient.email],
+        headers={"Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"},
+    ).send()
+
+
+def _gives_up(reminder: Reminder, error: Exception) -> bool:
+    # A ValueError (BadHeaderError is one, so is an address that cannot be encoded) comes from
+    # the reminder itself, and a retry meets it again; anything else (the mail server away,
+    # the connection lost) may pass, until the attempts run out.
+    return isinstance(error, ValueError) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _reminder_fail(*, reminder_id: int, error: Exception) -> bool:
+    """Mark a claimed reminder failed if its delivery is not to be tried again; return
+    whether it was."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .filter(pk=reminder_id, state=Reminder.State.QUEUED)
+            .first()
+        )
+        if reminder is None or not _gives_up(reminder, error):
+            return False
+        reminder.state = Reminder.State.FAILED
+        reminder.error = _error_text(error)
+        reminder.lease_until = None
+        reminder.save(update_fields=["state", "error", "lease_until"])
     return True
 
 

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
+from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 PDF = "application/pdf"
@@ -53,10 +56,21 @@ def check_upload(uploaded_file: File) -> str:
         raise ValidationError(_("This file is empty."), code="empty")
     limit = settings.DOCUMENT_MAX_BYTES
     if size > limit:
+        if filesizeformat(size) != filesizeformat(limit):
+            raise ValidationError(
+                _("This file is %(size)s; the largest accepted is %(max)s."),
+                code="too_large",
+                params={"size": filesizeformat(size), "max": filesizeformat(limit)},
+            )
+        # Rounded, both would read "10.0 MB": the exact sizes show the difference.
         raise ValidationError(
-            _("This file is %(size)s; the largest accepted is %(max)s."),
+            _("This file is %(size)s bytes; the largest accepted is %(max)s bytes (%(rounded)s)."),
             code="too_large",
-            params={"size": filesizeformat(size), "max": filesizeformat(limit)},
+            params={
+                "size": number_format(size, force_grouping=True),
+                "max": number_format(limit, force_grouping=True),
+                "rounded": filesizeformat(limit),
+            },
         )
     head = _read_head(uploaded_file)
     kind = filetype.guess(head)
@@ -90,7 +104,9 @@ def _describe(mime: str | None, head: bytes) -> Any:
 
 class DocumentField(forms.FileField):
     """A file field for documents: a new upload is checked with ``check_upload`` and the type
-    found is kept on it as ``detected_type``, for the service that stores it."""
+    found is kept on it as ``detected_type``, for the service that stores it. Its name is
+    cleaned as a download's would be (``clean_filename``), so that the name shown in lists is
+    the one the file is saved under; a file left with no name is refused."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -100,8 +116,54 @@ class DocumentField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         cleaned = super().clean(data, initial)
         if isinstance(cleaned, UploadedFile):
+            name = "" if cleaned.name == UNUSABLE_NAME else clean_filename(cleaned.name or "")
+            if not name:
+                raise ValidationError(
+                    _(
+                        "This file's name cannot be used (it has no letters or digits, or only "
+                        "dots). Rename the file and choose it again."
+                    ),
+                    code="file_name",
+                )
+            cleaned.name = name
             cleaned.detected_type = check_upload(cleaned)  # type: ignore[attr-defined]
         return cleaned
+
+
+#: The name a file that Django would have dropped for its name reaches the form under; see
+#: ``KeepFilesDroppedForTheirName``. A file really called so is refused as well: nobody means
+#: a name that is only a replacement character.
+UNUSABLE_NAME = "\ufffd"
+
+
+class _NameKeepingParser(MultiPartParser):
+    def sanitize_file_name(self, file_name: str) -> str | None:
+        return super().sanitize_file_name(file_name) or UNUSABLE_NAME
+
+
+class KeepFilesDroppedForTheirName(FileUploadHandler):
+    """Django leaves out of ``request.FILES`` an uploaded file named ``.`` or ``..`` or with no
+    printable character, exactly as if no file had been chosen: the form then saved without
+    it and said so. This handler, first in ``FILE_UPLOAD_HANDLERS``, reads the upload with
+    Django's own parser and the other handlers, but keeps such a file, under
+    ``UNUSABLE_NAME``, so that ``DocumentField`` tells the user."""
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> tuple[Any, Any]:
+        handlers = [h for h in self.request.upload_handlers if h is not self]  # type: ignore[union-attr]
+        return _NameKeepingParser(META, input_data, handlers, encoding).parse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def attachment_response(file: File | IO[bytes], filename: str, content_type: str) -> FileResponse:
@@ -127,9 +189,7 @@ def safe_filename(filename: str, content_type: str) -> str:
     """A name to save a download under: no folders, no control characters, not too long, and
     for an accepted type the extension that matches its content (so a PDF is never saved
     as ``.html`` and then opened by a browser)."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if unicodedata.category(char)[0] != "C")
-    name = name.strip(" .") or "document"
+    name = clean_filename(filename) or "document"
     extension = ACCEPTED_TYPES.get(content_type)
     path = PurePosixPath(name)
     if extension and path.suffix.lower().lstrip(".") not in _extensions_of(extension):
@@ -138,6 +198,15 @@ def safe_filename(filename: str, content_type: str) -> str:
     if len(name) > 120:
         name = path.stem[: 120 - len(path.suffix)] + path.suffix
     return name
+
+
+def clean_filename(filename: str) -> str:
+    """The last part of a file name, without control or format characters (line breaks,
+    direction overrides that make ``Invoice<U+202E>gpj.exe`` read as ``Invoiceexe.jpg``), nor
+    spaces and dots at its ends; empty if nothing is left."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char)[0] != "C")
+    return name.strip(" .")
 
 
 def _extensions_of(extension: str) -> set[str]:

@@ -235,6 +235,13 @@ AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
 # DOCUMENT_MAX_BYTES by activity.uploads (the reverse proxy should cap request size too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Django's two handlers, behind one that keeps a file Django would drop for its name (such as
+# "..") so that the form can refuse it rather than save without it.
+FILE_UPLOAD_HANDLERS = [
+    "activity.uploads.KeepFilesDroppedForTheirName",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The largest document accepted by activity.uploads.check_upload. Django streams a file upload
 # to disk without counting it against DJANGO_UPLOAD_MAX_BYTES, so this is the cap on files.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -278,6 +285,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=30)
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+# After this many failed deliveries a reminder is marked failed instead of being tried again.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+if REMINDER_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("REMINDER_MAX_ATTEMPTS must be at least 1.")
 
 # The whole periodic schedule.
 CELERY_BEAT_SCHEDULE = {

@@ -1,5 +1,7 @@
 from django import forms
 
+from activity.validators import NameField
+
 from .models import Facility, Organisation, Person
 
 
@@ -7,12 +9,14 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "registration_number", "country", "email", "phone", "description"]
+        field_classes = {"name": NameField}
 
 
 class FacilityForm(forms.ModelForm):
     class Meta:
         model = Facility
         fields = ["name", "kind", "security_level", "address", "time_zone", "visitor_capacity"]
+        field_classes = {"name": NameField}
 
 
 class PersonForm(forms.ModelForm):
@@ -27,3 +31,4 @@ class PersonForm(forms.ModelForm):
             "email",
             "phone",
         ]
+        field_classes = {"full_name": NameField, "role_title": NameField}

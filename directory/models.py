@@ -4,10 +4,13 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from activity.validators import TextLimit, no_control_characters
 
 
 def validate_time_zone(value: str) -> None:
@@ -18,7 +21,9 @@ def validate_time_zone(value: str) -> None:
 class Administration(models.Model):
     """A prison administration: the authority that runs a prison system."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     country = models.CharField(_("country"), max_length=100)
     email = models.EmailField(_("contact e-mail"), blank=True)
 
@@ -29,6 +34,10 @@ class Administration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+#: More visitors than the largest prison holds prisoners is a typing slip, not a capacity.
+MAX_VISITOR_CAPACITY = 10_000
 
 
 class Facility(models.Model):
@@ -51,17 +60,24 @@ class Facility(models.Model):
         related_name="facilities",
         verbose_name=_("administration"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     security_level = models.CharField(
         _("security level"), max_length=20, choices=SecurityLevel.choices
     )
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     visitor_capacity = models.PositiveIntegerField(
-        _("visitor capacity"), help_text=_("How many visitors may be inside at the same time.")
+        _("visitor capacity"),
+        validators=[
+            MaxValueValidator(
+                MAX_VISITOR_CAPACITY,
+                _("No facility takes more than %(limit_value)s visitors at a time."),
+            )
+        ],
+        help_text=_("How many visitors may be inside at the same time."),
     )
 
     class Meta:
@@ -90,7 +106,7 @@ class Area(models.Model):
     facility = models.ForeignKey(
         Facility, on_delete=models.CASCADE, related_name="areas", verbose_name=_("facility")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     sensitivity = models.CharField(
         _("sensitivity"), max_length=20, choices=Sensitivity.choices, default=Sensitivity.OPEN
     )
@@ -125,7 +141,9 @@ class Organisation(models.Model):
     #: Formal mechanisms are registered with their mandate, not accredited.
     FORMAL_KINDS = frozenset({Kind.NPM, Kind.SPECIAL_AGREEMENT})
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     network = models.ForeignKey(
         "self",
@@ -140,7 +158,7 @@ class Organisation(models.Model):
     country = models.CharField(_("country"), max_length=100)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TextLimit.TEXT)
 
     class Meta:
         verbose_name = _("organisation")
@@ -189,8 +207,13 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("user account"),
     )
-    full_name = models.CharField(_("full name"), max_length=200)
-    role_title = models.CharField(_("role in the organisation"), max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[no_control_characters])
+    role_title = models.CharField(
+        _("role in the organisation"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+    )
     document_type = models.CharField(
         _("identity document"), max_length=20, choices=DocumentType.choices
     )

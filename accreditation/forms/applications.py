@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
 from activity.typing import AnyUser
-from activity.uploads import DocumentField
+from activity.uploads import UNUSABLE_NAME, DocumentField
+from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user, organisations_for_user
 
@@ -46,6 +47,7 @@ def _text_field(name: str) -> forms.CharField:
     return forms.CharField(
         label=capfirst(model_field.verbose_name),  # type: ignore[union-attr]
         help_text=model_field.help_text,  # type: ignore[union-attr]
+        max_length=model_field.max_length,  # type: ignore[union-attr]
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -159,7 +161,9 @@ class DocumentsField(DocumentField):
             try:
                 cleaned.append(super().clean(uploaded, initial))
             except ValidationError as error:
-                name = getattr(uploaded, "name", "") or _("file")
+                name = getattr(uploaded, "name", "")
+                if not name or name == UNUSABLE_NAME:
+                    name = _("A file")
                 errors.extend(
                     ValidationError(
                         _("%(name)s: %(error)s"), params={"name": name, "error": message}
@@ -175,6 +179,7 @@ class EvidenceForm(forms.Form):
     text = forms.CharField(
         label=_("Evidence"),
         required=False,
+        max_length=TextLimit.LONG,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What shows that your organisation meets this criterion."),
     )

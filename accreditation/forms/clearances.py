@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.validators import TextLimit, plausible_date
 from directory.models import Administration
 
 from .mechanisms import DateInput
@@ -35,11 +36,13 @@ class ClearanceDecisionForm(forms.Form):
         label=_("Cleared until"),
         required=False,
         widget=DateInput(),
+        validators=[plausible_date],
         help_text=_("Needed to clear: the clearance runs from today until this date."),
     )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=TextLimit.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed to refuse. The organisation reads it."),
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activity.typing import User
+from activity.validators import TextLimit, plausible_date
 from directory.models import ActivityType, Facility, Role
 from directory.selectors import administration_users
 
@@ -47,6 +48,7 @@ class ReturnForm(forms.Form):
             "The organisation sees this message. The decision clock stops until it "
             "submits the application again."
         ),
+        max_length=TextLimit.NOTE,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -62,6 +64,7 @@ class AssignForm(forms.Form):
         label=_("Review due on"),
         required=False,
         widget=DateInput(),
+        validators=[plausible_date],
         help_text=_("Leave empty for two weeks, or the decision date if that comes first."),
     )
 
@@ -92,18 +95,21 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons"),
         help_text=_("The organisation reads these reasons with the score sheet."),
+        max_length=TextLimit.TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     justification = forms.CharField(
         label=_("Justification for departing from the reviewers' result"),
         help_text=_("Required only when the decision goes against the reviewers' result."),
         required=False,
+        max_length=TextLimit.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     moderation_note = forms.CharField(
         label=_("Moderation note"),
         help_text=_("Required when reviewers disagree widely on a criterion: how it was settled."),
         required=False,
+        max_length=TextLimit.NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -128,10 +134,10 @@ def condition_owners(application: Application) -> QuerySet[User]:
 
 class ConditionForm(forms.Form):
     description = forms.CharField(
-        label=_("Condition"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Condition"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TextLimit.NOTE
     )
     owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Owner"))
-    due_date = forms.DateField(label=_("Deadline"), widget=DateInput())
+    due_date = forms.DateField(label=_("Deadline"), widget=DateInput(), validators=[plausible_date])
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +168,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         help_text=_("The organisation is told this reason."),
+        max_length=TextLimit.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -169,7 +176,9 @@ class ReasonForm(forms.Form):
 class AppealForm(forms.Form):
     subject = forms.ChoiceField(label=_("What do you appeal?"), widget=forms.RadioSelect)
     grounds = forms.CharField(
-        label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Grounds of the appeal"),
+        max_length=TextLimit.TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
     def __init__(self, *args: Any, deadlines: dict[str, date], **kwargs: Any) -> None:
@@ -192,7 +201,9 @@ class AppealDecisionForm(forms.Form):
         choices=Appeal.Outcome.choices,
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
+    reasons = forms.CharField(
+        label=_("Reasons"), max_length=TextLimit.TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     @property
     def upheld(self) -> bool:
@@ -201,7 +212,9 @@ class AppealDecisionForm(forms.Form):
 
 class ConditionMetForm(forms.Form):
     note = forms.CharField(
-        label=_("How the condition was met"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("How the condition was met"),
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

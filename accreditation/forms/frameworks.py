@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from activity.validators import NameField
 from directory.models import Administration
 
 from ..models import Criterion, Framework
@@ -38,6 +39,7 @@ class FrameworkForm(forms.ModelForm):
             "spread_threshold",
             "appeal_days",
         ]
+        field_classes = {"title": NameField}
 
 
 class CriterionForm(forms.ModelForm):
@@ -52,6 +54,7 @@ class CriterionForm(forms.ModelForm):
             "evidence",
             "document_required",
         ]
+        field_classes = {"name": NameField}
 
 
 class LevelForm(forms.Form):

@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from activity.validators import TextLimit
+
 from ..models import Criterion, ReviewAssignment, Score
 
 
@@ -27,6 +29,7 @@ class DeclarationForm(forms.Form):
         label=_("Statement"),
         help_text=_("If you have a conflict, describe it. You will not review this application."),
         required=False,
+        max_length=TextLimit.NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -71,6 +74,7 @@ class ScoresForm(forms.Form):
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(name)s”") % {"name": criterion.name},
                 required=False,
+                max_length=TextLimit.TEXT,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 

@@ -1,7 +1,10 @@
+import html
 from datetime import timedelta
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone, translation
 
 from activity import services
@@ -171,3 +174,124 @@ def test_reminder_e_mail_is_in_the_recipients_language(django_capture_on_commit_
         spanish = translation.gettext("Open it here:")
     assert spanish != "Open it here:", "the Spanish catalogue lacks this string"
     assert spanish in mail.outbox[0].body
+
+
+# Reminders that cannot be delivered -------------------------------------------------------------
+
+
+def _claim(at):
+    """Claim what is due as the sweeper would at ``at``, without running the delivery."""
+    return services.reminders_claim_due(now=at)
+
+
+def test_a_subject_with_a_line_break_fails_at_once_and_the_notification_still_arrives(
+    django_capture_on_commit_callbacks,
+):
+    # Written before names were checked: an organisation called "Local Human\nRights Centre".
+    user = UserFactory(email="john@example.org")
+    reminder, _ = _schedule(user, subject="Decision on Local Human\nRights Centre")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _claim(timezone.now()) == [reminder.pk]
+
+    assert services.reminder_deliver(reminder_id=reminder.pk) is True
+
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.FAILED
+    assert reminder.error.startswith("BadHeaderError: ")
+    assert reminder.lease_until is None
+    assert reminder.attempts == 1
+    notification = Notification.objects.get(recipient=user)
+    assert notification.subject == "Decision on Local Human\nRights Centre"
+    assert notification.emailed_at is None
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _claim(timezone.now() + timedelta(days=1)) == [], "tried again"
+
+
+def test_a_mail_server_error_is_retried_until_the_attempts_run_out(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+
+    def mail_server_away(self, messages):
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", mail_server_away)
+    user = UserFactory(email="martha@example.org")
+    reminder, _ = _schedule(user)
+    start = timezone.now()
+
+    for attempt in (1, 2):
+        with django_capture_on_commit_callbacks(execute=False):
+            assert _claim(start + timedelta(hours=attempt)) == [reminder.pk]
+        with pytest.raises(SMTPServerDisconnected):
+            services.reminder_deliver(reminder_id=reminder.pk)
+        reminder.refresh_from_db()
+        assert reminder.state == Reminder.State.QUEUED, "tried again when the claim lapses"
+        assert reminder.attempts == attempt
+        assert not Notification.objects.exists(), "delivered once, on the attempt that ends it"
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _claim(start + timedelta(hours=3)) == [reminder.pk]
+    assert services.reminder_deliver(reminder_id=reminder.pk) is True
+
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.FAILED
+    assert reminder.error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert reminder.attempts == 3
+    assert Notification.objects.filter(recipient=user, emailed_at__isnull=True).count() == 1
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _claim(start + timedelta(days=1)) == []
+
+
+def test_a_mail_server_that_comes_back_delivers_the_reminder_once(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    sent = locmem.EmailBackend.send_messages
+    calls = []
+
+    def away_the_first_time(self, messages):
+        calls.append(messages)
+        if len(calls) == 1:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return sent(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", away_the_first_time)
+    user = UserFactory(email="martha@example.org")
+    reminder, _ = _schedule(user)
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        _claim(start)
+    with pytest.raises(SMTPServerDisconnected):
+        services.reminder_deliver(reminder_id=reminder.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        _claim(start + timedelta(hours=1))
+
+    assert services.reminder_deliver(reminder_id=reminder.pk) is True
+
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    assert reminder.error == ""
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_site_administration_lists_failed_reminders_with_their_error(client):
+    ReminderFactory(
+        subject="Decision on Legal Aid Clinic",
+        state=Reminder.State.FAILED,
+        error="BadHeaderError: Header values can't contain newlines",
+    )
+    ReminderFactory(subject="Visit tomorrow", state=Reminder.State.SENT, sent_at=timezone.now())
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+
+    response = client.get("/admin/activity/reminder/?state__exact=failed")
+
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Decision on Legal Aid Clinic" in page
+    assert "BadHeaderError: Header values can't contain newlines" in page
+    assert "Visit tomorrow" not in page
+    assert 'href="?state__exact=failed"' in page

@@ -240,3 +240,102 @@ def test_attachment_response_gives_a_safe_file_name(filename, content_type, save
     response = attachment_response(ContentFile(b"x", name="x"), filename, content_type)
 
     assert response["Content-Disposition"] == f"attachment; {saved_as}"
+
+
+def test_a_file_one_byte_over_the_cap_says_so_in_exact_bytes(settings):
+    settings.DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    content = pdf_bytes()
+    content += b"\n%" + b"x" * (settings.DOCUMENT_MAX_BYTES + 1 - len(content) - 2)
+
+    with pytest.raises(ValidationError) as refusal:
+        check_upload(SimpleUploadedFile("big.pdf", content, content_type="application/pdf"))
+
+    assert refusal.value.code == "too_large"
+    assert refusal.value.messages == [
+        "This file is 10,485,761 bytes; the largest accepted is 10,485,760 bytes (10.0\xa0MB)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        # Shown as "Invoiceexe.jpg" wherever the name is printed.
+        ("Invoice\u202egpj.exe", "Invoicegpj.exe"),
+        ("\u2067report\u2069.pdf", "report.pdf"),
+        ("plan\u200f.pdf", "plan.pdf"),
+        (" letter.pdf. ", "letter.pdf"),
+    ],
+)
+def test_an_uploaded_files_name_is_kept_without_direction_controls(name, kept):
+    form = DocumentForm(data={}, files={"document": SimpleUploadedFile(name, pdf_bytes())})
+
+    assert form.is_valid()
+    assert form.cleaned_data["document"].name == kept
+
+
+@pytest.mark.parametrize("name", ["\u202e", " . ", "...", "\u200e\u200f"])
+def test_a_file_whose_name_is_nothing_once_cleaned_is_refused(name):
+    form = DocumentForm(data={}, files={"document": SimpleUploadedFile(name, pdf_bytes())})
+
+    assert not form.is_valid()
+    assert form.errors["document"] == [
+        "This file's name cannot be used (it has no letters or digits, or only dots). "
+        "Rename the file and choose it again."
+    ]
+
+
+def browser_post(filename: str, content: bytes):
+    """A request as a browser sends a form with one file input: the name is sent as it is,
+    and an input left empty is a part with an empty name and no content."""
+    boundary = "BoUnDaRy"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="document"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return RequestFactory().generic(
+        "POST", "/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+class OptionalDocumentForm(forms.Form):
+    document = DocumentField(required=False)
+
+
+@pytest.mark.parametrize("name", ["..", ".", "\u202e", "../.."])
+def test_a_file_django_would_drop_for_its_name_reaches_the_form_and_is_refused(name):
+    request = browser_post(name, pdf_bytes())
+
+    form = OptionalDocumentForm(data=request.POST, files=request.FILES)
+
+    assert not form.is_valid(), "saved as if no file had been chosen"
+    assert "This file's name cannot be used" in form.errors["document"][0]
+
+
+def test_a_form_posted_without_a_file_is_still_valid():
+    request = browser_post("", b"")
+
+    form = OptionalDocumentForm(data=request.POST, files=request.FILES)
+
+    assert form.is_valid()
+    assert form.cleaned_data["document"] is None
+
+
+def test_a_file_with_an_ordinary_name_arrives_as_before():
+    request = browser_post("Décision.pdf", pdf_bytes())
+
+    form = OptionalDocumentForm(data=request.POST, files=request.FILES)
+
+    assert form.is_valid()
+    assert form.cleaned_data["document"].name == "Décision.pdf"
+    assert form.cleaned_data["document"].detected_type == PDF
+
+
+def test_a_download_name_has_no_direction_controls():
+    response = attachment_response(ContentFile(b"x", name="x"), "Invoice\u202egpj.exe", JPEG)
+
+    assert response["Content-Disposition"] == 'attachment; filename="Invoicegpj.exe.jpg"'
