@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activity.typing import User
@@ -180,7 +181,7 @@ class AppealForm(forms.Form):
             (
                 subject,
                 _("%(subject)s (deadline %(date)s)")
-                % {"subject": Appeal.Subject(subject).label, "date": deadline.isoformat()},
+                % {"subject": Appeal.Subject(subject).label, "date": date_format(deadline)},
             )
             for subject, deadline in deadlines.items()
         ]

@@ -202,7 +202,8 @@ def test_saving_preferences_stores_delivery_and_language(client, world, ngo_admi
     entry = AuditEntry.objects.get(action="notification_preference.update")
     assert entry.actor == ngo_admin
     assert entry.changes == {
-        "before": {"delivery": "immediate", "language": "en"},
+        # No language chosen yet: pages followed the browser until now.
+        "before": {"delivery": "immediate", "language": ""},
         "after": {"delivery": "digest", "language": "es"},
     }
 
