@@ -1,17 +1,25 @@
 import django_filters
+from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Notification
 
 
 class NotificationFilter(django_filters.FilterSet):
+    # A checkbox: ticked shows the unread ones, unticked shows everything (never "read only").
     unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label=_("Unread only")
+        label=_("Unread only"), widget=forms.CheckboxInput, method="filter_unread"
     )
 
     class Meta:
         model = Notification
         fields = ["unread"]
+
+    def filter_unread(
+        self, queryset: QuerySet[Notification], name: str, value: bool
+    ) -> QuerySet[Notification]:
+        return queryset.filter(read_at__isnull=True) if value else queryset
 
 
 class AuditFilter(django_filters.FilterSet):

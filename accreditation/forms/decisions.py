@@ -209,7 +209,9 @@ class ConditionMetForm(forms.Form):
 class AccreditationFilter(django_filters.FilterSet):
     """Filters over the accreditations the user may see (the queryset passed in)."""
 
-    status = django_filters.ChoiceFilter(choices=Accreditation.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Accreditation.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     expires_before = django_filters.DateFilter(
         field_name="valid_until", lookup_expr="lt", label=_("Expires before"), widget=DateInput()
     )
@@ -217,11 +219,13 @@ class AccreditationFilter(django_filters.FilterSet):
         field_name="decision__application__activity_types",
         queryset=ActivityType.objects.all(),
         label=_("Activity"),
+        empty_label=_("Any activity"),
     )
     facility = django_filters.ModelChoiceFilter(
         field_name="decision__application__facilities",
         queryset=Facility.objects.none(),
         label=_("Facility"),
+        empty_label=_("Any facility"),
     )
 
     class Meta:
