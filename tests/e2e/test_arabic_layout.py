@@ -4,12 +4,14 @@ A screenshot of an Arabic page and the Arabic letter are kept under ARTIFACTS_DI
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from accreditation import services
 from activity.models import NotificationPreference
@@ -56,7 +58,7 @@ def switch_to_arabic(page: Page) -> None:
     page.get_by_role("button", name=button).click()
 
 
-def box(page: Page, selector: str) -> dict[str, float]:
+def box(page: Page, selector: str) -> FloatRect:
     found = page.locator(selector).first.bounding_box()
     assert found, f"{selector} is not laid out"
     return found
@@ -102,9 +104,11 @@ def test_arabic_pages_and_letter_read_right_to_left(
     reader = PdfReader(letter)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert ARABIC_LETTERS.search(text), "the letter has no Arabic text"
-    fonts = {
-        str(font["/BaseFont"]) for p in reader.pages for font in p["/Resources"]["/Font"].values()
-    }
+    fonts = set()
+    for pdf_page in reader.pages:
+        resources = cast(DictionaryObject, pdf_page["/Resources"])
+        for font in cast(DictionaryObject, resources["/Font"].get_object()).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
     # Every font used is one that has Arabic glyphs (installed on the machine, not fetched).
     assert fonts and all(re.search(r"DejaVu-?Sans|Noto-?(Sans|Naskh)-?Arabic", f) for f in fonts), (
         fonts
