@@ -39,7 +39,9 @@ lint: install
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 
-## Refresh the Spanish catalogue after changing strings; then translate what is new.
+## Refresh the catalogues (Spanish, Russian, Arabic) after changing strings; then translate what
+## is new in each locale/<language>/LC_MESSAGES/django.po.
+CATALOGUES := es ru ar
 messages: install
-	@$(UV) run python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=var
-	@$(UV) run python manage.py compilemessages -l es --ignore=.venv
+	@$(UV) run python manage.py makemessages $(addprefix -l ,$(CATALOGUES)) --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	@$(UV) run python manage.py compilemessages $(addprefix -l ,$(CATALOGUES)) --ignore=.venv

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
@@ -407,7 +408,7 @@ class Application(models.Model):
     def __str__(self) -> str:
         return _("Application of %(organisation)s (%(date)s)") % {
             "organisation": self.organisation,
-            "date": self.created_at.date().isoformat(),
+            "date": date_format(timezone.localdate(self.created_at)),
         }
 
     def get_absolute_url(self) -> str:

@@ -8,13 +8,19 @@ from .models import AuditEntry, DeniedAccess, Notification
 
 
 class NotificationFilter(django_filters.FilterSet):
+    # A checkbox: ticked shows the unread ones, unticked shows everything (never "read only").
     unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label=_("Unread only")
+        label=_("Unread only"), widget=forms.CheckboxInput, method="filter_unread"
     )
 
     class Meta:
         model = Notification
         fields = ["unread"]
+
+    def filter_unread(
+        self, queryset: QuerySet[Notification], name: str, value: bool
+    ) -> QuerySet[Notification]:
+        return queryset.filter(read_at__isnull=True) if value else queryset
 
 
 def _date_input() -> forms.DateInput:

@@ -2,8 +2,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from .audit import current_ip
+from .models import NotificationPreference
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -27,3 +29,25 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class UserLanguageMiddleware:
+    """A logged-in user sees the language saved in their preferences on every page, whatever
+    the browser or the cookie says. Anonymous visitors keep Django's choice (the language cookie,
+    then the browser's Accept-Language). Placed after LocaleMiddleware and the authentication."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = (
+                NotificationPreference.objects.filter(user=user)
+                .values_list("language", flat=True)
+                .first()
+            )
+            if language in dict(settings.LANGUAGES):
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -150,8 +150,11 @@ class NotificationPreference(models.Model):
     delivery = models.CharField(
         _("e-mail delivery"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
+    # The one place a user's language is kept: pages, notifications and e-mails follow it. Empty
+    # until the user logs in or chooses one; pages then follow the browser, and e-mails the
+    # deployment's default language.
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
     last_digest_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
 
@@ -161,6 +164,10 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_delivery_display()}"
+
+    @property
+    def language_or_default(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Reminder(models.Model):

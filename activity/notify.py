@@ -1,10 +1,11 @@
 """Scheduling one reminder per recipient, each in the recipient's language."""
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone, translation
+from django.conf import settings
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
 from .models import NotificationPreference, Reminder
@@ -15,14 +16,25 @@ Text = str | Promise
 
 
 def _language(user: User) -> str:
+    # The recipient's saved language, never the language of whoever caused the reminder.
     pref = NotificationPreference.objects.filter(user=user).values_list("language", flat=True)
-    return pref.first() or translation.get_language() or "en"
+    return pref.first() or settings.LANGUAGE_CODE
+
+
+def _param(value: Any) -> str:
+    # Called inside the recipient's language: dates take that language's format, and lazy
+    # texts (a status label, say) are translated for the recipient, not for whoever acted.
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return str(value)
 
 
 def _render(text: Text, params: Mapping[str, Any] | None) -> str:
     rendered = str(text)
     if params:
-        rendered = rendered % {key: str(value) for key, value in params.items()}
+        rendered = rendered % {key: _param(value) for key, value in params.items()}
     return rendered
 
 
@@ -40,7 +52,8 @@ def remind(
     """Schedule the reminder ``key`` for each recipient; return how many were new.
 
     ``subject`` and ``body`` are lazy translations with ``%(name)s`` placeholders filled from
-    ``params``; they are rendered in each recipient's language.
+    ``params``; they are rendered in each recipient's language. Pass dates as dates and labels
+    as lazy texts, so that they too are written in the recipient's language.
     """
     created = 0
     for user in recipients:

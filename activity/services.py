@@ -299,7 +299,7 @@ def _reminder_deliver(reminder_id: int) -> bool:
 
 
 def _reminder_email(reminder: Reminder, pref: NotificationPreference) -> None:
-    with translation.override(pref.language):
+    with translation.override(pref.language_or_default):
         message = render_to_string(
             "activity/email/reminder.txt",
             {"reminder": reminder, "link": _site_link(reminder.url)},
@@ -379,7 +379,7 @@ def digests_send(*, now: datetime | None = None) -> int:
             )
             if not items:
                 continue
-            with translation.override(pref.language):
+            with translation.override(pref.language_or_default):
                 subject = translation.ngettext(
                     "Your daily summary: %(count)d notification",
                     "Your daily summary: %(count)d notifications",
@@ -413,6 +413,36 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
+def preference_set_language(*, user: User, language: str) -> NotificationPreference:
+    """The language a user chose in the header: their pages, notifications and e-mails follow
+    it from now on. The one place the language is kept is the user's preferences."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"{language!r} is not one of the languages this deployment offers.")
+    pref = _preference(user)
+    if pref.language == language:
+        return pref
+    before = pref.language
+    pref.language = language
+    pref.save(update_fields=["language"])
+    audit_record(
+        actor=user,
+        action="notification_preference.update",
+        target=pref,
+        changes={"before": {"language": before}, "after": {"language": language}},
+    )
+    return pref
+
+
+def preference_language_adopt(*, user: User, language: str) -> NotificationPreference:
+    """At login: a user who has never chosen a language keeps the one they are reading, so that
+    their notifications and e-mails come in it. A saved choice is left alone."""
+    pref = _preference(user)
+    if pref.language or language not in dict(settings.LANGUAGES):
+        return pref
+    return preference_set_language(user=user, language=language)
+
+
 def preference_update(*, user: User, delivery: str, language: str) -> NotificationPreference:
     pref = _preference(user)
     before = {"delivery": pref.delivery, "language": pref.language}

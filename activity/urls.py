@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("language/", views.language_set, name="language"),
     path("audit/", views.audit_list, name="audit_list"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("audit/export.csv", views.audit_export, name="audit_export"),

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from . import audit_actions, audit_csv, permissions, services
 from .filters import AuditFilter, DeniedAccessFilter, NotificationFilter
@@ -63,15 +67,57 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # Nothing is stored until the user saves: a GET must not change state.
     pref = NotificationPreference.objects.filter(user=user).first()
-    form = PreferenceForm(request.POST or None, instance=pref or NotificationPreference(user=user))
+    # Until a language is saved, the form proposes the one the user is reading.
+    initial = {} if pref and pref.language else {"language": translation.get_language()}
+    form = PreferenceForm(
+        request.POST or None,
+        instance=pref or NotificationPreference(user=user),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         services.preference_update(user=user, **form.cleaned_data)
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your preferences were saved."))
         response = redirect("activity:preferences")
-        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        _language_cookie(response, form.cleaned_data["language"])
         return response
     return render(request, "activity/preferences.html", {"form": form})
+
+
+def _language_cookie(response: HttpResponse, language: str) -> None:
+    # Kept after logging out, so that the login page stays in the user's language.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login. A user who has not chosen a language yet keeps the one they logged in
+    with (their e-mails follow it from now on); one who has finds the pages in theirs."""
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        pref = services.preference_language_adopt(
+            user=form.get_user(), language=translation.get_language()
+        )
+        _language_cookie(response, pref.language)
+        return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's set_language (cookie, safe redirect), and for a
+    logged-in user the choice is saved in their preferences, the one place it is kept."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.preference_set_language(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -68,6 +68,8 @@ if not LOCAL and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, so that the admin shows one field per language for the translated texts.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "activity.middleware.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -168,12 +171,21 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Arabic is written right to left: pages and PDFs take dir="rtl" from the active language.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("ru", _("Russian")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_TZ = True
+# Texts an administration writes for the public (criteria, their levels and documents) are kept
+# in every enabled language. A text missing in the reader's language is shown in the first
+# language, in this order, that has it: the administration's main language text is always filled
+# in (the forms require it), so a reader never sees an empty criterion.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+# Filters name their empty choice ("Any status"); this is the safety net for one that forgets.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic fills it; WhiteNoise serves it

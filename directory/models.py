@@ -26,6 +26,16 @@ class Administration(models.Model):
     )
     country = models.CharField(_("country"), max_length=100)
     email = models.EmailField(_("contact e-mail"), blank=True)
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language its published rules are always written in; readers of another "
+            "language see them in it when no translation is given."
+        ),
+    )
 
     class Meta:
         verbose_name = _("prison administration")

@@ -1,10 +1,13 @@
-"""The Spanish catalogue ships complete, compiled and faithful to its placeholders.
+"""The catalogues ship complete, compiled and faithful to their placeholders, in every language
+the deployment offers.
 
-English is the source language; every user-facing string is marked for translation and Spanish
-ships with every change. After changing strings run ``make messages`` (makemessages, then
-compilemessages) and translate whatever is new in ``locale/es/LC_MESSAGES/django.po``.
+English is the source language; every user-facing string is marked for translation, and Spanish,
+Russian and Arabic ship with every change. After changing strings run ``make messages``
+(makemessages, then compilemessages) and translate whatever is new in
+``locale/<language>/LC_MESSAGES/django.po``.
 """
 
+import gettext
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,15 +17,29 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
-PO_PATH = LOCALE_DIR / "django.po"
-MO_PATH = LOCALE_DIR / "django.mo"
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+TRANSLATED = ["es", "ru", "ar"]
+
+# How many plural forms each language has, and which form each count takes: the expression in
+# the header may be written in several ways (Django's own has a fourth Russian form for
+# fractions), so it is checked by what it does.
+PLURALS = {
+    "es": {1: 0, 2: 1, 0: 1, 5: 1, 21: 1},
+    "ru": {1: 0, 21: 0, 2: 1, 3: 1, 24: 1, 5: 2, 11: 2, 12: 2, 25: 2, 0: 2, 111: 2},
+    "ar": {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5},
+}
+NPLURALS = {"es": [2], "ru": [3, 4], "ar": [6]}
 
 # printf-style placeholders as gettext sees them: %(name)s, %(count)d, %s, %d, %.2f...
 # ``%%`` is a literal percent sign, not a placeholder, and is skipped by matching it first.
 PLACEHOLDER = re.compile(r"%%|%(?:\(\w+\))?[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
 
-FIX_HINT = "Run `make messages` and translate the new entries in locale/es/LC_MESSAGES/django.po."
+
+def fix_hint(language: str) -> str:
+    return (
+        f"Run `make messages` and translate the new entries in "
+        f"locale/{language}/LC_MESSAGES/django.po."
+    )
 
 
 def placeholders(text: str) -> Counter[str]:
@@ -33,41 +50,65 @@ def _key(entry: polib._BaseEntry) -> tuple[str | None, str]:
     return (entry.msgctxt, entry.msgid)
 
 
-@pytest.fixture(scope="module")
-def po() -> polib.POFile:
-    assert PO_PATH.exists(), f"{PO_PATH} is missing. {FIX_HINT}"
-    return polib.pofile(str(PO_PATH))
+@pytest.fixture(scope="module", params=TRANSLATED)
+def language(request) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def mo() -> polib.MOFile:
-    assert MO_PATH.exists(), f"{MO_PATH} is missing: run `make messages` (compilemessages)."
-    return polib.mofile(str(MO_PATH))
+def po(language) -> polib.POFile:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+    assert path.exists(), f"{path} is missing. {fix_hint(language)}"
+    return polib.pofile(str(path))
+
+
+@pytest.fixture(scope="module")
+def mo(language) -> polib.MOFile:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "django.mo"
+    assert path.exists(), f"{path} is missing: run `make messages` (compilemessages)."
+    return polib.mofile(str(path))
 
 
 def _live(po: polib.POFile) -> list[polib.POEntry]:
     return [e for e in po if not e.obsolete]
 
 
-def test_locale_paths_point_at_the_catalogue():
-    assert Path(settings.BASE_DIR) / "locale" in [Path(p) for p in settings.LOCALE_PATHS]
-    assert "es" in dict(settings.LANGUAGES)
+def _nplurals(po: polib.POFile) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    assert match, "The header has no Plural-Forms."
+    return int(match.group(1))
 
 
-def test_header_declares_spanish_with_two_plural_forms(po):
-    assert po.metadata.get("Language") == "es"
+def test_locale_paths_point_at_the_catalogues():
+    assert LOCALE_DIR in [Path(p) for p in settings.LOCALE_PATHS]
+    assert [code for code, _name in settings.LANGUAGES] == ["en", *TRANSLATED]
+
+
+def test_arabic_is_the_one_language_written_right_to_left():
+    bidi = {
+        code for code, _name in settings.LANGUAGES if translation.get_language_info(code)["bidi"]
+    }
+    assert bidi == {"ar"}
+
+
+def test_header_declares_the_language_and_its_plural_forms(po, language):
+    assert po.metadata.get("Language") == language
     assert "charset=UTF-8" in po.metadata.get("Content-Type", "")
-    assert po.metadata.get("Plural-Forms") == "nplurals=2; plural=(n != 1);"
     assert not po.metadata_is_fuzzy, "The header is marked fuzzy."
+    assert _nplurals(po) in NPLURALS[language]
+    expression = po.metadata["Plural-Forms"].split("plural=", 1)[1].rstrip("; ")
+    plural = gettext.c2py(expression)
+    chosen = {n: plural(n) for n in PLURALS[language]}
+    assert chosen == PLURALS[language], "The plural expression picks the wrong forms."
 
 
 def test_catalogue_is_not_empty(po):
     assert len(_live(po)) > 100
 
 
-def test_every_entry_is_translated(po):
+def test_every_entry_is_translated(po, language):
     untranslated = [e.msgid for e in _live(po) if not e.translated() and "fuzzy" not in e.flags]
-    assert not untranslated, f"Untranslated: {untranslated}. {FIX_HINT}"
+    assert not untranslated, f"Untranslated: {untranslated}. {fix_hint(language)}"
 
 
 def test_no_entry_is_fuzzy(po):
@@ -75,11 +116,12 @@ def test_no_entry_is_fuzzy(po):
     assert not fuzzy, f"Fuzzy (check and confirm the translation): {fuzzy}"
 
 
-def test_plural_entries_have_both_forms(po):
+def test_plural_entries_have_every_form(po):
+    forms_wanted = list(range(_nplurals(po)))
     for entry in _live(po):
         if entry.msgid_plural:
             forms = entry.msgstr_plural
-            assert sorted(forms) == [0, 1], entry.msgid
+            assert sorted(forms) == forms_wanted, entry.msgid
             assert all(forms.values()), entry.msgid
 
 
@@ -96,7 +138,7 @@ def test_placeholders_are_kept(po):
         for found in got:
             if found != wanted:
                 problems.append((entry.msgid, dict(wanted), dict(found)))
-    assert not problems, f"Placeholders differ between English and Spanish: {problems}"
+    assert not problems, f"Placeholders differ between English and the translation: {problems}"
 
 
 def test_leading_and_trailing_newlines_match(po):
@@ -146,6 +188,28 @@ def test_gettext_uses_the_spanish_catalogue(restore_language):
         three = translation.ngettext(singular, plural, 3) % {"counter": 3}
     assert one == "1 organización en el directorio."
     assert three == "3 organizaciones en el directorio."
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_gettext_uses_each_catalogue(language, restore_language):
+    # Held in a variable, so that makemessages does not collect it from the tests.
+    log_in = "Log in"
+    with translation.override(language):
+        assert translation.gettext(log_in) != log_in
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "direction"), [("ru", "ltr"), ("ar", "rtl")])
+def test_login_page_in_russian_and_arabic_from_the_browser_language(
+    client, restore_language, language, direction
+):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    with translation.override(language):
+        forgotten = translation.gettext("Forgotten your password?")
+    assert forgotten != "Forgotten your password?"
+    assert forgotten in html
 
 
 @pytest.mark.django_db

@@ -209,15 +209,25 @@ class EvidenceForm(forms.Form):
 class ApplicationFilter(django_filters.FilterSet):
     """Filters over the applications the user may see (the queryset passed in)."""
 
-    status = django_filters.ChoiceFilter(choices=Application.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Application.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     activity_type = django_filters.ModelChoiceFilter(
-        field_name="activity_types", queryset=ActivityType.objects.all(), label=_("Activity")
+        field_name="activity_types",
+        queryset=ActivityType.objects.all(),
+        label=_("Activity"),
+        empty_label=_("Any activity"),
     )
     facility = django_filters.ModelChoiceFilter(
-        field_name="facilities", queryset=Facility.objects.none(), label=_("Facility")
+        field_name="facilities",
+        queryset=Facility.objects.none(),
+        label=_("Facility"),
+        empty_label=_("Any facility"),
     )
     organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.none(), label=_("Organisation")
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        empty_label=_("Any organisation"),
     )
 
     class Meta:

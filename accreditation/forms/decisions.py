@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activity.typing import User
@@ -189,7 +190,7 @@ class AppealForm(forms.Form):
             (
                 subject,
                 _("%(subject)s (deadline %(date)s)")
-                % {"subject": Appeal.Subject(subject).label, "date": deadline.isoformat()},
+                % {"subject": Appeal.Subject(subject).label, "date": date_format(deadline)},
             )
             for subject, deadline in deadlines.items()
         ]
@@ -221,7 +222,9 @@ class ConditionMetForm(forms.Form):
 class AccreditationFilter(django_filters.FilterSet):
     """Filters over the accreditations the user may see (the queryset passed in)."""
 
-    status = django_filters.ChoiceFilter(choices=Accreditation.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Accreditation.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     expires_before = django_filters.DateFilter(
         field_name="valid_until", lookup_expr="lt", label=_("Expires before"), widget=DateInput()
     )
@@ -229,11 +232,13 @@ class AccreditationFilter(django_filters.FilterSet):
         field_name="decision__application__activity_types",
         queryset=ActivityType.objects.all(),
         label=_("Activity"),
+        empty_label=_("Any activity"),
     )
     facility = django_filters.ModelChoiceFilter(
         field_name="decision__application__facilities",
         queryset=Facility.objects.none(),
         label=_("Facility"),
+        empty_label=_("Any facility"),
     )
 
     class Meta:

@@ -3,14 +3,17 @@
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activity.validators import NameField
 from directory.models import Administration
 
 from ..models import Criterion, Framework
+from ..translation import LANGUAGE_CODES, in_each_language
 
 
 class FrameworkCreateForm(forms.Form):
@@ -27,12 +30,44 @@ class FrameworkCreateForm(forms.Form):
         field.queryset = administrations
 
 
-class FrameworkForm(forms.ModelForm):
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES)[code])
+
+
+class TextsInEachLanguage(forms.ModelForm):
+    """A form with one field per language for each published text. The administration's main
+    language is required for the ``required_texts``; the other languages are optional (a reader
+    of a language left empty sees another one, the main language's text at the latest)."""
+
+    required_texts: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        main = self.main_language()
+        for name in self.fields:
+            text, _sep, code = name.rpartition("_")
+            if code not in LANGUAGE_CODES or not text:
+                continue
+            field = self.fields[name]
+            field.label = _("%(text)s (%(language)s)") % {
+                "text": capfirst(self._meta.model._meta.get_field(text).verbose_name),
+                "language": _language_name(code),
+            }
+            field.required = code == main and text in self.required_texts
+            if code != main:
+                field.help_text = ""  # said once, beside the main language
+
+    def main_language(self) -> str:
+        raise NotImplementedError
+
+
+class FrameworkForm(TextsInEachLanguage):
+    required_texts = ("title",)
+
     class Meta:
         model = Framework
         fields = [
-            "title",
-            "introduction",
+            *in_each_language("title", "introduction"),
             "pass_threshold",
             "validity_months",
             "review_days",
@@ -41,35 +76,63 @@ class FrameworkForm(forms.ModelForm):
         ]
         field_classes = {"title": NameField}
 
+    def main_language(self) -> str:
+        return self.instance.administration.main_language
 
-class CriterionForm(forms.ModelForm):
+
+class CriterionForm(TextsInEachLanguage):
+    required_texts = ("name", "description")
+
     class Meta:
         model = Criterion
         fields = [
-            "name",
+            *in_each_language("name"),
             "code",
-            "description",
+            *in_each_language("description"),
             "weight",
             "minimum_score",
-            "evidence",
+            *in_each_language("evidence"),
             "document_required",
         ]
         field_classes = {"name": NameField}
 
+    def main_language(self) -> str:
+        return self.instance.framework.administration.main_language
+
 
 class LevelForm(forms.Form):
-    """One anchored point of a scale. A row left empty is no level."""
+    """One anchored point of a scale, with what it means in each language (the main language
+    required). A row left empty is no level."""
 
     score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
-    description = forms.CharField(label=_("What it means"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, main_language: str = settings.LANGUAGE_CODE, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.main_language = main_language
+        for code in LANGUAGE_CODES:
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("What it means (%(language)s)") % {"language": _language_name(code)},
+                max_length=500,
+                required=False,
+            )
+
+    @property
+    def main_language_field(self) -> str:
+        return f"description_{self.main_language}"
+
+    def descriptions(self) -> dict[str, str]:
+        return {
+            code: (self.cleaned_data.get(f"description_{code}") or "").strip()
+            for code in LANGUAGE_CODES
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        score, description = cleaned.get("score"), (cleaned.get("description") or "").strip()
-        if score is None and description and "score" not in self.errors:
+        score, descriptions = cleaned.get("score"), self.descriptions()
+        if score is None and any(descriptions.values()) and "score" not in self.errors:
             self.add_error("score", _("Give this level a score."))
-        if score is not None and not description:
-            self.add_error("description", _("Say what this score means."))
+        if score is not None and not descriptions[self.main_language]:
+            self.add_error(f"description_{self.main_language}", _("Say what this score means."))
         return cleaned
 
 
@@ -83,14 +146,14 @@ class BaseLevelFormSet(forms.BaseFormSet):
         if len(set(scores)) != len(scores):
             raise ValidationError(_("Each level of the scale needs its own score."))
 
-    def levels(self) -> list[tuple[int, str]]:
-        """The filled rows as ``(score, meaning)``, lowest score first."""
+    def levels(self) -> list[tuple[int, dict[str, str]]]:
+        """The filled rows as ``(score, {language: meaning})``, lowest score first."""
         rows = [
-            (form.cleaned_data["score"], form.cleaned_data["description"].strip())
+            (form.cleaned_data["score"], form.descriptions())
             for form in self.forms
             if form.cleaned_data.get("score") is not None
         ]
-        return sorted(rows)
+        return sorted(rows, key=lambda row: row[0])
 
 
 # formset_factory returns a subclass of the ``formset`` it is given; the stubs say only BaseFormSet.
@@ -101,7 +164,15 @@ LevelFormSet = cast(
 
 
 def level_formset(
-    data: Any = None, levels: list[tuple[int, str]] | None = None
+    data: Any = None,
+    levels: list[tuple[int, dict[str, str]]] | None = None,
+    *,
+    main_language: str = settings.LANGUAGE_CODE,
 ) -> BaseLevelFormSet:
-    initial = [{"score": score, "description": text} for score, text in levels or []]
-    return LevelFormSet(data, initial=initial, prefix="levels")
+    initial = [
+        {"score": score, **{f"description_{code}": text for code, text in texts.items()}}
+        for score, texts in levels or []
+    ]
+    return LevelFormSet(
+        data, initial=initial, prefix="levels", form_kwargs={"main_language": main_language}
+    )

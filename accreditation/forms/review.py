@@ -92,7 +92,9 @@ class ScoresForm(forms.Form):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ReviewAssignment.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=ReviewAssignment.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
 
     class Meta:
         model = ReviewAssignment

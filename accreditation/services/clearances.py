@@ -93,7 +93,7 @@ def clearance_decide(
                 key=f"clearance:{clearance.pk}:expiring:{days}d",
                 subject=gettext_lazy("The clearance of %(person)s expires on %(date)s"),
                 body=gettext_lazy("Ask for a new clearance so that %(person)s can keep entering."),
-                params={"person": clearance.person, "date": valid_until.isoformat()},
+                params={"person": clearance.person, "date": valid_until},
                 url=url,
                 due_at=at_start_of(valid_until - timedelta(days=days)),
             )

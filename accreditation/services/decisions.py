@@ -7,6 +7,7 @@ from typing import TypedDict
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,7 +92,7 @@ def _grant(decision: Decision, *, actor: User) -> Accreditation:
             key=f"accreditation:{accreditation.pk}:expiring:{days}d",
             subject=gettext_lazy("Your accreditation expires on %(date)s"),
             body=gettext_lazy("Apply for renewal in time: your last application will be copied."),
-            params={"date": accreditation.valid_until.isoformat()},
+            params={"date": accreditation.valid_until},
             url=accreditation.get_absolute_url(),
             due_at=at_start_of(accreditation.valid_until - timedelta(days=days)),
         )
@@ -177,7 +178,7 @@ def decision_make(
                 key=f"condition:{condition.pk}:{suffix}",
                 subject=gettext_lazy("Accreditation condition due on %(date)s"),
                 body="%(condition)s",
-                params={"date": spec["due_date"].isoformat(), "condition": spec["description"]},
+                params={"date": spec["due_date"], "condition": spec["description"]},
                 url=application.get_absolute_url(),
                 due_at=at_start_of(max(due, today)),
             )
@@ -190,7 +191,7 @@ def decision_make(
         key=f"application:{application.pk}:decided",
         subject=gettext_lazy("Decision on your application: %(outcome)s"),
         body=gettext_lazy("The reasons and the score sheet are on the application page."),
-        params={"outcome": decision.get_outcome_display()},
+        params={"outcome": Decision.Outcome(decision.outcome).label},
         url=application.get_absolute_url(),
     )
     if outcome != Decision.Outcome.ACCREDITED:
@@ -199,7 +200,7 @@ def decision_make(
             kind="accreditation.appeal_deadline",
             key=f"decision:{decision.pk}:appeal-deadline",
             subject=gettext_lazy("The deadline to appeal the decision is %(date)s"),
-            params={"date": decision.appeal_deadline.isoformat()},
+            params={"date": decision.appeal_deadline},
             url=application.get_absolute_url(),
             due_at=at_start_of(max(decision.appeal_deadline - timedelta(days=7), today)),
         )
@@ -324,7 +325,7 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
         raise DomainError(_("There is nothing to appeal here."))
     if timezone.localdate() > deadline:
         raise DomainError(
-            _("The deadline to appeal was %(date)s.") % {"date": deadline.isoformat()}
+            _("The deadline to appeal was %(date)s.") % {"date": date_format(deadline)}
         )
     if not grounds.strip():
         raise DomainError(_("State the grounds of the appeal."), field="grounds")

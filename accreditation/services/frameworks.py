@@ -1,11 +1,16 @@
 """Publishing the accreditation rules."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.manager import rewrite_lookup_key
 
 from activity.errors import DomainError
 from activity.services import audit_record
@@ -14,11 +19,45 @@ from activity.typing import User
 from directory.models import Administration
 
 from ..models import Criterion, Framework, Level
+from ..translation import LANGUAGE_CODES, texts_of
+
+# What a level means: one text (in the language being used), or one per language.
+LevelText = str | Mapping[str, str]
+
+
+def in_each_language(text: Promise) -> dict[str, str]:
+    """A text of the application's own (a default criterion), in every language whose catalogue
+    translates it; languages without a translation are left to fall back."""
+    with translation.override(settings.LANGUAGE_CODE):
+        source = str(text)
+    texts = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            translated = str(text)
+        if code == settings.LANGUAGE_CODE or translated != source:
+            texts[code] = translated
+    return texts
+
+
+def _columns(name: str, texts: Mapping[str, str]) -> dict[str, str]:
+    return {f"{name}_{code}": text for code, text in texts.items()}
+
+
+def _level(criterion: Criterion, score: int, text: LevelText) -> Level:
+    level = Level(criterion=criterion, score=score)
+    if isinstance(text, str):
+        level.description = text  # the language being used
+    else:
+        for code, value in text.items():
+            setattr(level, f"description_{code}", value or None)
+    return level
 
 
 def default_criteria() -> list[dict[str, Any]]:
     """The criteria the working paper quotes from the Commonwealth Human Rights Initiative, with
-    a five-level scale. Written in the language of the person who starts the framework."""
+    a five-level scale, in every language the catalogues translate them into. Texts are given
+    as columns (``name_en``…) and levels as ``(score, {language: meaning})``."""
+    _ = gettext_lazy
     scale = [
         (0, _("No evidence")),
         (1, _("Weak: little or unconvincing evidence")),
@@ -90,16 +129,22 @@ def default_criteria() -> list[dict[str, Any]]:
     return [
         {
             "code": code,
-            "name": name,
-            "description": description,
-            "evidence": evidence,
+            **_columns("name", in_each_language(name)),
+            **_columns("description", in_each_language(description)),
+            **_columns("evidence", in_each_language(evidence)),
             "weight": weight,
             "minimum_score": minimum,
             "document_required": minimum is not None,
-            "levels": scale,
+            "levels": [(score, in_each_language(text)) for score, text in scale],
         }
         for code, name, description, evidence, weight, minimum in specs
     ]
+
+
+def level_texts(level: Level) -> dict[str, str]:
+    """What a level means, in each language it is written in."""
+    texts = {code: getattr(level, f"description_{code}") for code in LANGUAGE_CODES}
+    return {code: text for code, text in texts.items() if text}
 
 
 def framework_in_force(administration: Administration) -> Framework | None:
@@ -118,11 +163,17 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
         raise DomainError(_("A draft version already exists. Finish and publish it first."))
     current = framework_in_force(administration)
     last = Framework.objects.filter(administration=administration).aggregate(v=Max("version"))
+    texts = (
+        texts_of(current, "title", "introduction")
+        if current
+        else _columns(
+            "title", in_each_language(gettext_lazy("Accreditation criteria for organisations"))
+        )
+    )
     framework = Framework.objects.create(
         administration=administration,
         version=(last["v"] or 0) + 1,
-        title=current.title if current else _("Accreditation criteria for organisations"),
-        introduction=current.introduction if current else "",
+        **texts,
         pass_threshold=current.pass_threshold if current else 60,
         validity_months=current.validity_months if current else 24,
         review_days=current.review_days if current else 30,
@@ -134,13 +185,11 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
         specs = [
             {
                 "code": c.code,
-                "name": c.name,
-                "description": c.description,
-                "evidence": c.evidence,
+                **texts_of(c, "name", "description", "evidence"),
                 "weight": c.weight,
                 "minimum_score": c.minimum_score,
                 "document_required": c.document_required,
-                "levels": [(lv.score, lv.description) for lv in c.levels.all()],
+                "levels": [(lv.score, level_texts(lv)) for lv in c.levels.all()],
             }
             for c in current.criteria.prefetch_related("levels")
         ]
@@ -149,9 +198,7 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
     for order, spec in enumerate(specs, start=1):
         levels = spec.pop("levels")
         criterion = Criterion.objects.create(framework=framework, order=order, **spec)
-        Level.objects.bulk_create(
-            Level(criterion=criterion, score=score, description=text) for score, text in levels
-        )
+        Level.objects.bulk_create(_level(criterion, score, text) for score, text in levels)
     audit_record(
         actor=actor,
         action="framework.create",
@@ -181,7 +228,8 @@ def framework_update(*, actor: User, framework: Framework, data: dict[str, Any])
     for key, value in data.items():
         setattr(stored, key, value)
     stored.full_clean()
-    stored.save(update_fields=list(data))
+    # A translated text given by its plain name ("title") is the one in the language being used.
+    stored.save(update_fields=[rewrite_lookup_key(Framework, key) for key in data])
     if changes:
         audit_record(actor=actor, action="framework.update", target=stored, changes=changes)
 
@@ -192,10 +240,11 @@ def criterion_save(
     actor: User,
     framework: Framework,
     data: dict[str, Any],
-    levels: list[tuple[int, str]],
+    levels: Sequence[tuple[int, LevelText]],
     criterion: Criterion | None = None,
 ) -> Criterion:
-    """Add a criterion to a draft framework, or change one, with its anchored scale."""
+    """Add a criterion to a draft framework, or change one, with its anchored scale. What a
+    level means is one text (in the language being used) or one per language."""
     # Locked as framework_publish locks it: a criterion cannot change while it is published.
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_editable(framework)
@@ -222,9 +271,7 @@ def criterion_save(
     criterion.full_clean()
     criterion.save()
     criterion.levels.all().delete()
-    Level.objects.bulk_create(
-        Level(criterion=criterion, score=score, description=text) for score, text in levels
-    )
+    Level.objects.bulk_create(_level(criterion, score, text) for score, text in levels)
     audit_record(
         actor=actor,
         action=action,

@@ -17,7 +17,7 @@ from activity.typing import AuthenticatedRequest
 from .. import permissions, services
 from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
 from ..models import Criterion, Framework
-from ..services.frameworks import default_criteria
+from ..services.frameworks import default_criteria, level_texts
 
 
 def errors_text(form: forms.BaseForm) -> str:
@@ -126,7 +126,7 @@ def _criterion_page(
     request: AuthenticatedRequest,
     framework: Framework,
     criterion: Criterion | None,
-    levels: list[tuple[int, str]],
+    levels: list[tuple[int, dict[str, str]]],
 ) -> HttpResponse:
     # The title is read before the form binds: a bound form changes ``criterion``.
     if criterion is None:
@@ -135,7 +135,9 @@ def _criterion_page(
         title = _("Change the criterion “%(name)s”") % {"name": criterion.name}
     data = request.POST if request.method == "POST" else None
     form = CriterionForm(data, instance=criterion or Criterion(framework=framework))
-    formset = level_formset(data, levels=levels)
+    formset = level_formset(
+        data, levels=levels, main_language=framework.administration.main_language
+    )
     if data is not None and all([form.is_valid(), formset.is_valid()]):
         done, saved = run_service(
             form,
@@ -164,7 +166,7 @@ def criterion_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def criterion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     criterion = permissions.get_criterion_for_edit(request.user, pk)
-    levels = [(level.score, level.description) for level in criterion.levels.all()]
+    levels = [(level.score, level_texts(level)) for level in criterion.levels.all()]
     return _criterion_page(request, criterion.framework, criterion, levels)
 
 

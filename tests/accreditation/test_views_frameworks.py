@@ -49,8 +49,9 @@ def audited(action: str, target) -> bool:
 
 def framework_data(framework: Framework, **changes) -> dict[str, str]:
     data = {
-        "title": framework.title,
-        "introduction": framework.introduction,
+        # The administration's main language is English: its texts are the required ones.
+        "title_en": framework.title,
+        "introduction_en": framework.introduction,
         "pass_threshold": str(framework.pass_threshold),
         "validity_months": str(framework.validity_months),
         "review_days": str(framework.review_days),
@@ -62,12 +63,12 @@ def framework_data(framework: Framework, **changes) -> dict[str, str]:
 
 def criterion_data(levels: list[tuple[str, str]], rows: int = 5, **changes) -> dict[str, str]:
     data = {
-        "name": "Availability of funds",
+        "name_en": "Availability of funds",
         "code": "funds",
-        "description": "Funding secured for the period.",
+        "description_en": "Funding secured for the period.",
         "weight": "2",
         "minimum_score": "1",
-        "evidence": "Budget and audited accounts.",
+        "evidence_en": "Budget and audited accounts.",
         "document_required": "on",
         "levels-TOTAL_FORMS": str(rows),
         "levels-INITIAL_FORMS": "0",
@@ -77,7 +78,7 @@ def criterion_data(levels: list[tuple[str, str]], rows: int = 5, **changes) -> d
     for i in range(rows):
         score, meaning = levels[i] if i < len(levels) else ("", "")
         data[f"levels-{i}-score"] = score
-        data[f"levels-{i}-description"] = meaning
+        data[f"levels-{i}-description_en"] = meaning
     return {**data, **changes}
 
 
@@ -278,19 +279,19 @@ def test_framework_detail_makes_the_same_queries_for_one_criterion_and_fifty(
 
 def test_director_changes_a_draft(client, director, draft):
     response = login(client, director).post(
-        url("framework_edit", draft.pk), framework_data(draft, title="Rules 2 revised")
+        url("framework_edit", draft.pk), framework_data(draft, title_en="Rules 2 revised")
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Rules 2 revised"
     entry = AuditEntry.objects.get(action="framework.update", object_id=str(draft.pk))
-    assert entry.changes["title"] == ["Rules 2", "Rules 2 revised"]
+    assert entry.changes["title_en"] == ["Rules 2", "Rules 2 revised"]
 
 
 def test_invalid_framework_keeps_what_was_typed(client, director, draft):
     response = login(client, director).post(
         url("framework_edit", draft.pk),
-        framework_data(draft, title="Typed title", pass_threshold="150"),
+        framework_data(draft, title_en="Typed title", pass_threshold="150"),
     )
     assert response.status_code == 200
     page = text(response)
@@ -306,7 +307,7 @@ def test_published_version_cannot_be_edited_and_says_why(client, director, publi
     assert response.status_code == 403
     assert "is published and can no longer change" in text(response)
     response = client.post(
-        url("framework_edit", published.pk), framework_data(published, title="X")
+        url("framework_edit", published.pk), framework_data(published, title_en="X")
     )
     assert response.status_code == 403
     published.refresh_from_db()
@@ -315,7 +316,7 @@ def test_published_version_cannot_be_edited_and_says_why(client, director, publi
 
 def test_coordinator_cannot_edit_the_rules(client, coordinator, draft):
     response = login(client, coordinator).post(
-        url("framework_edit", draft.pk), framework_data(draft, title="Changed")
+        url("framework_edit", draft.pk), framework_data(draft, title_en="Changed")
     )
     assert response.status_code == 403
     assert "Only the director can change the rules." in text(response)
@@ -439,7 +440,7 @@ def test_director_changes_a_criterion_and_its_scale(client, director, draft):
     login(client, director)
     form = client.get(url("criterion_edit", criterion.pk))
     assert 'value="Knowledge"' in text(form)
-    data = criterion_data([("1", "Some"), ("3", "Much")], rows=7, name="Knowledge of standards")
+    data = criterion_data([("1", "Some"), ("3", "Much")], rows=7, name_en="Knowledge of standards")
     data.update({"code": "knowledge", "minimum_score": "", "document_required": ""})
     response = client.post(url("criterion_edit", criterion.pk), data)
     assert response.status_code == 302
@@ -476,7 +477,7 @@ def test_criteria_of_a_published_version_cannot_change(client, director, publish
         response = client.get(path)
         assert response.status_code == 403
         assert "is published and can no longer change" in text(response)
-    data = criterion_data([("0", "None"), ("4", "All")], code="expertise", name="Changed")
+    data = criterion_data([("0", "None"), ("4", "All")], code="expertise", name_en="Changed")
     assert client.post(url("criterion_edit", criterion.pk), data).status_code == 403
     assert client.post(url("criterion_create", published.pk), data).status_code == 403
     assert client.post(url("criterion_delete", criterion.pk)).status_code == 403

@@ -204,7 +204,8 @@ def test_saving_preferences_stores_delivery_and_language(client, world, ngo_admi
     entry = AuditEntry.objects.get(action="notification_preference.update")
     assert entry.actor == ngo_admin
     assert entry.changes == {
-        "before": {"delivery": "immediate", "language": "en"},
+        # No language chosen yet: pages followed the browser until now.
+        "before": {"delivery": "immediate", "language": ""},
         "after": {"delivery": "digest", "language": "es"},
     }
 
@@ -312,14 +313,103 @@ def test_audit_trail_makes_the_same_queries_for_one_row_and_fifty(client, world,
 
 
 def test_switching_to_spanish_sets_the_language_cookie(client, world, ngo_admin):
-    response = login(client, ngo_admin).post(
-        reverse("set_language"), {"language": "es", "next": "/"}
-    )
+    response = login(client, ngo_admin).post(url("language"), {"language": "es", "next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert response.cookies["django_language"].value == "es"
 
 
 def test_anonymous_visitor_can_switch_language_on_the_login_page(client, db):
-    response = client.post(reverse("set_language"), {"language": "es", "next": "/accounts/login/"})
+    response = client.post(url("language"), {"language": "es", "next": "/accounts/login/"})
     assert response.cookies["django_language"].value == "es"
+    assert not NotificationPreference.objects.exists()
+
+
+def test_the_header_switch_posts_to_the_switch_that_saves_the_choice(client, world, ngo_admin):
+    page = text(login(client, ngo_admin).get("/"))
+    assert f'action="{url("language")}"' in page
+    for code in ("en", "es", "ru", "ar"):
+        assert f'<option value="{code}"' in page
+
+
+@pytest.mark.parametrize("language", ["ru", "ar", "es"])
+def test_switching_language_saves_it_in_the_users_preferences(client, world, ngo_admin, language):
+    login(client, ngo_admin).post(url("language"), {"language": language, "next": "/"})
+    assert NotificationPreference.objects.get(user=ngo_admin).language == language
+    entry = AuditEntry.objects.get(action="notification_preference.update")
+    assert entry.changes == {"before": {"language": ""}, "after": {"language": language}}
+
+
+def test_an_unknown_language_is_not_saved(client, world, ngo_admin):
+    login(client, ngo_admin).post(url("language"), {"language": "xx", "next": "/"})
+    assert not NotificationPreference.objects.filter(user=ngo_admin).exclude(language="").exists()
+
+
+def test_the_saved_language_wins_over_cookie_and_browser(client, world, ngo_admin):
+    NotificationPreference.objects.create(user=ngo_admin, language="ar")
+    login(client, ngo_admin)
+    client.cookies["django_language"] = "es"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="ar" dir="rtl">' in text(response)
+    assert response["Content-Language"] == "ar"
+
+
+def test_without_a_saved_language_pages_follow_the_cookie(client, world, ngo_admin):
+    login(client, ngo_admin)
+    client.cookies["django_language"] = "ru"
+    assert '<html lang="ru" dir="ltr">' in text(client.get("/", HTTP_ACCEPT_LANGUAGE="es"))
+
+
+def test_anonymous_pages_follow_the_browser(client, db):
+    page = text(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar"))
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_logging_in_keeps_the_language_of_the_login_page(client, world, ngo_admin, password):
+    client.cookies["django_language"] = "ru"
+    response = client.post(reverse("login"), {"username": ngo_admin.username, "password": password})
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=ngo_admin).language == "ru"
+    assert response.cookies["django_language"].value == "ru"
+
+
+def test_logging_in_brings_back_the_saved_language(client, world, ngo_admin, password):
+    NotificationPreference.objects.create(user=ngo_admin, language="ar")
+    client.cookies["django_language"] = "es"
+    response = client.post(reverse("login"), {"username": ngo_admin.username, "password": password})
+    assert NotificationPreference.objects.get(user=ngo_admin).language == "ar"
+    # After logging out, the login page is still in the user's language.
+    assert response.cookies["django_language"].value == "ar"
+
+
+def test_preferences_propose_the_language_being_read(client, world, ngo_admin):
+    login(client, ngo_admin)
+    client.cookies["django_language"] = "ru"
+    page = text(client.get(url("preferences")))
+    assert re.search(r'<option value="ru"[^>]*selected', page)
+    assert not NotificationPreference.objects.exists()
+
+
+# Unread only ------------------------------------------------------------------------------------
+
+
+def test_unread_only_is_a_checkbox(client, inbox, ngo_admin):
+    page = text(login(client, ngo_admin).get(url("notification_list")))
+    assert re.search(r'<input type="checkbox" name="unread"', page)
+    assert '<select name="unread"' not in page
+
+
+def test_unticked_unread_only_shows_read_and_unread(client, inbox, ngo_admin):
+    Notification.objects.filter(pk=inbox["visit"].pk).update(read_at=timezone.now())
+    # What the browser sends for the filter form with the box left unticked.
+    page = text(login(client, ngo_admin).get(url("notification_list"), {}))
+    assert "Your MoU awaits signature" in page
+    assert "Visit tomorrow" in page
+
+
+def test_ticked_unread_only_as_a_browser_sends_it(client, inbox, ngo_admin):
+    Notification.objects.filter(pk=inbox["visit"].pk).update(read_at=timezone.now())
+    page = text(login(client, ngo_admin).get(url("notification_list"), {"unread": "on"}))
+    assert "Your MoU awaits signature" in page
+    assert "Visit tomorrow" not in page
+    assert re.search(r'<input type="checkbox" name="unread"[^>]*checked', page)

@@ -91,6 +91,17 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str
     return take
 
 
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where the run keeps what people look at afterwards (screenshots of an Arabic page, the
+    Arabic decision letter): ARTIFACTS_DIR, by default var/artifacts/ (CI sets artifacts/)."""
+    from django.conf import settings
+
+    folder = Path(os.environ.get("ARTIFACTS_DIR") or Path(settings.BASE_DIR) / "var" / "artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the login form, as a person does, and land on the dashboard."""
     page.goto("/accounts/login/")

@@ -1,0 +1,9 @@
+# As in English, unambiguous for every reader: 22 de noviembre de 2026, 2026-11-22, 24-hour clock.
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+TIME_FORMAT = "H:i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+FIRST_DAY_OF_WEEK = 1

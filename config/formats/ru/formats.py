@@ -1,0 +1,10 @@
+# As in English, unambiguous for every reader: 22 ноября 2026, 2026-11-22, 24-hour clock.
+# "E" is the month name in the genitive case, the form Russian uses after a day number.
+DATE_FORMAT = "j E Y"
+DATETIME_FORMAT = "j E Y, H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+TIME_FORMAT = "H:i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+FIRST_DAY_OF_WEEK = 1
