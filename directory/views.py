@@ -208,9 +208,12 @@ def two_factor_enrol(request: AuthenticatedRequest) -> HttpResponse:
             del request.session[twofactor.PENDING_KEY_SESSION_KEY]
             twofactor.mark_verified(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
-            context = {"codes": codes, "next": _next_url(request)}
-            return render(request, "directory/recovery_codes.html", context)
-    context: dict[str, object] = {
+            return render(
+                request,
+                "directory/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+    context = {
         "form": form,
         "next": _next_url(request),
         "qr_code": twofactor.qr_code_data_uri(twofactor.provisioning_uri(user, key)),
