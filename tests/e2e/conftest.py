@@ -103,15 +103,29 @@ def authenticator_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login form and the code step, as a person with an authenticator app
-    does (one is set up for the user if they have none), and land on the dashboard."""
+def authenticator_for(username: str) -> TOTPDevice:
+    """The user's authenticator app; one is set up for them if they have none."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username=username)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    return device
+
+
+def enter_code(page: Page, device: TOTPDevice) -> None:
+    """The second step of logging in, in whatever language the page is in."""
+    field = page.locator("input[name=code]")
+    expect(field).to_be_visible()
+    field.fill(authenticator_code(device))
+    page.locator("form:has(input[name=code]) button[type=submit]").click()
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form and the code step, as a person with an authenticator app
+    does, and land on the dashboard."""
+    device = authenticator_for(username)
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
@@ -119,8 +133,7 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     expect(
         page.get_by_role("heading", level=1, name="Two-factor sign-in", exact=True)
     ).to_be_visible()
-    page.get_by_label("Code").fill(authenticator_code(device))
-    page.get_by_role("button", name="Continue").click()
+    enter_code(page, device)
     expect(page.get_by_role("heading", level=1, name=re.compile(r"^Welcome, "))).to_be_visible()
 
 
