@@ -21,6 +21,7 @@ run: install
 	@echo "    fiona (visits officer), gabriel (gate officer), john (NGO administrator), maria (NGO member),"
 	@echo "    ana, pedro, lucia, nadia, sofia (other organisations), mario (NPM), ines (ICRC), admin (site administration)"
 	@echo "  Password for all of them: $${DEMO_PASSWORD:-partnership-demo}"
+	@echo "  Staff and admin then give a code: the code page shows it in the demo (TOTP secret PARTNERSHIPDEMOPARTNERSHIPDEMO22)."
 	@echo "  E-mails (reminders, password resets) are printed below. Stop with Ctrl-C."
 	@echo
 	@PORT=$(PORT) HOST=$(HOST) $(UV) run honcho start -f Procfile
