@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "directory",
     "activity",
     "accreditation",
@@ -100,6 +103,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "activity.middleware.UserLanguageMiddleware",
+    # After authentication: which device verified this session, then the session's limits and
+    # the second factor (directory.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "directory.middleware.SessionLimitsMiddleware",
+    "directory.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -165,10 +173,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Short sessions: an idle session ends after an hour.
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=3600)
+# Short sessions: an idle session ends after 30 minutes (each request pushes the expiry on), and
+# any session ends 12 hours after its login however active it was (directory.middleware).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_MAX_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 3600)
+
+# Two-factor sign-in (directory.twofactor): the name authenticator apps show beside the account,
+# and how long a re-entered password (and code) counts for actions that ask for it again.
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Partnerships")
+STEP_UP_SECONDS = env.int("STEP_UP_SECONDS", default=5 * 60)
+# The demo accounts share a published TOTP secret (README); with this on, the code page shows
+# them the current code so that the demo works without a phone. Never in production.
+TWO_FACTOR_DEMO_HINT = env.bool("TWO_FACTOR_DEMO_HINT", default=DEBUG)
+if TWO_FACTOR_DEMO_HINT and not DEBUG:
+    raise ImproperlyConfigured("TWO_FACTOR_DEMO_HINT is for the demo: turn it off in production.")
 
 LANGUAGE_CODE = "en"
 # Arabic is written right to left: pages and PDFs take dir="rtl" from the active language.

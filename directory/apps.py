@@ -15,3 +15,6 @@ class DirectoryConfig(AppConfig):
         from . import audit_actions
 
         audit_actions.register()
+        from . import twofactor
+
+        twofactor.connect_sign_in_audit()

@@ -4,8 +4,9 @@ import os
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from . import services, twofactor
 from .models import Administration, Area, Facility, Membership, Organisation, Person, Role
 
 #: The password of every demo account (documented in the README). Override with DEMO_PASSWORD.
@@ -179,6 +180,14 @@ def seed(out: IO[str]) -> None:
         if not Membership.objects.filter(user=user, role=role).exists():
             services.membership_grant(actor=None, user=user, role=role, scope=scopes[scope_name])
 
+    # Everyone who must sign in with a second factor gets the published demo secret (README), so
+    # that any authenticator app, or `oathtool --totp -b`, gives their codes.
+    for user in User.objects.filter(username__in=["admin", *(u[0] for u in USERS)]):
+        if twofactor.second_factor_required(user) and twofactor.authenticator(user) is None:
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=twofactor.DEMO_KEY_HEX, confirmed=True
+            )
+
     for number, (org_name, full_name, title, nationality) in enumerate(PEOPLE, start=1):
         org = Organisation.objects.get(name=org_name)
         linked = User.objects.filter(
@@ -195,4 +204,7 @@ def seed(out: IO[str]) -> None:
                 "user": linked,
             },
         )
-    out.write(f"Directory: {len(USERS)} demo users, password “{DEMO_PASSWORD}”.\n")
+    out.write(
+        f"Directory: {len(USERS)} demo users, password “{DEMO_PASSWORD}”; staff sign in with "
+        f"a second factor, TOTP secret {twofactor.DEMO_SECRET}.\n"
+    )

@@ -18,4 +18,14 @@ urlpatterns = [
     path("facilities/", views.facility_list, name="facility_list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility_detail"),
     path("facilities/<int:pk>/edit/", views.facility_edit, name="facility_edit"),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/", views.second_factor, name="second_factor"),
+    path("account/two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
+    path("account/two-factor/turn-off/", views.two_factor_disable, name="two_factor_disable"),
+    path("account/confirm/", views.step_up, name="step_up"),
 ]

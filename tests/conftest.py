@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activity.typing import User
 from config.celery import app as celery_app
@@ -171,7 +173,15 @@ def network_admin(network):
 
 
 def login(client: Client, user: User) -> Client:
+    """Sign the user in as if they had given their password and a code from their authenticator
+    app (one is made for them if they have none)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

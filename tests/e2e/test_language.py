@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import authenticator_for, enter_code
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,9 +39,11 @@ def test_choosing_spanish_turns_login_and_dashboard_into_spanish(page: Page, dir
     expect(page.get_by_role("combobox", name=spanish("Language"))).to_have_value("es")
     screenshots(page, "login-spanish")
 
+    device = authenticator_for("martha")
     page.get_by_label(spanish("Username")).fill("martha")
     page.get_by_label(spanish("Password")).fill(PASSWORD)
     page.get_by_role("button", name=spanish("Log in")).click()
+    enter_code(page, device)
 
     welcome = spanish("Welcome, %(name)s") % {"name": director.get_full_name()}
     expect(page.get_by_role("heading", level=1)).to_have_text(welcome)
