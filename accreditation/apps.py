@@ -26,6 +26,7 @@ class AccreditationConfig(AppConfig):
             ("accreditation.review_assigned", _("Review assigned")),
             ("accreditation.review_overdue", _("Review overdue")),
             ("accreditation.reviewer_recused", _("Reviewer recused")),
+            ("accreditation.ready_for_decision", _("Application ready for a decision")),
             ("accreditation.decided", _("Decision on an application")),
             ("accreditation.condition_due", _("Accreditation condition due")),
             ("accreditation.expiring", _("Accreditation expiring")),

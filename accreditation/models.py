@@ -3,6 +3,7 @@ register of formal mechanisms and the vetting of people."""
 
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -305,7 +306,43 @@ class FormalMechanism(models.Model):
 # Applications -----------------------------------------------------------------------------------
 
 
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def open(self) -> "ApplicationQuerySet":
+        """Applications still in progress: a new one cannot be started beside them."""
+        return self.filter(status__in=Application.OPEN_STATUSES)
+
+    def with_review_progress(self) -> "ApplicationQuerySet":
+        """Annotate ``reviews_assigned`` (reviewers who did not step back) and
+        ``reviews_submitted``, for "1 of 2 reviews submitted" without a query per row."""
+        return self.annotate(
+            reviews_assigned=models.Count(
+                "assignments",
+                filter=~Q(assignments__status=ReviewAssignment.Status.RECUSED),
+                distinct=True,
+            ),
+            reviews_submitted=models.Count(
+                "assignments",
+                filter=Q(assignments__status=ReviewAssignment.Status.SUBMITTED),
+                distinct=True,
+            ),
+        )
+
+    def ready_for_decision(self) -> "ApplicationQuerySet":
+        """Under review, with every assigned review in and at least the minimum number."""
+        return (
+            self.filter(status=Application.Status.UNDER_REVIEW)
+            .with_review_progress()
+            .filter(
+                Q(reviews_submitted=models.F("reviews_assigned"))
+                & Q(reviews_submitted__gte=Application.MIN_REVIEWERS)
+            )
+        )
+
+
 class Application(models.Model):
+    # At least this many reviewers score an application before it can be decided.
+    MIN_REVIEWERS = 2
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -323,12 +360,23 @@ class Application(models.Model):
         Status.DECIDED: set(),
         Status.WITHDRAWN: set(),
     }
+    OPEN_STATUSES = frozenset(
+        {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.UNDER_REVIEW}
+    )
 
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("organisation"),
+    )
+    # The administration of the framework, kept on the row so that the database can hold the
+    # rule "one open application per organisation and administration".
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("administration"),
     )
     framework = models.ForeignKey(
         Framework,
@@ -399,11 +447,20 @@ class Application(models.Model):
     )
     moderation_note = models.TextField(_("moderation note"), blank=True, max_length=TextLimit.NOTE)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"], name="application_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "administration"],
+                condition=Q(status__in=["draft", "submitted", "returned", "under_review"]),
+                name="application_one_open_per_administration",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Application of %(organisation)s (%(date)s)") % {
@@ -427,6 +484,28 @@ class Application(models.Model):
     @property
     def is_renewal(self) -> bool:
         return self.previous_id is not None
+
+    def may_become(self, status: str) -> bool:
+        """Whether the state machine allows this application to move to ``status`` now."""
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def review_progress(self) -> tuple[int, int]:
+        """(reviews submitted, reviewers assigned who did not step back), from the list's
+        annotation when there is one."""
+        annotated: Any = self
+        if hasattr(annotated, "reviews_assigned"):
+            return annotated.reviews_submitted, annotated.reviews_assigned
+        statuses = [a.status for a in self.assignments.all()]
+        submitted = statuses.count(ReviewAssignment.Status.SUBMITTED)
+        return submitted, len(statuses) - statuses.count(ReviewAssignment.Status.RECUSED)
+
+    def is_ready_for_decision(self) -> bool:
+        submitted, assigned = self.review_progress()
+        return (
+            self.status == self.Status.UNDER_REVIEW
+            and submitted == assigned
+            and submitted >= self.MIN_REVIEWERS
+        )
 
     def decision_due(self) -> datetime | None:
         """When the decision is due: the review period from first submission, with the clock

@@ -10,6 +10,8 @@ Separation of duties (the decider did not score, the appeal goes to someone else
 the services; here are the role and visibility rules.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -244,6 +246,51 @@ def get_application_for_management(user: AnyUser, pk: int) -> Application:
     return application
 
 
+@dataclass(frozen=True)
+class ApplicationActions:
+    """What the page of an application offers this user now."""
+
+    edit: bool = False
+    submit: bool = False
+    withdraw: bool = False
+    send_back: bool = False
+    assign: bool = False
+    decide: bool = False
+    # Shown beside a disabled "Decide" while the reviews are not all in.
+    decide_waits_for: str = ""
+
+
+def application_actions(user: AnyUser, application: Application) -> ApplicationActions:
+    """The buttons of an application's page: who may act comes from here, when the state
+    allows it from the model's state machine."""
+    Status = Application.Status
+    applicant = can_edit_application(user, application)
+    director = can_manage_application(user, application)
+    waits_for = ""
+    ready = False
+    if director and application.may_become(Status.DECIDED):
+        ready = application.is_ready_for_decision()
+        if not ready:
+            submitted, assigned = application.review_progress()
+            waits_for = _(
+                "%(submitted)s of %(assigned)s reviews submitted: the application can be "
+                "decided once every assigned reviewer, and at least %(minimum)s, has scored it."
+            ) % {
+                "submitted": submitted,
+                "assigned": assigned,
+                "minimum": Application.MIN_REVIEWERS,
+            }
+    return ApplicationActions(
+        edit=applicant and application.is_editable,
+        submit=applicant and application.may_become(Status.SUBMITTED),
+        withdraw=applicant and application.may_become(Status.WITHDRAWN),
+        send_back=director and application.may_become(Status.RETURNED),
+        assign=director and application.status in {Status.SUBMITTED, Status.UNDER_REVIEW},
+        decide=ready,
+        decide_waits_for=waits_for,
+    )
+
+
 def can_see_scores(user: AnyUser, application: Application) -> bool:
     """Directors and coordinators see the score sheet; reviewers once their own scores are in;
     the applicant once the application is decided."""
@@ -252,7 +299,14 @@ def can_see_scores(user: AnyUser, application: Application) -> bool:
     if is_applicant(user, application):
         return application.status == Application.Status.DECIDED
     assignment = own_assignment(user, application)
-    return assignment is not None and assignment.status == ReviewAssignment.Status.SUBMITTED
+    # A reviewer sees the combined result once every review is in, not after their own.
+    return (
+        assignment is not None
+        and assignment.status == ReviewAssignment.Status.SUBMITTED
+        and (
+            application.is_ready_for_decision() or application.status == Application.Status.DECIDED
+        )
+    )
 
 
 def can_see_reviewers(user: AnyUser, application: Application) -> bool:

@@ -143,36 +143,22 @@ def director_queue(user: AnyUser) -> DirectorQueue:
     """Counts of what waits on the administration, in a fixed number of queries."""
     ids = administration_ids(user, {Role.DIRECTOR, Role.COORDINATOR})
     applications = Application.objects.filter(framework__administration__in=ids)
-    pending_reviews = Count(
-        "assignments",
-        filter=Q(
-            assignments__status__in=[
-                ReviewAssignment.Status.AWAITING_DECLARATION,
-                ReviewAssignment.Status.SCORING,
-            ]
-        ),
-    )
-    submitted_reviews = Count(
-        "assignments", filter=Q(assignments__status=ReviewAssignment.Status.SUBMITTED)
-    )
     counts = applications.aggregate(
         to_assign=Count("pk", filter=Q(status=Application.Status.SUBMITTED)),
         returned=Count("pk", filter=Q(status=Application.Status.RETURNED)),
     )
-    to_decide = (
-        applications.filter(status=Application.Status.UNDER_REVIEW)
-        .annotate(pending=pending_reviews, done=submitted_reviews)
-        .filter(pending=0, done__gte=2)
-        .count()
-    )
+    to_decide = applications.ready_for_decision().count()
     today = timezone.localdate()
     return DirectorQueue(
         to_assign=counts["to_assign"],
         to_decide=to_decide,
         returned=counts["returned"],
+        # Appeals against the user's own decisions go to another director.
         open_appeals=Appeal.objects.filter(
             decided_at__isnull=True, decision__application__framework__administration__in=ids
-        ).count(),
+        )
+        .exclude(original_decider_id=user.pk)
+        .count(),
         pending_clearances=Clearance.objects.filter(
             status=Clearance.Status.PENDING, administration__in=ids
         ).count(),

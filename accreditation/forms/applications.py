@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user, organisations_for_user
 
-from ..models import Application, Framework
+from ..models import Appeal, Application, Condition, Framework
 from ..services.applications import PROFILE_FIELDS
 
 
@@ -230,12 +231,23 @@ class ApplicationFilter(django_filters.FilterSet):
         empty_label=_("Any organisation"),
     )
 
+    ready_for_decision = django_filters.BooleanFilter(
+        label=_("Ready for a decision"), widget=forms.CheckboxInput, method="filter_ready"
+    )
+    appeal_to_decide = django_filters.BooleanFilter(
+        label=_("With an appeal to decide"), widget=forms.CheckboxInput, method="filter_appeal"
+    )
+    condition_overdue = django_filters.BooleanFilter(
+        label=_("With a condition overdue"), widget=forms.CheckboxInput, method="filter_overdue"
+    )
+
     class Meta:
         model = Application
         fields = ["status", "activity_type", "facility", "organisation"]
 
     def __init__(self, data: Any, queryset: QuerySet[Application], *, user: AnyUser) -> None:
         super().__init__(data, queryset=queryset)
+        self.user = user
         # Facilities an organisation may apply to are on the public rules; staff see theirs.
         self.filters["facility"].queryset = (
             Facility.objects.filter(
@@ -246,3 +258,29 @@ class ApplicationFilter(django_filters.FilterSet):
             .order_by("name")
         )
         self.filters["organisation"].queryset = organisations_for_user(user).order_by("name")
+
+    def filter_ready(
+        self, queryset: QuerySet[Application], name: str, value: bool
+    ) -> QuerySet[Application]:
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Application.objects.ready_for_decision().values("pk"))
+
+    def filter_appeal(
+        self, queryset: QuerySet[Application], name: str, value: bool
+    ) -> QuerySet[Application]:
+        """Open appeals that this user may decide: not against their own decision."""
+        if not value:
+            return queryset
+        appeals = Appeal.objects.filter(decided_at__isnull=True).exclude(
+            original_decider_id=self.user.pk
+        )
+        return queryset.filter(pk__in=appeals.values("decision__application"))
+
+    def filter_overdue(
+        self, queryset: QuerySet[Application], name: str, value: bool
+    ) -> QuerySet[Application]:
+        if not value:
+            return queryset
+        overdue = Condition.objects.filter(met_at__isnull=True, due_date__lt=timezone.localdate())
+        return queryset.filter(pk__in=overdue.values("decision__application"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,13 +20,6 @@ from directory.selectors import administration_users, organisation_users
 
 from ..models import Application, Evidence, Framework
 from .clearances import clearance_request
-
-OPEN_STATUSES = {
-    Application.Status.DRAFT,
-    Application.Status.SUBMITTED,
-    Application.Status.RETURNED,
-    Application.Status.UNDER_REVIEW,
-}
 
 PROFILE_FIELDS = [
     "summary",
@@ -59,17 +52,23 @@ def application_create(
         )
     if framework.status != Framework.Status.PUBLISHED:
         raise DomainError(_("Applications can only be made under the rules in force."))
-    if organisation.applications.filter(status__in=OPEN_STATUSES).exists():
-        raise DomainError(
-            _("This organisation already has an application in progress. Continue that one.")
-        )
-    application = Application.objects.create(
-        organisation=organisation,
-        framework=framework,
-        previous=previous,
-        created_by=actor,
-        **({f: getattr(previous, f) for f in PROFILE_FIELDS} if previous else {}),
-    )
+    already_open = _("This organisation already has an application in progress. Continue that one.")
+    open_here = organisation.applications.open().filter(administration=framework.administration)
+    if open_here.exists():
+        raise DomainError(already_open)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                organisation=organisation,
+                administration=framework.administration,
+                framework=framework,
+                previous=previous,
+                created_by=actor,
+                **({f: getattr(previous, f) for f in PROFILE_FIELDS} if previous else {}),
+            )
+    except IntegrityError:
+        # Another request started one at the same moment: the database holds the rule.
+        raise DomainError(already_open) from None
     if previous is not None:
         application.activity_types.set(previous.activity_types.all())
         application.facilities.set(previous.facilities.all())

@@ -32,7 +32,6 @@ from ..models import (
 )
 from ..scoring import ScoreSheet, score_sheet
 from .clearances import EXPIRY_NOTICES
-from .review import MIN_REVIEWERS
 
 
 class ConditionSpec(TypedDict):
@@ -122,7 +121,7 @@ def decision_make(
         raise DomainError(_("You reviewed this application, so someone else must decide it."))
     if any(a.status in {a.Status.AWAITING_DECLARATION, a.Status.SCORING} for a in assignments):
         raise DomainError(_("Wait until every assigned reviewer has submitted their scores."))
-    if sum(a.status == a.Status.SUBMITTED for a in assignments) < MIN_REVIEWERS:
+    if sum(a.status == a.Status.SUBMITTED for a in assignments) < Application.MIN_REVIEWERS:
         raise DomainError(_("At least two reviewers must have scored the application."))
     if not reasons.strip():
         raise DomainError(_("Give the reasons for the decision."), field="reasons")

@@ -18,7 +18,6 @@ from directory.selectors import administration_users, holds_role
 
 from ..models import Application, ReviewAssignment, Score
 
-MIN_REVIEWERS = 2
 ACTIVE = {
     ReviewAssignment.Status.AWAITING_DECLARATION,
     ReviewAssignment.Status.SCORING,
@@ -55,7 +54,7 @@ def reviewers_assign(
     existing = set(application.assignments.values_list("reviewer_id", flat=True))
     active = application.assignments.filter(status__in=ACTIVE).count()
     new = [r for r in reviewers if r.pk not in existing]
-    if active + len(new) < MIN_REVIEWERS:
+    if active + len(new) < Application.MIN_REVIEWERS:
         raise DomainError(
             _("At least two reviewers must review each application; choose more."),
             field="reviewers",
@@ -144,6 +143,7 @@ def review_declare(
             params={"organisation": assignment.application.organisation},
             url=assignment.application.get_absolute_url(),
         )
+        _tell_directors_if_ready(assignment.application_id)
 
 
 @transaction.atomic
@@ -182,8 +182,8 @@ def review_save_scores(
 
 @transaction.atomic
 def review_submit(*, actor: User, assignment: ReviewAssignment) -> None:
-    """Submit the scores: every criterion scored and commented. After this the reviewer sees
-    the other reviewers' scores, and can no longer change their own."""
+    """Submit the scores: every criterion scored and commented. The reviewer can no longer
+    change them, and sees the combined result once every review is in."""
     _own(assignment, actor)
     scored = {s.criterion_id: s for s in assignment.scores.all()}
     missing = [
@@ -205,3 +205,26 @@ def review_submit(*, actor: User, assignment: ReviewAssignment) -> None:
         extra_fields=("submitted_at",),
     )
     notify.cancel(key=f"review:{assignment.pk}:overdue")
+    _tell_directors_if_ready(assignment.application_id)
+
+
+def _tell_directors_if_ready(application_id: int) -> None:
+    """When the last assigned review is in, the directors hear that the application is ready
+    for a decision. The application row is locked so that two last reviews submitted at the
+    same moment both see the other; the reminder key makes the message one."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("organisation", "administration")
+        .get(pk=application_id)
+    )
+    if not application.is_ready_for_decision():
+        return
+    notify.remind(
+        recipients=administration_users(application.administration, (Role.DIRECTOR,)),
+        kind="accreditation.ready_for_decision",
+        key=f"application:{application.pk}:ready_for_decision",
+        subject=gettext_lazy("Ready for a decision: the application of %(organisation)s"),
+        body=gettext_lazy("Every assigned reviewer has submitted their scores."),
+        params={"organisation": application.organisation},
+        url=application.get_absolute_url(),
+    )

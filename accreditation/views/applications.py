@@ -176,7 +176,9 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     filterset = ApplicationFilter(request.GET, permissions.applications_for_user(user), user=user)
     page = keyset_page(
-        filterset.qs.prefetch_related("activity_types"), request, ordering=("-created_at", "-id")
+        filterset.qs.with_review_progress().prefetch_related("activity_types"),
+        request,
+        ordering=("-created_at", "-id"),
     )
     own = Organisation.objects.filter(
         pk__in=organisation_ids(user, permissions.ORGANISATION_SIDE)
@@ -255,20 +257,12 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "accreditation/application_closed.html",
             {"application": application, "assignment": assignment, "form": DeclarationForm()},
         )
-    status = application.status
-    can_edit = permissions.can_edit_application(user, application)
-    can_manage = permissions.can_manage_application(user, application)
-    possible = Application.TRANSITIONS[Application.Status(status)]
+    actions = permissions.application_actions(user, application)
     context: dict[str, Any] = {
         "application": application,
+        "actions": actions,
         "is_applicant": permissions.is_applicant(user, application),
-        "can_edit": can_edit and application.is_editable,
-        "can_submit": can_edit and Application.Status.SUBMITTED in possible,
-        "can_withdraw": can_edit and Application.Status.WITHDRAWN in possible,
-        "can_return": can_manage and Application.Status.RETURNED in possible,
-        "can_assign": can_manage
-        and status in {Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW},
-        "can_decide": can_manage and Application.Status.DECIDED in possible,
+        "can_edit": actions.edit,
         "can_see_letter": permissions.can_see_decision_letter(user, application),
         "own_assignment": permissions.own_assignment(user, application),
         **file_context(user, application),

@@ -136,7 +136,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory[Application]):
 
     organisation = factory.SubFactory(OrganisationFactory)
     framework = factory.SubFactory(FrameworkFactory, published=True)
+    administration = factory.LazyAttribute(lambda a: a.framework.administration)
+    status = Application.Status.DRAFT
     created_by = factory.SubFactory(UserFactory, password=None)
+    # Past a draft, an application was submitted once (the administration sees it from then).
+    submitted_at = factory.LazyAttribute(
+        lambda a: None if a.status == Application.Status.DRAFT else timezone.now()
+    )
     summary = "We teach reading and writing."
 
     @factory.post_generation

@@ -251,7 +251,17 @@ def test_submission_needs_every_criterion_scored_and_commented(reviewing, review
     assert assignment.status == ReviewAssignment.Status.SCORING
 
 
-def test_submitted_scores_are_final_and_open_the_combined_sheet(reviewing, reviewer):
+def submit_all(application, user, score: int = 3) -> ReviewAssignment:
+    assignment = declared(application, user)
+    scores = {c.pk: (score, "Good.") for c in application.framework.criteria.all()}
+    services.review_save_scores(actor=user, assignment=assignment, scores=scores)
+    services.review_submit(actor=user, assignment=assignment)
+    return assignment
+
+
+def test_submitted_scores_are_final_and_the_combined_sheet_waits_for_every_review(
+    reviewing, reviewer, second_reviewer
+):
     assignment = declared(reviewing, reviewer)
     scores = {c.pk: (3, "Good.") for c in reviewing.framework.criteria.all()}
     services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
@@ -262,6 +272,9 @@ def test_submitted_scores_are_final_and_open_the_combined_sheet(reviewing, revie
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SUBMITTED
     assert assignment.submitted_at is not None
+    # Their own is in, the other's is not: no combined result yet.
+    assert not permissions.can_see_scores(reviewer, reviewing)
+    submit_all(reviewing, second_reviewer)
     assert permissions.can_see_scores(reviewer, reviewing)
     with pytest.raises(DomainError, match="before submitting"):
         services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
@@ -285,3 +298,47 @@ def test_the_combined_sheet_counts_only_submitted_reviews(reviewing, reviewer, s
 
     assert sheet.reviewer_count == 1
     assert [row.scores for row in sheet.rows] == [[4], [4]]
+
+
+# Ready for a decision ---------------------------------------------------------------------------
+
+
+def test_the_last_review_tells_the_directors_once_that_it_is_ready(
+    reviewing, director, reviewer, second_reviewer
+):
+    ready = Reminder.objects.filter(kind="accreditation.ready_for_decision")
+    submit_all(reviewing, reviewer)
+    assert not ready.exists()
+    assert not reviewing.is_ready_for_decision()
+    submit_all(reviewing, second_reviewer)
+    assert list(ready.values_list("recipient", flat=True)) == [director.pk]
+    assert "ready for a decision" in ready.get().subject.lower()
+    assert reviewing.is_ready_for_decision()
+    assert list(Application.objects.ready_for_decision()) == [reviewing]
+
+
+def test_a_recusal_that_leaves_every_remaining_review_in_makes_it_ready(
+    reviewing, director, reviewer, second_reviewer, world
+):
+    third = staff("rosa", Role.REVIEWER, world.administration)
+    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    submit_all(reviewing, reviewer)
+    submit_all(reviewing, second_reviewer)
+    assert not reviewing.is_ready_for_decision()
+    services.review_declare(
+        actor=third,
+        assignment=assignment_of(reviewing, third),
+        conflict=True,
+        statement="I sit on its board.",
+    )
+    assert reviewing.is_ready_for_decision()
+    assert Reminder.objects.filter(
+        kind="accreditation.ready_for_decision", recipient=director
+    ).exists()
+
+
+def test_review_progress_counts_reviewers_who_did_not_step_back(reviewing, reviewer):
+    submit_all(reviewing, reviewer)
+    annotated = Application.objects.with_review_progress().get(pk=reviewing.pk)
+    assert annotated.review_progress() == (1, 2)
+    assert reviewing.review_progress() == (1, 2)

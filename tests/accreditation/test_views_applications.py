@@ -340,9 +340,14 @@ def test_the_director_lists_every_application_and_filters_by_status(
 
 
 def test_the_list_filters_by_activity_facility_and_organisation(
-    client, world, framework, draft, director
+    client, world, framework, draft, ngo_admin, director
 ):
-    other = ApplicationFactory(organisation=world.other_organisation, framework=framework)
+    submitted(draft, by=ngo_admin)
+    other = ApplicationFactory(
+        organisation=world.other_organisation,
+        framework=framework,
+        status=Application.Status.SUBMITTED,
+    )
     other.activity_types.set(ActivityType.objects.filter(code="legal_aid"))
     other.facilities.set([world.other_facility])
     login(client, director)
