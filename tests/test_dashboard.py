@@ -94,7 +94,8 @@ def test_dashboard_names_the_users_roles(client, world, gate_officer):
 def test_director_sees_the_organisation_count_and_the_latest_audit_entries(client, world, director):
     page = dashboard(client, director)
     assert "2 organisations in the directory." in page
-    assert "membership.grant" in page
+    assert "The system gave a role: martha – Director – State A Prison System" in page
+    assert "membership.grant" not in page
     assert "Open the audit trail" in page
 
 

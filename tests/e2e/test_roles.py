@@ -53,7 +53,7 @@ EXPECTED = {
             "0 applications waiting for reviewers",
             "1 person waiting for vetting",
             "Latest in the audit trail",
-            "application.submitted Application of Local Human Rights Centre",
+            "submitted the application of Local Human Rights Centre",
         ],
         nav=NAV - {"Reviews"},
     ),
