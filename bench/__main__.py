@@ -54,6 +54,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-worker", action="store_true", help="skip the Celery worker run")
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
+    parser.add_argument("--baseline", default="", help="an earlier run's JSON, for a before column")
     parser.add_argument(
         "--output", default="docs/benchmarks.md", help="where to write the report ('-': nowhere)"
     )

@@ -1156,7 +1156,8 @@ def dataset_info() -> dict[str, Any] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return {"version": row[0], "built_at": row[1], "seconds": row[2], "sizes": row[3]}
+    sizes = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+    return {"version": row[0], "built_at": row[1], "seconds": row[2], "sizes": sizes}
 
 
 def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]:
