@@ -558,6 +558,7 @@ def measure_delivery(run: str) -> dict[str, Any]:
         "DJANGO_VAR_DIR": str(var_dir),
         "BENCH_BROKER_PREFIX": prefix,
         "DATABASE_URL": os.environ["DATABASE_URL"],
+        "PYTHONPATH": str(settings.BASE_DIR),
     }
     log = (var_dir / "worker.log").open("wb")
     process = subprocess.Popen(
