@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint messages
+.PHONY: install run test lint messages bench
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -39,3 +39,7 @@ lint: install
 messages: install
 	@$(UV) run python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=var
 	@$(UV) run python manage.py compilemessages -l es --ignore=.venv
+
+## Build the country-scale data set once (database `bench`), measure the pages, write docs/benchmarks.md.
+bench: install
+	@$(UV) run python -m bench $(BENCH_ARGS)

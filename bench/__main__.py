@@ -1,8 +1,8 @@
 """``python -m bench``: build the data set if needed, then measure and write docs/benchmarks.md.
 
-    python -m bench               # build once (reused afterwards), measure, write the report
-    python -m bench --rebuild     # drop the benchmark database and build it again
-    python -m bench --build-only  # stop after the build
+python -m bench               # build once (reused afterwards), measure, write the report
+python -m bench --rebuild     # drop the benchmark database and build it again
+python -m bench --build-only  # stop after the build
 """
 
 import argparse
@@ -16,7 +16,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 def _database_name() -> str:
     from urllib.parse import urlsplit
 
-    return urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")).path.lstrip("/")
+    return urlsplit(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+    ).path.lstrip("/")
 
 
 def _ensure_database(*, rebuild: bool) -> None:
@@ -75,7 +77,9 @@ def main() -> None:
         print(f"Built in {time.monotonic() - t0:.0f} s.")
         info = build.dataset_info()
     else:
-        print(f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} ({info['seconds']:.0f} s).")
+        print(
+            f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} ({info['seconds']:.0f} s)."
+        )
     if args.build_only:
         return
     from bench import measure

@@ -20,8 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -250,10 +249,7 @@ def _pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-WORDS = (
-    "hope justice dignity future bridge light harbour voice path open door circle river "
-    "horizon learning care roots wings unity dialogue welcome renewal trust"
-).split()
+WORDS = ["hope", "justice", "dignity", "future", "bridge", "light", "harbour", "voice", "path", "open", "door", "circle", "river", "horizon", "learning", "care", "roots", "wings", "unity", "dialogue", "welcome", "renewal", "trust"]
 LOREM = (
     "We have worked with people in detention and their families for many years, offering "
     "education, legal advice and support on release. "
@@ -664,15 +660,23 @@ def build_applications(w: World) -> None:
             )
             w.applications.append((app_id, oid, admin, status, created))
             for t in rng.sample(activity_types, 2):
-                m2m_types.append({"id": len(m2m_types) + 1, "application_id": app_id, "activitytype_id": t})
+                m2m_types.append(
+                    {"id": len(m2m_types) + 1, "application_id": app_id, "activitytype_id": t}
+                )
             for f in rng.sample(w.facilities_of[admin], min(3, len(w.facilities_of[admin]))):
-                m2m_facilities.append({"id": len(m2m_facilities) + 1, "application_id": app_id, "facility_id": f})
+                m2m_facilities.append(
+                    {"id": len(m2m_facilities) + 1, "application_id": app_id, "facility_id": f}
+                )
             for p in w.people_of[oid][:2]:
-                m2m_people.append({"id": len(m2m_people) + 1, "application_id": app_id, "person_id": p})
+                m2m_people.append(
+                    {"id": len(m2m_people) + 1, "application_id": app_id, "person_id": p}
+                )
             crits = w.criteria[framework]
             for i, crit in enumerate(crits if status != "draft" else crits[:3]):
                 ev_id += 1
-                evidence.append({"id": ev_id, "application_id": app_id, "criterion_id": crit, "text": LOREM})
+                evidence.append(
+                    {"id": ev_id, "application_id": app_id, "criterion_id": crit, "text": LOREM}
+                )
                 if i == 0:
                     doc_id += 1
                     documents.append(
@@ -687,7 +691,9 @@ def build_applications(w: World) -> None:
                             "uploaded_at": created,
                         }
                     )
-                    evidence_docs.append({"id": doc_id, "evidence_id": ev_id, "document_id": doc_id})
+                    evidence_docs.append(
+                        {"id": doc_id, "evidence_id": ev_id, "document_id": doc_id}
+                    )
             # Review.
             pool = w.reviewers[admin]
             if status == "decided":
@@ -716,8 +722,12 @@ def build_applications(w: World) -> None:
                         "assigned_at": assigned,
                         "due_at": assigned + timedelta(days=14),
                         "conflict_statement": "No conflict." if a_status != "awaiting" else "",
-                        "declared_at": assigned + timedelta(days=1) if a_status != "awaiting" else None,
-                        "submitted_at": assigned + timedelta(days=10) if a_status == "submitted" else None,
+                        "declared_at": assigned + timedelta(days=1)
+                        if a_status != "awaiting"
+                        else None,
+                        "submitted_at": assigned + timedelta(days=10)
+                        if a_status == "submitted"
+                        else None,
                     }
                 )
                 view_grants.append((r, app_id))
@@ -748,7 +758,9 @@ def build_applications(w: World) -> None:
                     "id": dec_id,
                     "application_id": app_id,
                     "outcome": outcome,
-                    "reasons": "The evidence meets the criteria." if granted else "Insufficient evidence.",
+                    "reasons": "The evidence meets the criteria."
+                    if granted
+                    else "Insufficient evidence.",
                     "justification": "",
                     "weighted_score": Decimal(rng.randint(40, 95)),
                     "reviewers_passed": granted,
@@ -814,7 +826,9 @@ def build_applications(w: World) -> None:
                     "valid_until": valid_until,
                     "verification_code": next(codes),
                     "status_reason": "",
-                    "status_changed_at": None if status_acc == "active" else decided + timedelta(days=100),
+                    "status_changed_at": None
+                    if status_acc == "active"
+                    else decided + timedelta(days=100),
                     "status_changed_by_id": None if status_acc == "active" else w.directors[admin],
                 }
             )
@@ -855,7 +869,9 @@ def build_applications(w: World) -> None:
     w.loader.copy(Accreditation, accreditations)
     w.loader.copy(Condition, conditions)
     w.loader.copy(Appeal, appeals)
-    perm = Permission.objects.get(codename="view_application", content_type__app_label="accreditation")
+    perm = Permission.objects.get(
+        codename="view_application", content_type__app_label="accreditation"
+    )
     start = w.next_grant  # type: ignore[attr-defined]
     w.loader.copy(
         UserObjectPermission,
@@ -945,17 +961,17 @@ class _Entry:
     """What ``entry_hash`` reads of an entry, without the cost of a model instance."""
 
     __slots__ = (
-        "seq",
-        "created_at",
+        "action",
         "actor_id",
         "actor_label",
-        "action",
-        "object_type",
+        "changes",
+        "created_at",
+        "ip_address",
         "object_id",
         "object_label",
-        "changes",
-        "ip_address",
+        "object_type",
         "prev_hash",
+        "seq",
     )
 
 
@@ -1010,7 +1026,10 @@ def build_audit(w: World) -> None:
     apps = len(w.applications)
 
     fast_hash = _fast_entry_hash()
-    changes = [{"status": "submitted"}, {"before": {"status": "draft"}, "after": {"status": "submitted"}}]
+    changes = [
+        {"status": "submitted"},
+        {"before": {"status": "draft"}, "after": {"status": "submitted"}},
+    ]
     changes_text = [Raw(_json(c)) for c in changes]
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -1102,14 +1121,20 @@ def build_reminders(w: World) -> None:
                         "body": row["body"],
                         "url": row["url"],
                         "created_at": row["sent_at"],
-                        "read_at": row["sent_at"] + timedelta(hours=3) if rng.random() < 0.8 else None,
+                        "read_at": row["sent_at"] + timedelta(hours=3)
+                        if rng.random() < 0.8
+                        else None,
                         "emailed_at": row["sent_at"],
                     }
                 )
             yield row
 
-    load_without_indexes(Reminder._meta.db_table, lambda: w.loader.copy(Reminder, with_notifications()))
-    load_without_indexes(Notification._meta.db_table, lambda: w.loader.copy(Notification, notifications))
+    load_without_indexes(
+        Reminder._meta.db_table, lambda: w.loader.copy(Reminder, with_notifications())
+    )
+    load_without_indexes(
+        Notification._meta.db_table, lambda: w.loader.copy(Notification, notifications)
+    )
 
 
 MODELS = [
@@ -1163,7 +1188,7 @@ def dataset_info() -> dict[str, Any] | None:
 def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Fill the (freshly migrated, empty) database; return what was built and how long it took."""
     started = time.monotonic()
-    w = World(now=datetime.now(dt_timezone.utc), rng=random.Random(7), sizes=sizes)
+    w = World(now=datetime.now(UTC), rng=random.Random(7), sizes=sizes)
     # The NGO administrator persona's organisation: an ordinary NGO with a handful of applications.
     w.persona_org = max(2, sizes.organisations // 250) + max(2, sizes.organisations // 100) + 3  # type: ignore[attr-defined]
     with connection.cursor() as cursor:

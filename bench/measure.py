@@ -278,9 +278,17 @@ def pages() -> list[Page]:
             "/accreditation/applications/",
             f"{a}/accreditation/application/?organisation__id__exact={org}",
         ),
-        Page("application detail", "director", f"/accreditation/applications/{decided}/", kind="detail"),
         Page(
-            "application detail", "ngo_admin", f"/accreditation/applications/{own_app.pk}/", kind="detail"
+            "application detail",
+            "director",
+            f"/accreditation/applications/{decided}/",
+            kind="detail",
+        ),
+        Page(
+            "application detail",
+            "ngo_admin",
+            f"/accreditation/applications/{own_app.pk}/",
+            kind="detail",
         ),
         Page(
             "application detail",
@@ -288,7 +296,12 @@ def pages() -> list[Page]:
             f"/accreditation/applications/{assignment.application_id}/",
             kind="detail",
         ),
-        Page("organisation overview", "ngo_admin", f"/accreditation/organisations/{org}/", kind="detail"),
+        Page(
+            "organisation overview",
+            "ngo_admin",
+            f"/accreditation/organisations/{org}/",
+            kind="detail",
+        ),
         # Review.
         Page(
             "reviews",
@@ -311,7 +324,13 @@ def pages() -> list[Page]:
             "/accreditation/accreditations/?status=active",
             f"{accrs}&status__exact=active",
         ),
-        Page("accreditations, page 21", "director", "/accreditation/accreditations/", accrs, deep=True),
+        Page(
+            "accreditations, page 21",
+            "director",
+            "/accreditation/accreditations/",
+            accrs,
+            deep=True,
+        ),
         Page(
             "accreditations",
             "ngo_admin",
@@ -359,7 +378,12 @@ def pages() -> list[Page]:
         ),
         # Rules and mechanisms.
         Page("rules (versions)", "director", "/accreditation/frameworks/", kind="list"),
-        Page("rules (one version)", "director", f"/accreditation/frameworks/{framework.pk}/", kind="detail"),
+        Page(
+            "rules (one version)",
+            "director",
+            f"/accreditation/frameworks/{framework.pk}/",
+            kind="detail",
+        ),
         Page("formal mechanisms", "director", "/accreditation/mechanisms/", kind="list"),
         # Directory.
         Page(
@@ -374,7 +398,13 @@ def pages() -> list[Page]:
             "/organisations/?name=hope",
             f"{a}/directory/organisation/?name__icontains=hope",
         ),
-        Page("organisations, page 21", "director", "/organisations/", f"{a}/directory/organisation/", deep=True),
+        Page(
+            "organisations, page 21",
+            "director",
+            "/organisations/",
+            f"{a}/directory/organisation/",
+            deep=True,
+        ),
         Page("organisation detail", "director", f"/organisations/{org}/", kind="detail"),
         Page("person detail", "director", f"/people/{person.pk}/", kind="detail"),
         Page(
@@ -492,9 +522,9 @@ def _delete_broker_keys(prefix: str) -> None:
 def _make_backlog(run: str) -> list[int]:
     now = timezone.now()
     recipients = list(
-        User.objects.filter(username__startswith="org").order_by("id").values_list("pk", flat=True)[
-            :BACKLOG
-        ]
+        User.objects.filter(username__startswith="org")
+        .order_by("id")
+        .values_list("pk", flat=True)[:BACKLOG]
     )
     rows = [
         Reminder(
@@ -704,8 +734,11 @@ def _aims(report: Report) -> list[tuple[str, bool | None, str]]:
     ]
     sweep = report.reminders.get("sweep", {})
     delivery = report.reminders.get("delivery", {})
-    names = lambda ps: ", ".join(f"{p.name} ({p.persona})" for p in ps[:8]) + (  # noqa: E731
-        "…" if len(ps) > 8 else ""
+    names = lambda ps: (
+        ", ".join(f"{p.name} ({p.persona})" for p in ps[:8])
+        + (
+            "…" if len(ps) > 8 else ""
+        )
     )
     aims: list[tuple[str, bool | None, str]] = [
         (

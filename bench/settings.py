@@ -9,7 +9,7 @@ os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 # The chain of the bulk audit entries is hashed under this key, whatever the demo's secret is.
 os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
