@@ -78,9 +78,10 @@ def main() -> None:
         info = build.dataset_info()
     else:
         print(
-            f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} ({info['seconds']:.0f} s)."
+            f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} "
+            f"({info['seconds']:.0f} s)."
         )
-    if args.build_only:
+    if args.build_only or info is None:
         return
     from bench import measure
 

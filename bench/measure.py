@@ -498,7 +498,8 @@ def measure_pages(n: int, only: str) -> list[Result]:
             continue
         result = measure_page(page, clients, admin, n)
         print(
-            f"  {page.name:34} {page.persona:16} {result.median_ms:8.1f} ms  p95 {result.p95_ms:8.1f}"
+            f"  {page.name:34} {page.persona:16} {result.median_ms:8.1f} ms"
+            f"  p95 {result.p95_ms:8.1f}"
             f"  {result.queries:3} q  sql {result.sql_ms:7.1f} ms  {result.kb:6.1f} KB"
             + (f"  admin {result.admin_median_ms:7.1f} ms" if result.admin_median_ms else ""),
             flush=True,
@@ -591,7 +592,7 @@ def measure_delivery(run: str) -> dict[str, Any]:
         "PYTHONPATH": str(settings.BASE_DIR),
     }
     log = (var_dir / "worker.log").open("wb")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603
         [
             str(Path(sys.executable).with_name("celery")),
             "--app=config",
@@ -734,12 +735,11 @@ def _aims(report: Report) -> list[tuple[str, bool | None, str]]:
     ]
     sweep = report.reminders.get("sweep", {})
     delivery = report.reminders.get("delivery", {})
-    names = lambda ps: (
-        ", ".join(f"{p.name} ({p.persona})" for p in ps[:8])
-        + (
-            "…" if len(ps) > 8 else ""
-        )
-    )
+
+    def names(ps: list[Result]) -> str:
+        shown = ", ".join(f"{p.name} ({p.persona})" for p in ps[:8])
+        return shown + ("…" if len(ps) > 8 else "")
+
     aims: list[tuple[str, bool | None, str]] = [
         (
             f"every list and dashboard at p95 within {AIM_P95_MS:.0f} ms",
@@ -796,7 +796,8 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         "",
         f"- {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB of memory, load average "
         f"{m['load_average']:.1f} when the measurement started (the machine is shared)",
-        f"- PostgreSQL {m['postgresql']} on default settings (shared_buffers {m['shared_buffers']}), "
+        f"- PostgreSQL {m['postgresql']} on default settings "
+        f"(shared_buffers {m['shared_buffers']}), "
         f"database {m['database_size']}; Redis for the Celery broker; Python {m['python']}",
         "- Django settings: the project's, with `DEBUG=False` (`bench/settings.py`)",
         "",
@@ -824,7 +825,10 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         "same model over the same rows. *page 21* is reached through the keyset cursor.",
         "",
     ]
-    header = "| page | who | median ms | p95 ms | queries | SQL ms | p95 − SQL | KB | admin ms | page ÷ admin |"
+    header = (
+        "| page | who | median ms | p95 ms | queries | SQL ms | p95 − SQL | KB | admin ms "
+        "| page ÷ admin |"
+    )
     sep = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     if before:
         header += " median before |"
@@ -845,8 +849,9 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
     sweep = report.reminders.get("sweep")
     if sweep:
         lines += [
-            f"- Sweep (`activity.tasks.sweep_reminders`) over {d.get('counts', {}).get('activity_reminder', 0):,} "
-            f"reminders with a backlog of {sweep['backlog']:,} due: one run {sweep['first_run_s']} s "
+            "- Sweep (`activity.tasks.sweep_reminders`) over "
+            f"{d.get('counts', {}).get('activity_reminder', 0):,} reminders with a backlog of "
+            f"{sweep['backlog']:,} due: one run {sweep['first_run_s']} s "
             f"({sweep['per_reminder_ms']} ms a reminder), {sweep['enqueued_per_run']} handed to "
             f"the broker per run, every {sweep['interval_s']} s: the backlog waits "
             f"{sweep['backlog_handed_over_s']} s to reach the broker.",
@@ -861,7 +866,8 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         ]
     if report.audit:
         lines += [
-            f"- `manage.py verify_audit` over {d.get('counts', {}).get('activity_auditentry', 0):,} "
+            "- `manage.py verify_audit` over "
+            f"{d.get('counts', {}).get('activity_auditentry', 0):,} "
             f"entries: {report.audit['seconds']} s, peak memory {report.audit['peak_mib']} MiB "
             f"({'; '.join(report.audit['output'])}).",
         ]
@@ -873,7 +879,7 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         "## How to reproduce",
         "",
         "```sh",
-        "make bench                     # builds the data set once into the database `bench`, then measures",
+        "make bench    # builds the data set once (database `bench`), then measures",
         "python3 -m uv run python -m bench --rebuild      # drop and build the data set again",
         "python3 -m uv run python -m bench --only applications --skip-worker --skip-audit",
         "```",
