@@ -10,7 +10,7 @@ DEBUG ?= $(or $(DJANGO_DEBUG),0)
 # Links in e-mails point at the address actually served.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test lint messages
+.PHONY: install run test lint messages bench
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -45,3 +45,7 @@ CATALOGUES := es ru ar
 messages: install
 	@$(UV) run python manage.py makemessages $(addprefix -l ,$(CATALOGUES)) --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	@$(UV) run python manage.py compilemessages $(addprefix -l ,$(CATALOGUES)) --ignore=.venv
+
+## Build the country-scale data set once (database `bench`), measure the pages, write docs/benchmarks.md.
+bench: install
+	@$(UV) run python -m bench $(BENCH_ARGS)

@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import ActivityType, Facility
-from directory.permissions import organisations_for_user
+from directory.models import ActivityType, Facility, Organisation
 
 from . import selectors
 from .models import Accreditation, Clearance
@@ -69,7 +68,7 @@ class ClearanceFilter(django_filters.FilterSet):
     )
     organisation = django_filters.ModelChoiceFilter(
         field_name="person__organisation",
-        queryset=lambda request: organisations_for_user(request.user),
+        queryset=Organisation.objects.none(),
         label=_("Organisation"),
         empty_label=_("Any organisation"),
     )
@@ -83,6 +82,10 @@ class ClearanceFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = self.PENDING
         super().__init__(data, *args, **kwargs)
+        # Only organisations whose people's clearances the user may see.
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=self.queryset.order_by().values("person__organisation_id")
+        ).order_by("name")
 
     def filter_status(self, queryset: QuerySet[Clearance], name: str, value: str) -> Any:
         today = timezone.localdate()

@@ -57,7 +57,8 @@ class AuditEntry(models.Model):
         verbose_name=_("organisation"),
     )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Not unique, and not indexed: nothing looks an entry up by its hash (see migration 0003).
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -198,7 +199,6 @@ class Reminder(models.Model):
     key = models.CharField(
         _("uniqueness key"),
         max_length=255,
-        unique=True,
         help_text=_(
             "The same reminder is never created twice: a second one with this key is ignored."
         ),
@@ -233,6 +233,11 @@ class Reminder(models.Model):
             ),
         ]
         constraints = [
+            # One index for both uses of the key: uniqueness (equality) and the cancelling of
+            # every recipient's copy by prefix (``LIKE 'key:%'``), which needs pattern operators.
+            models.UniqueConstraint(
+                fields=["key"], name="reminder_unique_key", opclasses=["varchar_pattern_ops"]
+            ),
             models.CheckConstraint(
                 condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent"),
                 name="reminder_sent_has_time",

@@ -205,7 +205,7 @@ def reminders_claim_due(*, now: datetime | None = None, limit: int | None = None
     delivery never happens (the worker died, the enqueue was lost) lapses after the lease and is
     claimed again here.
     """
-    from .tasks import deliver_reminder
+    from . import tasks
 
     now = now or timezone.now()
     limit = limit or settings.REMINDER_BATCH_SIZE
@@ -223,8 +223,24 @@ def reminders_claim_due(*, now: datetime | None = None, limit: int | None = None
             lease_until=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
             attempts=F("attempts") + 1,
         )
-        transaction.on_commit(lambda: [deliver_reminder.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: tasks.enqueue_delivery(ids))
     return ids
+
+
+def reminders_sweep(*, now: datetime | None = None) -> list[int]:
+    """Claim due reminders batch after batch while a backlog remains, up to
+    ``REMINDER_SWEEP_LIMIT`` in one sweep: a backlog reaches the workers at once rather than one
+    batch per sweep interval. The limit keeps what one sweep hands over deliverable well within
+    the lease, so that claims do not lapse while they wait in the queue."""
+    now = now or timezone.now()
+    claimed: list[int] = []
+    while len(claimed) < settings.REMINDER_SWEEP_LIMIT:
+        limit = min(settings.REMINDER_BATCH_SIZE, settings.REMINDER_SWEEP_LIMIT - len(claimed))
+        batch = reminders_claim_due(now=now, limit=limit)
+        claimed += batch
+        if len(batch) < limit:
+            break
+    return claimed
 
 
 def _preference(user: User) -> NotificationPreference:
@@ -258,7 +274,8 @@ def reminder_deliver(*, reminder_id: int) -> bool:
 def _reminder_deliver(reminder_id: int) -> bool:
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update()
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("recipient")
             .filter(pk=reminder_id, state=Reminder.State.QUEUED)
             .first()
         )
@@ -267,6 +284,9 @@ def _reminder_deliver(reminder_id: int) -> bool:
         now = timezone.now()
         recipient = reminder.recipient
         pref = _preference(recipient)
+        by_email = pref.delivery == NotificationPreference.Delivery.IMMEDIATE and bool(
+            recipient.email
+        )
         notification = Notification.objects.create(
             recipient=recipient,
             reminder=reminder,
@@ -274,9 +294,11 @@ def _reminder_deliver(reminder_id: int) -> bool:
             body=reminder.body,
             url=reminder.url,
             created_at=now,
+            # Set before the send: if the send fails, the transaction and the row go with it.
+            emailed_at=now if by_email else None,
         )
         failure = ""
-        if pref.delivery == NotificationPreference.Delivery.IMMEDIATE and recipient.email:
+        if by_email:
             try:
                 _reminder_email(reminder, pref)
             except Exception as error:
@@ -284,8 +306,7 @@ def _reminder_deliver(reminder_id: int) -> bool:
                     raise  # nothing is kept: the next attempt delivers both
                 failure = _error_text(error)
                 logger.exception("The e-mail of reminder %s failed for good.", reminder.pk)
-            else:
-                notification.emailed_at = now
+                notification.emailed_at = None
                 notification.save(update_fields=["emailed_at"])
         if failure:
             reminder.state = Reminder.State.FAILED

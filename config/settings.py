@@ -316,7 +316,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # sweeper hands the row to another worker.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=30)
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
-REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+# One sweep claims batches of REMINDER_BATCH_SIZE while a backlog remains, up to
+# REMINDER_SWEEP_LIMIT (about a minute of one worker's deliveries, well within the lease), and hands
+# them to the workers in tasks of REMINDER_TASK_SIZE reminders.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=1000)
+REMINDER_SWEEP_LIMIT = env.int("REMINDER_SWEEP_LIMIT", default=10_000)
+REMINDER_TASK_SIZE = env.int("REMINDER_TASK_SIZE", default=50)
 # After this many failed deliveries a reminder is marked failed instead of being tried again.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 if REMINDER_MAX_ATTEMPTS < 1:

@@ -16,7 +16,7 @@ from activity.typing import AnyUser
 from activity.uploads import UNUSABLE_NAME, DocumentField
 from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
-from directory.permissions import facilities_for_user, organisations_for_user
+from directory.permissions import facilities_for_user
 
 from ..models import Appeal, Application, Condition, Framework
 from ..services.applications import PROFILE_FIELDS
@@ -248,16 +248,18 @@ class ApplicationFilter(django_filters.FilterSet):
     def __init__(self, data: Any, queryset: QuerySet[Application], *, user: AnyUser) -> None:
         super().__init__(data, queryset=queryset)
         self.user = user
-        # Facilities an organisation may apply to are on the public rules; staff see theirs.
-        self.filters["facility"].queryset = (
-            Facility.objects.filter(
-                Q(pk__in=facilities_for_user(user).values("pk"))
-                | Q(administration__frameworks__status=Framework.Status.PUBLISHED)
-            )
-            .distinct()
-            .order_by("name")
-        )
-        self.filters["organisation"].queryset = organisations_for_user(user).order_by("name")
+        # Only choices that can match a listed row: staff's own facilities and the facilities
+        # named by the applications the user may see; the organisations with such applications.
+        # A reviewer or an organisation gets a handful of options, not every facility and
+        # organisation in the country.
+        visible = queryset.order_by().values("pk")
+        named = Application.facilities.through.objects.filter(application__in=visible)
+        self.filters["facility"].queryset = Facility.objects.filter(
+            Q(pk__in=facilities_for_user(user).values("pk")) | Q(pk__in=named.values("facility_id"))
+        ).order_by("name")
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=queryset.order_by().values("organisation_id")
+        ).order_by("name")
 
     def filter_ready(
         self, queryset: QuerySet[Application], name: str, value: bool

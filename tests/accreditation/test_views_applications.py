@@ -30,7 +30,12 @@ from tests.accreditation.factories import (
     under_review,
 )
 from tests.conftest import login
-from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory
+from tests.factories import (
+    AdministrationFactory,
+    FacilityFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, count_queries, text
 
@@ -844,3 +849,35 @@ def test_a_reviewer_downloads_evidence_only_after_declaring(
         statement="",
     )
     assert client.get(reverse("activity:document_download", args=[document.pk])).status_code == 200
+
+
+def test_the_list_filters_offer_only_what_the_organisation_applied_with(
+    client, world, framework, draft, ngo_admin
+):
+    draft.facilities.set([world.facility])
+    unrelated = OrganisationFactory(name="Unrelated Charity")
+    ApplicationFactory(organisation=unrelated, framework=framework).facilities.set(
+        [world.other_facility]
+    )
+    login(client, ngo_admin)
+    page = client.get(url("application_list")).content.decode()
+    assert f'<option value="{world.facility.pk}">' in page
+    assert f'<option value="{world.organisation.pk}">' in page
+    # Facilities it did not name and organisations whose applications it cannot see are not
+    # offered, however many there are in the country.
+    assert f'<option value="{world.other_facility.pk}">' not in page
+    assert f'<option value="{unrelated.pk}">' not in page
+    assert f'<option value="{world.other_organisation.pk}">' not in page
+
+
+def test_the_list_filters_offer_staff_their_administrations_facilities(
+    client, world, framework, draft, director
+):
+    elsewhere = FacilityFactory(name="Another System's Prison")
+    login(client, director)
+    page = client.get(url("application_list")).content.decode()
+    assert f'<option value="{world.facility.pk}">' in page
+    assert f'<option value="{world.other_facility.pk}">' in page
+    assert f'<option value="{elsewhere.pk}">' not in page
+    assert f'<option value="{world.organisation.pk}">' in page
+    assert f'<option value="{world.other_organisation.pk}">' not in page

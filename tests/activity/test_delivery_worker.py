@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import IO, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -298,7 +297,7 @@ def test_claim_whose_enqueue_was_lost_is_delivered_by_the_sweeper(
     reminder: Reminder = ReminderFactory.create(due_at=claimed_at - timedelta(minutes=1))
     # The claim commits, then the process dies before the task reaches the broker.
     lost: list[int] = []
-    monkeypatch.setattr(tasks, "deliver_reminder", SimpleNamespace(delay=lost.append))
+    monkeypatch.setattr(tasks, "enqueue_delivery", lost.extend)
     assert services.reminders_claim_due(now=claimed_at) == [reminder.pk]
     assert lost == [reminder.pk]
     reminder.refresh_from_db()

@@ -5,9 +5,11 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from activity import services
+from activity import services, tasks
 from activity.models import Notification, NotificationPreference, Reminder
 from tests.factories import ReminderFactory, UserFactory
 
@@ -295,3 +297,56 @@ def test_the_site_administration_lists_failed_reminders_with_their_error(client)
     assert "BadHeaderError: Header values can't contain newlines" in page
     assert "Visit tomorrow" not in page
     assert 'href="?state__exact=failed"' in page
+
+
+def test_one_sweep_hands_over_a_backlog_larger_than_a_batch(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_BATCH_SIZE = 2
+    settings.REMINDER_SWEEP_LIMIT = 5
+    handed_over: list[list[int]] = []
+    monkeypatch.setattr(tasks, "enqueue_delivery", handed_over.append)
+    due = [ReminderFactory(due_at=timezone.now() - timedelta(minutes=n)) for n in range(7)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_reminders() == 5
+    # Oldest first, in batches of two, and the rest left for the next sweep.
+    oldest_first = [r.pk for r in reversed(due)]
+    assert handed_over == [oldest_first[0:2], oldest_first[2:4], oldest_first[4:5]]
+    states = dict(Reminder.objects.values_list("pk", "state"))
+    assert [states[pk] for pk in oldest_first] == ["queued"] * 5 + ["pending"] * 2
+
+
+def test_claimed_reminders_go_to_the_workers_in_chunks(settings, monkeypatch):
+    settings.REMINDER_TASK_SIZE = 2
+    sent: list[tuple] = []
+    monkeypatch.setattr(
+        tasks.deliver_reminders, "apply_async", lambda args, **kwargs: sent.append(args)
+    )
+    tasks.enqueue_delivery([11, 12, 13, 14, 15])
+    assert sent == [([11, 12],), ([13, 14],), ([15],)]
+
+
+def test_a_chunk_delivered_twice_delivers_each_reminder_once():
+    lease = timezone.now() + timedelta(minutes=5)
+    chunk = [ReminderFactory(state=Reminder.State.QUEUED, lease_until=lease).pk for _ in range(3)]
+    assert tasks.deliver_reminders(chunk) == 3
+    assert tasks.deliver_reminders(chunk) == 0
+    assert Notification.objects.filter(reminder_id__in=chunk).count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_delivering_a_reminder_takes_four_queries():
+    user = UserFactory(email="martha@example.org")
+    NotificationPreference.objects.create(user=user)
+    reminder = ReminderFactory(
+        recipient=user,
+        state=Reminder.State.QUEUED,
+        lease_until=timezone.now() + timedelta(minutes=5),
+    )
+    # The locked row with its recipient, the preference, the notification, the row marked sent.
+    with CaptureQueriesContext(connection) as captured:
+        assert services.reminder_deliver(reminder_id=reminder.pk) is True
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+    assert Notification.objects.get(reminder=reminder).emailed_at is not None
+    assert len(mail.outbox) == 1

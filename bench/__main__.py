@@ -1,0 +1,92 @@
+"""``python -m bench``: build the data set if needed, then measure and write docs/benchmarks.md.
+
+python -m bench               # build once (reused afterwards), measure, write the report
+python -m bench --rebuild     # drop the benchmark database and build it again
+python -m bench --build-only  # stop after the build
+"""
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+
+def _database_name() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+    ).path.lstrip("/")
+
+
+def _ensure_database(*, rebuild: bool) -> None:
+    """Create the benchmark database (dropping it first on --rebuild), then migrate it."""
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    name = _database_name()
+    if name in {"test", "postgres"} or name.startswith("test_"):
+        sys.exit(f"Refusing to use the database {name!r}: the benchmark needs its own.")
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and rebuild:
+            print(f"Dropping the database {name}…")
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data set")
+    parser.add_argument("--build-only", action="store_true", help="build the data set and stop")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="a fraction of the sizes, for a quick try"
+    )
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this"
+    )
+    parser.add_argument("--skip-worker", action="store_true", help="skip the Celery worker run")
+    parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
+    parser.add_argument("--baseline", default="", help="an earlier run's JSON, for a before column")
+    parser.add_argument(
+        "--output", default="docs/benchmarks.md", help="where to write the report ('-': nowhere)"
+    )
+    args = parser.parse_args()
+
+    _ensure_database(rebuild=args.rebuild)
+    from bench import build
+
+    info = build.dataset_info()
+    if info is not None and info["version"] != build.VERSION:
+        print("The data set is of an older version: rebuilding it.")
+        _ensure_database(rebuild=True)
+        info = None
+    if info is None:
+        print("Building the data set…")
+        t0 = time.monotonic()
+        build.build(build.Sizes().scaled(args.scale) if args.scale != 1 else build.Sizes())
+        print(f"Built in {time.monotonic() - t0:.0f} s.")
+        info = build.dataset_info()
+    else:
+        print(
+            f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} "
+            f"({info['seconds']:.0f} s)."
+        )
+    if args.build_only or info is None:
+        return
+    from bench import measure
+
+    measure.run(info, args)
+
+
+if __name__ == "__main__":
+    main()

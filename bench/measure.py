@@ -1,0 +1,923 @@
+"""Measures the pages, the reminder pipeline and the audit check over the built data set, and
+writes docs/benchmarks.md.
+
+Pages are requested in process with Django's test client (a logged-in client per persona), a few
+times to warm up and then ``--requests`` times. For each page: the median and 95th percentile of
+the server time, the number of queries, the time of the same SQL run directly on a cursor (the
+queries captured from one request and executed again), the size of the HTML, and for each list
+the benchmark admin's changelist of the same model over the same rows.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accreditation.models import Accreditation, Application, Framework, ReviewAssignment
+from activity.models import Notification, NotificationPreference, Reminder
+from directory.models import Membership, Person, Role
+
+from .build import PERSONAS
+
+WARM_UP = 3
+SQL_REPEATS = 10
+DEEP_PAGES = 20
+BACKLOG = 3_000
+WORKER_WINDOW = 60.0
+
+# Aims of issue 7 §5.
+AIM_P95_MS = 50.0
+AIM_OVER_SQL_MS = 15.0
+AIM_SWEEP_S = 5.0
+AIM_DELIVERY_PER_S = 200.0
+
+
+@dataclass
+class Page:
+    name: str
+    persona: str  # a key of PERSONAS, or "anonymous"
+    url: str
+    admin_url: str = ""
+    kind: str = "list"  # list, dashboard, detail, public
+    deep: bool = False  # follow the "next page" links DEEP_PAGES times first
+
+
+@dataclass
+class Result:
+    name: str
+    persona: str
+    url: str
+    kind: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    sql_ms: float
+    kb: float
+    admin_median_ms: float | None = None
+    admin_queries: int | None = None
+    status: int = 200
+    depth: int = 0
+
+
+@dataclass
+class Report:
+    machine: dict[str, Any] = field(default_factory=dict)
+    dataset: dict[str, Any] = field(default_factory=dict)
+    pages: list[Result] = field(default_factory=list)
+    reminders: dict[str, Any] = field(default_factory=dict)
+    audit: dict[str, Any] = field(default_factory=dict)
+
+
+# Timing -----------------------------------------------------------------------------------------
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _time_requests(client: Client, url: str, n: int) -> tuple[list[float], Any]:
+    response = None
+    for _ in range(WARM_UP):
+        response = client.get(url)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, response
+
+
+def _captured_sql(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _sql_time_ms(statements: list[str]) -> float:
+    """The median time of running the page's reads again, directly on a cursor."""
+    reads = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    runs = []
+    with connection.cursor() as cursor:
+        for _ in range(SQL_REPEATS):
+            t0 = time.perf_counter()
+            for sql in reads:
+                cursor.execute(sql)
+                cursor.fetchall()
+            runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(runs)
+
+
+_NEXT = re.compile(r"[?&;]after=([A-Za-z0-9_%-]+)")
+
+
+def _deep_url(client: Client, url: str) -> tuple[str, int]:
+    """Follow the "next page" links; return the URL of the page DEEP_PAGES in and its depth."""
+    current, depth = url, 0
+    for _ in range(DEEP_PAGES):
+        match = _NEXT.search(client.get(current).content.decode())
+        if not match:
+            break
+        sep = "&" if "?" in url else "?"
+        current = f"{url}{sep}after={match[1]}"
+        depth += 1
+    return current, depth
+
+
+def measure_page(page: Page, clients: dict[str, Client], admin: Client, n: int) -> Result:
+    client = clients[page.persona]
+    url, depth = _deep_url(client, page.url) if page.deep else (page.url, 0)
+    times, response = _time_requests(client, url, n)
+    statements = _captured_sql(client, url)
+    result = Result(
+        name=page.name,
+        persona=page.persona,
+        url=url if len(url) < 90 else url[:87] + "…",
+        kind=page.kind,
+        median_ms=round(statistics.median(times), 1),
+        p95_ms=round(_p95(times), 1),
+        queries=len(statements),
+        sql_ms=round(_sql_time_ms(statements), 1),
+        kb=round(len(response.content) / 1024, 1),
+        status=response.status_code,
+        depth=depth,
+    )
+    if page.admin_url:
+        admin_url = page.admin_url
+        if page.deep and depth:
+            admin_url += ("&" if "?" in admin_url else "?") + f"p={depth + 1}"
+        admin_times, admin_response = _time_requests(admin, admin_url, max(5, n // 3))
+        if admin_response.status_code != 200:
+            # The admin redirects a page number past its last page (a smaller data set).
+            print(f"    {admin_url} answered {admin_response.status_code}")
+            return result
+        result.admin_median_ms = round(statistics.median(admin_times), 1)
+        result.admin_queries = len(_captured_sql(admin, admin_url))
+    return result
+
+
+# What is measured -------------------------------------------------------------------------------
+
+
+def _user(key: str) -> User:
+    return User.objects.get(username=PERSONAS[key])
+
+
+def pages() -> list[Page]:
+    """Every accreditation page a person uses daily, with the ids of real rows."""
+    director = _user("director")
+    reviewer = _user("reviewer")
+    busy = _user("busy_reviewer")
+    ngo_admin = _user("ngo_admin")
+    admin_id = Membership.objects.get(user=director, role=Role.DIRECTOR).administration_id
+    org = Membership.objects.get(user=ngo_admin).organisation_id
+    decided = (
+        Application.objects.filter(
+            status=Application.Status.DECIDED, framework__administration=admin_id
+        )
+        .order_by("-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    own_app = Application.objects.filter(organisation=org).order_by("-id").first()
+    assert own_app is not None
+    assignment = ReviewAssignment.objects.filter(reviewer=reviewer).order_by("id").first()
+    assert assignment is not None
+    accreditation = (
+        Accreditation.objects.filter(
+            status=Accreditation.Status.ACTIVE,
+            decision__application__framework__administration=admin_id,
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+    assert accreditation is not None
+    framework = Framework.objects.get(administration=admin_id, status=Framework.Status.PUBLISHED)
+    person = Person.objects.filter(organisation=org).order_by("id").first()
+    assert person is not None
+    facility = own_app.facilities.order_by("id").first()
+    assert facility is not None
+    other_org = accreditation.organisation_id
+    today = timezone.localdate().isoformat()
+    a = "/bench-admin"
+    apps = f"{a}/accreditation/application/?framework__administration__id__exact={admin_id}"
+    accrs = (
+        f"{a}/accreditation/accreditation/"
+        f"?decision__application__framework__administration__id__exact={admin_id}"
+    )
+    register = (
+        f"{a}/accreditation/accreditation/?status__exact=active"
+        f"&valid_from__lte={today}&valid_until__gte={today}"
+    )
+    return [
+        # Dashboards.
+        Page("dashboard", "director", "/", kind="dashboard"),
+        Page("dashboard", "coordinator", "/", kind="dashboard"),
+        Page("dashboard", "reviewer", "/", kind="dashboard"),
+        Page("dashboard", "busy_reviewer", "/", kind="dashboard"),
+        Page("dashboard", "ngo_admin", "/", kind="dashboard"),
+        Page("dashboard", "ngo_member", "/", kind="dashboard"),
+        Page("dashboard", "facility_officer", "/", kind="dashboard"),
+        Page("dashboard", "gate_officer", "/", kind="dashboard"),
+        # Applications.
+        Page("applications", "director", "/accreditation/applications/", apps),
+        Page(
+            "applications, under review",
+            "director",
+            "/accreditation/applications/?status=under_review",
+            f"{apps}&status__exact=under_review",
+        ),
+        Page(
+            "applications, one facility",
+            "director",
+            f"/accreditation/applications/?facility={facility.pk}",
+            f"{apps}&facilities__id__exact={facility.pk}",
+        ),
+        Page(
+            "applications, one organisation",
+            "director",
+            f"/accreditation/applications/?organisation={other_org}",
+            f"{apps}&organisation__id__exact={other_org}",
+        ),
+        Page("applications, page 21", "director", "/accreditation/applications/", apps, deep=True),
+        Page(
+            "applications",
+            "reviewer",
+            "/accreditation/applications/",
+            f"{a}/accreditation/application/?assignments__reviewer__id__exact={reviewer.pk}",
+        ),
+        Page(
+            "applications",
+            "busy_reviewer",
+            "/accreditation/applications/",
+            f"{a}/accreditation/application/?assignments__reviewer__id__exact={busy.pk}",
+        ),
+        Page(
+            "applications",
+            "ngo_admin",
+            "/accreditation/applications/",
+            f"{a}/accreditation/application/?organisation__id__exact={org}",
+        ),
+        Page(
+            "application detail",
+            "director",
+            f"/accreditation/applications/{decided}/",
+            kind="detail",
+        ),
+        Page(
+            "application detail",
+            "ngo_admin",
+            f"/accreditation/applications/{own_app.pk}/",
+            kind="detail",
+        ),
+        Page(
+            "application detail",
+            "reviewer",
+            f"/accreditation/applications/{assignment.application_id}/",
+            kind="detail",
+        ),
+        Page(
+            "organisation overview",
+            "ngo_admin",
+            f"/accreditation/organisations/{org}/",
+            kind="detail",
+        ),
+        # Review.
+        Page(
+            "reviews",
+            "busy_reviewer",
+            "/accreditation/reviews/",
+            f"{a}/accreditation/reviewassignment/?reviewer__id__exact={busy.pk}",
+        ),
+        Page(
+            "reviews, submitted",
+            "busy_reviewer",
+            "/accreditation/reviews/?status=submitted",
+            f"{a}/accreditation/reviewassignment/?reviewer__id__exact={busy.pk}&status__exact=submitted",
+        ),
+        Page("review", "reviewer", f"/accreditation/reviews/{assignment.pk}/", kind="detail"),
+        # Accreditations.
+        Page("accreditations", "director", "/accreditation/accreditations/", accrs),
+        Page(
+            "accreditations, active",
+            "director",
+            "/accreditation/accreditations/?status=active",
+            f"{accrs}&status__exact=active",
+        ),
+        Page(
+            "accreditations, page 21",
+            "director",
+            "/accreditation/accreditations/",
+            accrs,
+            deep=True,
+        ),
+        Page(
+            "accreditations",
+            "ngo_admin",
+            "/accreditation/accreditations/",
+            f"{a}/accreditation/accreditation/?organisation__id__exact={org}",
+        ),
+        Page(
+            "accreditation detail",
+            "director",
+            f"/accreditation/accreditations/{accreditation.pk}/",
+            kind="detail",
+        ),
+        # Vetting.
+        Page(
+            "vetting, pending",
+            "director",
+            "/accreditation/clearances/",
+            f"{a}/accreditation/clearance/?status__exact=pending",
+        ),
+        Page(
+            "vetting, cleared",
+            "director",
+            "/accreditation/clearances/?status=cleared",
+            f"{a}/accreditation/clearance/?status__exact=cleared&valid_until__gte={today}",
+        ),
+        Page(
+            "vetting, one organisation",
+            "director",
+            f"/accreditation/clearances/?organisation={other_org}",
+            f"{a}/accreditation/clearance/?status__exact=pending"
+            f"&person__organisation__id__exact={other_org}",
+        ),
+        Page(
+            "vetting, pending, page 21",
+            "director",
+            "/accreditation/clearances/",
+            f"{a}/accreditation/clearance/?status__exact=pending",
+            deep=True,
+        ),
+        Page(
+            "vetting",
+            "ngo_admin",
+            "/accreditation/clearances/",
+            f"{a}/accreditation/clearance/?status__exact=pending&person__organisation__id__exact={org}",
+        ),
+        # Rules and mechanisms.
+        Page("rules (versions)", "director", "/accreditation/frameworks/", kind="list"),
+        Page(
+            "rules (one version)",
+            "director",
+            f"/accreditation/frameworks/{framework.pk}/",
+            kind="detail",
+        ),
+        Page("formal mechanisms", "director", "/accreditation/mechanisms/", kind="list"),
+        # Directory.
+        Page(
+            "organisations",
+            "director",
+            "/organisations/",
+            f"{a}/directory/organisation/",
+        ),
+        Page(
+            "organisations, name",
+            "director",
+            "/organisations/?name=hope",
+            f"{a}/directory/organisation/?name__icontains=hope",
+        ),
+        Page(
+            "organisations, page 21",
+            "director",
+            "/organisations/",
+            f"{a}/directory/organisation/",
+            deep=True,
+        ),
+        Page("organisation detail", "director", f"/organisations/{org}/", kind="detail"),
+        Page("person detail", "director", f"/people/{person.pk}/", kind="detail"),
+        Page(
+            "facilities",
+            "director",
+            "/facilities/",
+            f"{a}/directory/facility/?administration__id__exact={admin_id}",
+        ),
+        Page("facility detail", "director", f"/facilities/{facility.pk}/", kind="detail"),
+        # Notifications and audit.
+        Page(
+            "notifications",
+            "director",
+            "/notifications/",
+            f"{a}/activity/notification/?recipient__id__exact={director.pk}",
+        ),
+        Page(
+            "notifications, unread",
+            "director",
+            "/notifications/?unread=true",
+            f"{a}/activity/notification/?recipient__id__exact={director.pk}&read_at__isnull=True",
+        ),
+        Page(
+            "notifications, page 21",
+            "director",
+            "/notifications/",
+            f"{a}/activity/notification/?recipient__id__exact={director.pk}",
+            deep=True,
+        ),
+        Page("audit trail", "director", "/audit/", f"{a}/activity/auditentry/"),
+        Page(
+            "audit trail, action",
+            "director",
+            "/audit/?action=decision",
+            f"{a}/activity/auditentry/?action__startswith=decision",
+        ),
+        Page("audit trail, page 21", "director", "/audit/", f"{a}/activity/auditentry/", deep=True),
+        # Public.
+        Page("public register", "anonymous", "/accreditation/register/", register, kind="public"),
+        Page(
+            "public register, name",
+            "anonymous",
+            "/accreditation/register/?name=hope",
+            f"{register}&organisation__name__icontains=hope",
+            kind="public",
+        ),
+        Page(
+            "public register, facility",
+            "anonymous",
+            f"/accreditation/register/?facility={facility.pk}",
+            f"{register}&decision__application__facilities__id__exact={facility.pk}",
+            kind="public",
+        ),
+        Page(
+            "public register, page 21",
+            "anonymous",
+            "/accreditation/register/",
+            register,
+            kind="public",
+            deep=True,
+        ),
+        Page("public rules", "anonymous", "/accreditation/criteria/", kind="public"),
+        Page(
+            "verification",
+            "anonymous",
+            f"/accreditation/verify/?code={accreditation.verification_code}",
+            kind="public",
+        ),
+    ]
+
+
+def _clients() -> tuple[dict[str, Client], Client]:
+    clients = {"anonymous": Client()}
+    for key, username in PERSONAS.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        clients[key] = client
+    superuser, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin = Client()
+    admin.force_login(superuser)
+    return clients, admin
+
+
+def measure_pages(n: int, only: str) -> list[Result]:
+    clients, admin = _clients()
+    results = []
+    for page in pages():
+        if only and only not in page.name:
+            continue
+        result = measure_page(page, clients, admin, n)
+        print(
+            f"  {page.name:34} {page.persona:16} {result.median_ms:8.1f} ms"
+            f"  p95 {result.p95_ms:8.1f}"
+            f"  {result.queries:3} q  sql {result.sql_ms:7.1f} ms  {result.kb:6.1f} KB"
+            + (f"  admin {result.admin_median_ms:7.1f} ms" if result.admin_median_ms else ""),
+            flush=True,
+        )
+        results.append(result)
+    return results
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def _delete_broker_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def _make_backlog(run: str) -> list[int]:
+    now = timezone.now()
+    recipients = list(
+        User.objects.filter(username__startswith="org")
+        .order_by("id")
+        .values_list("pk", flat=True)[:BACKLOG]
+    )
+    rows = [
+        Reminder(
+            recipient_id=uid,
+            kind="activity.message",
+            key=f"bench-run:{run}:{n}:user:{uid}",
+            subject="Your review is due in seven days",
+            body="Open the application to finish your review.",
+            url="/accreditation/reviews/",
+            due_at=now - timedelta(minutes=1),
+        )
+        for n, uid in enumerate(recipients)
+    ]
+    return [r.pk for r in Reminder.objects.bulk_create(rows, batch_size=1000)]
+
+
+def _cleanup_backlog(run: str, preferences_before: int) -> None:
+    Notification.objects.filter(reminder__key__startswith=f"bench-run:{run}:").delete()
+    Reminder.objects.filter(key__startswith=f"bench-run:{run}:").delete()
+    NotificationPreference.objects.filter(pk__gt=preferences_before).delete()
+
+
+def measure_sweep(run: str) -> dict[str, Any]:
+    """The sweep as beat runs it, over the full reminder table with a backlog of due rows: how long
+    one run takes, how many it hands to the broker, and how long the whole backlog waits."""
+    from activity import tasks
+
+    ids = _make_backlog(run)
+    interval = settings.REMINDER_SWEEP_SECONDS
+    calls, durations, enqueued = 0, [], 0
+    try:
+        while enqueued < len(ids) and calls < 100:
+            t0 = time.perf_counter()
+            enqueued += tasks.sweep_reminders.run()
+            durations.append(time.perf_counter() - t0)
+            calls += 1
+    finally:
+        _delete_broker_keys(os.environ.get("BENCH_BROKER_PREFIX", "bench:"))
+    first = durations[0]
+    return {
+        "backlog": len(ids),
+        "sweep_runs": calls,
+        "first_run_s": round(first, 3),
+        "per_reminder_ms": round(first * 1000 / min(len(ids), max(1, enqueued // calls)), 3),
+        "enqueued_per_run": enqueued // calls,
+        "backlog_handed_over_s": round((calls - 1) * interval + sum(durations), 1),
+        "interval_s": interval,
+        "batch_size": settings.REMINDER_BATCH_SIZE,
+    }
+
+
+def measure_delivery(run: str) -> dict[str, Any]:
+    """A real Celery worker (solo pool) with its embedded beat on Redis, from a backlog of due
+    reminders: how many it delivers per second, each exactly once."""
+    ids = _make_backlog(run)
+    prefix = f"bench-worker:{run}:"
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-worker-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_VAR_DIR": str(var_dir),
+        "BENCH_BROKER_PREFIX": prefix,
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+    log = (var_dir / "worker.log").open("wb")
+    process = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "--app=config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--beat",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    started = time.monotonic()
+    sent_at: list[tuple[float, int]] = []
+    first: float | None = None
+    try:
+        # The window starts with the first delivery: the worker's start-up is not delivery.
+        while time.monotonic() - started < (first or 180.0) + WORKER_WINDOW:
+            sent = Reminder.objects.filter(pk__in=ids, state=Reminder.State.SENT).count()
+            now = time.monotonic() - started
+            sent_at.append((now, sent))
+            if sent and first is None:
+                first = now
+            if sent == len(ids):
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"the worker exited; see {var_dir / 'worker.log'}")
+            time.sleep(0.25)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        log.close()
+        _delete_broker_keys(prefix)
+    last_t, delivered = sent_at[-1]
+    notified = (
+        Notification.objects.filter(reminder_id__in=ids).values("reminder_id").distinct().count()
+    )
+    duplicates = Notification.objects.filter(reminder_id__in=ids).count() - notified
+    rate = delivered / (last_t - first) if first is not None and last_t > first else 0.0
+    return {
+        "backlog": len(ids),
+        "delivered": delivered,
+        "seconds": round(last_t, 1),
+        "first_delivery_s": round(first, 1) if first is not None else None,
+        "per_second": round(rate, 1),
+        "duplicates": duplicates,
+        "all_delivered": delivered == len(ids),
+    }
+
+
+def measure_reminders() -> dict[str, Any]:
+    run = uuid.uuid4().hex[:8]
+    preferences_before = (
+        NotificationPreference.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
+    try:
+        sweep = measure_sweep(run)
+    finally:
+        _cleanup_backlog(run, preferences_before)
+    print(f"  sweep: {sweep}", flush=True)
+    try:
+        delivery = measure_delivery(run)
+    finally:
+        _cleanup_backlog(run, preferences_before)
+    print(f"  delivery: {delivery}", flush=True)
+    return {"sweep": sweep, "delivery": delivery}
+
+
+def measure_audit() -> dict[str, Any]:
+    t0 = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "verify_audit"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - t0
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "seconds": round(seconds, 1),
+        "peak_mib": round(peak_kib / 1024, 1),
+        "output": (completed.stdout + completed.stderr).strip().splitlines()[-1:],
+        "ok": completed.returncode == 0,
+    }
+
+
+# The report -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    mem_kib = 0
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    cpu = ""
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "postgresql": pg,
+        "shared_buffers": shared,
+        "database_size": size,
+        "python": platform.python_version(),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if not a or not b:
+        return ""
+    return f"{a / b:.1f}×"
+
+
+def _aims(report: Report) -> list[tuple[str, bool | None, str]]:
+    lists = [p for p in report.pages if p.kind in ("list", "dashboard")]
+    slow = [p for p in lists if p.p95_ms > AIM_P95_MS]
+    over_sql = [p for p in lists if p.p95_ms > p.sql_ms + AIM_OVER_SQL_MS]
+    behind_admin = [
+        p for p in report.pages if p.admin_median_ms and p.median_ms > p.admin_median_ms
+    ]
+    sweep = report.reminders.get("sweep", {})
+    delivery = report.reminders.get("delivery", {})
+
+    def names(ps: list[Result]) -> str:
+        shown = ", ".join(f"{p.name} ({p.persona})" for p in ps[:8])
+        return shown + ("…" if len(ps) > 8 else "")
+
+    aims: list[tuple[str, bool | None, str]] = [
+        (
+            f"every list and dashboard at p95 within {AIM_P95_MS:.0f} ms",
+            not slow,
+            f"{len(lists) - len(slow)} of {len(lists)}" + (f"; not: {names(slow)}" if slow else ""),
+        ),
+        (
+            f"every list and dashboard within raw SQL + {AIM_OVER_SQL_MS:.0f} ms (p95)",
+            not over_sql,
+            f"{len(lists) - len(over_sql)} of {len(lists)}"
+            + (f"; not: {names(over_sql)}" if over_sql else ""),
+        ),
+        (
+            "each list at least as fast as the admin changelist (median)",
+            not behind_admin,
+            f"{sum(1 for p in report.pages if p.admin_median_ms) - len(behind_admin)} of "
+            f"{sum(1 for p in report.pages if p.admin_median_ms)}"
+            + (f"; not: {names(behind_admin)}" if behind_admin else ""),
+        ),
+    ]
+    if sweep:
+        aims.append(
+            (
+                f"the sweep within {AIM_SWEEP_S:.0f} s (a backlog of {sweep['backlog']} handed to "
+                "the broker)",
+                sweep["backlog_handed_over_s"] <= AIM_SWEEP_S,
+                f"{sweep['backlog_handed_over_s']} s in {sweep['sweep_runs']} runs of the sweep",
+            )
+        )
+    if delivery:
+        aims.append(
+            (
+                f"at least {AIM_DELIVERY_PER_S:.0f} reminders delivered per second by one worker, "
+                "exactly once",
+                delivery["per_second"] >= AIM_DELIVERY_PER_S and delivery["duplicates"] == 0,
+                f"{delivery['per_second']} per second, {delivery['duplicates']} duplicates",
+            )
+        )
+    return aims
+
+
+def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) -> None:
+    m, d = report.machine, report.dataset
+    before = {}
+    if baseline:
+        before = {(p["name"], p["persona"]): p for p in baseline["pages"]}
+    lines = [
+        "# Benchmarks",
+        "",
+        "Server time of the accreditation pages over a country-scale data set, measured by",
+        "`make bench` (`bench/`). Each later module adds its pages to `bench/measure.py`.",
+        "",
+        "## Machine",
+        "",
+        f"- {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB of memory, load average "
+        f"{m['load_average']:.1f} when the measurement started (the machine is shared)",
+        f"- PostgreSQL {m['postgresql']} on default settings "
+        f"(shared_buffers {m['shared_buffers']}), "
+        f"database {m['database_size']}; Redis for the Celery broker; Python {m['python']}",
+        "- Django settings: the project's, with `DEBUG=False` (`bench/settings.py`)",
+        "",
+        "## Data set",
+        "",
+        f"Built with COPY in {d.get('seconds', 0):.0f} s (`bench/build.py`):",
+        "",
+        "| table | rows |",
+        "|---|---:|",
+    ]
+    for table, count in d.get("counts", {}).items():
+        lines.append(f"| {table} | {count:,} |")
+    lines += [
+        "",
+        "Two administrations (90 % / 10 % of the facilities), 5,000 organisations with four",
+        "applications each on average (every state; the last one may be open), three reviews per",
+        "decided application, the reviewers' object permissions, a valid audit hash chain.",
+        "",
+        "## Pages",
+        "",
+        f"Median and 95th percentile of {report.pages and 'the'} server time over "
+        f"{report.dataset.get('requests', 30)} requests after {WARM_UP} to warm up, in process "
+        "(Django's test client, logged in); *SQL* is the same queries run again directly on a "
+        "cursor (median of 10); *admin* is the median of the benchmark admin's changelist of the "
+        "same model over the same rows. *page 21* is reached through the keyset cursor.",
+        "",
+    ]
+    header = (
+        "| page | who | median ms | p95 ms | queries | SQL ms | p95 − SQL | KB | admin ms "
+        "| page ÷ admin |"
+    )
+    sep = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if before:
+        header += " median before |"
+        sep += "---:|"
+    lines += [header, sep]
+    for p in report.pages:
+        row = (
+            f"| {p.name} | {p.persona.replace('_', ' ')} | {p.median_ms:.1f} | {p.p95_ms:.1f} | "
+            f"{p.queries} | {p.sql_ms:.1f} | {p.p95_ms - p.sql_ms:.1f} | {p.kb:.0f} | "
+            f"{p.admin_median_ms if p.admin_median_ms is not None else ''} | "
+            f"{_ratio(p.median_ms, p.admin_median_ms)} |"
+        )
+        if before:
+            old = before.get((p.name, p.persona))
+            row += f" {old['median_ms'] if old else ''} |"
+        lines.append(row)
+    lines += ["", "## Reminders and the audit trail", ""]
+    sweep = report.reminders.get("sweep")
+    if sweep:
+        lines += [
+            "- Sweep (`activity.tasks.sweep_reminders`) over "
+            f"{d.get('counts', {}).get('activity_reminder', 0):,} reminders with a backlog of "
+            f"{sweep['backlog']:,} due: one run {sweep['first_run_s']} s "
+            f"({sweep['per_reminder_ms']} ms a reminder), {sweep['enqueued_per_run']} handed to "
+            f"the broker per run, every {sweep['interval_s']} s: the backlog waits "
+            f"{sweep['backlog_handed_over_s']} s to reach the broker.",
+        ]
+    delivery = report.reminders.get("delivery")
+    if delivery:
+        lines += [
+            f"- Delivery by one Celery worker (solo pool, embedded beat, Redis): "
+            f"{delivery['delivered']:,} of {delivery['backlog']:,} delivered in "
+            f"{delivery['seconds']} s, first after {delivery['first_delivery_s']} s: "
+            f"**{delivery['per_second']} per second**; {delivery['duplicates']} delivered twice.",
+        ]
+    if report.audit:
+        lines += [
+            "- `manage.py verify_audit` over "
+            f"{d.get('counts', {}).get('activity_auditentry', 0):,} "
+            f"entries: {report.audit['seconds']} s, peak memory {report.audit['peak_mib']} MiB "
+            f"({'; '.join(report.audit['output'])}).",
+        ]
+    lines += ["", "## Aims (issue 7 §5)", ""]
+    for text, met, detail in _aims(report):
+        lines.append(f"- {'met' if met else 'not met'}: {text} — {detail}")
+    lines += [
+        "",
+        "## How to reproduce",
+        "",
+        "```sh",
+        "make bench    # builds the data set once (database `bench`), then measures",
+        "python3 -m uv run python -m bench --rebuild      # drop and build the data set again",
+        "python3 -m uv run python -m bench --only applications --skip-worker --skip-audit",
+        "```",
+        "",
+        "PostgreSQL and Redis are the local ones unless `DATABASE_URL` (its database is the",
+        "benchmark's own: `bench` by default) and `REDIS_URL` (database 12 by default, keys",
+        "under `bench:`) say otherwise. The raw results are written to `var/bench/` as JSON; pass",
+        "`--baseline FILE` to add a column with an earlier run's medians.",
+        "",
+    ]
+    path.write_text("\n".join(lines))
+
+
+def run(info: dict[str, Any], args: argparse.Namespace) -> None:
+    report = Report(machine=machine())
+    report.dataset = {
+        "seconds": info["seconds"],
+        "counts": info["sizes"]["counts"],
+        "requests": args.requests,
+    }
+    print(f"Measuring pages ({args.requests} requests each)…", flush=True)
+    report.pages = measure_pages(args.requests, args.only)
+    if not args.skip_worker:
+        print("Measuring the reminder pipeline…", flush=True)
+        report.reminders = measure_reminders()
+    if not args.skip_audit:
+        print("Verifying the audit chain…", flush=True)
+        report.audit = measure_audit()
+        print(f"  {report.audit}", flush=True)
+    out_dir = Path(settings.VAR_DIR) / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    raw = out_dir / f"results-{stamp}.json"
+    raw.write_text(json.dumps(asdict(report), indent=1, default=str))
+    print(f"Raw results: {raw}")
+    baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else None
+    if args.output != "-":
+        write_markdown(report, settings.BASE_DIR / args.output, baseline)
+        print(f"Report: {args.output}")
+    for text, met, detail in _aims(report):
+        print(f"  {'met    ' if met else 'NOT MET'} {text}: {detail}")
