@@ -1,9 +1,14 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, DeniedAccess, Notification, NotificationPreference, Reminder
+from .validators import NameField
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,3 +83,20 @@ class NotificationAdmin(ReadOnlyAdmin):
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(ReadOnlyAdmin):
     list_display = ["user", "delivery", "language", "last_digest_at"]
+
+
+class NamedUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
+    """A person's names end up in e-mail headers and letters: checked as every other name
+    (Django's user model is kept, so the check is on the form)."""
+
+    first_name = NameField(label=_("first name"), max_length=150, required=False)
+    last_name = NameField(label=_("last name"), max_length=150, required=False)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NamedUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    form = NamedUserChangeForm

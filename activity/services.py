@@ -264,7 +264,8 @@ def reminder_deliver(*, reminder_id: int) -> bool:
     try:
         return _reminder_deliver(reminder_id)
     except Exception as error:
-        # The notification itself could not be written: the whole delivery was rolled back.
+        # Rolled back whole: the e-mail failed in a way worth another attempt, or the
+        # notification itself could not be written.
         if not _reminder_fail(reminder_id=reminder_id, error=error):
             raise  # tried again once the claim lapses
         logger.exception("Reminder %s failed and will not be tried again.", reminder_id)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activity.validators import NameField, no_control_characters, plausible_date
 from directory.models import Organisation
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 #: An id no bigint column can hold: a 20-digit number typed into a URL or a form by hand.
 HUGE_ID = "99999999999999999999"
@@ -121,3 +121,33 @@ def test_rows_are_still_found_by_a_list_of_ids_and_excluded_by_one():
     assert list(Organisation.objects.filter(pk__in=[int(HUGE_ID)])) == []
     assert set(Organisation.objects.exclude(pk__in=[int(HUGE_ID), other.pk])) == {kept}
     assert set(Organisation.objects.exclude(pk__in=[int(HUGE_ID)])) == {kept, other}
+
+
+@pytest.mark.django_db
+def test_the_site_administration_refuses_a_line_break_in_a_persons_name(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    martha = UserFactory(username="martha", first_name="Martha", last_name="Director")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    page = f"/admin/auth/user/{martha.pk}/change/"
+    data = {
+        "username": "martha",
+        "first_name": "Martha\nBcc: everyone@example.org",
+        "last_name": "\u202eDirector",
+        "email": "martha@example.org",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+
+    response = client.post(page, data)
+
+    assert response.status_code == 200
+    assert "Remove the line breaks, tabs or other control characters" in response.content.decode()
+    martha.refresh_from_db()
+    assert martha.first_name == "Martha"
+
+    response = client.post(page, {**data, "first_name": "Martha"})
+
+    assert response.status_code == 302
+    martha.refresh_from_db()
+    assert (martha.first_name, martha.last_name) == ("Martha", "Director")
