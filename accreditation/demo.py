@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from directory.models import ActivityType, Administration, Facility, Organisation, Person
 
-from . import services
+from . import selectors, services
 from .models import Application, Clearance, Decision, FormalMechanism, Framework
 
 
@@ -49,7 +49,7 @@ INTRODUCTION = (
 
 
 def _framework(administration: Administration, director) -> Framework:
-    current = services.framework_in_force(administration)
+    current = selectors.framework_in_force(administration)
     if current is not None:
         return current
     draft = Framework.objects.filter(

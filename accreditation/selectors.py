@@ -213,15 +213,7 @@ def organisation_status(user: AnyUser) -> OrganisationStatus:
             .order_by("organisation__name", "-valid_until")
         ),
         open_applications=list(
-            Application.objects.filter(
-                organisation__in=ids,
-                status__in=[
-                    Application.Status.DRAFT,
-                    Application.Status.SUBMITTED,
-                    Application.Status.RETURNED,
-                    Application.Status.UNDER_REVIEW,
-                ],
-            ).select_related("organisation")
+            Application.objects.open().filter(organisation__in=ids).select_related("organisation")
         ),
         open_conditions=list(
             Condition.objects.filter(

@@ -18,6 +18,7 @@ from activity.transitions import transition
 from activity.typing import User
 from directory.models import Administration
 
+from .. import selectors
 from ..models import Criterion, Framework, Level
 from ..translation import LANGUAGE_CODES, texts_of
 
@@ -147,12 +148,6 @@ def level_texts(level: Level) -> dict[str, str]:
     return {code: text for code, text in texts.items() if text}
 
 
-def framework_in_force(administration: Administration) -> Framework | None:
-    return Framework.objects.filter(
-        administration=administration, status=Framework.Status.PUBLISHED
-    ).first()
-
-
 @transaction.atomic
 def framework_create_draft(*, actor: User, administration: Administration) -> Framework:
     """Start the next version of the rules: a copy of the version in force, or the paper's
@@ -161,7 +156,7 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
         administration=administration, status=Framework.Status.DRAFT
     ).exists():
         raise DomainError(_("A draft version already exists. Finish and publish it first."))
-    current = framework_in_force(administration)
+    current = selectors.framework_in_force(administration)
     last = Framework.objects.filter(administration=administration).aggregate(v=Max("version"))
     texts = (
         texts_of(current, "title", "introduction")

@@ -95,18 +95,24 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
     applications = list(
         permissions.applications_for_user(user)
         .filter(organisation=organisation)
-        .select_related("decision__accreditation")
+        .select_related("decision__accreditation", "administration")
         .order_by("-created_at", "-id")
     )
+    in_progress = [a for a in applications if a.status in Application.OPEN_STATUSES]
+    busy = {a.administration_id for a in in_progress}
+    # One call to action: while an application is open with an administration, only
+    # "Continue"; "Apply" and "Renew" appear where nothing is open.
     renewable = next(
         (
             a
             for a in applications
-            if a.status == Application.Status.DECIDED and a.decision.grants_accreditation
+            if a.status == Application.Status.DECIDED
+            and a.decision.grants_accreditation
+            and a.administration_id not in busy
         ),
         None,
     )
-    frameworks = selectors.frameworks_in_force()
+    frameworks = selectors.frameworks_in_force().exclude(administration__in=busy)
     context = {
         "organisation": organisation,
         "accreditations": permissions.accreditations_for_user(user)
@@ -114,6 +120,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
         .order_by("-valid_until", "-id"),
         "applications": applications,
         "renewable": renewable,
+        "in_progress": in_progress,
         "people": people_with_clearance(user, organisation.people.order_by("full_name")),
         "can_apply": permissions.can_create_application(user, organisation),
         "start_form": StartForm(frameworks=frameworks),
@@ -152,7 +159,13 @@ def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_application(
         request.user, previous.organisation_id
     )
-    framework = services.framework_in_force(previous.framework.administration)
+    administration = previous.framework.administration
+    already = organisation.applications.open().filter(administration=administration).first()
+    if already is not None:
+        # A renewal asked for while an application is in progress goes to that one.
+        messages.info(request, _("Your application in progress is below: continue it."))
+        return redirect(already)
+    framework = selectors.framework_in_force(administration)
     if framework is None:
         messages.error(request, _("No accreditation rules are in force: renewal is not open."))
         return redirect(previous)

@@ -14,7 +14,7 @@ from activity.paging import keyset_page
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
 from ..models import Criterion, Framework
 from ..services.frameworks import default_criteria, level_texts
@@ -79,7 +79,7 @@ def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "framework": framework,
         "can_edit": can_edit,
         "problems": services.publication_problems(framework) if can_edit else [],
-        "in_force": services.framework_in_force(framework.administration) if can_edit else None,
+        "in_force": selectors.framework_in_force(framework.administration) if can_edit else None,
     }
     return render(request, "accreditation/framework_detail.html", context)
 
