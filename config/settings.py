@@ -184,6 +184,8 @@ SESSION_MAX_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 3600)
 # and how long a re-entered password (and code) counts for actions that ask for it again.
 OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Partnerships")
 STEP_UP_SECONDS = env.int("STEP_UP_SECONDS", default=5 * 60)
+# The site administration lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The demo accounts share a published TOTP secret (README); with this on, the code page shows
 # them the current code so that the demo works without a phone. Never in production.
 TWO_FACTOR_DEMO_HINT = env.bool("TWO_FACTOR_DEMO_HINT", default=DEBUG)
