@@ -26,6 +26,11 @@ def _verification_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
+def _letter_path(instance: "Decision", filename: str) -> str:
+    # As for uploaded documents, the stored name says nothing and cannot collide.
+    return f"letters/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.pdf"
+
+
 # Published criteria -----------------------------------------------------------------------------
 
 
@@ -699,16 +704,35 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     appeal_deadline = models.DateField(_("appeal deadline"))
+    reference = models.CharField(
+        _("reference"),
+        max_length=40,
+        help_text=_("The number the letter is filed and quoted under, such as 3/ACC/2026/0042."),
+    )
+    # The letter as sent: rendered once, after the decision (and again if an appeal changes
+    # the decision), and kept in private storage; empty while it is being prepared.
+    letter = models.FileField(_("decision letter"), upload_to=_letter_path, blank=True)
+    letter_rendered_at = models.DateTimeField(_("letter prepared"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        constraints = [
+            # The administration's number comes first, so unique here is unique in each series.
+            models.UniqueConstraint(fields=["reference"], name="decision_unique_reference"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_outcome_display()}"
 
     def get_absolute_url(self) -> str:
         return self.application.get_absolute_url()
+
+    @staticmethod
+    def reference_prefix(administration_id: int, year: int) -> str:
+        """References run ``<administration>/ACC/<year>/<number>``: each administration has
+        its own series, numbered from 1 every year."""
+        return f"{administration_id}/ACC/{year}/"
 
     @property
     def audit_administration_id(self) -> int | None:

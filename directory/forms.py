@@ -11,7 +11,15 @@ from .models import Facility, Organisation, Person
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "registration_number", "country", "email", "phone", "description"]
+        fields = [
+            "name",
+            "registration_number",
+            "country",
+            "email",
+            "phone",
+            "description",
+            "language",
+        ]
         field_classes = {"name": NameField}
 
 

@@ -169,6 +169,16 @@ class Organisation(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=TextLimit.TEXT)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language of the letters the administration sends to the organisation, "
+            "whoever prints them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -6,6 +6,8 @@ from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from activity.errors import DomainError
 from activity.services import audit_record
 from activity.transitions import transition
 from activity.typing import User
-from directory.models import Role
+from directory.models import Administration, Role
 from directory.selectors import administration_users, organisation_users
 
 from .. import effects
@@ -55,6 +57,44 @@ def application_score_sheet(application: Application) -> ScoreSheet:
         scores[score.assignment_id][score.criterion_id] = score.score
     criteria = list(application.framework.criteria.prefetch_related("levels"))
     return score_sheet(application.framework, criteria, scores)
+
+
+def _next_reference(application: Application) -> str:
+    """The next number in the administration's series of decisions for this year. The
+    administration's row is locked until the decision commits, so two decisions taken at the
+    same moment cannot draw the same number."""
+    administration = Administration.objects.select_for_update().get(
+        pk=application.framework.administration_id
+    )
+    prefix = Decision.reference_prefix(administration.pk, timezone.localdate().year)
+    last = (
+        Decision.objects.filter(reference__startswith=prefix)
+        .annotate(number=Cast(Substr("reference", len(prefix) + 1), IntegerField()))
+        .aggregate(last=Max("number"))["last"]
+    )
+    return f"{prefix}{(last or 0) + 1:04d}"
+
+
+def _letter_schedule(decision: Decision) -> None:
+    """Prepare the decision's letter once the decision is committed. Should the queue be
+    unreachable, the decision stands: the letter is asked for again when someone downloads it."""
+    from ..tasks import decision_letter_render
+
+    pk = decision.pk
+    transaction.on_commit(lambda: decision_letter_render.delay(pk), robust=True)
+
+
+def _letter_renew(decision: Decision) -> None:
+    """The decision changed (on appeal): the kept letter no longer says what was decided.
+    It is discarded and a new one is prepared, under the same reference."""
+    old = decision.letter.name
+    storage = decision.letter.storage
+    decision.letter = ""  # type: ignore[assignment]
+    decision.letter_rendered_at = None
+    decision.save(update_fields=["letter", "letter_rendered_at"])
+    if old:
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
+    _letter_schedule(decision)
 
 
 def _grant(decision: Decision, *, actor: User) -> Accreditation:
@@ -157,6 +197,7 @@ def decision_make(
         reviewers_passed=sheet.passed,
         decided_by=actor,
         appeal_deadline=today + timedelta(days=application.framework.appeal_days),
+        reference=_next_reference(application),
     )
     transition(
         application,
@@ -203,6 +244,7 @@ def decision_make(
             url=application.get_absolute_url(),
             due_at=at_start_of(max(decision.appeal_deadline - timedelta(days=7), today)),
         )
+    _letter_schedule(decision)
     return decision
 
 
@@ -391,6 +433,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) ->
                     condition=condition,
                     note=_("Lifted on appeal: %(reasons)s") % {"reasons": reasons},
                 )
+            _letter_renew(decision)
         else:
             _change_status(
                 decision.accreditation,

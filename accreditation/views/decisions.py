@@ -1,8 +1,7 @@
 """Running the process: returns, reviewer assignment, decisions and their letter, the
 accreditations with their suspension, reinstatement and revocation, appeals and conditions."""
 
-from io import BytesIO
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activity.paging import keyset_page
-from activity.pdf import render_pdf
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 from activity.uploads import attachment_response
@@ -31,7 +29,8 @@ from ..forms.decisions import (
     ReturnForm,
     condition_owners,
 )
-from ..models import Accreditation, Application, Decision
+from ..models import Accreditation, Decision
+from ..services import letters
 from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
 
 # Applications -----------------------------------------------------------------------------------
@@ -122,38 +121,29 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "accreditation/decision_form.html", context)
 
 
-def letter_context(application: Application) -> dict[str, Any]:
-    """What the decision letter says. Reviewers are not named in it."""
-    decision = (
-        Decision.objects.filter(application=application).select_related("accreditation").get()
-    )
-    decision.application = application
-    sheet = services.application_score_sheet(application)
-    labels = [_("Reviewer %(number)s") % {"number": n} for n in range(1, sheet.reviewer_count + 1)]
-    return {
-        "administration": application.framework.administration,
-        "application": application,
-        "organisation": application.organisation,
-        "activity_types": list(application.activity_types.all()),
-        "facilities": list(application.facilities.all()),
-        "decision": decision,
-        "sheet": sheet,
-        "reviewer_labels": labels,
-        "conditions": list(decision.conditions.all()),
-        "accreditation": getattr(decision, "accreditation", None),
-        "appeal_deadline": appeal_deadlines(decision).get("decision"),
-    }
-
-
 @login_required
 def decision_letter(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """The letter as it was prepared after the decision; while it is being prepared, a page
+    that says so."""
     application = permissions.get_application_for_user(request.user, pk)
     permissions.check_can_see_decision_letter(request.user, application)
-    pdf = render_pdf(
-        "accreditation/pdf/decision_letter.html", letter_context(application), request=request
-    )
+    decision = Decision.objects.only("pk", "reference", "letter").get(application=application)
+    if not decision.letter:
+        letters.decision_letter_request(decision=decision)
+        decision.refresh_from_db(fields=["letter"])
+    if not decision.letter:
+        response = render(
+            request,
+            "accreditation/decision_letter_pending.html",
+            {"application": application, "decision": decision},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return attachment_response(
-        BytesIO(pdf), f"decision-letter-{application.pk}.pdf", "application/pdf"
+        decision.letter,
+        _("decision-letter-%(reference)s.pdf")
+        % {"reference": decision.reference.replace("/", "-")},
+        "application/pdf",
     )
 
 

@@ -2,6 +2,8 @@
 organisations and formal mechanisms, and the check of a verification code. They show only
 what is public by design (see ``permissions``): never a draft, a reason or a score."""
 
+from datetime import date, timedelta
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -64,6 +66,33 @@ def public_status(accreditation: Accreditation) -> tuple[str, str]:
     return "in_force", _("In force")
 
 
+def lapsed_on(accreditation: Accreditation, status_key: str) -> date | None:
+    """The day an accreditation stopped being in force, where its status says so: the day after
+    its last day of validity, or the day it was revoked or suspended."""
+    if status_key == "expired":
+        return accreditation.valid_until + timedelta(days=1)
+    if status_key in {"revoked", "suspended"} and accreditation.status_changed_at:
+        return timezone.localdate(accreditation.status_changed_at)
+    return None
+
+
+def later_accreditation(accreditation: Accreditation) -> Accreditation | None:
+    """The organisation's most recent accreditation by the same administration, granted after
+    this one: what a renewed or lapsed code points to."""
+    return (
+        Accreditation.objects.filter(
+            organisation=accreditation.organisation_id,
+            decision__application__framework__administration=(
+                accreditation.decision.application.framework.administration_id
+            ),
+            pk__gt=accreditation.pk,
+        )
+        .order_by("-pk")
+        .only("pk", "verification_code", "valid_from")
+        .first()
+    )
+
+
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerificationForm(request.GET if "code" in request.GET else None)
     context: dict[str, object] = {"form": form}
@@ -71,7 +100,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         accreditation = selectors.find_accreditation_by_code(form.cleaned_data["code"])
         context["searched"] = form.cleaned_data["code"]
         if accreditation is not None:
+            key, label = public_status(accreditation)
             context["accreditation"] = accreditation
-            context["status_key"], context["status_label"] = public_status(accreditation)
+            context["status_key"], context["status_label"] = key, label
             context["application"] = accreditation.decision.application
+            context["lapsed_on"] = lapsed_on(accreditation, key)
+            if key not in {"in_force", "not_yet"}:
+                context["later"] = later_accreditation(accreditation)
     return render(request, "accreditation/public_verify.html", context)

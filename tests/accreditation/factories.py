@@ -172,6 +172,7 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
     reviewers_passed = True
     decided_by = factory.SubFactory(UserFactory, password=None)
     appeal_deadline = factory.LazyFunction(lambda: today() + timedelta(days=30))
+    reference = factory.Sequence(lambda n: f"T/ACC/{today().year}/{n:04d}")
 
 
 class AccreditationFactory(factory.django.DjangoModelFactory[Accreditation]):

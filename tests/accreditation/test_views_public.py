@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from accreditation.models import Accreditation, Framework
+from accreditation.models import Accreditation, Decision, Framework
 from directory.models import ActivityType, Organisation
 from tests.accreditation.factories import (
     AccreditationFactory,
@@ -46,10 +47,27 @@ def accredited(name: str, **kwargs) -> Accreditation:
         for key in ("activity_types", "facilities", "member_organisations")
         if key in kwargs
     }
+    outcome = kwargs.pop("outcome", Decision.Outcome.ACCREDITED)
     application = ApplicationFactory(
         organisation=OrganisationFactory(name=name), status="decided", **scope
     )
+    return AccreditationFactory.create(
+        decision=DecisionFactory(application=application, outcome=outcome), **kwargs
+    )
+
+
+def granted_again(accreditation: Accreditation, **kwargs) -> Accreditation:
+    """A later accreditation of the same organisation by the same administration."""
+    application = ApplicationFactory(
+        organisation=accreditation.organisation,
+        framework=accreditation.decision.application.framework,
+        status="decided",
+    )
     return AccreditationFactory.create(decision=DecisionFactory(application=application), **kwargs)
+
+
+def day(value) -> str:
+    return date_format(value, "DATE_FORMAT")
 
 
 # The rules in force -----------------------------------------------------------------------------
@@ -373,3 +391,125 @@ def test_public_pages_open_for_logged_in_users_too(client, world, ngo_admin):
     login(client, ngo_admin)
     for path in (CRITERIA, REGISTER, VERIFY):
         assert client.get(path).status_code == 200
+
+
+# What a code says ------------------------------------------------------------------------------
+
+
+def test_register_says_which_organisations_are_accredited_with_conditions(client, db):
+    accredited("Plain Aid")
+    accredited("Careful Aid", outcome=Decision.Outcome.CONDITIONAL)
+    rows = {
+        row.split("</th>")[0].rsplit(">", 1)[-1].strip(): row
+        for row in text(client.get(REGISTER)).split("<tr>")[2:]
+    }
+    assert "Accredited with conditions" in rows["Careful Aid"]
+    assert "Accredited with conditions" not in rows["Plain Aid"]
+    assert "Accredited" in rows["Plain Aid"]
+
+
+def test_verify_says_an_accreditation_in_force_has_conditions_with_its_scope_and_validity(
+    client, world
+):
+    accreditation = accredited(
+        "Careful Aid",
+        outcome=Decision.Outcome.CONDITIONAL,
+        activity_types=[activity("education")],
+        facilities=[world.facility],
+    )
+    page = text(client.get(VERIFY, {"code": accreditation.verification_code}))
+    assert f"Careful Aid is accredited with conditions until {day(accreditation.valid_until)}." in (
+        page
+    )
+    assert "Accredited with conditions" in page
+    assert "Education" in page and "Central Penitentiary" in page
+    assert day(accreditation.valid_from) in page
+
+
+def test_an_expired_code_says_when_it_was_valid_and_when_it_expired(client, db):
+    today = timezone.localdate()
+    accreditation = accredited(
+        "Late Aid", valid_from=today - timedelta(days=800), valid_until=today - timedelta(days=10)
+    )
+    page = text(client.get(VERIFY, {"code": accreditation.verification_code}))
+    start, end = day(accreditation.valid_from), day(accreditation.valid_until)
+    expired = day(today - timedelta(days=9))
+    assert f"It was valid from {start} to {end}; it expired on {expired}." in page
+    assert "Valid until" not in page
+    assert "is accredited" not in page
+    assert "later accreditation" not in page
+
+
+@pytest.mark.parametrize(
+    ("status", "sentence"), [("revoked", "it was revoked on"), ("suspended", "suspended since")]
+)
+def test_a_revoked_or_suspended_code_says_since_when(client, db, status, sentence):
+    accreditation = accredited("Troubled Aid", status=status)
+    changed = timezone.now() - timedelta(days=3)
+    Accreditation.objects.filter(pk=accreditation.pk).update(status_changed_at=changed)
+    page = text(client.get(VERIFY, {"code": accreditation.verification_code}))
+    assert f"{sentence} {day(timezone.localdate(changed))}." in page
+    assert f"It was granted for {day(accreditation.valid_from)}" in page
+    assert "Valid until" not in page
+
+
+def test_a_renewed_code_points_to_the_accreditation_that_replaced_it(client, db):
+    old = accredited("Renewing Aid", status=Accreditation.Status.SUPERSEDED)
+    new = granted_again(old)
+    page = text(client.get(VERIFY, {"code": old.verification_code}))
+    assert f"{old.verification_code}: Renewed" in page
+    assert f"It was valid from {day(old.valid_from)} until it was renewed." in page
+    assert f"Renewing Aid has a later accreditation, valid from {day(new.valid_from)}, " in page
+    assert f'href="{VERIFY}?code={new.verification_code}"' in page
+    assert "Valid until" not in page
+    followed = text(client.get(VERIFY, {"code": new.verification_code}))
+    assert "Renewing Aid is accredited until" in followed
+
+
+def test_a_revoked_code_points_to_a_later_accreditation_when_there_is_one(client, db):
+    old = accredited("Second Chance Aid", status=Accreditation.Status.REVOKED)
+    new = granted_again(old)
+    page = text(client.get(VERIFY, {"code": old.verification_code}))
+    assert f'href="{VERIFY}?code={new.verification_code}"' in page
+
+
+def test_a_code_never_points_to_another_administrations_accreditation(client, db):
+    old = accredited("Two Systems Aid", status=Accreditation.Status.SUPERSEDED)
+    elsewhere = AccreditationFactory(decision__application__organisation=old.organisation)
+    page = text(client.get(VERIFY, {"code": old.verification_code}))
+    assert elsewhere.verification_code not in page
+    assert "It was replaced by a later accreditation of the same organisation." in page
+
+
+def test_a_code_not_yet_in_force_gives_its_coming_validity(client, db):
+    today = timezone.localdate()
+    accreditation = accredited(
+        "Early Aid", valid_from=today + timedelta(days=5), valid_until=today + timedelta(days=400)
+    )
+    page = text(client.get(VERIFY, {"code": accreditation.verification_code}))
+    assert (
+        f"it is not in force yet: it will be valid from {day(accreditation.valid_from)} "
+        f"to {day(accreditation.valid_until)}." in page
+    )
+
+
+def test_verify_makes_the_same_queries_for_a_renewed_code_as_for_one_in_force(client, db):
+    current = accredited("Counted Aid")
+    old = accredited("Counted Old Aid", status=Accreditation.Status.SUPERSEDED)
+    granted_again(old)
+    in_force = count_queries(client, f"{VERIFY}?code={current.verification_code}")
+    renewed = count_queries(client, f"{VERIFY}?code={old.verification_code}")
+    assert renewed <= in_force + 1  # the one look-up of the later accreditation
+
+
+@pytest.mark.parametrize("path", [CRITERIA, REGISTER, VERIFY])
+def test_public_pages_offer_anonymous_visitors_a_log_in_link(client, db, path):
+    page = text(client.get(path))
+    login_url = reverse("login")
+    assert f'<a href="{login_url}?next={path}">Log in</a>' in page
+
+
+def test_logged_in_users_are_not_offered_to_log_in(client, world, ngo_admin):
+    page = text(login(client, ngo_admin).get(REGISTER))
+    assert ">Log in</a>" not in page
+    assert "Log out" in page

@@ -32,6 +32,7 @@ def organisation_form(org: Organisation, **changes: str) -> dict[str, str]:
         "email": org.email,
         "phone": org.phone,
         "description": org.description,
+        "language": org.language,
     }
     return {**data, **changes}
 

@@ -238,5 +238,7 @@ def test_an_organisation_is_accredited_with_conditions_through_the_browser(
     visitor.get_by_label("Verification code").fill(code.lower().replace("-", " "))
     visitor.get_by_role("button", name="Check", exact=True).click()
     expect(visitor.get_by_role("heading", name=f"Code {code}: In force")).to_be_visible()
-    expect(visitor.get_by_text(f"{ORGANISATION} is accredited until")).to_be_visible()
+    expect(
+        visitor.get_by_text(f"{ORGANISATION} is accredited with conditions until")
+    ).to_be_visible()
     screenshots(visitor, "public-verify")
