@@ -22,6 +22,8 @@ class AccreditationConfig(AppConfig):
             ("accreditation.reviewer_recused", _("Reviewer recused")),
             ("accreditation.decided", _("Decision on an application")),
             ("accreditation.condition_due", _("Accreditation condition due")),
+            ("accreditation.condition_answered", _("Accreditation condition answered")),
+            ("accreditation.condition_verified", _("Accreditation condition met or not met")),
             ("accreditation.expiring", _("Accreditation expiring")),
             ("accreditation.status_changed", _("Accreditation suspended, revoked or reinstated")),
             ("accreditation.appeal_deadline", _("Appeal deadline")),

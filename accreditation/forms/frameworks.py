@@ -37,6 +37,7 @@ class FrameworkForm(forms.ModelForm):
             "review_days",
             "spread_threshold",
             "appeal_days",
+            "reapply_after_days",
         ]
 
 

@@ -20,6 +20,7 @@ from directory.selectors import administration_users, organisation_users
 
 from ..models import Application, Evidence, Framework
 from .clearances import clearance_request
+from .decisions import check_may_apply
 
 OPEN_STATUSES = {
     Application.Status.DRAFT,
@@ -48,7 +49,9 @@ def application_create(
     previous: Application | None = None,
 ) -> Application:
     """Start an application under the rules in force. A renewal starts as a copy of the
-    previous application, evidence and documents included."""
+    previous application, evidence and documents included. Not while the administration has
+    suspended the organisation's accreditation, nor within its waiting period after a
+    revocation."""
     if organisation.is_formal_mechanism:
         raise DomainError(
             _(
@@ -59,6 +62,7 @@ def application_create(
         )
     if framework.status != Framework.Status.PUBLISHED:
         raise DomainError(_("Applications can only be made under the rules in force."))
+    check_may_apply(organisation, framework)
     if organisation.applications.filter(status__in=OPEN_STATUSES).exists():
         raise DomainError(
             _("This organisation already has an application in progress. Continue that one.")
