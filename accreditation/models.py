@@ -2,6 +2,7 @@
 register of formal mechanisms and the vetting of people."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -564,30 +565,36 @@ class Decision(models.Model):
 
 class AccreditationQuerySet(models.QuerySet["Accreditation"]):
     def barring_application(
-        self, organisation: Organisation, framework: Framework
-    ) -> "Accreditation | None":
-        """The organisation's accreditation that stops it from applying under ``framework``
-        today: one that framework's administration suspended, or one it revoked less than the
-        framework's waiting period ago."""
-        own = self.filter(
-            organisation=organisation,
-            decision__application__framework__administration_id=framework.administration_id,
-        ).select_related("decision")
-        suspended = own.filter(status=Accreditation.Status.SUSPENDED).first()
-        if suspended is not None:
-            return suspended
-        revoked = (
-            own.filter(status=Accreditation.Status.REVOKED, status_changed_at__isnull=False)
-            .order_by("-status_changed_at", "-id")
-            .first()
-        )
-        if (
-            revoked is not None
-            and revoked.status_changed_at is not None
-            and timezone.localdate() < framework.reapply_from(revoked.status_changed_at)
+        self, organisation: Organisation, frameworks: Iterable[Framework]
+    ) -> "dict[int, Accreditation]":
+        """For each of ``frameworks`` (by id), the organisation's accreditation that stops it
+        from applying under it today: one that framework's administration suspended, or one
+        it revoked less than the framework's waiting period ago. In one query, with each
+        accreditation's decision, rules and appeals."""
+        by_administration = {f.administration_id: f for f in frameworks}
+        today = timezone.localdate()
+        barring: dict[int, Accreditation] = {}
+        for accreditation in (
+            self.filter(
+                organisation=organisation,
+                status__in=[Accreditation.Status.SUSPENDED, Accreditation.Status.REVOKED],
+                decision__application__framework__administration__in=list(by_administration),
+            )
+            .select_related("decision__application__framework")
+            .prefetch_related("decision__appeals")
+            .order_by("status_changed_at", "id")
         ):
-            return revoked
-        return None
+            administration_id = accreditation.decision.application.framework.administration_id
+            framework = by_administration[administration_id]
+            if accreditation.status == Accreditation.Status.SUSPENDED:
+                barring[framework.pk] = accreditation  # a suspension bars, whatever came before
+            elif (
+                accreditation.status_changed_at is not None
+                and today < framework.reapply_from(accreditation.status_changed_at)
+                and framework.pk not in barring
+            ):
+                barring[framework.pk] = accreditation
+        return barring
 
 
 class Accreditation(models.Model):

@@ -464,44 +464,49 @@ class ApplicationBar:
     appeal_until: date | None  # the last day to appeal, when an appeal can still be lodged
 
 
-def application_bar(organisation: Organisation, framework: Framework) -> ApplicationBar | None:
-    """What stops the organisation from starting an application or a renewal under
-    ``framework``: its accreditation suspended by that administration (until reinstated, or an
-    appeal is upheld), or revoked less than the framework's waiting period ago."""
-    accreditation = Accreditation.objects.barring_application(organisation, framework)
-    if accreditation is None:
-        return None
-    subject = (
-        Appeal.Subject.SUSPENSION
-        if accreditation.status == Accreditation.Status.SUSPENDED
-        else Appeal.Subject.REVOCATION
-    )
-    decision = accreditation.decision
-    pending = decision.appeals.filter(subject=subject, decided_at__isnull=True).exists()
-    deadline = appeal_deadline(decision, subject)
-    open_until = (
-        deadline
-        if deadline is not None and deadline >= timezone.localdate() and not pending
-        else None
-    )
-    reapply_from = None
-    if subject == Appeal.Subject.REVOCATION and accreditation.status_changed_at is not None:
-        reapply_from = framework.reapply_from(accreditation.status_changed_at)
-    return ApplicationBar(framework, accreditation, reapply_from, pending, open_until)
-
-
 def application_bars(
     organisation: Organisation, frameworks: Iterable[Framework]
 ) -> list[ApplicationBar]:
-    return [bar for framework in frameworks if (bar := application_bar(organisation, framework))]
+    """What stops the organisation from starting an application or a renewal under each of
+    ``frameworks``: its accreditation suspended by that administration (until reinstated, or
+    an appeal is upheld), or revoked less than the framework's waiting period ago."""
+    frameworks = list(frameworks)
+    barring = Accreditation.objects.barring_application(organisation, frameworks)
+    today = timezone.localdate()
+    bars = []
+    for framework in frameworks:
+        accreditation = barring.get(framework.pk)
+        if accreditation is None:
+            continue
+        suspended = accreditation.status == Accreditation.Status.SUSPENDED
+        subject = Appeal.Subject.SUSPENSION if suspended else Appeal.Subject.REVOCATION
+        decision = accreditation.decision
+        pending = any(a.subject == subject and a.is_open for a in decision.appeals.all())
+        deadline = appeal_deadline(decision, subject)
+        reapply_from = None
+        if not suspended and accreditation.status_changed_at is not None:
+            reapply_from = framework.reapply_from(accreditation.status_changed_at)
+        bars.append(
+            ApplicationBar(
+                framework=framework,
+                accreditation=accreditation,
+                reapply_from=reapply_from,
+                appeal_pending=pending,
+                appeal_until=deadline
+                if deadline is not None and deadline >= today and not pending
+                else None,
+            )
+        )
+    return bars
 
 
 def check_may_apply(organisation: Organisation, framework: Framework) -> None:
     """Refuse, in words the organisation understands, an application or renewal that
     ``application_bar`` stops."""
-    bar = application_bar(organisation, framework)
-    if bar is None:
+    bars = application_bars(organisation, [framework])
+    if not bars:
         return
+    bar = bars[0]
     if bar.reapply_from is None:
         raise DomainError(
             _(

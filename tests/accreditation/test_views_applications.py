@@ -500,7 +500,7 @@ def test_the_applicant_sees_the_score_sheet_with_anonymous_reviewers_once_decide
 
     second = staff("raul", Role.REVIEWER, world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
-    scored(draft, {reviewer: 3, second: 4})
+    scored(draft, {reviewer: 3, second: 4}, comment="Scored {score}.")
     login(client, ngo_admin)
     assert "Score sheet" not in text(client.get(url("application_detail", draft.pk)))
     services.decision_make(

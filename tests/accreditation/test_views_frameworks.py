@@ -56,6 +56,7 @@ def framework_data(framework: Framework, **changes) -> dict[str, str]:
         "review_days": str(framework.review_days),
         "spread_threshold": str(framework.spread_threshold),
         "appeal_days": str(framework.appeal_days),
+        "reapply_after_days": str(framework.reapply_after_days),
     }
     return {**data, **changes}
 
