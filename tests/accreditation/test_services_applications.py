@@ -503,9 +503,6 @@ def test_assignments_survive_a_return(world, draft, ngo_admin, director, reviewe
 
 
 def _accreditation(world, framework, status, *, changed_days_ago=0):
-
-    from .factories import AccreditationFactory
-
     return AccreditationFactory(
         decision__application__organisation=world.organisation,
         decision__application__framework=framework,
