@@ -373,3 +373,10 @@ def test_public_pages_open_for_logged_in_users_too(client, world, ngo_admin):
     login(client, ngo_admin)
     for path in (CRITERIA, REGISTER, VERIFY):
         assert client.get(path).status_code == 200
+
+
+def test_the_rules_say_when_a_revoked_organisation_may_apply_again(client, rules):
+    assert "may apply again at once" in text(client.get(CRITERIA))
+    Framework.objects.filter(pk=rules.pk).update(reapply_after_days=180)
+    page = text(client.get(CRITERIA))
+    assert "may apply again 180 days after the revocation" in page
