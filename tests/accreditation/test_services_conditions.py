@@ -51,7 +51,7 @@ def condition(world, ngo_admin) -> Condition:
         application__submitted_at=timezone.now(),
         outcome=Decision.Outcome.CONDITIONAL,
     )
-    return ConditionFactory(decision=decision, owner=ngo_admin, due_date=in_days(30))
+    return ConditionFactory.create(decision=decision, owner=ngo_admin, due_date=in_days(30))
 
 
 def answer(condition, user, note="The plan is attached.", uploads=()):

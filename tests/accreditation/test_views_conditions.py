@@ -47,7 +47,7 @@ def framework(world):
 
 
 def conditional_decision(organisation, framework) -> Decision:
-    return DecisionFactory(
+    return DecisionFactory.create(
         application__organisation=organisation,
         application__framework=framework,
         application__submitted_at=timezone.now(),
@@ -58,7 +58,7 @@ def conditional_decision(organisation, framework) -> Decision:
 @pytest.fixture
 def condition(world, framework, ngo_admin) -> Condition:
     decision = conditional_decision(world.organisation, framework)
-    return ConditionFactory(
+    return ConditionFactory.create(
         decision=decision, owner=ngo_admin, description="Send the continuity plan."
     )
 
