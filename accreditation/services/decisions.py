@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -284,7 +285,7 @@ def condition_answer(
     if not condition.may_be_answered():
         raise DomainError(
             _("The deadline to answer this condition was %(date)s. Contact the administration.")
-            % {"date": condition.due_date.isoformat()}
+            % {"date": date_format(condition.due_date)}
         )
     if not note.strip():
         raise DomainError(_("Say how the condition is met."), field="note")
@@ -383,7 +384,7 @@ def condition_mark_not_met(*, actor: User, condition: Condition, reason: str) ->
         key=f"condition-verified:{condition.pk}:{response.pk}",
         subject=gettext_lazy("A condition of your accreditation is not met"),
         body=body,
-        params={"reason": reason, "date": condition.due_date.isoformat()},
+        params={"reason": reason, "date": condition.due_date},
         url=condition.get_absolute_url(),
     )
     return response
@@ -519,7 +520,7 @@ def check_may_apply(organisation: Organisation, framework: Framework) -> None:
             "Your accreditation was revoked. Under the rules in force you may apply again "
             "from %(date)s."
         )
-        % {"date": bar.reapply_from.isoformat()}
+        % {"date": date_format(bar.reapply_from)}
     )
 
 
