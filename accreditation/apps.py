@@ -29,6 +29,8 @@ class AccreditationConfig(AppConfig):
             ("accreditation.ready_for_decision", _("Application ready for a decision")),
             ("accreditation.decided", _("Decision on an application")),
             ("accreditation.condition_due", _("Accreditation condition due")),
+            ("accreditation.condition_answered", _("Accreditation condition answered")),
+            ("accreditation.condition_verified", _("Accreditation condition met or not met")),
             ("accreditation.expiring", _("Accreditation expiring")),
             ("accreditation.status_changed", _("Accreditation suspended, revoked or reinstated")),
             ("accreditation.appeal_deadline", _("Appeal deadline")),

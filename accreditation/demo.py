@@ -179,6 +179,13 @@ def seed(out: IO[str]) -> None:
             }
         ],
     )
+    # The collective has answered its condition; the administration is to verify it.
+    services.condition_answer(
+        actor=users["ana"],
+        condition=weavers.decision.conditions.get(),
+        note="The funding agreement with the Foundation is signed; a copy is attached.",
+        uploads=[_pdf("Funding agreement, second year")],
+    )
 
     # Refused, then applying again and returned for information: the legal-aid clinic.
     legal = _apply(

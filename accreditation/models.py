@@ -2,6 +2,7 @@
 register of formal mechanisms and the vetting of people."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -119,6 +120,15 @@ class Framework(models.Model):
             MaxValueValidator(MAX_PERIOD_DAYS, _("A period is at most %(limit_value)s days.")),
         ],
     )
+    reapply_after_days = models.PositiveSmallIntegerField(
+        _("waiting period after a revocation (days)"),
+        default=0,
+        validators=[MaxValueValidator(3650)],
+        help_text=_(
+            "Days after an accreditation is revoked before the organisation may apply again; "
+            "0 lets it apply at once. At most 3650 (ten years)."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -160,6 +170,11 @@ class Framework(models.Model):
 
     def total_weight(self) -> int:
         return sum(c.weight for c in self.criteria.all())
+
+    def reapply_from(self, revoked_at: datetime) -> date:
+        """The first day an organisation whose accreditation was revoked at ``revoked_at`` may
+        apply again under these rules."""
+        return timezone.localdate(revoked_at) + timedelta(days=self.reapply_after_days)
 
 
 class Criterion(models.Model):
@@ -664,6 +679,11 @@ class Score(models.Model):
         validators=[MaxValueValidator(MAX_SCORE, _("Scores go up to %(limit_value)s at most."))],
     )
     comment = models.TextField(_("comment"), max_length=TextLimit.TEXT)
+    internal = models.BooleanField(
+        _("internal comment"),
+        default=False,
+        help_text=_("An internal comment is read by the administration only, not the applicant."),
+    )
 
     class Meta:
         verbose_name = _("score")
@@ -752,6 +772,40 @@ class Decision(models.Model):
         return self.grants_accreditation != self.reviewers_passed
 
 
+class AccreditationQuerySet(models.QuerySet["Accreditation"]):
+    def barring_application(
+        self, organisation: Organisation, frameworks: Iterable[Framework]
+    ) -> "dict[int, Accreditation]":
+        """For each of ``frameworks`` (by id), the organisation's accreditation that stops it
+        from applying under it today: one that framework's administration suspended, or one
+        it revoked less than the framework's waiting period ago. In one query, with each
+        accreditation's decision, rules and appeals."""
+        by_administration = {f.administration_id: f for f in frameworks}
+        today = timezone.localdate()
+        barring: dict[int, Accreditation] = {}
+        for accreditation in (
+            self.filter(
+                organisation=organisation,
+                status__in=[Accreditation.Status.SUSPENDED, Accreditation.Status.REVOKED],
+                decision__application__framework__administration__in=list(by_administration),
+            )
+            .select_related("decision__application__framework")
+            .prefetch_related("decision__appeals")
+            .order_by("status_changed_at", "id")
+        ):
+            administration_id = accreditation.decision.application.framework.administration_id
+            framework = by_administration[administration_id]
+            if accreditation.status == Accreditation.Status.SUSPENDED:
+                barring[framework.pk] = accreditation  # a suspension bars, whatever came before
+            elif (
+                accreditation.status_changed_at is not None
+                and today < framework.reapply_from(accreditation.status_changed_at)
+                and framework.pk not in barring
+            ):
+                barring[framework.pk] = accreditation
+        return barring
+
+
 class Accreditation(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -790,6 +844,8 @@ class Accreditation(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = AccreditationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("accreditation")
@@ -836,8 +892,41 @@ class Accreditation(models.Model):
         return str(self.get_status_display())
 
 
+class ConditionQuerySet(models.QuerySet["Condition"]):
+    def not_met(self) -> "ConditionQuerySet":
+        return self.exclude(status=Condition.Status.MET)
+
+    def overdue(self, on: date | None = None) -> "ConditionQuerySet":
+        """Past the deadline and still waiting on the organisation (see ``is_overdue``)."""
+        return self.filter(
+            status__in=Condition.WAITING_ON_ORGANISATION,
+            due_date__lt=on or timezone.localdate(),
+        )
+
+
 class Condition(models.Model):
-    """Something an organisation accredited with conditions must do, by a deadline."""
+    """Something an organisation accredited with conditions must do, by a deadline.
+
+    The organisation answers it (a note and documents); the administration then marks it met,
+    or not met with a reason, and the organisation may answer again until the deadline. Each
+    step is a ``ConditionResponse``; the status is the outcome of the latest one.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the organisation's answer")
+        ANSWERED = "answered", _("Answered: waiting for the administration")
+        NOT_MET = "not_met", _("Not met: the organisation may answer again")
+        MET = "met", _("Met")
+
+    TRANSITIONS = {
+        # The administration may also confirm a condition it verified itself, or one lifted on
+        # appeal, without an answer.
+        Status.OPEN: {Status.ANSWERED, Status.MET},
+        Status.ANSWERED: {Status.MET, Status.NOT_MET},
+        Status.NOT_MET: {Status.ANSWERED, Status.MET},
+        Status.MET: set(),
+    }
+    WAITING_ON_ORGANISATION = (Status.OPEN, Status.NOT_MET)
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="conditions")
     description = models.TextField(_("condition"), max_length=TextLimit.NOTE)
@@ -848,19 +937,33 @@ class Condition(models.Model):
         verbose_name=_("owner"),
     )
     due_date = models.DateField(_("deadline"), validators=[plausible_date])
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     met_at = models.DateTimeField(_("met"), null=True, blank=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    met_note = models.TextField(_("how it was met"), blank=True, max_length=TextLimit.NOTE)
+
+    objects = ConditionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
         ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="met", met_at__isnull=False)
+                | (~Q(status="met") & Q(met_at__isnull=True)),
+                name="condition_met_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("accreditation:condition_detail", args=[self.pk])
 
     @property
     def audit_administration_id(self) -> int | None:
@@ -873,10 +976,54 @@ class Condition(models.Model):
 
     @property
     def is_met(self) -> bool:
-        return self.met_at is not None
+        return self.status == self.Status.MET
 
     def is_overdue(self) -> bool:
-        return not self.is_met and timezone.localdate() > self.due_date
+        """Past the deadline without an answer the administration is still to verify: an
+        answer sent in time does not become overdue while it waits for the administration."""
+        return self.status in self.WAITING_ON_ORGANISATION and timezone.localdate() > self.due_date
+
+    def may_be_answered(self, on: date | None = None) -> bool:
+        """The organisation answers an open condition, or again one found not met, until the
+        deadline (included)."""
+        return (
+            self.status in self.WAITING_ON_ORGANISATION
+            and (on or timezone.localdate()) <= self.due_date
+        )
+
+
+class ConditionResponse(models.Model):
+    """One step in the history of a condition: the organisation's answer, or the
+    administration's finding that it is met or not met. Entries are only ever added."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("Answer")
+        MET = "met", _("Marked met")
+        NOT_MET = "not_met", _("Marked not met")
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="responses", verbose_name=_("condition")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("note"))
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="condition_responses", verbose_name=_("documents")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("response to a condition")
+        verbose_name_plural = _("responses to conditions")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="condition_response_has_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition}: {self.get_kind_display()}"
 
 
 class Appeal(models.Model):

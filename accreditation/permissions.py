@@ -34,6 +34,7 @@ from .models import (
     Application,
     Clearance,
     Condition,
+    ConditionResponse,
     Criterion,
     Decision,
     FormalMechanism,
@@ -375,7 +376,13 @@ def can_read_document(user: AnyUser, document: Document) -> bool:
         status__in=[ReviewAssignment.Status.SCORING, ReviewAssignment.Status.SUBMITTED],
         application__evidence__documents=document,
     )
-    return (bool(staff_of) and (applied.exists() or mandate.exists())) or reviewing.exists()
+    # An organisation's answer to a condition goes to the administration that set it.
+    answered = ConditionResponse.objects.filter(
+        documents=document, condition__decision__application__framework__administration__in=staff_of
+    )
+    return (
+        bool(staff_of) and (applied.exists() or mandate.exists() or answered.exists())
+    ) or reviewing.exists()
 
 
 # Decisions, accreditations, appeals -------------------------------------------------------------
@@ -473,6 +480,66 @@ def get_condition_for_verification(user: AnyUser, pk: int) -> Condition:
             _("Only the administration confirms that a condition was met."),
         )
     return condition
+
+
+def conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
+    """The directors and coordinators of the administration that set a condition, and the
+    organisation it was set for, see it with its history."""
+    if not user.is_authenticated:
+        return Condition.objects.none()
+    return Condition.objects.filter(
+        Q(decision__application__framework__administration__in=_process_admin_ids(user))
+        | Q(decision__application__organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+    ).select_related(
+        "owner",
+        "decision__application__organisation",
+        "decision__application__framework__administration",
+    )
+
+
+def get_condition_for_user(user: AnyUser, pk: int) -> Condition:
+    condition = conditions_for_user(user).filter(pk=pk).first()
+    if condition is None:
+        raise not_found(user, "condition.view", Condition.objects.filter(pk=pk).first())
+    return condition
+
+
+def can_answer_condition(user: AnyUser, condition: Condition) -> bool:
+    """The organisation's administrators answer its conditions."""
+    return is_applicant_admin(user, condition.decision.application.organisation)
+
+
+def get_condition_for_answer(user: AnyUser, pk: int) -> Condition:
+    condition = get_condition_for_user(user, pk)
+    if not can_answer_condition(user, condition):
+        raise deny(
+            user,
+            "condition.answer",
+            condition,
+            _("Only the organisation's administrators answer a condition."),
+        )
+    return condition
+
+
+def can_list_conditions(user: AnyUser) -> bool:
+    return bool(_process_admin_ids(user))
+
+
+def open_conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
+    """The conditions not yet met across the organisations accredited by the administrations
+    the user runs the process of (directors and coordinators); nothing for anyone else."""
+    if not can_list_conditions(user):
+        raise deny(
+            user,
+            "condition.list",
+            None,
+            _("Only the administration's directors and coordinators follow up conditions."),
+        )
+    return (
+        Condition.objects.not_met()
+        .filter(decision__application__framework__administration__in=_process_admin_ids(user))
+        .select_related("owner", "decision__application__organisation")
+    )
 
 
 # People vetting ---------------------------------------------------------------------------------

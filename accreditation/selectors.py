@@ -162,11 +162,9 @@ def director_queue(user: AnyUser) -> DirectorQueue:
         pending_clearances=Clearance.objects.filter(
             status=Clearance.Status.PENDING, administration__in=ids
         ).count(),
-        overdue_conditions=Condition.objects.filter(
-            met_at__isnull=True,
-            due_date__lt=today,
-            decision__application__framework__administration__in=ids,
-        ).count(),
+        overdue_conditions=Condition.objects.overdue(today)
+        .filter(decision__application__framework__administration__in=ids)
+        .count(),
         expiring=list(
             Accreditation.objects.filter(
                 status=Accreditation.Status.ACTIVE,

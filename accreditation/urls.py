@@ -68,7 +68,11 @@ urlpatterns = [
     ),
     path("decisions/<int:pk>/appeal/", decisions.appeal_lodge, name="appeal_lodge"),
     path("appeals/<int:pk>/decide/", decisions.appeal_decide, name="appeal_decide"),
+    path("conditions/", decisions.condition_list, name="condition_list"),
+    path("conditions/<int:pk>/", decisions.condition_detail, name="condition_detail"),
+    path("conditions/<int:pk>/answer/", decisions.condition_answer, name="condition_answer"),
     path("conditions/<int:pk>/met/", decisions.condition_met, name="condition_met"),
+    path("conditions/<int:pk>/not-met/", decisions.condition_not_met, name="condition_not_met"),
     # Review.
     path("reviews/", review.review_list, name="review_list"),
     path("reviews/<int:pk>/", review.review, name="review"),

@@ -1,5 +1,6 @@
 """Forms of the director's work: returns, assignments, decisions with conditions, changes to
-an accreditation, appeals, conditions met; and the filters of the accreditation list."""
+an accreditation, appeals, the answers to conditions and their verification; and the filters
+of the accreditation and condition lists."""
 
 from datetime import date, datetime, time
 from typing import Any
@@ -14,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.typing import User
 from activity.validators import TextLimit, plausible_date
-from directory.models import ActivityType, Facility, Role
+from directory.models import ActivityType, Facility, Organisation, Role
 from directory.selectors import administration_users
 
-from ..models import Accreditation, Appeal, Application, Decision
+from ..models import Accreditation, Appeal, Application, Condition, Decision
 from ..services.decisions import ConditionSpec
+from .applications import DocumentsField
 
 
 def _user_label(user: Any) -> str:
@@ -211,12 +213,84 @@ class AppealDecisionForm(forms.Form):
         return self.cleaned_data["outcome"] == Appeal.Outcome.UPHELD
 
 
+class ConditionAnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your answer"),
+        help_text=_("How your organisation meets the condition. The administration reads it."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    documents = DocumentsField(
+        label=_("Documents"),
+        help_text=_("PDF, JPEG, PNG, Word or OpenDocument text; you may choose several files."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ConditionMetForm(forms.Form):
     note = forms.CharField(
         label=_("How the condition was met"),
+        help_text=_("The organisation reads this note."),
         max_length=TextLimit.NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_met_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ConditionNotMetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the condition is not met"),
+        help_text=_("The organisation reads this reason and may answer again until the deadline."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConditionFilter(django_filters.FilterSet):
+    """Filters over the open conditions the user follows up (the queryset passed in)."""
+
+    due_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Due from"), widget=DateInput()
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due until"), widget=DateInput()
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="decision__application__organisation",
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        empty_label=_("Any organisation"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Condition.Status.choices if c[0] != Condition.Status.MET],
+        label=_("Status"),
+        empty_label=_("Any status"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue"
+    )
+
+    class Meta:
+        model = Condition
+        fields = ["due_after", "due_before", "organisation", "status", "overdue"]
+
+    def __init__(self, data: Any, queryset: QuerySet[Condition]) -> None:
+        super().__init__(data, queryset=queryset)
+        # Only organisations that have a condition in the list: the filter reveals nothing more.
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=queryset.values("decision__application__organisation")
+        ).order_by("name")
+
+    def filter_overdue(
+        self, queryset: QuerySet[Condition], name: str, value: bool
+    ) -> QuerySet[Condition]:
+        return queryset & Condition.objects.overdue() if value else queryset
 
 
 class AccreditationFilter(django_filters.FilterSet):

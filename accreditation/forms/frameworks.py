@@ -73,6 +73,7 @@ class FrameworkForm(TextsInEachLanguage):
             "review_days",
             "spread_threshold",
             "appeal_days",
+            "reapply_after_days",
         ]
         field_classes = {"title": NameField}
 

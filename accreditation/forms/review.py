@@ -39,6 +39,7 @@ class CriterionFields:
     criterion: Criterion
     score: forms.BoundField
     comment: forms.BoundField
+    internal: forms.BoundField
 
 
 class ScoresForm(forms.Form):
@@ -57,6 +58,7 @@ class ScoresForm(forms.Form):
         for criterion_id, score in scores.items():
             initial[f"score_{criterion_id}"] = str(score.score)
             initial[f"comment_{criterion_id}"] = score.comment
+            initial[f"internal_{criterion_id}"] = score.internal
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
@@ -76,12 +78,23 @@ class ScoresForm(forms.Form):
                 required=False,
                 max_length=TextLimit.TEXT,
                 widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "The applicant reads your comment, as “Reviewer 1” or “Reviewer 2”, once "
+                    "the application is decided, unless you keep it internal."
+                ),
+            )
+            self.fields[f"internal_{criterion.pk}"] = forms.BooleanField(
+                label=_("Keep this comment internal (the administration only)"),
+                required=False,
             )
 
     def rows(self) -> Iterator[CriterionFields]:
         for criterion in self.criteria:
             yield CriterionFields(
-                criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"]
+                criterion,
+                self[f"score_{criterion.pk}"],
+                self[f"comment_{criterion.pk}"],
+                self[f"internal_{criterion.pk}"],
             )
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
@@ -89,6 +102,10 @@ class ScoresForm(forms.Form):
             c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
             for c in self.criteria
         }
+
+    def internal_ids(self) -> list[int]:
+        """The criteria whose comment the reviewer keeps internal."""
+        return [c.pk for c in self.criteria if self.cleaned_data[f"internal_{c.pk}"]]
 
 
 class AssignmentFilter(django_filters.FilterSet):

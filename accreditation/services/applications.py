@@ -20,6 +20,7 @@ from directory.selectors import administration_users, organisation_users
 
 from ..models import Application, Evidence, Framework
 from .clearances import clearance_request
+from .decisions import check_may_apply
 
 PROFILE_FIELDS = [
     "summary",
@@ -41,7 +42,9 @@ def application_create(
     previous: Application | None = None,
 ) -> Application:
     """Start an application under the rules in force. A renewal starts as a copy of the
-    previous application, evidence and documents included."""
+    previous application, evidence and documents included. Not while the administration has
+    suspended the organisation's accreditation, nor within its waiting period after a
+    revocation."""
     if organisation.is_formal_mechanism:
         raise DomainError(
             _(
@@ -52,6 +55,7 @@ def application_create(
         )
     if framework.status != Framework.Status.PUBLISHED:
         raise DomainError(_("Applications can only be made under the rules in force."))
+    check_may_apply(organisation, framework)
     already_open = _("This organisation already has an application in progress. Continue that one.")
     open_here = organisation.applications.open().filter(administration=framework.administration)
     if open_here.exists():

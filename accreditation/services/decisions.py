@@ -1,10 +1,13 @@
 """Decisions, accreditations and their conditions, suspension, revocation and appeals."""
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
@@ -16,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from activity import notify
 from activity.dates import at_start_of
 from activity.errors import DomainError
-from activity.services import audit_record
+from activity.services import audit_record, document_add
 from activity.transitions import transition
 from activity.typing import User
-from directory.models import Administration, Role
+from directory.models import Administration, Organisation, Role
 from directory.selectors import administration_users, organisation_users
 
 from .. import effects
@@ -28,7 +31,9 @@ from ..models import (
     Appeal,
     Application,
     Condition,
+    ConditionResponse,
     Decision,
+    Framework,
     ReviewAssignment,
     Score,
 )
@@ -95,6 +100,49 @@ def _letter_renew(decision: Decision) -> None:
     if old:
         transaction.on_commit(lambda: storage.delete(old), robust=True)
     _letter_schedule(decision)
+
+
+@dataclass(frozen=True)
+class ReviewerComment:
+    criterion_name: str
+    reviewer: str
+    score: int
+    comment: str
+    internal: bool
+
+
+def application_score_comments(application: Application, *, named: bool) -> list[ReviewerComment]:
+    """What each reviewer wrote on each criterion, criterion by criterion. With ``named``
+    (for the people running the process) every comment, under the reviewer's name and marked
+    when internal; otherwise (for the applicant) "Reviewer 1, 2…" in the columns of the score
+    sheet, and no internal comment."""
+    scores = list(
+        Score.objects.filter(
+            assignment__application=application,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .select_related("assignment__reviewer", "criterion")
+        .order_by("criterion__order", "criterion_id", "assignment_id")
+    )
+    # Numbered as the score sheet numbers its columns: in the order the reviews were assigned.
+    numbers = {pk: n for n, pk in enumerate(sorted({s.assignment_id for s in scores}), start=1)}
+    comments = []
+    for score in scores:
+        if score.internal and not named:
+            continue
+        reviewer = score.assignment.reviewer
+        comments.append(
+            ReviewerComment(
+                criterion_name=score.criterion.name,
+                reviewer=(reviewer.get_full_name() or reviewer.get_username())
+                if named
+                else _("Reviewer %(number)s") % {"number": numbers[score.assignment_id]},
+                score=score.score,
+                comment=score.comment,
+                internal=score.internal,
+            )
+        )
+    return comments
 
 
 def _grant(decision: Decision, *, actor: User) -> Accreditation:
@@ -219,7 +267,7 @@ def decision_make(
                 subject=gettext_lazy("Accreditation condition due on %(date)s"),
                 body="%(condition)s",
                 params={"date": spec["due_date"], "condition": spec["description"]},
-                url=application.get_absolute_url(),
+                url=condition.get_absolute_url(),
                 due_at=at_start_of(max(due, today)),
             )
     if grants:
@@ -248,18 +296,140 @@ def decision_make(
     return decision
 
 
+def _condition_staff(condition: Condition) -> list[User]:
+    administration = condition.decision.application.framework.administration
+    return list(administration_users(administration, (Role.DIRECTOR, Role.COORDINATOR)))
+
+
+def _locked_condition(condition: Condition) -> Condition:
+    return (
+        Condition.objects.select_for_update(of=("self",))
+        .select_related("decision__application__organisation", "decision__application__framework")
+        .get(pk=condition.pk)
+    )
+
+
 @transaction.atomic
-def condition_mark_met(*, actor: User, condition: Condition, note: str) -> None:
-    if condition.is_met:
+def condition_answer(
+    *,
+    actor: User,
+    condition: Condition,
+    note: str,
+    uploads: Iterable[UploadedFile] = (),
+) -> ConditionResponse:
+    """The organisation answers a condition with a note and documents, for the administration
+    to verify. A condition found not met may be answered again, until its deadline."""
+    condition = _locked_condition(condition)
+    if condition.status == Condition.Status.MET:
+        raise DomainError(_("This condition is already met."))
+    if condition.status == Condition.Status.ANSWERED:
+        raise DomainError(_("Your answer is waiting for the administration's verification."))
+    if not condition.may_be_answered():
+        raise DomainError(
+            _("The deadline to answer this condition was %(date)s. Contact the administration.")
+            % {"date": date_format(condition.due_date)}
+        )
+    if not note.strip():
+        raise DomainError(_("Say how the condition is met."), field="note")
+    application = condition.decision.application
+    documents = [
+        document_add(actor=actor, organisation=application.organisation, uploaded=f)
+        for f in uploads
+    ]
+    response = ConditionResponse.objects.create(
+        condition=condition, kind=ConditionResponse.Kind.ANSWER, note=note, by=actor
+    )
+    response.documents.set(documents)
+    transition(
+        condition,
+        Condition.Status.ANSWERED,
+        actor=actor,
+        transitions=Condition.TRANSITIONS,
+        details={"note": note, "documents": [d.pk for d in documents]},
+    )
+    notify.cancel(key=f"condition:{condition.pk}")
+    notify.remind(
+        recipients=_condition_staff(condition),
+        kind="accreditation.condition_answered",
+        key=f"condition:{condition.pk}:answered:{response.pk}",
+        subject=gettext_lazy("%(organisation)s answered a condition: verify it"),
+        body="%(condition)s",
+        params={"organisation": application.organisation, "condition": condition.description},
+        url=condition.get_absolute_url(),
+    )
+    return response
+
+
+@transaction.atomic
+def condition_mark_met(*, actor: User, condition: Condition, note: str) -> ConditionResponse:
+    """The administration confirms that a condition is met: usually on the organisation's
+    answer, or on its own verification, or because an appeal lifted it."""
+    condition = _locked_condition(condition)
+    if condition.status == Condition.Status.MET:
         raise DomainError(_("This condition is already met."))
     if not note.strip():
         raise DomainError(_("Say how the condition was met."), field="note")
-    condition.met_at = timezone.now()
+    response = ConditionResponse.objects.create(
+        condition=condition, kind=ConditionResponse.Kind.MET, note=note, by=actor
+    )
+    condition.met_at = response.at
     condition.met_by = actor  # type: ignore[assignment]
-    condition.met_note = note
-    condition.save(update_fields=["met_at", "met_by", "met_note"])
-    audit_record(actor=actor, action="condition.met", target=condition, changes={"note": note})
+    transition(
+        condition,
+        Condition.Status.MET,
+        actor=actor,
+        transitions=Condition.TRANSITIONS,
+        extra_fields=("met_at", "met_by"),
+        details={"note": note},
+    )
     notify.cancel(key=f"condition:{condition.pk}")
+    notify.remind(
+        recipients=organisation_users(condition.decision.application.organisation),
+        kind="accreditation.condition_verified",
+        key=f"condition-verified:{condition.pk}:{response.pk}",
+        subject=gettext_lazy("A condition of your accreditation is met"),
+        body="%(condition)s\n\n%(note)s",
+        params={"condition": condition.description, "note": note},
+        url=condition.get_absolute_url(),
+    )
+    return response
+
+
+@transaction.atomic
+def condition_mark_not_met(*, actor: User, condition: Condition, reason: str) -> ConditionResponse:
+    """The administration finds the organisation's answer does not meet the condition, and
+    says why. The organisation may answer again until the deadline."""
+    condition = _locked_condition(condition)
+    if condition.status != Condition.Status.ANSWERED:
+        raise DomainError(
+            _("Only a condition the organisation has answered can be marked not met.")
+        )
+    if not reason.strip():
+        raise DomainError(_("Say why the condition is not met."), field="reason")
+    response = ConditionResponse.objects.create(
+        condition=condition, kind=ConditionResponse.Kind.NOT_MET, note=reason, by=actor
+    )
+    transition(
+        condition,
+        Condition.Status.NOT_MET,
+        actor=actor,
+        transitions=Condition.TRANSITIONS,
+        details={"reason": reason},
+    )
+    if condition.may_be_answered():
+        body = gettext_lazy("Reason: %(reason)s\n\nYou may answer again until %(date)s.")
+    else:
+        body = gettext_lazy("Reason: %(reason)s\n\nThe deadline, %(date)s, has passed.")
+    notify.remind(
+        recipients=organisation_users(condition.decision.application.organisation),
+        kind="accreditation.condition_verified",
+        key=f"condition-verified:{condition.pk}:{response.pk}",
+        subject=gettext_lazy("A condition of your accreditation is not met"),
+        body=body,
+        params={"reason": reason, "date": condition.due_date},
+        url=condition.get_absolute_url(),
+    )
+    return response
 
 
 def _change_status(
@@ -358,6 +528,76 @@ def appeal_deadline(decision: Decision, subject: str) -> date | None:
     return timezone.localdate(accreditation.status_changed_at) + timedelta(days=days)
 
 
+@dataclass(frozen=True)
+class ApplicationBar:
+    """Why an organisation cannot apply under a framework now, and what it can do about it."""
+
+    framework: Framework
+    accreditation: Accreditation
+    reapply_from: date | None  # after a revocation; None while suspended
+    appeal_pending: bool
+    appeal_until: date | None  # the last day to appeal, when an appeal can still be lodged
+
+
+def application_bars(
+    organisation: Organisation, frameworks: Iterable[Framework]
+) -> list[ApplicationBar]:
+    """What stops the organisation from starting an application or a renewal under each of
+    ``frameworks``: its accreditation suspended by that administration (until reinstated, or
+    an appeal is upheld), or revoked less than the framework's waiting period ago."""
+    frameworks = list(frameworks)
+    barring = Accreditation.objects.barring_application(organisation, frameworks)
+    today = timezone.localdate()
+    bars = []
+    for framework in frameworks:
+        accreditation = barring.get(framework.pk)
+        if accreditation is None:
+            continue
+        suspended = accreditation.status == Accreditation.Status.SUSPENDED
+        subject = Appeal.Subject.SUSPENSION if suspended else Appeal.Subject.REVOCATION
+        decision = accreditation.decision
+        pending = any(a.subject == subject and a.is_open for a in decision.appeals.all())
+        deadline = appeal_deadline(decision, subject)
+        reapply_from = None
+        if not suspended and accreditation.status_changed_at is not None:
+            reapply_from = framework.reapply_from(accreditation.status_changed_at)
+        bars.append(
+            ApplicationBar(
+                framework=framework,
+                accreditation=accreditation,
+                reapply_from=reapply_from,
+                appeal_pending=pending,
+                appeal_until=deadline
+                if deadline is not None and deadline >= today and not pending
+                else None,
+            )
+        )
+    return bars
+
+
+def check_may_apply(organisation: Organisation, framework: Framework) -> None:
+    """Refuse, in words the organisation understands, an application or renewal that
+    ``application_bar`` stops."""
+    bars = application_bars(organisation, [framework])
+    if not bars:
+        return
+    bar = bars[0]
+    if bar.reapply_from is None:
+        raise DomainError(
+            _(
+                "Your accreditation is suspended, so you cannot apply or renew until it is "
+                "reinstated. You may appeal the suspension."
+            )
+        )
+    raise DomainError(
+        _(
+            "Your accreditation was revoked. Under the rules in force you may apply again "
+            "from %(date)s."
+        )
+        % {"date": date_format(bar.reapply_from)}
+    )
+
+
 @transaction.atomic
 def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str) -> Appeal:
     """Appeal a refusal, conditions, a suspension or a revocation, within the deadline."""
@@ -427,7 +667,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) ->
         if appeal.subject == Appeal.Subject.DECISION:
             if decision.outcome == Decision.Outcome.REFUSED:
                 _grant(decision, actor=actor)
-            for condition in decision.conditions.filter(met_at__isnull=True):
+            for condition in decision.conditions.not_met():
                 condition_mark_met(
                     actor=actor,
                     condition=condition,

@@ -174,6 +174,7 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
         review_days=current.review_days if current else 30,
         spread_threshold=current.spread_threshold if current else 2,
         appeal_days=current.appeal_days if current else 30,
+        reapply_after_days=current.reapply_after_days if current else 0,
     )
     specs: list[dict[str, Any]]
     if current:

@@ -152,9 +152,13 @@ def review_save_scores(
     actor: User,
     assignment: ReviewAssignment,
     scores: Mapping[int, tuple[int | None, str]],
+    internal: Iterable[int] = (),
 ) -> None:
     """Save the reviewer's scores and comments (criterion id → (score, comment)), which they
-    may change until they submit."""
+    may change until they submit. The comments on the criteria in ``internal`` are for the
+    administration only; the others are shown to the applicant, without the reviewer's name,
+    once the application is decided."""
+    internal_ids = set(internal)
     _own(assignment, actor)
     if assignment.status != ReviewAssignment.Status.SCORING:
         raise DomainError(_("Scores can be changed only while reviewing, before submitting."))
@@ -176,7 +180,11 @@ def review_save_scores(
         Score.objects.update_or_create(
             assignment=assignment,
             criterion=criterion,
-            defaults={"score": value, "comment": comment},
+            defaults={
+                "score": value,
+                "comment": comment,
+                "internal": criterion_id in internal_ids,
+            },
         )
 
 

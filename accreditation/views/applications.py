@@ -33,7 +33,6 @@ from ..models import (
     Application,
     Decision,
     ReviewAssignment,
-    Score,
 )
 from ..scoring import ScoreSheet
 
@@ -125,6 +124,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
         "can_apply": permissions.can_create_application(user, organisation),
         "start_form": StartForm(frameworks=frameworks),
         "frameworks": list(frameworks),
+        "bars": services.application_bars(organisation, frameworks),
     }
     return render(request, "accreditation/organisation_overview.html", context)
 
@@ -246,15 +246,10 @@ def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
         "sheet": sheet,
         "reviewer_labels": reviewer_labels(user, application, sheet),
     }
-    if permissions.can_see_reviewers(user, application):
-        context["comments"] = (
-            Score.objects.filter(
-                assignment__application=application,
-                assignment__status=ReviewAssignment.Status.SUBMITTED,
-            )
-            .select_related("assignment__reviewer", "criterion")
-            .order_by("criterion__order", "criterion_id", "assignment_id")
-        )
+    named = permissions.can_see_reviewers(user, application)
+    if named or permissions.is_applicant(user, application):
+        context["comments"] = services.application_score_comments(application, named=named)
+        context["comments_named"] = named
     return context
 
 

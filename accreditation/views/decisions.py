@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
@@ -22,14 +23,17 @@ from ..forms.decisions import (
     AppealForm,
     AssignForm,
     BaseConditionFormSet,
+    ConditionAnswerForm,
+    ConditionFilter,
     ConditionFormSet,
     ConditionMetForm,
+    ConditionNotMetForm,
     DecisionForm,
     ReasonForm,
     ReturnForm,
     condition_owners,
 )
-from ..models import Accreditation, Decision
+from ..models import Accreditation, Condition, Decision
 from ..services import letters
 from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
 
@@ -240,7 +244,7 @@ def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) ->
     return render(request, "accreditation/accreditation_change.html", context)
 
 
-# Appeals and conditions -------------------------------------------------------------------------
+# Appeals ----------------------------------------------------------------------------------------
 
 
 @login_required
@@ -285,6 +289,72 @@ def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "accreditation/appeal_decide.html", {"form": form, "appeal": appeal})
 
 
+# Conditions -------------------------------------------------------------------------------------
+
+
+@login_required
+def condition_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The conditions not yet met across the organisations the administration accredited."""
+    filterset = ConditionFilter(request.GET, permissions.open_conditions_for_user(request.user))
+    page = keyset_page(filterset.qs, request, ordering=("due_date", "id"))
+    return render(request, "accreditation/condition_list.html", {"filter": filterset, "page": page})
+
+
+def _condition_page(
+    request: AuthenticatedRequest,
+    condition: Condition,
+    *,
+    answer_form: ConditionAnswerForm | None = None,
+    met_form: ConditionMetForm | None = None,
+    not_met_form: ConditionNotMetForm | None = None,
+) -> HttpResponse:
+    """The condition with its history; the form for the next step each side may take."""
+    user = request.user
+    possible = Condition.TRANSITIONS[Condition.Status(condition.status)]
+    verifies = permissions.can_verify_condition(user, condition)
+    if answer_form is None and permissions.can_answer_condition(user, condition):
+        answer_form = ConditionAnswerForm() if condition.may_be_answered() else None
+    if met_form is None and verifies and Condition.Status.MET in possible:
+        met_form = ConditionMetForm()
+    if not_met_form is None and verifies and Condition.Status.NOT_MET in possible:
+        not_met_form = ConditionNotMetForm()
+    context = {
+        "condition": condition,
+        "application": condition.decision.application,
+        "responses": condition.responses.select_related("by").prefetch_related("documents"),
+        "answer_form": answer_form,
+        "met_form": met_form,
+        "not_met_form": not_met_form,
+    }
+    return render(request, "accreditation/condition_detail.html", context)
+
+
+@login_required
+def condition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _condition_page(request, permissions.get_condition_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    condition = permissions.get_condition_for_answer(request.user, pk)
+    form = ConditionAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.condition_answer(
+                actor=request.user,
+                condition=condition,
+                note=form.cleaned_data["note"],
+                uploads=form.cleaned_data["documents"],
+            ),
+        )
+        if done:
+            messages.success(request, _("Your answer was sent to the administration."))
+            return redirect(condition)
+    return _condition_page(request, condition, answer_form=form)
+
+
 @login_required
 def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     condition = permissions.get_condition_for_verification(request.user, pk)
@@ -298,7 +368,24 @@ def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         if done:
             messages.success(request, _("The condition is recorded as met."))
-            return redirect(condition.decision.application)
-    return render(
-        request, "accreditation/condition_met.html", {"form": form, "condition": condition}
-    )
+            return redirect(condition)
+    return _condition_page(request, condition, met_form=form)
+
+
+@login_required
+def condition_not_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    condition = permissions.get_condition_for_verification(request.user, pk)
+    form = ConditionNotMetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: services.condition_mark_not_met(
+                actor=request.user, condition=condition, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done:
+            messages.success(
+                request, _("The condition is recorded as not met; the organisation was told why.")
+            )
+            return redirect(condition)
+    return _condition_page(request, condition, not_met_form=form)

@@ -112,7 +112,10 @@ def review_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         done, _result = run_service(
             form,
             lambda: services.review_save_scores(
-                actor=request.user, assignment=assignment, scores=form.scores()
+                actor=request.user,
+                assignment=assignment,
+                scores=form.scores(),
+                internal=form.internal_ids(),
             ),
         )
         if done:
@@ -126,10 +129,13 @@ def _save_and_submit(
     actor: User,
     assignment: ReviewAssignment,
     scores: Mapping[int, tuple[int | None, str]],
+    internal: list[int],
 ) -> None:
     # The submit button sits in the scoring form, so what is on screen is what is submitted;
     # if submission is refused, nothing typed since the last save is stored either.
-    services.review_save_scores(actor=actor, assignment=assignment, scores=scores)
+    services.review_save_scores(
+        actor=actor, assignment=assignment, scores=scores, internal=internal
+    )
     services.review_submit(actor=actor, assignment=assignment)
 
 
@@ -140,7 +146,8 @@ def review_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ScoresForm(request.POST, criteria=_criteria(assignment))
     if form.is_valid():
         done, _result = run_service(
-            form, lambda: _save_and_submit(request.user, assignment, form.scores())
+            form,
+            lambda: _save_and_submit(request.user, assignment, form.scores(), form.internal_ids()),
         )
         if done:
             messages.success(request, _("Your scores were submitted."))

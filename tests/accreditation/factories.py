@@ -338,9 +338,12 @@ def under_review(application: Application, *, director, reviewers) -> Applicatio
     return application
 
 
-def scored(application: Application, scores: dict) -> Application:
+def scored(
+    application: Application, scores: dict, comment: str = "Scored {score} by {username}."
+) -> Application:
     """Each reviewer (a user → score for every criterion) declares no conflict, scores and
-    submits."""
+    submits, with ``comment`` (formatted with the score and the reviewer's username) on
+    each criterion."""
     from accreditation import services
 
     criteria = list(application.framework.criteria.all())
@@ -351,7 +354,10 @@ def scored(application: Application, scores: dict) -> Application:
         services.review_save_scores(
             actor=reviewer,
             assignment=assignment,
-            scores={c.pk: (score, f"Scored {score} by {reviewer.username}.") for c in criteria},
+            scores={
+                c.pk: (score, comment.format(score=score, username=reviewer.username))
+                for c in criteria
+            },
         )
         services.review_submit(actor=reviewer, assignment=assignment)
     return application

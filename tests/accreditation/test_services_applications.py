@@ -1,20 +1,30 @@
 """Applying: starting and renewing, completeness, submission, returns and the decision clock,
 withdrawal, and the draft's answers and evidence."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accreditation import services
-from accreditation.models import Application, Clearance, Evidence, Framework, ReviewAssignment
+from accreditation.models import (
+    Accreditation,
+    Application,
+    Clearance,
+    Evidence,
+    Framework,
+    ReviewAssignment,
+)
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from directory.models import ActivityType, Organisation
 from tests.accreditation.factories import (
     PDF_BYTES,
+    AccreditationFactory,
     ApplicationFactory,
     CriterionFactory,
     DecisionFactory,
@@ -27,7 +37,7 @@ from tests.accreditation.factories import (
     submitted,
     under_review,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import AdministrationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -489,3 +499,97 @@ def test_assignments_survive_a_return(world, draft, ngo_admin, director, reviewe
     assert set(
         ReviewAssignment.objects.filter(application=draft).values_list("status", flat=True)
     ) == {ReviewAssignment.Status.AWAITING_DECLARATION}
+
+
+# Suspension and revocation ----------------------------------------------------------------------
+
+
+def _accreditation(world, framework, status, *, changed_days_ago=0):
+    return AccreditationFactory(
+        decision__application__organisation=world.organisation,
+        decision__application__framework=framework,
+        status=status,
+        status_reason="Staff reported a breach of the conduct rules.",
+        status_changed_at=timezone.now() - timedelta(days=changed_days_ago),
+    )
+
+
+def test_a_suspended_organisation_can_neither_apply_nor_renew(world, framework, ngo_admin):
+    suspended = _accreditation(world, framework, Accreditation.Status.SUSPENDED)
+    with pytest.raises(DomainError, match="Your accreditation is suspended"):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=framework
+        )
+    with pytest.raises(DomainError, match="You may appeal the suspension"):
+        services.application_create(
+            actor=ngo_admin,
+            organisation=world.organisation,
+            framework=framework,
+            previous=suspended.decision.application,
+        )
+    assert not Application.objects.filter(status=Application.Status.DRAFT).exists()
+
+
+def test_a_reinstated_organisation_may_renew(world, framework, ngo_admin, director):
+    suspended = _accreditation(world, framework, Accreditation.Status.SUSPENDED)
+    services.accreditation_reinstate(actor=director, accreditation=suspended, reason="Resolved.")
+    renewal = services.application_create(
+        actor=ngo_admin,
+        organisation=world.organisation,
+        framework=framework,
+        previous=suspended.decision.application,
+    )
+    assert renewal.is_renewal
+
+
+def test_a_suspension_by_another_administration_does_not_bar_applying_here(
+    world, framework, ngo_admin
+):
+    elsewhere = framework_in_force(AdministrationFactory(name="Region B"), criteria=1)
+    _accreditation(world, elsewhere, Accreditation.Status.SUSPENDED)
+    with pytest.raises(DomainError, match="suspended"):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=elsewhere
+        )
+    application = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=framework
+    )
+    assert application.framework == framework
+
+
+def test_after_a_revocation_the_framework_sets_the_waiting_period(world, framework, ngo_admin):
+    Framework.objects.filter(pk=framework.pk).update(reapply_after_days=90)
+    framework.refresh_from_db()
+    _accreditation(world, framework, Accreditation.Status.REVOKED, changed_days_ago=30)
+    reopens = date_format(timezone.localdate() + timedelta(days=60))
+    with pytest.raises(DomainError, match=re.escape(f"you may apply again from {reopens}")):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=framework
+        )
+    # The last day of the waiting period is still refused; the day after, it opens.
+    Accreditation.objects.update(status_changed_at=timezone.now() - timedelta(days=89))
+    with pytest.raises(DomainError, match="revoked"):
+        services.application_create(
+            actor=ngo_admin, organisation=world.organisation, framework=framework
+        )
+    Accreditation.objects.update(status_changed_at=timezone.now() - timedelta(days=90))
+    application = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=framework
+    )
+    assert application.status == Application.Status.DRAFT
+
+
+def test_with_no_waiting_period_a_revoked_organisation_applies_at_once(world, framework, ngo_admin):
+    assert framework.reapply_after_days == 0
+    _accreditation(world, framework, Accreditation.Status.REVOKED)
+    application = services.application_create(
+        actor=ngo_admin, organisation=world.organisation, framework=framework
+    )
+    assert application.status == Application.Status.DRAFT
+
+
+def test_the_waiting_period_is_bounded(world, framework):
+    Framework.objects.filter(pk=framework.pk).update(reapply_after_days=3651)
+    framework.refresh_from_db()
+    with pytest.raises(ValidationError, match="3650"):
+        framework.full_clean()

@@ -494,7 +494,7 @@ def test_an_upheld_appeal_against_conditions_lifts_them(
     services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Agreed.")
     condition = decision.conditions.get()
     assert condition.is_met
-    assert condition.met_note == "Lifted on appeal: Agreed."
+    assert condition.responses.get().note == "Lifted on appeal: Agreed."
     assert Accreditation.objects.filter(decision=decision).count() == 1
 
 

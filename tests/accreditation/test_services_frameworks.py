@@ -46,6 +46,7 @@ def published(world):
         pass_threshold=Decimal("70"),
         validity_months=12,
         introduction="Version one.",
+        reapply_after_days=180,
     )
     CriterionFactory(
         framework=framework,
@@ -66,6 +67,7 @@ def test_first_draft_holds_the_papers_seven_criteria_with_anchored_scales(world,
     framework = services.framework_create_draft(actor=director, administration=world.administration)
     assert framework.version == 1
     assert framework.status == Framework.Status.DRAFT
+    assert framework.reapply_after_days == 0  # a revoked organisation may apply again at once
     criteria = list(framework.criteria.prefetch_related("levels"))
     assert [c.code for c in criteria] == [
         "knowledge",
@@ -88,6 +90,7 @@ def test_a_new_draft_copies_the_version_in_force(world, director, published):
     assert framework.version == 2
     assert framework.pass_threshold == Decimal("70")
     assert framework.validity_months == 12
+    assert framework.reapply_after_days == 180
     assert framework.introduction == "Version one."
     criterion = framework.criteria.get()
     assert (criterion.code, criterion.weight, criterion.minimum_score) == ("expertise", 3, 2)

@@ -342,3 +342,54 @@ def test_review_progress_counts_reviewers_who_did_not_step_back(reviewing, revie
     annotated = Application.objects.with_review_progress().get(pk=reviewing.pk)
     assert annotated.review_progress() == (1, 2)
     assert reviewing.review_progress() == (1, 2)
+
+
+# Comments the applicant reads -------------------------------------------------------------------
+
+
+def test_a_reviewer_keeps_a_comment_internal(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    first, second = reviewing.framework.criteria.all()
+    services.review_save_scores(
+        actor=reviewer,
+        assignment=assignment,
+        scores={first.pk: (3, "Clear reports."), second.pk: (2, "The treasurer is my cousin.")},
+        internal=[second.pk],
+    )
+    internal = dict(assignment.scores.values_list("criterion_id", "internal"))
+    assert internal == {first.pk: False, second.pk: True}
+    # Saving again without the mark makes the comment one the applicant reads.
+    services.review_save_scores(
+        actor=reviewer, assignment=assignment, scores={second.pk: (2, "Weak accounts.")}
+    )
+    assert not assignment.scores.get(criterion=second).internal
+
+
+def test_the_applicant_reads_the_comments_anonymised_without_the_internal_ones(
+    reviewing, reviewer, second_reviewer
+):
+    first, second = reviewing.framework.criteria.all()
+    for user, internal in ((reviewer, [second.pk]), (second_reviewer, [])):
+        assignment = declared(reviewing, user)
+        services.review_save_scores(
+            actor=user,
+            assignment=assignment,
+            scores={c.pk: (3, f"{c.name} by {user.username}.") for c in (first, second)},
+            internal=internal,
+        )
+        services.review_submit(actor=user, assignment=assignment)
+    shown = [
+        (c.criterion_name, c.reviewer, c.comment)
+        for c in services.application_score_comments(reviewing, named=False)
+    ]
+    assert shown == [
+        (first.name, "Reviewer 1", f"{first.name} by rita."),
+        (first.name, "Reviewer 2", f"{first.name} by raul."),
+        (second.name, "Reviewer 2", f"{second.name} by raul."),
+    ]
+    named = services.application_score_comments(reviewing, named=True)
+    assert len(named) == 4
+    assert [(c.reviewer, c.internal) for c in named if c.criterion_name == second.name] == [
+        (reviewer.get_full_name(), True),
+        (second_reviewer.get_full_name(), False),
+    ]

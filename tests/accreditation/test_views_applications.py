@@ -510,7 +510,7 @@ def test_the_applicant_sees_the_score_sheet_with_anonymous_reviewers_once_decide
 
     second = staff("raul", Role.REVIEWER, world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
-    scored(draft, {reviewer: 3, second: 4})
+    scored(draft, {reviewer: 3, second: 4}, comment="Scored {score}.")
     login(client, ngo_admin)
     assert "Score sheet" not in text(client.get(url("application_detail", draft.pk)))
     services.decision_make(
@@ -881,3 +881,138 @@ def test_the_list_filters_offer_staff_their_administrations_facilities(
     assert f'<option value="{elsewhere.pk}">' not in page
     assert f'<option value="{world.organisation.pk}">' in page
     assert f'<option value="{world.other_organisation.pk}">' not in page
+
+
+# The reviewers' comments, for the applicant ------------------------------------------------------
+
+
+@pytest.fixture
+def decided_with_comments(world, draft, ngo_admin, director, reviewer):
+    """Decided on two reviews; Rita kept her comment on the second criterion internal."""
+    from accreditation import services
+
+    second = staff("raul", Role.REVIEWER, world.administration)
+    under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
+    first_criterion, second_criterion = draft.framework.criteria.all()
+    for user, notes in (
+        (reviewer, ("Reports are thin.", "Their treasurer is my neighbour.")),
+        (second, ("Good annual reports.", "Funding is secured.")),
+    ):
+        assignment = draft.assignments.get(reviewer=user)
+        services.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
+        services.review_save_scores(
+            actor=user,
+            assignment=assignment,
+            scores={first_criterion.pk: (3, notes[0]), second_criterion.pk: (4, notes[1])},
+            internal=[second_criterion.pk] if user == reviewer else [],
+        )
+        services.review_submit(actor=user, assignment=assignment)
+    services.decision_make(
+        actor=director, application=draft, outcome="accredited", reasons="Strong evidence."
+    )
+    return draft
+
+
+def test_the_applicant_reads_each_reviewers_comments_without_names_or_internal_ones(
+    client, decided_with_comments, ngo_admin, reviewer
+):
+    page = text(login(client, ngo_admin).get(url("application_detail", decided_with_comments.pk)))
+    comments = page[page.index("Reviewers' comments") :]
+    assert "Reports are thin." in comments and "Good annual reports." in comments
+    assert "Funding is secured." in comments
+    assert "Their treasurer is my neighbour." not in page
+    assert "Reviewer 1" in comments and "Reviewer 2" in comments
+    assert reviewer.get_full_name() not in page and "raul" not in page
+
+
+def test_the_directors_read_every_comment_with_names_and_see_which_are_internal(
+    client, decided_with_comments, director, reviewer
+):
+    page = text(login(client, director).get(url("application_detail", decided_with_comments.pk)))
+    comments = page[page.index("Reviewers' comments") :]
+    assert "Their treasurer is my neighbour." in comments
+    assert reviewer.get_full_name() in comments
+    assert comments.count("Internal: not shown to the applicant") == 1
+
+
+def test_before_the_decision_the_applicant_reads_no_comment(
+    client, world, draft, ngo_admin, director, reviewer
+):
+    second = staff("raul", Role.REVIEWER, world.administration)
+    under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
+    scored(draft, {reviewer: 3, second: 4}, comment="Comment {score}.")
+    page = text(login(client, ngo_admin).get(url("application_detail", draft.pk)))
+    assert "Comment 3." not in page and "Reviewers' comments" not in page
+
+
+# A suspended or revoked organisation --------------------------------------------------------
+
+
+def barred(world, framework, status):
+    deciding_director = staff("martin", Role.DIRECTOR, world.administration)
+    return AccreditationFactory(
+        decision__application__organisation=world.organisation,
+        decision__application__framework=framework,
+        decision__decided_by=deciding_director,
+        status=status,
+        status_reason="Photographs taken in the segregation unit.",
+        status_changed_at=timezone.now(),
+        status_changed_by=deciding_director,
+    )
+
+
+def test_a_suspended_organisation_is_told_why_and_pointed_to_the_appeal(
+    client, world, framework, ngo_admin
+):
+    accreditation = barred(world, framework, Accreditation.Status.SUSPENDED)
+    page = text(login(client, ngo_admin).get(url("organisation_overview", world.organisation.pk)))
+    assert "While it is suspended you cannot apply or renew." in page
+    assert "Photographs taken in the segregation unit." in page
+    assert url("appeal_lodge", accreditation.decision_id) in page
+    assert "Appeal the suspension" in page
+    assert "Apply for accreditation" not in page
+    assert url("application_renew", accreditation.decision.application_id) not in page
+    # Sent anyway, the application is refused with the reason.
+    response = client.post(
+        url("application_create", world.organisation.pk), {"framework": framework.pk}, follow=True
+    )
+    assert "Your accreditation is suspended" in text(response)
+    response = client.post(
+        url("application_renew", accreditation.decision.application_id), follow=True
+    )
+    assert "Your accreditation is suspended" in text(response)
+    assert not Application.objects.filter(status=Application.Status.DRAFT).exists()
+
+
+def test_a_pending_appeal_against_the_suspension_is_shown_instead_of_the_button(
+    client, world, framework, ngo_admin
+):
+    from accreditation import services
+
+    accreditation = barred(world, framework, Accreditation.Status.SUSPENDED)
+    services.appeal_lodge(
+        actor=ngo_admin,
+        decision=accreditation.decision,
+        subject="suspension",
+        grounds="The photographs were authorised.",
+    )
+    page = text(login(client, ngo_admin).get(url("organisation_overview", world.organisation.pk)))
+    assert "Your appeal is waiting for a decision." in page
+    assert accreditation.get_absolute_url() in page
+    assert url("appeal_lodge", accreditation.decision_id) not in page
+
+
+def test_a_revoked_organisation_is_told_when_it_may_apply_again(
+    client, world, framework, ngo_admin
+):
+    Framework.objects.filter(pk=framework.pk).update(reapply_after_days=365)
+    accreditation = barred(world, framework, Accreditation.Status.REVOKED)
+    page = text(login(client, ngo_admin).get(url("organisation_overview", world.organisation.pk)))
+    assert "Your accreditation was revoked on" in page
+    assert "you may apply again from" in page
+    assert "Appeal the revocation" in page
+    assert "Apply for accreditation" not in page
+    Framework.objects.filter(pk=framework.pk).update(reapply_after_days=0)
+    page = text(client.get(url("organisation_overview", world.organisation.pk)))
+    assert "Apply for accreditation" in page and "was revoked" not in page
+    assert accreditation.status == Accreditation.Status.REVOKED

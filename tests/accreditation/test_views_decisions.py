@@ -793,7 +793,7 @@ def test_the_administration_marks_a_condition_met(client, request, condition, pe
     assert client.get(url("condition_met", condition.pk)).status_code == 200
     client.post(url("condition_met", condition.pk), {"note": "Plan received on time."})
     condition.refresh_from_db()
-    assert condition.is_met and condition.met_note == "Plan received on time."
+    assert condition.is_met and condition.responses.get().note == "Plan received on time."
     assert audited("condition.met", user)
 
 

@@ -57,6 +57,7 @@ def framework_data(framework: Framework, **changes) -> dict[str, str]:
         "review_days": str(framework.review_days),
         "spread_threshold": str(framework.spread_threshold),
         "appeal_days": str(framework.appeal_days),
+        "reapply_after_days": str(framework.reapply_after_days),
     }
     return {**data, **changes}
 
@@ -507,3 +508,16 @@ def test_another_administrations_director_is_a_director_only_at_home(client, for
     response = login(client, other_director).get(url("framework_detail", foreign_draft.pk))
     assert response.status_code == 200
     assert url("framework_edit", foreign_draft.pk) in text(response)
+
+
+def test_the_waiting_period_after_a_revocation_is_set_within_bounds(client, director, draft):
+    login(client, director)
+    response = client.post(
+        url("framework_edit", draft.pk), framework_data(draft, reapply_after_days="3651")
+    )
+    assert "Ensure this value is less than or equal to 3650." in text(response)
+    draft.refresh_from_db()
+    assert draft.reapply_after_days == 0
+    client.post(url("framework_edit", draft.pk), framework_data(draft, reapply_after_days="365"))
+    draft.refresh_from_db()
+    assert draft.reapply_after_days == 365

@@ -513,3 +513,10 @@ def test_logged_in_users_are_not_offered_to_log_in(client, world, ngo_admin):
     page = text(login(client, ngo_admin).get(REGISTER))
     assert ">Log in</a>" not in page
     assert "Log out" in page
+
+
+def test_the_rules_say_when_a_revoked_organisation_may_apply_again(client, rules):
+    assert "may apply again at once" in text(client.get(CRITERIA))
+    Framework.objects.filter(pk=rules.pk).update(reapply_after_days=180)
+    page = text(client.get(CRITERIA))
+    assert "may apply again 180 days after the revocation" in page

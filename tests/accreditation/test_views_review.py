@@ -358,3 +358,25 @@ def test_the_submitted_page_makes_the_same_queries_for_one_row_and_fifty(
     Framework.objects.filter(status="published").update(status="superseded")
     fifty = scored_page(50)
     assert fifty == one
+
+
+# Internal comments ------------------------------------------------------------------------------
+
+
+def test_a_reviewer_marks_a_comment_internal_on_the_scoring_form(client, application, assignment):
+    declare(assignment)
+    first, second = application.framework.criteria.all()
+    login(client, assignment.reviewer)
+    page = text(client.get(url("review", assignment.pk)))
+    assert f'name="internal_{second.pk}"' in page
+    assert "Keep this comment internal" in page
+    data = {**score_form(application), f"internal_{second.pk}": "on"}
+    client.post(url("review_scores", assignment.pk), data)
+    internal = dict(Score.objects.values_list("criterion_id", "internal"))
+    assert internal == {first.pk: False, second.pk: True}
+    # The form shows the mark again, and the submitted scores say it.
+    page = text(client.get(url("review", assignment.pk)))
+    assert re.search(rf'name="internal_{second.pk}"[^>]*checked', page)
+    client.post(url("review_submit", assignment.pk), data)
+    page = text(client.get(url("review", assignment.pk)))
+    assert "Your submitted scores" in page and "Internal" in page
