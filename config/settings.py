@@ -177,6 +177,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic fills it; WhiteNoise serves it
+# In development (the tests included, whatever DEBUG they run with) WhiteNoise serves the sources,
+# with nothing to collect; the demo and production serve the collected copies.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded documents are private: never served by URL, only through permission-checked views.
