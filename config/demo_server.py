@@ -4,8 +4,9 @@
 ``var/`` (or ``DJANGO_VAR_DIR``), generates the demo's secret key there, and collects the static
 files when they changed. Importing the settings does none of this.
 
-``python -m config.demo_server banner`` waits until the web server answers at ``SITE_URL``, then
-prints every account of the demo data with its role and the password.
+``python -m config.demo_server banner`` waits until the web server answers (at ``HOST``:``PORT``
+given by `make run`, else at ``SITE_URL``), then prints every account of the demo data with its
+role and the password.
 """
 
 import os
@@ -61,7 +62,15 @@ def _static_files_changed() -> bool:
 
 def banner() -> None:
     url = settings.SITE_URL.rstrip("/") + "/"
-    if not _wait_for(url):
+    # The address the web server listens on, given by `make run`, may differ from the one people
+    # use (SITE_URL set to a name of the machine, or HOST=0.0.0.0).
+    host, port = os.environ.get("HOST"), os.environ.get("PORT")
+    if host and port:
+        host = f"[{host}]" if ":" in host else host
+        listening = f"http://{host}:{port}/"
+    else:
+        listening = url
+    if not _wait_for(listening):
         return
     from directory.demo import DEMO_PASSWORD
 

@@ -188,8 +188,8 @@ STEP_UP_SECONDS = env.int("STEP_UP_SECONDS", default=5 * 60)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The demo accounts share a published TOTP secret (README); with this on, the code page shows
 # them the current code so that the demo works without a phone. Never in production.
-TWO_FACTOR_DEMO_HINT = env.bool("TWO_FACTOR_DEMO_HINT", default=DEBUG)
-if TWO_FACTOR_DEMO_HINT and not DEBUG:
+TWO_FACTOR_DEMO_HINT = env.bool("TWO_FACTOR_DEMO_HINT", default=LOCAL)
+if TWO_FACTOR_DEMO_HINT and not LOCAL:
     raise ImproperlyConfigured("TWO_FACTOR_DEMO_HINT is for the demo: turn it off in production.")
 
 LANGUAGE_CODE = "en"
@@ -211,6 +211,10 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"  # collectstatic fills it; WhiteNoise serves it
+# In development (the tests included, whatever DEBUG they run with) WhiteNoise serves the sources,
+# with nothing to collect; the demo and production serve the collected copies.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded documents are private: never served by URL, only through permission-checked views.

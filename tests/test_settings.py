@@ -321,19 +321,21 @@ class _Server:
 
 
 @pytest.mark.django_db
-def test_the_banner_appears_once_the_server_answers_and_lists_every_demo_account(capsys):
+def test_the_banner_appears_once_the_server_answers_and_lists_every_demo_account(
+    capsys, monkeypatch
+):
     directory_demo.seed(io.StringIO())
 
-    with (
-        _Server(delay=1.0) as server,
-        override_settings(SITE_URL=f"http://127.0.0.1:{server.port}"),
-    ):
+    with _Server(delay=1.0) as server, override_settings(SITE_URL="http://demo-laptop.local"):
+        # Where `make run` serves, while links in e-mails use the machine's name.
+        monkeypatch.setenv("HOST", "127.0.0.1")
+        monkeypatch.setenv("PORT", str(server.port))
         demo_server.banner()
         printed_at = time.monotonic()
 
     banner = capsys.readouterr().out
     assert server.requests and server.listening_at <= server.requests[0] <= printed_at
-    assert f"served at http://127.0.0.1:{server.port}/" in banner
+    assert "served at http://demo-laptop.local/" in banner
     assert "partnership-demo" in banner
     lines = {line.split()[0]: line for line in banner.splitlines() if line.startswith("    ")}
     for username, _name, _role, scope in directory_demo.USERS:
