@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from directory.demo import SECOND_ADMINISTRATION, SECOND_FACILITY
 from directory.models import ActivityType, Administration, Facility, Organisation, Person
 
 from . import selectors, services
@@ -339,4 +340,18 @@ def seed(out: IO[str]) -> None:
                 valid_from=date(2020, 1, 1),
                 members=members,
             )
-    out.write("Accreditation: rules in force, 7 applications, 2 formal mechanisms.\n")
+    # The second administration publishes its own rules; John's centre applies there too, and
+    # each administration sees only its own process.
+    second = Administration.objects.get(name=SECOND_ADMINISTRATION)
+    karim = User.objects.get(username="karim")
+    _apply(
+        orgs["Local Human Rights Centre"],
+        users["john"],
+        _framework(second, karim),
+        activities=["monitoring"],
+        facilities=[SECOND_FACILITY],
+    )
+    out.write(
+        "Accreditation: rules in force in two administrations, 8 applications, "
+        "2 formal mechanisms.\n"
+    )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
@@ -36,6 +37,15 @@ def _render(text: Text, params: Mapping[str, Any] | None) -> str:
     if params:
         rendered = rendered % {key: _param(value) for key, value in params.items()}
     return rendered
+
+
+def reminder_key(obj: Model, event: str = "") -> str:
+    """The key of a reminder about ``obj``: its model's label, its id and the event, as
+    ``accreditation.application:42:ready_for_decision``. Built from the object, so that two
+    modules can never collide; without ``event`` it is the prefix that ``cancel`` takes to
+    cancel every pending reminder about the object."""
+    base = f"{obj._meta.label_lower}:{obj.pk}"
+    return f"{base}:{event}" if event else base
 
 
 def remind(

@@ -95,6 +95,11 @@ ORGANISATIONS: list[dict[str, Any]] = [
     },
 ]
 
+#: A second administration in the same deployment (as Iraq's federal service beside the
+#: Kurdistan Region's): its staff see nothing of State A's processes, and the other way round.
+SECOND_ADMINISTRATION = "Northern Region Reformatory Directorate"
+SECOND_FACILITY = "Northern Region Central Reformatory"
+
 #: username, full name, role, scope name
 USERS: list[tuple[str, str, str, str]] = [
     ("martha", "Martha Director", Role.DIRECTOR, "State A Prison System"),
@@ -115,6 +120,8 @@ USERS: list[tuple[str, str, str, str]] = [
     ("nadia", "Nadia Network", Role.NGO_ADMIN, "Civil Society Network for Prison Reform"),
     ("mario", "Mario Monitor", Role.MONITOR, "National Preventive Mechanism of State A"),
     ("ines", "Inés Delegate", Role.MONITOR, "ICRC Regional Delegation"),
+    ("karim", "Karim Director", Role.DIRECTOR, SECOND_ADMINISTRATION),
+    ("shirin", "Shirin Coordinator", Role.COORDINATOR, SECOND_ADMINISTRATION),
 ]
 
 PEOPLE: list[tuple[str, str, str, str]] = [
@@ -149,6 +156,25 @@ def seed(out: IO[str]) -> None:
                 facility=facility, name=area_name, defaults={"sensitivity": sensitivity}
             )
 
+    second, _created = Administration.objects.get_or_create(
+        name=SECOND_ADMINISTRATION,
+        defaults={"country": "Northern Region", "email": "director@reformatory.north.example"},
+    )
+    north, _created = Facility.objects.get_or_create(
+        administration=second,
+        name=SECOND_FACILITY,
+        defaults={
+            "kind": Facility.Kind.PRISON,
+            "security_level": Facility.SecurityLevel.MEDIUM,
+            "address": "Road 7, North City",
+            "visitor_capacity": 20,
+            "time_zone": "Asia/Baghdad",
+        },
+    )
+    Area.objects.get_or_create(
+        facility=north, name="Education wing", defaults={"sensitivity": Area.Sensitivity.OPEN}
+    )
+
     for spec in ORGANISATIONS:
         data = dict(spec)
         network = data.pop("network", None)
@@ -160,7 +186,8 @@ def seed(out: IO[str]) -> None:
             org.save(update_fields=["network"])
 
     scopes: dict[str, Administration | Facility | Organisation] = {
-        administration.name: administration
+        administration.name: administration,
+        second.name: second,
     }
     scopes.update({f.name: f for f in Facility.objects.filter(administration=administration)})
     scopes.update({o.name: o for o in Organisation.objects.all()})

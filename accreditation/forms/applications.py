@@ -7,7 +7,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
 
-from ..models import Appeal, Application, Condition, Framework
+from ..models import Appeal, Application, Framework
 from ..services.applications import PROFILE_FIELDS
 
 
@@ -237,9 +236,6 @@ class ApplicationFilter(django_filters.FilterSet):
     appeal_to_decide = django_filters.BooleanFilter(
         label=_("With an appeal to decide"), widget=forms.CheckboxInput, method="filter_appeal"
     )
-    condition_overdue = django_filters.BooleanFilter(
-        label=_("With a condition overdue"), widget=forms.CheckboxInput, method="filter_overdue"
-    )
 
     class Meta:
         model = Application
@@ -278,11 +274,3 @@ class ApplicationFilter(django_filters.FilterSet):
             original_decider_id=self.user.pk
         )
         return queryset.filter(pk__in=appeals.values("decision__application"))
-
-    def filter_overdue(
-        self, queryset: QuerySet[Application], name: str, value: bool
-    ) -> QuerySet[Application]:
-        if not value:
-            return queryset
-        overdue = Condition.objects.filter(met_at__isnull=True, due_date__lt=timezone.localdate())
-        return queryset.filter(pk__in=overdue.values("decision__application"))

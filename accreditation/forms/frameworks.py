@@ -75,7 +75,7 @@ class FrameworkForm(TextsInEachLanguage):
             "appeal_days",
             "reapply_after_days",
         ]
-        field_classes = {"title": NameField}
+        field_classes = dict.fromkeys(in_each_language("title"), NameField)
 
     def main_language(self) -> str:
         return self.instance.administration.main_language
@@ -95,7 +95,7 @@ class CriterionForm(TextsInEachLanguage):
             *in_each_language("evidence"),
             "document_required",
         ]
-        field_classes = {"name": NameField}
+        field_classes = dict.fromkeys(in_each_language("name"), NameField)
 
     def main_language(self) -> str:
         return self.instance.framework.administration.main_language

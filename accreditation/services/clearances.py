@@ -40,7 +40,7 @@ def clearance_request(*, actor: User, person: Person, administration: Administra
         actor=actor,
         action="clearance.request",
         target=person,
-        changes={"administration": str(administration)},
+        administration=administration,
     )
     return clearance
 
@@ -81,6 +81,7 @@ def clearance_decide(
         actor=actor,
         action=f"clearance.{clearance.status}",
         target=clearance.person,
+        administration=clearance.administration,
         changes={"valid_until": valid_until, "reason": reason},
     )
     recipients = organisation_users(clearance.person.organisation)

@@ -230,7 +230,7 @@ def _tell_directors_if_ready(application_id: int) -> None:
     notify.remind(
         recipients=administration_users(application.administration, (Role.DIRECTOR,)),
         kind="accreditation.ready_for_decision",
-        key=f"application:{application.pk}:ready_for_decision",
+        key=notify.reminder_key(application, "ready_for_decision"),
         subject=gettext_lazy("Ready for a decision: the application of %(organisation)s"),
         body=gettext_lazy("Every assigned reviewer has submitted their scores."),
         params={"organisation": application.organisation},

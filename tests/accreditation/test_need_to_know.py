@@ -193,3 +193,76 @@ def test_the_director_queue_counts_only_its_own_administration(sent, director, o
     assert director_queue(director).to_assign == 1
     assert director_queue(other_director).to_assign == 0
     assert director_queue(other_director).pending_clearances == 0
+
+
+def test_a_facility_officer_s_filters_list_only_their_own_facility(client, world, facility_officer):
+    for name in ("application_list", "accreditation_list"):
+        page = login(client, facility_officer).get(url(name)).content.decode()
+        assert f'<option value="{world.other_facility.pk}"' not in page
+    page = client.get(url("application_list")).content.decode()
+    assert f'<option value="{world.facility.pk}"' in page
+
+
+def test_the_audit_trail_of_vetting_belongs_to_the_administration_that_vets(
+    world, ngo_admin, director, other_director
+):
+    from activity.models import AuditEntry
+
+    person = world.organisation.people.get()
+    services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
+    entry = AuditEntry.objects.get(action="clearance.request")
+    assert entry.administration_id == world.administration.pk
+
+
+# Every count on the dashboard is a link ---------------------------------------------------------
+
+
+def test_the_ready_count_links_to_exactly_the_applications_ready_for_a_decision(
+    client, world, framework, ngo_admin, director, reviewer
+):
+    import re
+
+    from tests.accreditation.factories import (
+        ApplicationFactory,
+        ReviewAssignmentFactory,
+    )
+    from tests.support.pages import text
+
+    ready = ApplicationFactory(
+        organisation=world.organisation,
+        framework=framework,
+        status=Application.Status.UNDER_REVIEW,
+    )
+    waiting = ApplicationFactory(
+        organisation=world.other_organisation,
+        framework=framework,
+        status=Application.Status.UNDER_REVIEW,
+    )
+    for _ in range(2):
+        ReviewAssignmentFactory(application=ready, status="submitted")
+    ReviewAssignmentFactory(application=waiting, status="submitted")
+    ReviewAssignmentFactory(application=waiting, status="scoring")
+
+    dashboard = text(login(client, director).get("/"))
+    assert "1 application ready for a decision" in dashboard
+    link = re.search(r'href="([^"]+)">1 application ready for a decision', dashboard)
+    assert link is not None
+    listing = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert url("application_detail", ready.pk) in listing
+    assert url("application_detail", waiting.pk) not in listing
+    conditions = reverse("accreditation:condition_list") + "?overdue=on"
+    for counted in ("appeal_to_decide=on", conditions, "status=submitted", "status=pending"):
+        assert counted in dashboard
+
+
+def test_a_notification_on_the_dashboard_opens_its_object(client, world, director):
+    from activity.models import Notification
+
+    note = Notification.objects.create(
+        recipient=director, subject="Ready for a decision", url="/accreditation/applications/"
+    )
+    page = login(client, director).get("/").content.decode()
+    assert reverse("activity:notification_read", args=[note.pk]) in page
+    response = client.post(reverse("activity:notification_read", args=[note.pk]), {"open": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accreditation/applications/"

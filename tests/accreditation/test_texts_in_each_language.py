@@ -92,6 +92,7 @@ def test_the_director_writes_each_language_and_the_main_one_is_required(client, 
         "review_days": "30",
         "spread_threshold": "2",
         "appeal_days": "30",
+        "reapply_after_days": "0",
     }
     refused = client.post(path, data)
     assert refused.status_code == 200

@@ -335,7 +335,11 @@ def test_the_organisation_lists_only_its_own_applications(
 def test_the_director_lists_every_application_and_filters_by_status(
     client, world, framework, draft, director, ngo_admin
 ):
-    other = ApplicationFactory(organisation=world.other_organisation, framework=framework)
+    other = ApplicationFactory(
+        organisation=world.other_organisation,
+        framework=framework,
+        status=Application.Status.RETURNED,
+    )
     submitted(draft, by=ngo_admin)
     login(client, director)
     assert "Legal Aid Clinic" in text(client.get(url("application_list")))
@@ -389,11 +393,15 @@ def test_the_list_makes_the_same_queries_for_one_row_and_fifty(client, world, fr
     login(client, director)
     path = url("application_list")
     education = ActivityType.objects.filter(code="education")
-    ApplicationFactory(framework=framework, activity_types=education)
+    ApplicationFactory(
+        framework=framework, activity_types=education, status=Application.Status.SUBMITTED
+    )
     client.get(path)
     one = count_queries(client, path)
     for _n in range(49):
-        ApplicationFactory(framework=framework, activity_types=education)
+        ApplicationFactory(
+            framework=framework, activity_types=education, status=Application.Status.SUBMITTED
+        )
     fifty = count_queries(client, path)
     assert len(client.get(path).context["page"].items) == 50
     assert fifty == one
@@ -401,7 +409,7 @@ def test_the_list_makes_the_same_queries_for_one_row_and_fifty(client, world, fr
 
 def test_the_list_pages_by_keyset(client, world, framework, director):
     for _n in range(55):
-        ApplicationFactory(framework=framework)
+        ApplicationFactory(framework=framework, status=Application.Status.SUBMITTED)
     login(client, director)
     first = client.get(url("application_list"))
     assert len(first.context["page"].items) == 50
@@ -638,7 +646,16 @@ def test_a_submitted_application_cannot_be_edited_and_says_why(client, world, dr
 
 
 @pytest.mark.parametrize("persona", ["ngo_member", "director"])
-def test_only_the_organisations_administrators_edit(client, request, world, draft, persona):
+def test_only_the_organisations_administrators_edit(
+    client, request, world, draft, ngo_admin, persona
+):
+    """A member reads the application and may not change it; the director may not either
+    (returned to the organisation, the application is visible to the administration)."""
+    from accreditation.models import Application as Model
+
+    Model.objects.filter(pk=draft.pk).update(
+        status=Model.Status.RETURNED, submitted_at=timezone.now()
+    )
     user = request.getfixturevalue(persona)
     login(client, user)
     assert client.get(url("application_edit", draft.pk)).status_code == 403
@@ -766,7 +783,7 @@ def test_submission_needs_post(client, draft, ngo_admin):
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"), [("ngo_member", 403), ("director", 403), ("outsider", 404)]
+    ("persona", "status"), [("ngo_member", 403), ("director", 404), ("outsider", 404)]
 )
 def test_only_the_organisations_administrators_submit(client, request, draft, persona, status):
     user = request.getfixturevalue(persona)
@@ -871,8 +888,9 @@ def test_the_list_filters_offer_only_what_the_organisation_applied_with(
 
 
 def test_the_list_filters_offer_staff_their_administrations_facilities(
-    client, world, framework, draft, director
+    client, world, framework, draft, ngo_admin, director
 ):
+    submitted(draft, by=ngo_admin)
     elsewhere = FacilityFactory(name="Another System's Prison")
     login(client, director)
     page = client.get(url("application_list")).content.decode()

@@ -117,14 +117,14 @@ def test_a_title_with_a_line_break_is_refused_and_direction_controls_dropped(
     login(client, director)
     response = client.post(
         url("framework_edit", draft_rules.pk),
-        framework_data(draft_rules, title="Rules\nBcc: all@example.org"),
+        framework_data(draft_rules, title_en="Rules\nBcc: all@example.org"),
     )
     assert response.status_code == 200
     assert "Remove the line breaks, tabs or other control characters" in text(response)
 
     response = client.post(
         url("framework_edit", draft_rules.pk),
-        framework_data(draft_rules, title="Rules \u202e2 noisrev"),
+        framework_data(draft_rules, title_en="Rules \u202e2 noisrev"),
     )
     assert response.status_code == 302
     draft_rules.refresh_from_db()

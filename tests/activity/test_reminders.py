@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from activity import services, tasks
 from activity.models import Notification, NotificationPreference, Reminder
+from tests.conftest import login
 from tests.factories import ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +288,7 @@ def test_the_site_administration_lists_failed_reminders_with_their_error(client)
     )
     ReminderFactory(subject="Visit tomorrow", state=Reminder.State.SENT, sent_at=timezone.now())
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    login(client, admin)
 
     response = client.get("/admin/activity/reminder/?state__exact=failed")
 

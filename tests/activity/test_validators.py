@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activity.validators import NameField, no_control_characters, plausible_date
 from directory.models import Organisation
+from tests.conftest import login
 from tests.factories import OrganisationFactory, UserFactory
 
 #: An id no bigint column can hold: a 20-digit number typed into a URL or a form by hand.
@@ -127,7 +128,7 @@ def test_rows_are_still_found_by_a_list_of_ids_and_excluded_by_one():
 def test_the_site_administration_refuses_a_line_break_in_a_persons_name(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
     martha = UserFactory(username="martha", first_name="Martha", last_name="Director")
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    login(client, admin)
     page = f"/admin/auth/user/{martha.pk}/change/"
     data = {
         "username": "martha",
