@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from activity.panels import Panel
 from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
-from directory.permissions import administration_ids, organisation_ids
+from directory.permissions import administration_ids, organisation_ids, roles
 
 from .models import (
     Accreditation,
@@ -221,3 +222,35 @@ def organisation_status(user: AnyUser) -> OrganisationStatus:
             .order_by("due_date")
         ),
     )
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    """Accreditation's panels: the queue of the people running the process, a reviewer's
+    reviews, and each of the user's organisations with its accreditation and applications."""
+    panels: list[Panel] = []
+    held = roles(user)
+    queue = director_queue(user) if held & {Role.DIRECTOR, Role.COORDINATOR} else None
+    if Role.DIRECTOR in held:
+        panels.append(Panel("accreditation/panels/director.html", {"queue": queue}, order=10))
+    if Role.COORDINATOR in held:
+        shown = queue if Role.DIRECTOR not in held else None
+        panels.append(Panel("accreditation/panels/coordinator.html", {"queue": shown}, order=11))
+    if Role.REVIEWER in held:
+        panels.append(
+            Panel("accreditation/panels/reviewer.html", {"reviews": reviewer_queue(user)}, order=12)
+        )
+    if held & {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}:
+        status = organisation_status(user) if held & {Role.NGO_ADMIN, Role.NGO_MEMBER} else None
+        own = Organisation.objects.filter(pk__in=organisation_ids(user)).prefetch_related("people")
+        panels.extend(
+            Panel(
+                "accreditation/panels/organisation.html",
+                {"organisation": org, "status": status},
+                order=15,
+            )
+            for org in own.order_by("name")
+        )
+    return panels

@@ -3,8 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from activity.typing import User
+from activity.panels import Panel
+from activity.typing import AnyUser, User
 
+from . import permissions
 from .models import Administration, Organisation, Role
 
 
@@ -38,3 +40,42 @@ def administration_users(administration: Administration, roles: tuple[str, ...])
 
 def holds_role(user: User, administration: Administration, role: str) -> bool:
     return user.memberships.filter(administration=administration, role=role).exists()
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+#: Staff dashboards show the first facilities only; the list has them all (a country has hundreds).
+FACILITIES_ON_DASHBOARD = 10
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    """The directory's panels: for staff, their facilities and the size of the directory; for
+    facility staff, the facility they work in; for a responsible official, their actions."""
+    panels: list[Panel] = []
+    held = permissions.roles(user)
+    if permissions.is_administration_staff(user):
+        facilities = permissions.facilities_for_user(user).order_by("name")
+        panels.append(
+            Panel(
+                "directory/panels/facilities.html",
+                {
+                    "facilities": list(facilities[:FACILITIES_ON_DASHBOARD]),
+                    "facility_count": facilities.count(),
+                    "organisation_count": permissions.organisations_for_user(user).count(),
+                },
+                order=60,
+            )
+        )
+    if held & {Role.FACILITY_OFFICER, Role.GATE_OFFICER}:
+        own = (
+            permissions.facilities_for_user(user)
+            .filter(pk__in=permissions.facility_ids(user))
+            .prefetch_related("areas")
+        )
+        panels.extend(
+            Panel("directory/panels/own_facility.html", {"facility": f, "roles": held}, order=20)
+            for f in own
+        )
+    if Role.RESPONSIBLE_OFFICIAL in held:
+        panels.append(Panel("directory/panels/official.html", order=30))
+    return panels

@@ -52,8 +52,7 @@ EXPECTED = {
         panel_text=[
             "0 applications waiting for reviewers",
             "1 person waiting for vetting",
-            "Latest in the audit trail",
-            "submitted the application of Local Human Rights Centre",
+            "0 applications ready for a decision",
         ],
         nav=NAV - {"Reviews"},
     ),

@@ -1,0 +1,28 @@
+"""Reads of the activity app for pages: the dashboard's notification and audit panels."""
+
+from activity.audit_actions import readable
+from directory.models import Role
+from directory.permissions import roles
+
+from .panels import Panel
+from .permissions import audit_entries_for_user, notifications_for_user
+from .typing import AnyUser
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    panels = [
+        Panel(
+            "activity/panels/notifications.html",
+            {"latest_notifications": notifications_for_user(user).filter(read_at__isnull=True)[:5]},
+            order=0,
+        )
+    ]
+    if Role.DIRECTOR in roles(user):
+        panels.append(
+            Panel(
+                "activity/panels/audit.html",
+                {"recent_audit": readable(audit_entries_for_user(user)[:8])},
+                order=40,
+            )
+        )
+    return panels
