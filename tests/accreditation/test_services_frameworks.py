@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accreditation import services
+from accreditation import selectors, services
 from accreditation.models import Criterion, Framework
 from activity.errors import DomainError
 from activity.models import AuditEntry
@@ -231,7 +231,7 @@ def test_publishing_puts_the_draft_in_force_and_supersedes_the_previous_version(
     assert draft.status == Framework.Status.PUBLISHED
     assert draft.published_at is not None and draft.published_by == director
     assert published.status == Framework.Status.SUPERSEDED
-    assert services.framework_in_force(draft.administration) == draft
+    assert selectors.framework_in_force(draft.administration) == draft
     assert audited("framework.published", draft)
     assert audited("framework.superseded", published)
 
