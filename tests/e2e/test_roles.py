@@ -72,7 +72,7 @@ EXPECTED = {
         role="Organisation administrator · Local Human Rights Centre",
         panel="Local Human Rights Centre",
         panel_text=[
-            "Application: Under review",
+            "Continue your application: Under review",
             "Accreditation, applications and people's clearances",
             "1 person named to enter prisons.",
         ],
