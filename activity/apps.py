@@ -9,7 +9,7 @@ class ActivityConfig(AppConfig):
     def ready(self) -> None:
         from . import audit_actions, lookups, reminders  # noqa: F401 (lookups registers itself)
 
-        reminders.register("activity.message", _("Message from the administration"))
+        reminders.register(reminders.MESSAGE, _("Message from the administration"))
         audit_actions.register(
             "notification_preference.update",
             _("Notification preferences changed"),

@@ -6,7 +6,7 @@ from typing import IO
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
+from . import notify, reminders
 
 MESSAGES = [  # recipient, due in days, subject, body
     ("martha", 0, "Welcome to the partnerships system", "Your dashboard shows what needs you."),
@@ -35,10 +35,11 @@ def seed(out: IO[str]) -> None:
     users = get_user_model().objects.in_bulk([m[0] for m in MESSAGES], field_name="username")
     today = timezone.now().replace(minute=0, second=0, microsecond=0)
     for username, days, subject, body in MESSAGES:
-        services.reminder_schedule(
-            recipient=users[username],
-            kind="activity.message",
-            key=f"demo:message:{username}:{subject}",
+        user = users[username]
+        notify.remind(
+            recipients=[user],
+            kind=reminders.MESSAGE,
+            key=notify.reminder_key(user, f"demo-message:{subject}"),
             subject=subject,
             body=body,
             due_at=today + timedelta(days=days),

@@ -1,4 +1,7 @@
-"""Scheduling one reminder per recipient, each in the recipient's language."""
+"""Scheduling one reminder per recipient, each in the recipient's language.
+
+``remind`` is the one way apps schedule reminders, with a kind constant the app registered and a
+key from ``reminder_key``; ``cancel`` withdraws them when the deadline is met."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -61,9 +64,11 @@ def remind(
 ) -> int:
     """Schedule the reminder ``key`` for each recipient; return how many were new.
 
-    ``subject`` and ``body`` are lazy translations with ``%(name)s`` placeholders filled from
-    ``params``; they are rendered in each recipient's language. Pass dates as dates and labels
-    as lazy texts, so that they too are written in the recipient's language.
+    ``kind`` is one of the constants the app registered with ``activity.reminders``; ``key`` is
+    built with ``reminder_key(obj, event)``. ``subject`` and ``body`` are lazy translations with
+    ``%(name)s`` placeholders filled from ``params``; they are rendered in each recipient's
+    language. Pass dates as dates and labels as lazy texts, so that they too are written in the
+    recipient's language.
     """
     created = 0
     for user in recipients:

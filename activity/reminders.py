@@ -1,8 +1,10 @@
 """The registry of reminder kinds.
 
-Each app declares the reminders it sends in its ``AppConfig.ready()``::
+Each app names the reminders it sends as constants (accreditation's are in
+``accreditation/reminders.py``), which its services pass to ``notify.remind``, and registers
+them in its ``AppConfig.ready()``::
 
-    reminders.register("accreditation.review_overdue", _("Review overdue"))
+    reminders.register(REVIEW_OVERDUE, _("Review overdue"))
 
 A reminder of an unregistered kind cannot be scheduled, so every kind in the outbox is one that
 somebody declared and described.
@@ -11,6 +13,9 @@ somebody declared and described.
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+
+# Activity's own kind: a message from the administration.
+MESSAGE = "activity.message"
 
 
 @dataclass(frozen=True)

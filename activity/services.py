@@ -165,8 +165,10 @@ def reminder_schedule(
 ) -> tuple[Reminder, bool]:
     """Create the reminder unless one with the same key exists; return it and whether it is new.
 
-    The key names the deadline and the recipient (``"mou:12:expiring:30d:user:7"``), so that a
-    service run twice, or two services racing, still produce one reminder.
+    This is the internal step under ``activity.notify.remind``, which apps use: it renders the
+    texts in each recipient's language and builds this per-recipient key. The key names the
+    object, the event and the recipient (``"accreditation.accreditation:12:expiring:30d:user:7"``),
+    so that a service run twice, or two services racing, still produce one reminder.
     """
     reminder_registry.get(kind)
     return Reminder.objects.get_or_create(

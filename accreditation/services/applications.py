@@ -18,6 +18,7 @@ from activity.typing import User
 from directory.models import ActivityType, Facility, Organisation, Person, Role
 from directory.selectors import administration_users, organisation_users
 
+from .. import reminders
 from ..models import Application, Evidence, Framework
 from .clearances import clearance_request
 from .decisions import check_may_apply
@@ -245,7 +246,7 @@ def application_submit(*, actor: User, application: Application) -> None:
             fields += ["paused_for", "paused_at"]
         if application.assignments.exists():
             target = Application.Status.UNDER_REVIEW
-        notify.cancel(key=f"application:{application.pk}:returned")
+        notify.cancel(key=notify.reminder_key(application, "returned"))
     else:
         application.submitted_at = now
         fields.append("submitted_at")
@@ -262,8 +263,8 @@ def application_submit(*, actor: User, application: Application) -> None:
         )
     notify.remind(
         recipients=administration_users(application.framework.administration, (Role.DIRECTOR,)),
-        kind="accreditation.submitted",
-        key=f"application:{application.pk}:submitted:{now:%Y%m%d%H%M%S}",
+        kind=reminders.SUBMITTED,
+        key=notify.reminder_key(application, f"submitted:{now:%Y%m%d%H%M%S}"),
         subject=gettext_lazy("Application submitted by %(organisation)s"),
         params={"organisation": application.organisation},
         url=application.get_absolute_url(),
@@ -287,12 +288,12 @@ def application_return(*, actor: User, application: Application, message: str) -
         extra_fields=("paused_at", "return_message"),
         details={"message": message},
     )
-    key = f"application:{application.pk}:returned:{application.paused_at:%Y%m%d%H%M%S}"
+    returned = f"returned:{application.paused_at:%Y%m%d%H%M%S}"
     for suffix, due_in in (("now", timedelta(0)), ("followup", timedelta(days=14))):
         notify.remind(
             recipients=organisation_users(application.organisation),
-            kind="accreditation.application_returned",
-            key=f"{key}:{suffix}",
+            kind=reminders.APPLICATION_RETURNED,
+            key=notify.reminder_key(application, f"{returned}:{suffix}"),
             subject=gettext_lazy("Your application was returned for more information"),
             body=gettext_lazy(
                 "The administration asks: %(message)s\n\nThe decision clock is stopped until "

@@ -15,6 +15,7 @@ from activity.typing import User
 from directory.models import Administration, Person
 from directory.selectors import organisation_users
 
+from .. import reminders
 from ..models import Clearance
 from ..selectors import current_clearance
 
@@ -90,8 +91,8 @@ def clearance_decide(
         for days in EXPIRY_NOTICES:
             notify.remind(
                 recipients=recipients,
-                kind="accreditation.clearance_expiring",
-                key=f"clearance:{clearance.pk}:expiring:{days}d",
+                kind=reminders.CLEARANCE_EXPIRING,
+                key=notify.reminder_key(clearance, f"expiring:{days}d"),
                 subject=gettext_lazy("The clearance of %(person)s expires on %(date)s"),
                 body=gettext_lazy("Ask for a new clearance so that %(person)s can keep entering."),
                 params={"person": clearance.person, "date": valid_until},
@@ -100,8 +101,8 @@ def clearance_decide(
             )
     notify.remind(
         recipients=recipients,
-        kind="accreditation.clearance_decided",
-        key=f"clearance:{clearance.pk}:decided",
+        kind=reminders.CLEARANCE_DECIDED,
+        key=notify.reminder_key(clearance, "decided"),
         subject=gettext_lazy("Clearance of %(person)s: %(status)s"),
         params={"person": clearance.person, "status": clearance.get_status_display()},
         url=url,

@@ -25,7 +25,7 @@ from activity.typing import User
 from directory.models import Administration, Organisation, Role
 from directory.selectors import administration_users, organisation_users
 
-from .. import effects
+from .. import effects, reminders
 from ..models import (
     Accreditation,
     Appeal,
@@ -175,8 +175,8 @@ def _grant(decision: Decision, *, actor: User) -> Accreditation:
     for days in EXPIRY_NOTICES:
         notify.remind(
             recipients=recipients,
-            kind="accreditation.expiring",
-            key=f"accreditation:{accreditation.pk}:expiring:{days}d",
+            kind=reminders.EXPIRING,
+            key=notify.reminder_key(accreditation, f"expiring:{days}d"),
             subject=gettext_lazy("Your accreditation expires on %(date)s"),
             body=gettext_lazy("Apply for renewal in time: your last application will be copied."),
             params={"date": accreditation.valid_until},
@@ -262,8 +262,8 @@ def decision_make(
         ):
             notify.remind(
                 recipients=[spec["owner"]],
-                kind="accreditation.condition_due",
-                key=f"condition:{condition.pk}:{suffix}",
+                kind=reminders.CONDITION_DUE,
+                key=notify.reminder_key(condition, suffix),
                 subject=gettext_lazy("Accreditation condition due on %(date)s"),
                 body="%(condition)s",
                 params={"date": spec["due_date"], "condition": spec["description"]},
@@ -275,8 +275,8 @@ def decision_make(
     recipients = list(organisation_users(application.organisation))
     notify.remind(
         recipients=recipients,
-        kind="accreditation.decided",
-        key=f"application:{application.pk}:decided",
+        kind=reminders.DECIDED,
+        key=notify.reminder_key(application, "decided"),
         subject=gettext_lazy("Decision on your application: %(outcome)s"),
         body=gettext_lazy("The reasons and the score sheet are on the application page."),
         params={"outcome": Decision.Outcome(decision.outcome).label},
@@ -285,8 +285,8 @@ def decision_make(
     if outcome != Decision.Outcome.ACCREDITED:
         notify.remind(
             recipients=recipients,
-            kind="accreditation.appeal_deadline",
-            key=f"decision:{decision.pk}:appeal-deadline",
+            kind=reminders.APPEAL_DEADLINE,
+            key=notify.reminder_key(decision, "appeal-deadline"),
             subject=gettext_lazy("The deadline to appeal the decision is %(date)s"),
             params={"date": decision.appeal_deadline},
             url=application.get_absolute_url(),
@@ -347,11 +347,11 @@ def condition_answer(
         transitions=Condition.TRANSITIONS,
         details={"note": note, "documents": [d.pk for d in documents]},
     )
-    notify.cancel(key=f"condition:{condition.pk}")
+    notify.cancel(key=notify.reminder_key(condition))
     notify.remind(
         recipients=_condition_staff(condition),
-        kind="accreditation.condition_answered",
-        key=f"condition:{condition.pk}:answered:{response.pk}",
+        kind=reminders.CONDITION_ANSWERED,
+        key=notify.reminder_key(condition, f"answered:{response.pk}"),
         subject=gettext_lazy("%(organisation)s answered a condition: verify it"),
         body="%(condition)s",
         params={"organisation": application.organisation, "condition": condition.description},
@@ -382,11 +382,11 @@ def condition_mark_met(*, actor: User, condition: Condition, note: str) -> Condi
         extra_fields=("met_at", "met_by"),
         details={"note": note},
     )
-    notify.cancel(key=f"condition:{condition.pk}")
+    notify.cancel(key=notify.reminder_key(condition))
     notify.remind(
         recipients=organisation_users(condition.decision.application.organisation),
-        kind="accreditation.condition_verified",
-        key=f"condition-verified:{condition.pk}:{response.pk}",
+        kind=reminders.CONDITION_VERIFIED,
+        key=notify.reminder_key(response, "verified"),
         subject=gettext_lazy("A condition of your accreditation is met"),
         body="%(condition)s\n\n%(note)s",
         params={"condition": condition.description, "note": note},
@@ -422,8 +422,8 @@ def condition_mark_not_met(*, actor: User, condition: Condition, reason: str) ->
         body = gettext_lazy("Reason: %(reason)s\n\nThe deadline, %(date)s, has passed.")
     notify.remind(
         recipients=organisation_users(condition.decision.application.organisation),
-        kind="accreditation.condition_verified",
-        key=f"condition-verified:{condition.pk}:{response.pk}",
+        kind=reminders.CONDITION_VERIFIED,
+        key=notify.reminder_key(response, "verified"),
         subject=gettext_lazy("A condition of your accreditation is not met"),
         body=body,
         params={"reason": reason, "date": condition.due_date},
@@ -475,8 +475,10 @@ def _change_status(
     )
     notify.remind(
         recipients=organisation_users(accreditation.organisation),
-        kind="accreditation.status_changed",
-        key=f"accreditation:{accreditation.pk}:{to}:{accreditation.status_changed_at:%Y%m%d%H%M%S}",
+        kind=reminders.STATUS_CHANGED,
+        key=notify.reminder_key(
+            accreditation, f"{to}:{accreditation.status_changed_at:%Y%m%d%H%M%S}"
+        ),
         subject=gettext_lazy("Your accreditation is now: %(status)s"),
         body=gettext_lazy("Reason: %(reason)s"),
         params={"status": accreditation.get_status_display(), "reason": reason},
@@ -626,13 +628,13 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
         grounds=grounds,
     )
     audit_record(actor=actor, action="appeal.lodge", target=appeal, changes={"subject": subject})
-    notify.cancel(key=f"decision:{decision.pk}:appeal-deadline")
+    notify.cancel(key=notify.reminder_key(decision, "appeal-deadline"))
     notify.remind(
         recipients=administration_users(
             decision.application.framework.administration, (Role.DIRECTOR,)
         ).exclude(pk=original.pk),
-        kind="accreditation.appeal_lodged",
-        key=f"appeal:{appeal.pk}:lodged",
+        kind=reminders.APPEAL_LODGED,
+        key=notify.reminder_key(appeal, "lodged"),
         subject=gettext_lazy("%(organisation)s appealed: decide the appeal"),
         params={"organisation": decision.application.organisation},
         url=decision.application.get_absolute_url(),
@@ -683,8 +685,8 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) ->
             )
     notify.remind(
         recipients=organisation_users(decision.application.organisation),
-        kind="accreditation.appeal_decided",
-        key=f"appeal:{appeal.pk}:decided",
+        kind=reminders.APPEAL_DECIDED,
+        key=notify.reminder_key(appeal, "decided"),
         subject=gettext_lazy("Your appeal was decided: %(outcome)s"),
         body="%(reasons)s",
         params={"outcome": appeal.get_outcome_display(), "reasons": reasons},

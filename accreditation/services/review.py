@@ -16,6 +16,7 @@ from activity.typing import User
 from directory.models import Role
 from directory.selectors import administration_users, holds_role
 
+from .. import reminders
 from ..models import Application, ReviewAssignment, Score
 
 ACTIVE = {
@@ -87,8 +88,8 @@ def _remind_reviewer(assignment: ReviewAssignment) -> None:
     url = assignment.get_absolute_url()
     notify.remind(
         recipients=[assignment.reviewer],
-        kind="accreditation.review_assigned",
-        key=f"review:{assignment.pk}:assigned",
+        kind=reminders.REVIEW_ASSIGNED,
+        key=notify.reminder_key(assignment, "assigned"),
         subject=gettext_lazy("You are asked to review the application of %(organisation)s"),
         body=gettext_lazy("Declare any conflict of interest first; then score each criterion."),
         params=params,
@@ -96,8 +97,8 @@ def _remind_reviewer(assignment: ReviewAssignment) -> None:
     )
     notify.remind(
         recipients=[assignment.reviewer],
-        kind="accreditation.review_overdue",
-        key=f"review:{assignment.pk}:overdue",
+        kind=reminders.REVIEW_OVERDUE,
+        key=notify.reminder_key(assignment, "overdue"),
         subject=gettext_lazy("Your review of %(organisation)s is overdue"),
         params=params,
         url=url,
@@ -131,13 +132,13 @@ def review_declare(
         details={"conflict": conflict},
     )
     if conflict:
-        notify.cancel(key=f"review:{assignment.pk}:overdue")
+        notify.cancel(key=notify.reminder_key(assignment, "overdue"))
         notify.remind(
             recipients=administration_users(
                 assignment.application.framework.administration, (Role.DIRECTOR,)
             ),
-            kind="accreditation.reviewer_recused",
-            key=f"review:{assignment.pk}:recused",
+            kind=reminders.REVIEWER_RECUSED,
+            key=notify.reminder_key(assignment, "recused"),
             subject=gettext_lazy("A reviewer of %(organisation)s declared a conflict of interest"),
             body=gettext_lazy("Assign another reviewer."),
             params={"organisation": assignment.application.organisation},
@@ -212,7 +213,7 @@ def review_submit(*, actor: User, assignment: ReviewAssignment) -> None:
         transitions=ReviewAssignment.TRANSITIONS,
         extra_fields=("submitted_at",),
     )
-    notify.cancel(key=f"review:{assignment.pk}:overdue")
+    notify.cancel(key=notify.reminder_key(assignment, "overdue"))
     _tell_directors_if_ready(assignment.application_id)
 
 
@@ -229,7 +230,7 @@ def _tell_directors_if_ready(application_id: int) -> None:
         return
     notify.remind(
         recipients=administration_users(application.administration, (Role.DIRECTOR,)),
-        kind="accreditation.ready_for_decision",
+        kind=reminders.READY_FOR_DECISION,
         key=notify.reminder_key(application, "ready_for_decision"),
         subject=gettext_lazy("Ready for a decision: the application of %(organisation)s"),
         body=gettext_lazy("Every assigned reviewer has submitted their scores."),

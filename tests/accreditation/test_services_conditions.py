@@ -203,7 +203,7 @@ def test_the_deadline_reminders_stop_once_the_condition_is_answered(condition, n
     notify.remind(
         recipients=[ngo_admin],
         kind="accreditation.condition_due",
-        key=f"condition:{condition.pk}:due",
+        key=notify.reminder_key(condition, "due"),
         subject="Due",
         due_at=timezone.now() + timedelta(days=30),
     )

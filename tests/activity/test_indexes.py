@@ -28,6 +28,9 @@ def test_the_audit_sequence_stays_unique():
     assert "UNIQUE" in on_seq[0]
 
 
+KEY = "accreditation.accreditation:1:expiring:30d:user:1"  # as notify.remind writes it
+
+
 def test_the_reminder_key_has_one_index_and_it_is_unique():
     on_key = [sql for sql in _indexes("activity_reminder").values() if "(key" in sql]
     assert len(on_key) == 1
@@ -36,22 +39,24 @@ def test_the_reminder_key_has_one_index_and_it_is_unique():
 
 def test_a_second_reminder_with_the_same_key_is_refused():
     user = UserFactory()
-    ReminderFactory(recipient=user, key="mou:1:expiring:user:1")
+    ReminderFactory(recipient=user, key=KEY)
     with pytest.raises(IntegrityError), transaction.atomic():
         Reminder.objects.create(
             recipient=user,
             kind="activity.message",
-            key="mou:1:expiring:user:1",
+            key=KEY,
             subject="again",
             due_at=timezone.now(),
         )
 
 
 @pytest.mark.parametrize(
-    "lookup", [{"key": "mou:1:expiring:user:1"}, {"key__startswith": "mou:1:expiring:"}]
+    "lookup",
+    # the prefix is what notify.cancel(key=reminder_key(accreditation)) looks for
+    [{"key": KEY}, {"key__startswith": "accreditation.accreditation:1:"}],
 )
 def test_finding_reminders_by_key_or_by_its_prefix_uses_the_key_index(lookup):
-    ReminderFactory(key="mou:1:expiring:user:1")
+    ReminderFactory(key=KEY)
     query = Reminder.objects.filter(**lookup)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
