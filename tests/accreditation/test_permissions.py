@@ -131,7 +131,7 @@ def users(request) -> dict[str, Any]:
 
 @pytest.fixture
 def evidence_document(world, draft) -> Document:
-    document = DocumentFactory(organisation=world.organisation)
+    document = DocumentFactory.create(organisation=world.organisation)
     draft.evidence.first().documents.add(document)
     return document
 
