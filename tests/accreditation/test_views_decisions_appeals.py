@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def other_director(world):
+    """A second director of the same administration (tests/conftest.py's is another one's)."""
     return staff("diego", Role.DIRECTOR, world.administration)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision, Framework
+from directory.models import Role
 from tests.accreditation.factories import (
     AppealFactory,
     complete_application,
@@ -11,6 +12,7 @@ from tests.accreditation.factories import (
     framework_in_force,
     in_days,
     scored,
+    staff,
     submitted,
     under_review,
 )
@@ -19,6 +21,12 @@ from tests.conftest import login
 from tests.support.pages import count_queries, text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_director(world):
+    """A second director of the same administration (tests/conftest.py's is another one's)."""
+    return staff("diego", Role.DIRECTOR, world.administration)
 
 
 # Decision ---------------------------------------------------------------------------------------
