@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accreditation.models import (
@@ -34,6 +35,14 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 def today():
     return timezone.localdate()
+
+
+def in_days(days: int):
+    return timezone.localdate() + timedelta(days=days)
+
+
+def pdf(name: str = "plan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 def use_temporary_storage(settings, path) -> None:
@@ -328,6 +337,16 @@ def submitted(application: Application, *, by) -> Application:
     services.application_submit(actor=by, application=application)
     application.refresh_from_db()
     return application
+
+
+def decide(application, director, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
+    """The director's decision on a reviewed application, with reasons unless given."""
+    from accreditation import services
+
+    kwargs.setdefault("reasons", "Convincing evidence.")
+    return services.decision_make(
+        actor=director, application=application, outcome=outcome, **kwargs
+    )
 
 
 def under_review(application: Application, *, director, reviewers) -> Application:

@@ -20,13 +20,7 @@ from tests.accreditation.factories import (
     ApplicationFactory,
     DecisionFactory,
     FrameworkFactory,
-    complete_application,
-    framework_in_force,
-    scored,
     staff,
-    submitted,
-    under_review,
-    use_temporary_storage,
 )
 from tests.conftest import login
 from tests.factories import AdministrationFactory
@@ -37,11 +31,6 @@ pytestmark = pytest.mark.django_db
 INJECTION = (
     '{{ 7|add:7 }} {% load static %} <img src="http://127.0.0.1:9/x"> <script>alert(1)</script>'
 )
-
-
-@pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
 
 
 def url(pk: int) -> str:
@@ -68,22 +57,6 @@ def fetched(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(StaticFilesFetcher, "fetch", spy)
     return urls
-
-
-@pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
-
-
-@pytest.fixture
-def reviewed(world, ngo_admin, director, reviewer, second_reviewer) -> Application:
-    """Both reviewers' scores in: 3 and 4 of 4 on each criterion, 87.50 %."""
-    framework = framework_in_force(world.administration, criteria=2)
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    application = under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
-    )
-    return scored(application, {reviewer: 3, second_reviewer: 4})
 
 
 def decide(application, director, outcome="accredited", **kwargs) -> Decision:

@@ -6,28 +6,11 @@ from django.urls import reverse
 
 from accreditation import services
 from accreditation.models import Application
-from tests.accreditation.factories import (
-    complete_application,
-    framework_in_force,
-    submitted,
-)
+from tests.accreditation.factories import submitted
+from tests.accreditation.pages import url
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
-
-
-@pytest.fixture
-def framework(world):
-    return framework_in_force(world.administration, criteria=2)
-
-
-@pytest.fixture
-def draft(world, framework, ngo_admin):
-    return complete_application(framework, world.organisation, created_by=ngo_admin)
 
 
 # Drafts belong to the organisation --------------------------------------------------------------
@@ -137,11 +120,6 @@ def test_staff_of_an_administration_that_does_not_vet_the_person_see_no_identity
 
 
 # Two administrations in one deployment ----------------------------------------------------------
-
-
-@pytest.fixture
-def sent(draft, ngo_admin):
-    return submitted(draft, by=ngo_admin)
 
 
 def test_another_administration_cannot_open_the_application_or_its_documents(

@@ -42,27 +42,6 @@ from tests.factories import AdministrationFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-
-
-@pytest.fixture
-def framework(world):
-    return framework_in_force(world.administration, criteria=2)
-
-
-@pytest.fixture
-def draft(world, framework, ngo_admin):
-    return complete_application(framework, world.organisation, created_by=ngo_admin)
-
-
 # Starting and renewing --------------------------------------------------------------------------
 
 

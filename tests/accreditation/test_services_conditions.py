@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -18,29 +17,16 @@ from activity.models import AuditEntry, Reminder
 from activity.permissions import get_document_for_user
 from directory.models import Role
 from tests.accreditation.factories import (
-    PDF_BYTES,
     ConditionFactory,
     DecisionFactory,
     framework_in_force,
+    in_days,
+    pdf,
     staff,
-    use_temporary_storage,
 )
 from tests.factories import AdministrationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
-
-
-def in_days(days: int):
-    return timezone.localdate() + timedelta(days=days)
-
-
-def pdf(name: str = "plan.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 @pytest.fixture

@@ -8,13 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accreditation import services
-from accreditation.models import (
-    Accreditation,
-    Appeal,
-    Application,
-    Condition,
-    Decision,
-)
+from accreditation.models import Accreditation, Appeal, Application, Condition, Decision
 from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
@@ -24,6 +18,7 @@ from tests.accreditation.factories import (
     AccreditationFactory,
     complete_application,
     framework_in_force,
+    in_days,
     scored,
     staff,
     submitted,
@@ -31,11 +26,6 @@ from tests.accreditation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
 
 
 @pytest.fixture
@@ -67,10 +57,6 @@ def failed(reviewing, reviewer, second_reviewer):
 def decide(application, actor, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
     kwargs.setdefault("reasons", "The evidence is convincing.")
     return services.decision_make(actor=actor, application=application, outcome=outcome, **kwargs)
-
-
-def in_days(days: int):
-    return timezone.localdate() + timedelta(days=days)
 
 
 # Who decides, and when --------------------------------------------------------------------------

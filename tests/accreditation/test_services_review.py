@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
-
-
-@pytest.fixture
 def application(world, ngo_admin):
     framework = framework_in_force(world.administration, criteria=2)
     draft = complete_application(framework, world.organisation, created_by=ngo_admin)

@@ -4,24 +4,11 @@ with unusable names. Each gets an error on the form, with what was typed kept; n
 error, and nothing is saved."""
 
 import pytest
-from django.urls import reverse
 
 from accreditation.models import Condition, Criterion, Document, Framework
 from activity.validators import TextLimit
-from directory.models import Role
-from tests.accreditation.factories import (
-    PDF_BYTES,
-    ApplicationFactory,
-    FrameworkFactory,
-    complete_application,
-    framework_in_force,
-    scored,
-    staff,
-    submitted,
-    under_review,
-    use_temporary_storage,
-)
-from tests.accreditation.test_views_decisions import decision_form
+from tests.accreditation.factories import PDF_BYTES, ApplicationFactory, FrameworkFactory
+from tests.accreditation.pages import decision_form, url
 from tests.accreditation.test_views_frameworks import criterion_data, framework_data
 from tests.conftest import login
 from tests.support.pages import text
@@ -31,28 +18,9 @@ pytestmark = pytest.mark.django_db
 HUGE_ID = "99999999999999999999"
 
 
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
-
-
 @pytest.fixture
 def draft_rules(world):
     return FrameworkFactory(administration=world.administration, version=2, title="Rules 2")
-
-
-@pytest.fixture
-def framework(world):
-    return framework_in_force(world.administration, criteria=2)
-
-
-@pytest.fixture
-def draft(world, framework, ngo_admin):
-    return complete_application(framework, world.organisation, created_by=ngo_admin)
 
 
 # The rules --------------------------------------------------------------------------------------
@@ -248,16 +216,6 @@ def test_a_documents_name_is_stored_without_direction_controls(client, world, fr
 
 
 # Decisions --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def reviewed(world, framework, ngo_admin, director, reviewer):
-    application = submitted(
-        complete_application(framework, world.organisation, created_by=ngo_admin), by=ngo_admin
-    )
-    second = staff("raul", Role.REVIEWER, world.administration)
-    under_review(application, director=director, reviewers=[reviewer, second])
-    return scored(application, {reviewer: 3, second: 4})
 
 
 @pytest.mark.parametrize("due", ["0001-01-01", "9999-12-31"])

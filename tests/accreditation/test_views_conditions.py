@@ -2,11 +2,7 @@
 administration's verification, and the list of open conditions; each as allowed, forbidden,
 invisible (another organisation, another administration) and anonymous."""
 
-from datetime import timedelta
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import services
@@ -14,31 +10,19 @@ from accreditation.models import Condition, Decision
 from activity.models import AuditEntry
 from directory.models import Role
 from tests.accreditation.factories import (
-    PDF_BYTES,
     ConditionFactory,
     DecisionFactory,
     framework_in_force,
+    in_days,
+    pdf,
     staff,
-    use_temporary_storage,
 )
+from tests.accreditation.pages import url
 from tests.conftest import login
 from tests.factories import AdministrationFactory, OrganisationFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
-
-
-def in_days(days: int):
-    return timezone.localdate() + timedelta(days=days)
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
 
 
 @pytest.fixture
@@ -76,10 +60,6 @@ def elsewhere():
         decision=decision, owner=director, description="Train the volunteers."
     )
     return director, condition
-
-
-def pdf(name="plan.pdf"):
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 def answered(condition, user, note="The plan is attached."):

@@ -2,21 +2,17 @@
 them: allowed, forbidden, invisible and anonymous."""
 
 import pytest
-from django.urls import reverse
 
 from accreditation.models import Criterion, Framework
 from activity.models import AuditEntry
 from directory.models import Role
 from tests.accreditation.factories import CriterionFactory, FrameworkFactory, staff
+from tests.accreditation.pages import url
 from tests.conftest import login
 from tests.factories import AdministrationFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
 
 
 @pytest.fixture

@@ -11,21 +11,13 @@ from django.utils import timezone
 from accreditation.models import FormalMechanism
 from activity.models import AuditEntry, Document
 from directory.models import Organisation
-from tests.accreditation.factories import PDF_BYTES, FormalMechanismFactory, use_temporary_storage
+from tests.accreditation.factories import PDF_BYTES, FormalMechanismFactory
+from tests.accreditation.pages import url
 from tests.conftest import login
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
-
-
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from tests.accreditation.factories import (
     DecisionFactory,
     FormalMechanismFactory,
     FrameworkFactory,
-    use_temporary_storage,
 )
 from tests.conftest import login
 from tests.factories import FacilityFactory, OrganisationFactory, PersonFactory
@@ -28,11 +27,6 @@ pytestmark = pytest.mark.django_db
 CRITERIA = reverse("accreditation:public_criteria")
 REGISTER = reverse("accreditation:public_register")
 VERIFY = reverse("accreditation:verify")
-
-
-@pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
-    use_temporary_storage(settings, tmp_path)
 
 
 def activity(code: str) -> ActivityType:

@@ -5,13 +5,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import services
 from accreditation.models import Framework, ReviewAssignment, Score
 from activity.models import AuditEntry
-from directory.models import Role
 from tests.accreditation.factories import (
     CriterionFactory,
     DocumentFactory,
@@ -19,24 +17,15 @@ from tests.accreditation.factories import (
     complete_application,
     framework_in_force,
     scored,
-    staff,
     submitted,
     under_review,
 )
+from tests.accreditation.pages import url
 from tests.conftest import login
 from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args: int) -> str:
-    return reverse(f"accreditation:{name}", args=args)
-
-
-@pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""What the accreditation view tests share to reach a page and check what it did."""
+
+from django.urls import reverse
+
+from activity.models import AuditEntry
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"accreditation:{name}", args=args)
+
+
+def audited(action: str, user) -> bool:
+    """The user's action was written to the audit trail."""
+    return AuditEntry.objects.filter(action=action, actor=user).exists()
+
+
+def decision_form(**changes) -> dict:
+    """The decision form as the director sends it, with three empty rows of conditions."""
+    data = {
+        "outcome": "accredited",
+        "reasons": "The evidence meets every criterion.",
+        "justification": "",
+        "moderation_note": "",
+        "conditions-TOTAL_FORMS": "3",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "20",
+    }
+    for n in range(3):
+        data.update(
+            {
+                f"conditions-{n}-description": "",
+                f"conditions-{n}-owner": "",
+                f"conditions-{n}-due_date": "",
+            }
+        )
+    return {**data, **changes}

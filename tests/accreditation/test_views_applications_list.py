@@ -1,0 +1,146 @@
+"""The list of applications and its filters, for the organisation and for the administration."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accreditation.models import Application
+from directory.models import ActivityType
+from tests.accreditation.factories import ApplicationFactory, ReviewAssignmentFactory, submitted
+from tests.accreditation.pages import url
+from tests.conftest import login
+from tests.factories import FacilityFactory, OrganisationFactory
+from tests.support.pages import count_queries, text
+
+pytestmark = pytest.mark.django_db
+
+
+# The list ---------------------------------------------------------------------------------------
+
+
+def test_the_organisation_lists_only_its_own_applications(
+    client, world, framework, draft, ngo_admin
+):
+    ApplicationFactory(organisation=world.other_organisation, framework=framework)
+    page = text(login(client, ngo_admin).get(url("application_list")))
+    assert "Local Human Rights Centre" in page
+    assert "Legal Aid Clinic" not in page
+
+
+def test_the_director_lists_every_application_and_filters_by_status(
+    client, world, framework, draft, director, ngo_admin
+):
+    other = ApplicationFactory(
+        organisation=world.other_organisation,
+        framework=framework,
+        status=Application.Status.RETURNED,
+    )
+    submitted(draft, by=ngo_admin)
+    login(client, director)
+    assert "Legal Aid Clinic" in text(client.get(url("application_list")))
+    page = text(client.get(url("application_list"), {"status": "submitted"}))
+    assert url("application_detail", draft.pk) in page
+    assert url("application_detail", other.pk) not in page
+
+
+def test_the_list_filters_by_activity_facility_and_organisation(
+    client, world, framework, draft, ngo_admin, director
+):
+    submitted(draft, by=ngo_admin)
+    other = ApplicationFactory(
+        organisation=world.other_organisation,
+        framework=framework,
+        status=Application.Status.SUBMITTED,
+    )
+    other.activity_types.set(ActivityType.objects.filter(code="legal_aid"))
+    other.facilities.set([world.other_facility])
+    login(client, director)
+    legal = ActivityType.objects.get(code="legal_aid")
+    page = text(client.get(url("application_list"), {"activity_type": legal.pk}))
+    assert url("application_detail", other.pk) in page
+    assert url("application_detail", draft.pk) not in page
+    page = text(client.get(url("application_list"), {"facility": world.facility.pk}))
+    assert url("application_detail", draft.pk) in page
+    assert url("application_detail", other.pk) not in page
+    page = text(client.get(url("application_list"), {"organisation": world.other_organisation.pk}))
+    assert url("application_detail", other.pk) in page
+    assert url("application_detail", draft.pk) not in page
+
+
+def test_a_reviewer_lists_only_assigned_applications(client, world, framework, draft, reviewer):
+    other = ApplicationFactory(organisation=world.other_organisation, framework=framework)
+    ReviewAssignmentFactory(application=other, reviewer=reviewer)
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("accreditation.view_application", reviewer, other)
+    page = text(login(client, reviewer).get(url("application_list")))
+    assert url("application_detail", other.pk) in page
+    assert url("application_detail", draft.pk) not in page
+
+
+def test_an_overdue_application_is_flagged_in_the_list(client, world, draft, ngo_admin, director):
+    submitted(draft, by=ngo_admin)
+    Application.objects.filter(pk=draft.pk).update(submitted_at=timezone.now() - timedelta(days=45))
+    assert "Overdue" in text(login(client, director).get(url("application_list")))
+
+
+def test_the_list_makes_the_same_queries_for_one_row_and_fifty(client, world, framework, director):
+    login(client, director)
+    path = url("application_list")
+    education = ActivityType.objects.filter(code="education")
+    ApplicationFactory(
+        framework=framework, activity_types=education, status=Application.Status.SUBMITTED
+    )
+    client.get(path)
+    one = count_queries(client, path)
+    for _n in range(49):
+        ApplicationFactory(
+            framework=framework, activity_types=education, status=Application.Status.SUBMITTED
+        )
+    fifty = count_queries(client, path)
+    assert len(client.get(path).context["page"].items) == 50
+    assert fifty == one
+
+
+def test_the_list_pages_by_keyset(client, world, framework, director):
+    for _n in range(55):
+        ApplicationFactory(framework=framework, status=Application.Status.SUBMITTED)
+    login(client, director)
+    first = client.get(url("application_list"))
+    assert len(first.context["page"].items) == 50
+    second = client.get(url("application_list"), {"after": first.context["page"].next_cursor})
+    assert len(second.context["page"].items) == 5
+
+
+def test_the_list_filters_offer_only_what_the_organisation_applied_with(
+    client, world, framework, draft, ngo_admin
+):
+    draft.facilities.set([world.facility])
+    unrelated = OrganisationFactory(name="Unrelated Charity")
+    ApplicationFactory(organisation=unrelated, framework=framework).facilities.set(
+        [world.other_facility]
+    )
+    login(client, ngo_admin)
+    page = client.get(url("application_list")).content.decode()
+    assert f'<option value="{world.facility.pk}">' in page
+    assert f'<option value="{world.organisation.pk}">' in page
+    # Facilities it did not name and organisations whose applications it cannot see are not
+    # offered, however many there are in the country.
+    assert f'<option value="{world.other_facility.pk}">' not in page
+    assert f'<option value="{unrelated.pk}">' not in page
+    assert f'<option value="{world.other_organisation.pk}">' not in page
+
+
+def test_the_list_filters_offer_staff_their_administrations_facilities(
+    client, world, framework, draft, ngo_admin, director
+):
+    submitted(draft, by=ngo_admin)
+    elsewhere = FacilityFactory(name="Another System's Prison")
+    login(client, director)
+    page = client.get(url("application_list")).content.decode()
+    assert f'<option value="{world.facility.pk}">' in page
+    assert f'<option value="{world.other_facility.pk}">' in page
+    assert f'<option value="{elsewhere.pk}">' not in page
+    assert f'<option value="{world.organisation.pk}">' in page
+    assert f'<option value="{world.other_organisation.pk}">' not in page
