@@ -32,8 +32,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accreditation.models import Accreditation, Application, Framework, ReviewAssignment
+from accreditation.models import (
+    Accreditation,
+    Application,
+    Condition,
+    Framework,
+    ReviewAssignment,
+)
 from activity.models import Notification, NotificationPreference, Reminder
 from directory.models import Membership, Person, Role
 
@@ -212,6 +220,15 @@ def pages() -> list[Page]:
         .first()
     )
     assert accreditation is not None
+    condition = (
+        Condition.objects.filter(
+            status=Condition.Status.OPEN,
+            decision__application__administration=admin_id,
+        )
+        .order_by("due_date", "id")
+        .first()
+    )
+    assert condition is not None
     framework = Framework.objects.get(administration=admin_id, status=Framework.Status.PUBLISHED)
     person = Person.objects.filter(organisation=org).order_by("id").first()
     assert person is not None
@@ -341,6 +358,28 @@ def pages() -> list[Page]:
             "accreditation detail",
             "director",
             f"/accreditation/accreditations/{accreditation.pk}/",
+            kind="detail",
+        ),
+        # Conditions of conditional accreditations.
+        Page(
+            "conditions, open",
+            "director",
+            "/accreditation/conditions/",
+            f"{a}/accreditation/condition/?status__in=open,answered,not_met"
+            f"&decision__application__administration__id__exact={admin_id}",
+        ),
+        Page(
+            "conditions, overdue",
+            "director",
+            "/accreditation/conditions/?overdue=true",
+            f"{a}/accreditation/condition/?status__in=open,not_met"
+            f"&decision__application__administration__id__exact={admin_id}"
+            f"&due_date__lt={today}",
+        ),
+        Page(
+            "condition detail",
+            "director",
+            f"/accreditation/conditions/{condition.pk}/",
             kind="detail",
         ),
         # Vetting.
@@ -476,18 +515,28 @@ def pages() -> list[Page]:
     ]
 
 
+def _signed_in(user: User) -> Client:
+    """A client signed in as ``user`` with the password and a code from their authenticator app
+    (one is registered for them if they have none), as every administration role must be."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def _clients() -> tuple[dict[str, Client], Client]:
     clients = {"anonymous": Client()}
     for key, username in PERSONAS.items():
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        clients[key] = client
+        clients[key] = _signed_in(User.objects.get(username=username))
     superuser, _created = User.objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
-    admin = Client()
-    admin.force_login(superuser)
-    return clients, admin
+    return clients, _signed_in(superuser)
 
 
 def measure_pages(n: int, only: str) -> list[Result]:
