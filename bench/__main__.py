@@ -69,10 +69,22 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument(
+        "--budget",
+        type=float,
+        default=0.0,
+        help="seconds of timed requests per page: a slower page gets fewer (at least 5); "
+        "0 (the default) makes every page take --requests",
+    )
+    parser.add_argument(
         "--only", default="", help="measure only the pages whose name contains this"
     )
     parser.add_argument("--skip-worker", action="store_true", help="skip the Celery worker run")
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
+    parser.add_argument(
+        "--merge",
+        default="",
+        help="an earlier run's JSON whose reminder and audit figures fill in what this run skips",
+    )
     parser.add_argument("--baseline", default="", help="an earlier run's JSON, for a before column")
     parser.add_argument(
         "--output", default="docs/benchmarks.md", help="where to write the report ('-': nowhere)"
