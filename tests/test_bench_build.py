@@ -7,10 +7,14 @@ from accreditation.models import Application, Clearance, Condition, Decision
 from activity.audit import verify_chain
 from activity.models import AuditEntry
 from bench.build import Sizes, build
+from directory.models import ActivityType
 
 
 @pytest.fixture
 def small_build(transactional_db):
+    # The catalogue of activities the migrations seed (an earlier test's flush may have emptied it).
+    for code in ActivityType.Code.values:
+        ActivityType.objects.get_or_create(code=code)
     build(Sizes().scaled(0.001), log=lambda _line: None)
     yield
     with connection.cursor() as cursor:
