@@ -7,7 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accreditation.models import Accreditation, Application, Clearance, ReviewAssignment
+from accreditation.models import (
+    Accreditation,
+    Application,
+    Clearance,
+    Condition,
+    ReviewAssignment,
+)
 from activity.models import AuditEntry, Notification
 from directory.models import Facility, Organisation
 
@@ -39,6 +45,14 @@ class AccreditationAdmin(BenchAdmin):
     list_filter = ("status",)
     list_select_related = ("organisation", "decision__application__framework")
     ordering = ("valid_until", "id")
+
+
+@admin.register(Condition, site=site)
+class ConditionAdmin(BenchAdmin):
+    list_display = ("description", "decision", "status", "due_date")
+    list_filter = ("status",)
+    list_select_related = ("decision__application__organisation",)
+    ordering = ("due_date", "id")
 
 
 @admin.register(Clearance, site=site)

@@ -38,6 +38,7 @@ from accreditation.models import (
     Application,
     Clearance,
     Condition,
+    ConditionResponse,
     Criterion,
     Decision,
     Document,
@@ -553,7 +554,9 @@ def build_frameworks(w: World) -> None:
                     "administration_id": admin,
                     "version": version,
                     "title": "Accreditation rules",
+                    "title_en": "Accreditation rules",
                     "introduction": LOREM,
+                    "introduction_en": LOREM,
                     "pass_threshold": Decimal("60.00"),
                     "validity_months": 24,
                     "review_days": 30,
@@ -579,10 +582,13 @@ def build_frameworks(w: World) -> None:
                         "order": order,
                         "code": code,
                         "name": code.replace("-", " ").title(),
+                        "name_en": code.replace("-", " ").title(),
                         "description": LOREM,
+                        "description_en": LOREM,
                         "weight": 1 + order % 3,
                         "minimum_score": 1 if order == 2 else None,
                         "evidence": "",
+                        "evidence_en": "",
                         "document_required": order == 0,
                     }
                 )
@@ -595,6 +601,7 @@ def build_frameworks(w: World) -> None:
                             "criterion_id": crit_id,
                             "score": score,
                             "description": f"Level {score}",
+                            "description_en": f"Level {score}",
                         }
                     )
     w.loader.copy(Framework, frameworks)
@@ -623,6 +630,8 @@ def build_applications(w: World) -> None:
     m2m_types, m2m_facilities, m2m_people = [], [], []
     assignments, scores, decisions, accreditations, conditions, appeals = [], [], [], [], [], []
     view_grants = []
+    condition_responses: list[dict[str, Any]] = []
+    references: dict[tuple[int, int], int] = {}
     app_id = ev_id = doc_id = as_id = sc_id = dec_id = acc_id = 0
     codes = _verification_codes(rng, s.accreditations + 10)
     granted_left = s.accreditations
@@ -664,6 +673,7 @@ def build_applications(w: World) -> None:
                 {
                     "id": app_id,
                     "organisation_id": oid,
+                    "administration_id": admin,
                     "framework_id": framework,
                     "previous_id": previous_granted,
                     "status": status,
@@ -778,9 +788,14 @@ def build_applications(w: World) -> None:
                 else Decision.Outcome.REFUSED
             )
             decided = (submitted or created) + timedelta(days=rng.randint(20, 40))
+            # Numbered per administration and year, as the decision service numbers them.
+            number = references[(admin, decided.year)] = (
+                references.get((admin, decided.year), 0) + 1
+            )
             decisions.append(
                 {
                     "id": dec_id,
+                    "reference": f"{admin}/ACC/{decided.year}/{number:04d}",
                     "application_id": app_id,
                     "outcome": outcome,
                     "reasons": "The evidence meets the criteria."
@@ -795,6 +810,7 @@ def build_applications(w: World) -> None:
                 }
             )
             if outcome == Decision.Outcome.CONDITIONAL:
+                met_at = decided + timedelta(days=60) if rng.random() < 0.7 else None
                 conditions.append(
                     {
                         "id": len(conditions) + 1,
@@ -802,11 +818,24 @@ def build_applications(w: World) -> None:
                         "description": "Train every volunteer in safeguarding.",
                         "owner_id": w.org_admin[oid],
                         "due_date": (decided + timedelta(days=90)).date(),
-                        "met_at": decided + timedelta(days=60) if rng.random() < 0.7 else None,
+                        "status": Condition.Status.MET if met_at else Condition.Status.OPEN,
+                        "met_at": met_at,
                         "met_by_id": w.directors[admin],
                         "met_note": "",
                     }
                 )
+                if met_at:
+                    # A condition met keeps how it was met as its history, as answers record it.
+                    condition_responses.append(
+                        {
+                            "id": len(condition_responses) + 1,
+                            "condition_id": len(conditions),
+                            "kind": ConditionResponse.Kind.MET,
+                            "note": "Every volunteer has been trained.",
+                            "by_id": w.directors[admin],
+                            "at": met_at,
+                        }
+                    )
             if not granted:
                 if rng.random() < 0.15:
                     open_ = rng.random() < 0.3
@@ -893,6 +922,7 @@ def build_applications(w: World) -> None:
     w.loader.copy(Decision, decisions)
     w.loader.copy(Accreditation, accreditations)
     w.loader.copy(Condition, conditions)
+    w.loader.copy(ConditionResponse, condition_responses)
     w.loader.copy(Appeal, appeals)
     perm = Permission.objects.get(
         codename="view_application", content_type__app_label="accreditation"
@@ -953,12 +983,19 @@ def build_mechanisms_and_clearances(w: World) -> None:
 
     clearances = []
     today = now.date()
+    # Each person is vetted by the administration their organisation applied to last (the first
+    # administration when it has not applied), as the clearance migration assigns them.
+    applied_to = {
+        oid: admin for (_id, oid, admin, status, _at) in w.applications if status != "draft"
+    }
+    organisation_of = {pid: oid for oid, pids in w.people_of.items() for pid in pids}
     for pid in range(1, sum(len(v) for v in w.people_of.values()) + 1):
         status = _pick(rng, [("cleared", 60), ("expired", 10), ("pending", 20), ("refused", 10)])
         requested = now - timedelta(days=rng.randint(1, 700), seconds=rng.randint(0, 86400))
         row = {
             "id": pid,
             "person_id": pid,
+            "administration_id": applied_to.get(organisation_of[pid], w.admins[0]),
             "status": "cleared" if status == "expired" else status,
             "valid_from": None,
             "valid_until": None,
@@ -989,12 +1026,14 @@ class _Entry:
         "action",
         "actor_id",
         "actor_label",
+        "administration_id",
         "changes",
         "created_at",
         "ip_address",
         "object_id",
         "object_label",
         "object_type",
+        "organisation_id",
         "prev_hash",
         "seq",
     )
@@ -1009,6 +1048,9 @@ class _Entry:
     changes: dict[str, Any]
     ip_address: str | None
     prev_hash: str
+    # Not set on the bulk entries, so not hashed (``entry_hash`` leaves out what is empty).
+    administration_id: int | None
+    organisation_id: int | None
 
 
 AUDIT_ACTIONS = [
@@ -1071,6 +1113,7 @@ def build_audit(w: World) -> None:
     def rows() -> Iterator[dict[str, Any]]:
         prev = GENESIS_HASH
         e = _Entry()
+        e.administration_id = e.organisation_id = None
         for seq in range(1, n + 1):
             action, object_type = AUDIT_ACTIONS[seq % len(AUDIT_ACTIONS)]
             actor = actors[seq % len(actors)]
@@ -1198,6 +1241,7 @@ MODELS: list[type[models.Model]] = [
     Decision,
     Accreditation,
     Condition,
+    ConditionResponse,
     Appeal,
     FormalMechanism,
     FormalMechanism.members.through,
