@@ -483,6 +483,14 @@ class AgreementClause(models.Model):
         _("wording"), max_length=TextLimit.TEXT, validators=[validate_wording]
     )
     included = models.BooleanField(_("included"), default=True)
+    # Each side says whether it agrees to the wording as it stands; a change of wording asks
+    # both again. The status follows: agreed when both agree, disputed when one disputes.
+    administration_position = models.CharField(
+        _("administration's position"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    organisation_position = models.CharField(
+        _("organisation's position"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -501,6 +509,22 @@ class AgreementClause(models.Model):
     @property
     def audit_administration_id(self) -> int:
         return self.agreement.administration_id
+
+    def position_of(self, side: str) -> str:
+        return (
+            self.administration_position
+            if side == Side.ADMINISTRATION
+            else self.organisation_position
+        )
+
+    def combined_status(self) -> str:
+        """Agreed when both sides agree; disputed when either disputes; open otherwise."""
+        positions = {self.administration_position, self.organisation_position}
+        if self.Status.DISPUTED in positions:
+            return self.Status.DISPUTED
+        if positions == {self.Status.AGREED}:
+            return self.Status.AGREED
+        return self.Status.OPEN
 
 
 class AgreementVersion(models.Model):

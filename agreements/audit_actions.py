@@ -1,0 +1,81 @@
+"""How agreements' entries read in the audit trail (see ``activity.audit_actions``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from activity import audit_actions
+
+
+def register() -> None:
+    for code, label, sentence in [
+        (
+            "agreement.created",
+            _("MoU started"),
+            _("%(actor)s started the MoU “%(object)s” with %(organisation)s"),
+        ),
+        (
+            "agreement.terms_changed",
+            _("MoU terms changed"),
+            _("%(actor)s changed the terms of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.negotiation",
+            _("MoU opened for negotiation"),
+            _("%(actor)s opened the MoU “%(object)s” for negotiation"),
+        ),
+        (
+            "agreement.version_shared",
+            _("MoU version shared"),
+            _("%(actor)s shared a new version of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.agreed",
+            _("MoU text agreed"),
+            _("%(actor)s recorded the agreed text of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.approved",
+            _("MoU approved"),
+            _("%(actor)s approved the agreed text of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.withdrawn",
+            _("MoU withdrawn"),
+            _("%(actor)s withdrew the MoU “%(object)s”"),
+        ),
+        (
+            "comment.created",
+            _("MoU comment"),
+            _("%(actor)s commented on a clause of the MoU “%(object)s”"),
+        ),
+        (
+            "comment.answered",
+            _("MoU comment answered"),
+            _("%(actor)s answered a comment on the MoU “%(object)s”"),
+        ),
+        (
+            "clause.position_taken",
+            _("Position on an MoU clause"),
+            _("%(actor)s took a position on a clause of the MoU “%(object)s”"),
+        ),
+        (
+            "clause.included",
+            _("MoU clause put back"),
+            _("%(actor)s put an optional clause back into the MoU “%(object)s”"),
+        ),
+        (
+            "clause.left_out",
+            _("MoU clause left out"),
+            _("%(actor)s left an optional clause out of the MoU “%(object)s”"),
+        ),
+        (
+            "consultation.asked",
+            _("Staff consulted on an MoU"),
+            _("%(actor)s asked facility staff for their view of the MoU “%(object)s”"),
+        ),
+        (
+            "consultation.answered",
+            _("Staff remarks on an MoU"),
+            _("%(actor)s recorded remarks on the MoU “%(object)s”"),
+        ),
+    ]:
+        audit_actions.register(code, label, sentence)

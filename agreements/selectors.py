@@ -1,0 +1,276 @@
+"""Reads of agreements: whether an MoU is in force, its terms in words, its clauses as the
+parties read them, and the redline between two versions.
+
+Visits and recommendations import only this module and the models of agreements."""
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+
+from accreditation.models import Accreditation
+from accreditation.selectors import accreditation_in_force
+from directory.models import Area
+
+from .models import (
+    Agreement,
+    AgreementClause,
+    AgreementVersion,
+    Equipment,
+    Escort,
+    Variable,
+    Weekday,
+    fill_variables,
+)
+
+# In force ---------------------------------------------------------------------------------------
+
+
+def agreement_in_force(agreement: Agreement, on: date | None = None) -> bool:
+    """An MoU is in force while it is signed, within its term, and the organisation's
+    accreditation with the administration is in force: computed at the time of asking, so a
+    suspended accreditation suspends the MoU at once and a reinstated one restores it."""
+    on = on or timezone.localdate()
+    return (
+        agreement.is_within_term(on)
+        and accreditation_in_force(agreement.organisation, agreement.administration, on) is not None
+    )
+
+
+def agreement_display_status(agreement: Agreement, on: date | None = None) -> str:
+    """The status a person reads: a signed MoU whose term is over reads "Expired", one whose
+    organisation's accreditation is not in force reads "Suspended"."""
+    on = on or timezone.localdate()
+    if agreement.status == Agreement.Status.SIGNED:
+        if agreement.valid_until is not None and on > agreement.valid_until:
+            return _("Expired")
+        if not agreement_in_force(agreement, on):
+            return _("Suspended: the organisation's accreditation is not in force")
+        return _("In force")
+    return str(agreement.get_status_display())
+
+
+def accreditation_scope(agreement: Agreement) -> Accreditation | None:
+    """The accreditation that bounds the MoU's terms: the organisation's, in force today."""
+    return accreditation_in_force(agreement.organisation, agreement.administration)
+
+
+# Terms in words ---------------------------------------------------------------------------------
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return _("none")
+    # A comma as each language writes it between the items of a list.
+    return _(", ").join(items)
+
+
+def _area(area: Area) -> str:
+    return f"{area.name} ({area.facility.name})"
+
+
+def _yes_no(value: bool) -> str:
+    return _("allowed") if value else _("not allowed")
+
+
+def _date(value: date | None) -> str:
+    return date_format(value, "DATE_FORMAT") if value else _("(to be agreed)")
+
+
+def term_values(agreement: Agreement) -> dict[str, str]:
+    """Each variable of the clause wording, in the active language, from the MoU's terms.
+
+    Reads the MoU's many-to-many terms: prefetch them (``AGREEMENT_TERM_PREFETCH``) when
+    rendering several MoUs."""
+    people = sorted(person.full_name for person in agreement.people.all())
+    return {
+        Variable.ADMINISTRATION: agreement.administration.name,
+        Variable.ORGANISATION: agreement.organisation.name,
+        Variable.MEMBERS: _join(sorted(o.name for o in agreement.member_organisations.all())),
+        Variable.FACILITIES: _join(sorted(f.name for f in agreement.facilities.all())),
+        Variable.PEOPLE: _join(people),
+        Variable.WEEKDAYS: _join([str(Weekday(day).label) for day in sorted(agreement.weekdays)]),
+        Variable.HOURS: _("%(start)s to %(end)s")
+        % {"start": time_format(agreement.day_starts), "end": time_format(agreement.day_ends)},
+        Variable.VISITS_PER_WEEK: str(agreement.visits_per_week),
+        Variable.VISITS_PER_MONTH: str(agreement.visits_per_month),
+        Variable.ESCORT: str(Escort(agreement.escort).label),
+        Variable.ACTIVITIES: _join(
+            sorted(str(t.get_code_display()) for t in agreement.activity_types.all())
+        ),
+        Variable.PRIVATE_INTERVIEWS: _yes_no(agreement.private_interviews),
+        Variable.PHOTOGRAPHS: _yes_no(agreement.photographs),
+        Variable.EQUIPMENT: _join([str(Equipment(item).label) for item in agreement.equipment]),
+        Variable.PERMITTED_AREAS: _join(sorted(_area(a) for a in agreement.permitted_areas.all())),
+        Variable.FORBIDDEN_AREAS: _join(sorted(_area(a) for a in agreement.forbidden_areas.all())),
+        Variable.RESPONSE_DAYS: str(agreement.response_days),
+        Variable.VALID_FROM: _date(agreement.valid_from),
+        Variable.VALID_UNTIL: _date(agreement.valid_until),
+    }
+
+
+def terms_data(agreement: Agreement) -> dict[str, Any]:
+    """The terms as data, as embedded in the signed PDF and compared by the visits module:
+    identifiers and codes, never words in one language."""
+    return {
+        "agreement": agreement.pk,
+        "reference": agreement.reference,
+        "administration": agreement.administration_id,
+        "organisation": agreement.organisation_id,
+        "member_organisations": sorted(o.pk for o in agreement.member_organisations.all()),
+        "valid_from": agreement.valid_from.isoformat() if agreement.valid_from else None,
+        "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
+        "facilities": sorted(f.pk for f in agreement.facilities.all()),
+        "permitted_areas": sorted(a.pk for a in agreement.permitted_areas.all()),
+        "forbidden_areas": sorted(a.pk for a in agreement.forbidden_areas.all()),
+        "people": sorted(p.pk for p in agreement.people.all()),
+        "activity_types": sorted(t.code for t in agreement.activity_types.all()),
+        "weekdays": sorted(agreement.weekdays),
+        "day_starts": agreement.day_starts.isoformat(timespec="minutes"),
+        "day_ends": agreement.day_ends.isoformat(timespec="minutes"),
+        "visits_per_week": agreement.visits_per_week,
+        "visits_per_month": agreement.visits_per_month,
+        "equipment": sorted(agreement.equipment),
+        "escort": agreement.escort,
+        "private_interviews": agreement.private_interviews,
+        "photographs": agreement.photographs,
+        "response_days": agreement.response_days,
+    }
+
+
+#: What to prefetch to render the terms of MoUs without a query per MoU.
+AGREEMENT_TERM_PREFETCH = (
+    "member_organisations",
+    "facilities",
+    "people",
+    "activity_types",
+    "permitted_areas__facility",
+    "forbidden_areas__facility",
+)
+
+
+# Clauses as the parties read them -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedClause:
+    clause: AgreementClause
+    number: int
+    title: str
+    text: str
+
+
+def rendered_clauses(agreement: Agreement) -> list[RenderedClause]:
+    """The included clauses of the MoU, numbered, titled and with their variables filled from
+    the terms, in the MoU's own language (whoever reads it: it is one document)."""
+    clauses = list(
+        agreement.clauses.filter(included=True)
+        .select_related("clause_version__clause")
+        .order_by("order")
+    )
+    with translation.override(agreement.language):
+        values = term_values(agreement)
+        return [
+            RenderedClause(
+                clause=clause,
+                number=number,
+                title=clause.clause_version.clause.title,
+                text=fill_variables(clause.wording, values),
+            )
+            for number, clause in enumerate(clauses, start=1)
+        ]
+
+
+def snapshot(agreement: Agreement) -> dict[str, Any]:
+    """What a version records: each clause's rendered text and status, and the terms."""
+    return {
+        "clauses": [
+            {
+                "clause": item.clause.clause_version.clause_id,
+                "kind": item.clause.clause_version.clause.kind,
+                "title": item.title,
+                "text": item.text,
+                "status": item.clause.status,
+            }
+            for item in rendered_clauses(agreement)
+        ],
+        "terms": terms_data(agreement),
+    }
+
+
+# Redline ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fragment:
+    text: str
+    change: str  # "", "added" or "removed"
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    title: str
+    change: str  # "", "added", "removed" or "changed"
+    fragments: list[Fragment]
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def redline(older: AgreementVersion, newer: AgreementVersion) -> list[ClauseChange]:
+    """The clauses of ``newer`` compared with ``older``, word by word: each clause marked as
+    added, removed, changed or the same, and within it the words added and removed."""
+    before = {item["clause"]: item for item in older.content["clauses"]}
+    after = {item["clause"]: item for item in newer.content["clauses"]}
+    changes: list[ClauseChange] = []
+    for item in newer.content["clauses"]:
+        old = before.get(item["clause"])
+        if old is None:
+            changes.append(ClauseChange(item["title"], "added", [Fragment(item["text"], "added")]))
+            continue
+        fragments = _word_diff(old["text"], item["text"])
+        changed = any(fragment.change for fragment in fragments)
+        changes.append(ClauseChange(item["title"], "changed" if changed else "", fragments))
+    for item in older.content["clauses"]:
+        if item["clause"] not in after:
+            changes.append(
+                ClauseChange(item["title"], "removed", [Fragment(item["text"], "removed")])
+            )
+    return changes
+
+
+def _word_diff(old: str, new: str) -> list[Fragment]:
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    fragments: list[Fragment] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            fragments.append(Fragment("".join(a[i1:i2]), ""))
+            continue
+        if op in ("delete", "replace"):
+            fragments.append(Fragment("".join(a[i1:i2]), "removed"))
+        if op in ("insert", "replace"):
+            fragments.append(Fragment("".join(b[j1:j2]), "added"))
+    return fragments
+
+
+def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:
+    """MoUs in force on the day, as ``agreement_in_force`` says of one, in one query."""
+    on = on or timezone.localdate()
+    accredited = Accreditation.objects.filter(
+        organisation=OuterRef("organisation"),
+        decision__application__framework__administration=OuterRef("administration"),
+        status=Accreditation.Status.ACTIVE,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    )
+    return (
+        Agreement.objects.within_term(on)
+        .filter(Exists(accredited))
+        .select_related("organisation", "administration")
+    )
