@@ -88,7 +88,7 @@ def accreditation(world) -> Accreditation:
         facilities=[world.facility],
         activity_types=[ActivityType.objects.get(code=ActivityType.Code.EDUCATION)],
     )
-    return AccreditationFactory(decision=DecisionFactory(application=application))
+    return AccreditationFactory.create(decision=DecisionFactory.create(application=application))
 
 
 @pytest.fixture
