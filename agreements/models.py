@@ -333,6 +333,10 @@ class Agreement(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # A draft stays with the side that started it until it is shared.
+    started_by_side = models.CharField(
+        _("started by"), max_length=20, choices=Side.choices, default=Side.ADMINISTRATION
+    )
     reference = models.CharField(_("reference"), max_length=40, blank=True)
 
     # Structured terms: the who, where, when and what that the visits module enforces.

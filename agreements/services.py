@@ -108,6 +108,7 @@ def agreement_create(
     organisation: Organisation,
     template: Template,
     title: str,
+    side: str = Side.ADMINISTRATION,
     member_organisations: Iterable[Organisation] = (),
 ) -> Agreement:
     """Start an MoU from a template of the administration's clause library. Only an
@@ -129,6 +130,7 @@ def agreement_create(
         template=template,
         title=title,
         language=organisation.language or administration.main_language,
+        started_by_side=side,
         created_by=actor,
     )
     accreditation = _scope(agreement)
