@@ -7,7 +7,10 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from . import audit_actions, reminders
+        from accreditation import effects
+
+        from . import audit_actions, reminders, services
 
         audit_actions.register()
         reminders.register()
+        effects.subscribe(services.agreements_follow_accreditation)

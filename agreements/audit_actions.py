@@ -43,6 +43,16 @@ def register() -> None:
             _("%(actor)s withdrew the MoU “%(object)s”"),
         ),
         (
+            "agreement.suspended",
+            _("MoU suspended with the accreditation"),
+            _("The MoU “%(object)s” was suspended: the accreditation is no longer in force"),
+        ),
+        (
+            "agreement.restored",
+            _("MoU in force again"),
+            _("The MoU “%(object)s” is in force again: the accreditation was reinstated"),
+        ),
+        (
             "comment.created",
             _("MoU comment"),
             _("%(actor)s commented on a clause of the MoU “%(object)s”"),

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accreditation.effects import StatusChange
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force, cleared_people
 from activity import notify
@@ -636,3 +637,51 @@ def agreement_approve(*, actor: User, agreement: Agreement, side: str) -> Approv
         changes={"side": side, "version": version.number},
     )
     return approval
+
+
+# Following the accreditation ----------------------------------------------------------------
+
+
+def agreements_follow_accreditation(change: StatusChange) -> None:
+    """Subscribed to accreditation's status changes (``AppConfig.ready``). Whether an MoU is
+    in force is computed from the accreditation, so nothing is stored here: the MoUs in their
+    term are recorded in the audit trail as suspended or restored with the reason, and both
+    sides are told."""
+    if change.status == Accreditation.Status.ACTIVE:
+        action, subject = (
+            "agreement.restored",
+            gettext_lazy("The MoU “%(title)s” is in force again"),
+        )
+    elif change.previous_status == Accreditation.Status.ACTIVE:
+        action, subject = (
+            "agreement.suspended",
+            gettext_lazy("The MoU “%(title)s” is suspended with the accreditation"),
+        )
+    else:
+        return
+    affected = Agreement.objects.within_term().filter(
+        organisation_id=change.organisation_id, administration_id=change.administration_id
+    )
+    for agreement in affected.select_related("organisation", "administration"):
+        entry = audit_record(
+            actor=None,
+            action=action,
+            target=agreement,
+            changes={
+                "accreditation": [change.previous_status, change.status],
+                "reason": change.reason,
+            },
+        )
+        notify.remind(
+            recipients=[
+                *_people_of_side(agreement, Side.ADMINISTRATION),
+                *_people_of_side(agreement, Side.ORGANISATION),
+            ],
+            kind=reminders.SUSPENDED,
+            # One announcement per change: the audit entry's number tells the changes apart.
+            key=notify.reminder_key(agreement, f"{action}:{entry.seq}"),
+            subject=subject,
+            body=gettext_lazy("Reason: %(reason)s"),
+            params={"title": agreement.title, "reason": change.reason},
+            url=agreement.get_absolute_url(),
+        )

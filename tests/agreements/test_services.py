@@ -408,3 +408,24 @@ def test_a_second_administrations_accreditation_does_not_count(
     ClearanceFactory(person=john, administration=other_administration, cleared=True)
     draft.refresh_from_db()
     assert not agreement_in_force(draft)
+
+
+def test_suspending_the_accreditation_announces_the_suspension_of_the_mou_and_reinstating_restores_it(
+    draft, world, director, ngo_admin, accreditation, john
+):
+    from accreditation.services.decisions import accreditation_reinstate, accreditation_suspend
+
+    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.SIGNED)
+    accreditation_suspend(actor=director, accreditation=accreditation, reason="Rules broken.")
+    draft.refresh_from_db()
+    assert not agreement_in_force(draft)
+    suspended = AuditEntry.objects.get(action="agreement.suspended")
+    assert suspended.changes["reason"] == "Rules broken."
+    told = Reminder.objects.filter(kind="agreements.suspended")
+    assert {r.recipient for r in told} == {director, ngo_admin}
+
+    accreditation_reinstate(actor=director, accreditation=accreditation, reason="Fixed.")
+    assert agreement_in_force(draft)
+    assert AuditEntry.objects.filter(action="agreement.restored").count() == 1
+    assert Reminder.objects.filter(kind="agreements.suspended").count() == 4
