@@ -410,7 +410,7 @@ def test_a_second_administrations_accreditation_does_not_count(
     assert not agreement_in_force(draft)
 
 
-def test_suspending_the_accreditation_announces_the_suspension_of_the_mou_and_reinstating_restores_it(
+def test_suspending_the_accreditation_suspends_the_mou_and_reinstating_restores_it(
     draft, world, director, ngo_admin, accreditation, john
 ):
     from accreditation.services.decisions import accreditation_reinstate, accreditation_suspend
