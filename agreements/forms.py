@@ -80,7 +80,7 @@ class AgreementStartForm(forms.Form):
         label=_("Administration"),
         empty_label=None,
     )
-    template = forms.ModelChoiceField(
+    template: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Template.objects.none(), label=_("Template"), empty_label=None
     )
     title = forms.CharField(label=_("Title"), max_length=200)
