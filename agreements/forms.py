@@ -338,3 +338,26 @@ class RedlineForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
             field.choices = choices
+
+
+class MapFilter(django_filters.FilterSet):
+    """Filters of the coordination map's rows (facilities) and columns (one activity)."""
+
+    region = django_filters.CharFilter(lookup_expr="icontains", label=_("Region"))
+    kind = django_filters.ChoiceFilter(
+        choices=Facility.Kind.choices, label=_("Facility type"), empty_label=_("Any type")
+    )
+    activity = django_filters.ModelChoiceFilter(
+        queryset=ActivityType.objects.all(),
+        label=_("Activity"),
+        empty_label=_("Every activity"),
+        method="keep_all_rows",
+    )
+
+    class Meta:
+        model = Facility
+        fields: list[str] = []
+
+    def keep_all_rows(self, queryset: QuerySet[Facility], name: str, value: Any) -> Any:
+        # The activity chooses the map's column, not its rows.
+        return queryset

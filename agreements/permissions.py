@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.permissions import deny, not_found
 from activity.typing import AnyUser
-from directory.models import Organisation, Role
+from directory.models import Facility, Organisation, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
 from .models import Agreement, Comment, Consultation, Side
@@ -191,3 +191,16 @@ def consultations_for_user(user: AnyUser, agreement: Agreement) -> QuerySet[Cons
     if not user.is_authenticated:
         return consultations.none()
     return consultations.filter(staff=user)
+
+
+# The coordination map ---------------------------------------------------------------------
+
+
+def can_view_coordination_map(user: AnyUser) -> bool:
+    """The administration's staff see who does what where in their facilities."""
+    return bool(administration_ids(user))
+
+
+def map_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities the user's coordination map covers: their administrations'."""
+    return Facility.objects.filter(administration__in=administration_ids(user))

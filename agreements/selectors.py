@@ -5,6 +5,7 @@ Visits and recommendations import only this module and the models of agreements.
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force
-from directory.models import Area
+from directory.models import ActivityType, Area, Facility
 
 from .models import (
     Agreement,
@@ -274,3 +275,62 @@ def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:
         .filter(Exists(accredited))
         .select_related("organisation", "administration")
     )
+
+
+# Coordination map -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapCell:
+    activity: ActivityType
+    organisations: list[str]
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.organisations
+
+    @property
+    def is_overlap(self) -> bool:
+        return len(self.organisations) > 1
+
+
+@dataclass(frozen=True)
+class MapRow:
+    facility: Facility
+    cells: list[MapCell]
+
+
+def coordination_map(
+    facilities: Sequence[Facility], activities: Sequence[ActivityType], on: date | None = None
+) -> list[MapRow]:
+    """Who does what where, from the MoUs in force: for each facility and activity, the
+    organisations whose MoU covers both. An empty cell is a gap; a cell with several
+    organisations may be a duplication to coordinate. Three queries, whatever the size."""
+    in_force = agreements_in_force(on).values("pk")
+    facility_ids = [facility.pk for facility in facilities]
+    by_agreement_facilities: dict[int, set[int]] = {}
+    for agreement_id, facility_id in Agreement.facilities.through.objects.filter(
+        agreement__in=in_force, facility__in=facility_ids
+    ).values_list("agreement_id", "facility_id"):
+        by_agreement_facilities.setdefault(agreement_id, set()).add(facility_id)
+    names = dict(
+        Agreement.objects.filter(pk__in=list(by_agreement_facilities)).values_list(
+            "pk", "organisation__name"
+        )
+    )
+    cells: dict[tuple[int, int], set[str]] = {}
+    for agreement_id, activity_id in Agreement.activity_types.through.objects.filter(
+        agreement__in=list(by_agreement_facilities)
+    ).values_list("agreement_id", "activitytype_id"):
+        for facility_id in by_agreement_facilities[agreement_id]:
+            cells.setdefault((facility_id, activity_id), set()).add(names[agreement_id])
+    return [
+        MapRow(
+            facility,
+            [
+                MapCell(activity, sorted(cells.get((facility.pk, activity.pk), set())))
+                for activity in activities
+            ],
+        )
+        for facility in facilities
+    ]

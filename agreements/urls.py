@@ -7,6 +7,7 @@ app_name = "agreements"
 urlpatterns = [
     path("", views.agreement_list, name="agreement_list"),
     path("start/", views.agreement_start, name="agreement_start"),
+    path("map/", views.coordination_map, name="coordination_map"),
     path("start/<int:organisation>/", views.agreement_new, name="agreement_new"),
     path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("<int:pk>/terms/", views.agreement_terms, name="agreement_terms"),

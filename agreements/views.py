@@ -15,16 +15,17 @@ from activity.paging import keyset_page
 from activity.permissions import deny, not_found
 from activity.shortcuts import run_action, run_service
 from activity.typing import AuthenticatedRequest
-from directory.models import Administration, Organisation
+from directory.models import ActivityType, Administration, Organisation
 from directory.permissions import administration_ids, get_organisation_for_user, organisation_ids
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms import (
     AgreementFilter,
     AgreementStartForm,
     AnswerForm,
     CommentForm,
     ConsultationForm,
+    MapFilter,
     NoteForm,
     OrganisationSearchForm,
     PositionForm,
@@ -56,6 +57,7 @@ def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "can_start": permissions.can_start_agreement(request.user),
+        "can_view_map": permissions.can_view_coordination_map(request.user),
     }
     return render(request, "agreements/agreement_list.html", context)
 
@@ -425,3 +427,30 @@ def agreement_redline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     context = {"agreement": agreement, "form": form, "changes": changes, "versions": numbers}
     return render(request, "agreements/agreement_redline.html", context)
+
+
+# Coordination map -------------------------------------------------------------------------------
+
+
+@login_required
+def coordination_map(request: AuthenticatedRequest) -> HttpResponse:
+    """Activities × facilities from the MoUs in force, a page of facilities at a time."""
+    user = request.user
+    if not permissions.can_view_coordination_map(user):
+        raise deny(
+            user, "agreement.map", None, _("The coordination map is for the administration.")
+        )
+    filterset = MapFilter(request.GET, permissions.map_facilities_for_user(user))
+    page = keyset_page(filterset.qs, request, ordering=("name", "id"))
+    chosen = filterset.form.cleaned_data.get("activity") if filterset.is_valid() else None
+    activities = [chosen] if chosen else list(ActivityType.objects.order_by("code"))
+    rows = selectors.coordination_map(page.items, activities)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "activities": activities,
+        "rows": rows,
+        "gaps": sum(cell.is_gap for row in rows for cell in row.cells),
+        "overlaps": sum(cell.is_overlap for row in rows for cell in row.cells),
+    }
+    return render(request, "agreements/coordination_map.html", context)
