@@ -53,6 +53,26 @@ def register() -> None:
             _("The MoU “%(object)s” is in force again: the accreditation was reinstated"),
         ),
         (
+            "agreement.terminated",
+            _("MoU terminated"),
+            _("%(actor)s terminated the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.amendment_started",
+            _("MoU amendment started"),
+            _("%(actor)s started an amendment: “%(object)s”"),
+        ),
+        (
+            "obligation.added",
+            _("MoU obligation added"),
+            _("%(actor)s added an obligation to the MoU “%(object)s”"),
+        ),
+        (
+            "obligation.fulfilled",
+            _("MoU obligation met"),
+            _("%(actor)s recorded an obligation of the MoU “%(object)s” as met"),
+        ),
+        (
             "comment.created",
             _("MoU comment"),
             _("%(actor)s commented on a clause of the MoU “%(object)s”"),

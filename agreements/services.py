@@ -6,7 +6,7 @@ Each service locks the MoU first, checks its state, changes it and writes one au
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,7 +18,9 @@ from accreditation.effects import StatusChange
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force, cleared_people
 from activity import notify
+from activity.dates import at_start_of
 from activity.errors import DomainError
+from activity.models import Document
 from activity.services import audit_record
 from activity.transitions import transition
 from activity.typing import User
@@ -42,6 +44,7 @@ from .models import (
     ClauseVersion,
     Comment,
     Consultation,
+    Obligation,
     Side,
     Template,
 )
@@ -684,4 +687,210 @@ def agreements_follow_accreditation(change: StatusChange) -> None:
             body=gettext_lazy("Reason: %(reason)s"),
             params={"title": agreement.title, "reason": change.reason},
             url=agreement.get_absolute_url(),
+        )
+
+
+# Ending, amending -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
+    """Abandon an MoU before it is signed, with the reason both sides read."""
+    agreement = _locked(agreement)
+    agreement.status_reason = reason
+    transition(
+        agreement,
+        Agreement.Status.WITHDRAWN,
+        actor=actor,
+        transitions=Agreement.TRANSITIONS,
+        extra_fields=("status_reason",),
+        details={"reason": reason},
+    )
+    notify.cancel(key=notify.reminder_key(agreement))
+    return agreement
+
+
+@transaction.atomic
+def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
+    """End a signed MoU before its term, as its termination clause allows either party to,
+    with the reason. Access it granted ends at once."""
+    agreement = _locked(agreement)
+    agreement.status_reason = reason
+    transition(
+        agreement,
+        Agreement.Status.TERMINATED,
+        actor=actor,
+        transitions=Agreement.TRANSITIONS,
+        extra_fields=("status_reason",),
+        details={"reason": reason},
+    )
+    notify.cancel(key=notify.reminder_key(agreement))
+    return agreement
+
+
+@transaction.atomic
+def agreement_amend(*, actor: User, agreement: Agreement, side: str) -> Agreement:
+    """Start an amendment of a signed MoU: a new draft with the signed clauses and terms, which
+    supersedes the MoU once signed. One amendment at a time."""
+    agreement = _locked(agreement)
+    if agreement.status != Agreement.Status.SIGNED:
+        raise DomainError(_("Only a signed MoU can be amended."))
+    _scope(agreement)
+    amendment = Agreement.objects.get(pk=agreement.pk)
+    amendment.pk = None
+    amendment.supersedes = agreement
+    amendment.status = Agreement.Status.DRAFT
+    amendment.started_by_side = side
+    amendment.reference = ""
+    amendment.pdf = ""
+    amendment.pdf_sha256 = ""
+    amendment.signed_at = None
+    amendment.status_reason = ""
+    amendment.created_by = actor
+    amendment.created_at = timezone.now()
+    try:
+        with transaction.atomic():
+            amendment.save(force_insert=True)
+    except IntegrityError:
+        raise DomainError(_("An amendment of this MoU is already being negotiated.")) from None
+    for name in (
+        "member_organisations",
+        "facilities",
+        "permitted_areas",
+        "forbidden_areas",
+        "people",
+        "activity_types",
+    ):
+        getattr(amendment, name).set(getattr(agreement, name).all())
+    AgreementClause.objects.bulk_create(
+        AgreementClause(
+            agreement=amendment,
+            clause_version_id=clause.clause_version_id,
+            order=clause.order,
+            wording=clause.wording,
+            included=clause.included,
+        )
+        for clause in agreement.clauses.all()
+    )
+    audit_record(
+        actor=actor,
+        action="agreement.amendment_started",
+        target=amendment,
+        changes={"amends": agreement.pk},
+    )
+    return amendment
+
+
+# Obligations ------------------------------------------------------------------------------------
+
+#: Days before an obligation's due date on which its owner is reminded.
+OBLIGATION_NOTICES = (14, 3)
+#: Days before an MoU's last day on which both sides are reminded.
+EXPIRY_NOTICES = (90, 30, 7)
+
+
+def _remind_obligation(obligation: Obligation) -> None:
+    agreement = obligation.agreement
+    owners = _people_of_side(agreement, obligation.side)
+    for days in OBLIGATION_NOTICES:
+        due = obligation.due_date - timedelta(days=days)
+        if due < timezone.localdate():
+            continue
+        notify.remind(
+            recipients=owners,
+            kind=reminders.OBLIGATION_DUE,
+            key=notify.reminder_key(obligation, f"due-{days}d"),
+            subject=gettext_lazy("“%(title)s” is due on %(date)s under the MoU “%(mou)s”"),
+            params={"title": obligation.title, "date": obligation.due_date, "mou": agreement.title},
+            url=agreement.get_absolute_url(),
+            due_at=at_start_of(due),
+        )
+    notify.remind(
+        recipients=owners,
+        kind=reminders.OBLIGATION_OVERDUE,
+        key=notify.reminder_key(obligation, "overdue"),
+        subject=gettext_lazy("“%(title)s” is overdue under the MoU “%(mou)s”"),
+        params={"title": obligation.title, "mou": agreement.title},
+        url=agreement.get_absolute_url(),
+        due_at=at_start_of(obligation.due_date + timedelta(days=1)),
+    )
+
+
+@transaction.atomic
+def obligation_add(
+    *,
+    actor: User,
+    agreement: Agreement,
+    kind: str,
+    side: str,
+    title: str,
+    due_date: date,
+) -> Obligation:
+    """Record something a party undertook in the MoU by a date; its owner is reminded 14 and
+    3 days before, and when it is overdue."""
+    agreement = _locked(agreement)
+    if agreement.status in (
+        Agreement.Status.TERMINATED,
+        Agreement.Status.SUPERSEDED,
+        Agreement.Status.WITHDRAWN,
+    ):
+        raise DomainError(_("The MoU has ended: it has no obligations to add."))
+    obligation = Obligation.objects.create(
+        agreement=agreement, kind=kind, side=side, title=title, due_date=due_date
+    )
+    _remind_obligation(obligation)
+    audit_record(
+        actor=actor,
+        action="obligation.added",
+        target=agreement,
+        changes={"title": title, "due_date": due_date.isoformat(), "side": side},
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_fulfil(
+    *, actor: User, obligation: Obligation, note: str, evidence: Iterable[Document] = ()
+) -> Obligation:
+    """Record that an obligation is met, with its evidence; its reminders stop."""
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.fulfilled_at is not None:
+        raise DomainError(_("This obligation is already met."))
+    obligation.note = note
+    obligation.fulfilled_by = actor
+    obligation.fulfilled_at = timezone.now()
+    obligation.save(update_fields=["note", "fulfilled_by", "fulfilled_at"])
+    obligation.evidence.set(list(evidence))
+    notify.cancel(key=notify.reminder_key(obligation))
+    audit_record(
+        actor=actor,
+        action="obligation.fulfilled",
+        target=obligation.agreement,
+        changes={"title": obligation.title},
+    )
+    return obligation
+
+
+def remind_expiry(agreement: Agreement) -> None:
+    """Schedule the reminders of the MoU's end, 90, 30 and 7 days before its last day, to the
+    negotiators of both sides."""
+    if agreement.valid_until is None:
+        return
+    recipients = [
+        *_people_of_side(agreement, Side.ADMINISTRATION),
+        *_people_of_side(agreement, Side.ORGANISATION),
+    ]
+    for days in EXPIRY_NOTICES:
+        due = agreement.valid_until - timedelta(days=days)
+        if due < timezone.localdate():
+            continue
+        notify.remind(
+            recipients=recipients,
+            kind=reminders.EXPIRING,
+            key=notify.reminder_key(agreement, f"expiring-{days}d"),
+            subject=gettext_lazy("The MoU “%(title)s” ends on %(date)s"),
+            body=gettext_lazy("Start an amendment in time if the partnership is to go on."),
+            params={"title": agreement.title, "date": agreement.valid_until},
+            url=agreement.get_absolute_url(),
+            due_at=at_start_of(due),
         )
