@@ -73,6 +73,31 @@ def register() -> None:
             _("%(actor)s recorded an obligation of the MoU “%(object)s” as met"),
         ),
         (
+            "agreement.certified",
+            _("MoU signed by the administration"),
+            _("%(actor)s signed the MoU “%(object)s” for the administration"),
+        ),
+        (
+            "agreement.signed",
+            _("MoU signed"),
+            _("%(actor)s countersigned the MoU “%(object)s”: it is signed by both sides"),
+        ),
+        (
+            "agreement.superseded",
+            _("MoU superseded"),
+            _("The MoU “%(object)s” was superseded by its signed amendment"),
+        ),
+        (
+            "signatory.authorised",
+            _("Signatory authorised"),
+            _("%(actor)s authorised a signatory of %(organisation)s"),
+        ),
+        (
+            "signatory.revoked",
+            _("Signatory's authority withdrawn"),
+            _("%(actor)s withdrew a signatory's authority for %(organisation)s"),
+        ),
+        (
             "comment.created",
             _("MoU comment"),
             _("%(actor)s commented on a clause of the MoU “%(object)s”"),

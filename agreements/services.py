@@ -46,6 +46,8 @@ from .models import (
     Consultation,
     Obligation,
     Side,
+    Signatory,
+    Signature,
     Template,
 )
 from .selectors import snapshot, term_values
@@ -894,3 +896,158 @@ def remind_expiry(agreement: Agreement) -> None:
             url=agreement.get_absolute_url(),
             due_at=at_start_of(due),
         )
+
+
+# Signatories and signatures -----------------------------------------------------------------
+
+#: Days after which a signer who has not signed is reminded again.
+SIGNATURE_FOLLOW_UP_DAYS = 5
+
+
+@transaction.atomic
+def signatory_authorise(*, actor: User, organisation: Organisation, user: User) -> Signatory:
+    """Authorise one of the organisation's people to sign MoUs on its behalf."""
+    if not user.memberships.filter(organisation=organisation).exists():
+        raise DomainError(
+            _("%(name)s is not a member of %(organisation)s.")
+            % {"name": user.get_full_name() or user.get_username(), "organisation": organisation},
+            field="user",
+        )
+    try:
+        with transaction.atomic():
+            signatory = Signatory.objects.create(
+                organisation=organisation, user=user, authorised_by=actor
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("This person is already an authorised signatory."), field="user"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="signatory.authorised",
+        target=organisation,
+        changes={"signatory": user.get_username()},
+    )
+    return signatory
+
+
+@transaction.atomic
+def signatory_revoke(*, actor: User, signatory: Signatory) -> None:
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    if signatory.revoked_at is not None:
+        raise DomainError(_("This authority was withdrawn already."))
+    signatory.revoked_at = timezone.now()
+    signatory.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="signatory.revoked",
+        target=signatory.organisation,
+        changes={"signatory": signatory.user.get_username()},
+    )
+
+
+def is_authorised_signatory(user: User, organisation: Organisation) -> bool:
+    return Signatory.objects.filter(
+        organisation=organisation, user=user, revoked_at__isnull=True
+    ).exists()
+
+
+def _signatories(agreement: Agreement) -> list[User]:
+    return [
+        signatory.user
+        for signatory in Signatory.objects.filter(
+            organisation=agreement.organisation, revoked_at__isnull=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _next_reference(agreement: Agreement) -> str:
+    year = timezone.localdate().year
+    prefix = f"MOU/{agreement.administration_id}/{year}/"
+    taken = Agreement.objects.filter(
+        administration=agreement.administration, reference__startswith=prefix
+    ).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+@transaction.atomic
+def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature:
+    """Sign the agreed text for one side, in order: the administration's director certifies
+    first, once both sides have approved it; then an authorised signatory of the organisation
+    countersigns, and the MoU is in force from its first day. Who may sign and the step-up
+    (password and code, just before) are checked by the page; the order and the state here.
+    Two signers racing are serialised by the lock on the MoU: one signature each, in order."""
+    agreement = _locked(agreement)
+    version = agreement.versions.order_by("-number").first()
+    if side == Side.ADMINISTRATION:
+        if agreement.status != Agreement.Status.AGREED:
+            raise DomainError(
+                _("The administration signs an agreed text, once, before the organisation.")
+            )
+        if version is None or agreement.approvals.filter(version=version).count() < 2:
+            raise DomainError(_("Both sides must approve the agreed text before it is signed."))
+        to = Agreement.Status.CERTIFIED
+    else:
+        if agreement.status == Agreement.Status.AGREED:
+            raise DomainError(
+                _("The administration signs first; the organisation then countersigns.")
+            )
+        if agreement.status != Agreement.Status.CERTIFIED:
+            raise DomainError(
+                _("There is nothing to sign: the MoU is “%(status)s”.")
+                % {"status": agreement.get_status_display()}
+            )
+        if not is_authorised_signatory(actor, agreement.organisation):
+            raise DomainError(_("Only an authorised signatory of the organisation signs for it."))
+        to = Agreement.Status.SIGNED
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                agreement=agreement, version=version, side=side, signer=actor
+            )
+    except IntegrityError:
+        raise DomainError(_("Your side has signed already.")) from None
+    extra: tuple[str, ...] = ()
+    if to == Agreement.Status.SIGNED:
+        agreement.signed_at = signature.signed_at
+        agreement.reference = _next_reference(agreement)
+        extra = ("signed_at", "reference")
+    transition(
+        agreement,
+        to,
+        actor=actor,
+        transitions=Agreement.TRANSITIONS,
+        extra_fields=extra,
+        details={"version": version.number if version else None, "side": side},
+    )
+    if to == Agreement.Status.CERTIFIED:
+        signers = _signatories(agreement)
+        for event, kind, delay in (
+            ("signature", reminders.SIGNATURE_AWAITED, 0),
+            ("signature-follow-up", reminders.SIGNATURE_FOLLOW_UP, SIGNATURE_FOLLOW_UP_DAYS),
+        ):
+            notify.remind(
+                recipients=signers,
+                kind=kind,
+                key=notify.reminder_key(agreement, event),
+                subject=gettext_lazy("The MoU “%(title)s” awaits your signature"),
+                body=gettext_lazy("The administration has signed. Sign for %(organisation)s."),
+                params={"title": agreement.title, "organisation": agreement.organisation.name},
+                url=agreement.get_absolute_url(),
+                due_at=timezone.now() + timedelta(days=delay),
+            )
+    else:
+        notify.cancel(key=notify.reminder_key(agreement, "signature"))
+        notify.cancel(key=notify.reminder_key(agreement, "signature-follow-up"))
+        if agreement.supersedes_id is not None:
+            previous = _locked(Agreement(pk=agreement.supersedes_id))
+            transition(
+                previous,
+                Agreement.Status.SUPERSEDED,
+                actor=actor,
+                transitions=Agreement.TRANSITIONS,
+                details={"amendment": agreement.pk},
+            )
+            notify.cancel(key=notify.reminder_key(previous))
+        remind_expiry(agreement)
+    return signature
