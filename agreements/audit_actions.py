@@ -8,6 +8,11 @@ from activity import audit_actions
 def register() -> None:
     for code, label, sentence in [
         (
+            "clause_library.installed",
+            _("Clause library installed"),
+            _("%(actor)s installed the shipped clause library"),
+        ),
+        (
             "agreement.created",
             _("MoU started"),
             _("%(actor)s started the MoU “%(object)s” with %(organisation)s"),
