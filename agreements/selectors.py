@@ -10,25 +10,33 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force
-from directory.models import ActivityType, Area, Facility
+from activity.panels import Panel
+from activity.typing import AnyUser
+from directory.models import ActivityType, Area, Facility, Role
+from directory.permissions import administration_ids, organisation_ids, roles
 
 from .models import (
     Agreement,
     AgreementClause,
     AgreementVersion,
+    Approval,
+    Comment,
+    Consultation,
     Equipment,
     Escort,
+    Side,
     Variable,
     Weekday,
     fill_variables,
 )
+from .permissions import ADMINISTRATION_NEGOTIATORS, ORGANISATION_NEGOTIATORS
 
 # In force ---------------------------------------------------------------------------------------
 
@@ -333,4 +341,93 @@ def coordination_map(
             ],
         )
         for facility in facilities
+    ]
+
+
+# The dashboard ----------------------------------------------------------------------------------
+
+#: How many MoUs the dashboard names; the list has them all.
+AGREEMENTS_ON_DASHBOARD = 10
+
+
+@dataclass(frozen=True)
+class WaitingMou:
+    agreement: Agreement
+    reason: str
+
+
+def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> QuerySet[Agreement]:
+    latest = AgreementVersion.objects.filter(agreement=OuterRef("pk")).order_by("-number")
+    unanswered = Comment.objects.filter(
+        clause__agreement=OuterRef("pk"), internal=False, answered_at__isnull=True
+    ).exclude(side=side)
+    approved = Approval.objects.filter(
+        agreement=OuterRef("pk"), side=side, version=Subquery(latest.values("pk")[:1])
+    )
+    waiting = Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True) | Q(
+        status=Agreement.Status.AGREED, approved=False
+    )
+    if side == Side.ORGANISATION:
+        # Only the organisation countersigns a certified MoU.
+        waiting |= Q(status=Agreement.Status.CERTIFIED)
+    return agreements.annotate(unanswered=Exists(unanswered), approved=Exists(approved)).filter(
+        waiting
+    )
+
+
+def waiting_on(user: AnyUser) -> list[WaitingMou]:
+    """The MoUs waiting on the user's side: comments to answer, an agreed text to approve, a
+    text to countersign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
+    waiting: list[WaitingMou] = []
+    sides = (
+        (
+            Side.ADMINISTRATION,
+            Agreement.objects.filter(
+                administration__in=administration_ids(user, ADMINISTRATION_NEGOTIATORS)
+            ),
+        ),
+        (
+            Side.ORGANISATION,
+            Agreement.objects.filter(
+                organisation__in=organisation_ids(user, ORGANISATION_NEGOTIATORS)
+            ).exclude(status=Agreement.Status.DRAFT, started_by_side=Side.ADMINISTRATION),
+        ),
+    )
+    for side, agreements in sides:
+        for agreement in _waiting_for_side(agreements, side).select_related("organisation")[
+            :AGREEMENTS_ON_DASHBOARD
+        ]:
+            if agreement.status in Agreement.NEGOTIABLE_STATUSES and getattr(
+                agreement, "unanswered", False
+            ):
+                reason = _("A comment awaits your answer")
+            elif agreement.status == Agreement.Status.AGREED:
+                reason = _("The agreed text awaits your side's approval")
+            else:
+                reason = _("Awaiting the organisation's signature")
+            waiting.append(WaitingMou(agreement, reason))
+    return waiting[:AGREEMENTS_ON_DASHBOARD]
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    """Agreements' panel: the MoUs waiting on the user, and the staff consultations that
+    await their remarks."""
+    if not user.is_authenticated:
+        return []
+    waiting = waiting_on(user)
+    consultations = list(
+        Consultation.objects.filter(staff=user, answered_at__isnull=True).select_related(
+            "agreement"
+        )[:AGREEMENTS_ON_DASHBOARD]
+    )
+    held = roles(user)
+    negotiates = bool(held & {Role.DIRECTOR, Role.COORDINATOR, Role.NGO_ADMIN})
+    if not (waiting or consultations or negotiates):
+        return []
+    return [
+        Panel(
+            "agreements/panels/waiting.html",
+            {"waiting": waiting, "consultations": consultations},
+            order=20,
+        )
     ]

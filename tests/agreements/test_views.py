@@ -258,3 +258,19 @@ def test_the_mou_page_makes_the_same_queries_for_few_and_many_comments(
         Area.objects.create(facility=world.facility, name=f"Wing {area}")
     assert count_queries(client, path) == one
     assert "Comment 49" in text(client.get(path))
+
+
+def test_the_dashboard_shows_what_waits_on_each_side(
+    client, draft, director, ngo_admin, other_director
+):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    services.comment_add(
+        actor=director, clause=clause, side=Side.ADMINISTRATION, body="Is this clear?"
+    )
+    dashboard = reverse("dashboard")
+    page = text(login(client, ngo_admin).get(dashboard))
+    assert "Education programme" in page and "A comment awaits your answer" in page
+    page = text(login(client, director).get(dashboard))
+    assert "No MoU is waiting on you." in page
+    assert "Education programme" not in text(login(client, other_director).get(dashboard))
