@@ -42,7 +42,7 @@ MEMORY_LIMIT = 1536 * 1024 * 1024
 PDF_HEADER = b"%PDF-"
 MAX_SIGNATURES = 20
 MAX_FILES = 20
-#: Name-tree nodes visited while looking for embedded files (a loop in the tree ends here).
+#: Name-tree nodes visited while looking for embedded files.
 MAX_NAME_TREE_NODES = 200
 MAX_NAME_TREE_DEPTH = 8
 #: An embedded JSON file larger than this is listed but not parsed.
@@ -171,29 +171,47 @@ def _signature(
     }
 
 
+def _resolved(value: object) -> object:
+    """A value read with ``get``, which leaves references as they are, resolved."""
+    return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+
 def _embedded_files(reader: PdfFileReader) -> list[FileFacts]:
-    try:
-        tree = reader.root["/Names"]["/EmbeddedFiles"]
-    except KeyError:
+    names_dictionary = _resolved(reader.root.get("/Names"))
+    if not isinstance(names_dictionary, generic.DictionaryObject):
         return []
-    pairs: list[tuple[object, generic.DictionaryObject]] = []
-    visited = 0
-    pending: list[tuple[generic.DictionaryObject, int]] = [(tree, 0)]
-    while pending and len(pairs) < MAX_FILES and visited < MAX_NAME_TREE_NODES:
-        node, depth = pending.pop()
-        visited += 1
-        names = node.get("/Names", generic.ArrayObject())
-        for index in range(0, len(names) - 1, 2):
-            pairs.append((names[index], names[index + 1]))
-        if depth < MAX_NAME_TREE_DEPTH:
-            pending.extend((kid, depth + 1) for kid in reversed(node.get("/Kids", ())))
+    pairs: list[tuple[object, object]] = []
+    seen: set[object] = set()
+    pending: list[tuple[object, int]] = [(names_dictionary.get("/EmbeddedFiles"), 0)]
+    while pending and len(pairs) < MAX_FILES and len(seen) < MAX_NAME_TREE_NODES:
+        reference, depth = pending.pop()
+        if isinstance(reference, generic.IndirectObject):
+            if reference.reference in seen:
+                continue  # a tree that loops back on itself
+            seen.add(reference.reference)
+        node = _resolved(reference)
+        if not isinstance(node, generic.DictionaryObject):
+            continue
+        names = _resolved(node.get("/Names"))
+        if isinstance(names, generic.ArrayObject):
+            pairs.extend((names[i], names[i + 1]) for i in range(0, len(names) - 1, 2))
+        kids = _resolved(node.get("/Kids"))
+        if isinstance(kids, generic.ArrayObject) and depth < MAX_NAME_TREE_DEPTH:
+            pending.extend((kids.raw_get(i), depth + 1) for i in reversed(range(len(kids))))
     return [_embedded_file(key, spec) for key, spec in pairs[:MAX_FILES]]
 
 
-def _embedded_file(key: object, spec: generic.DictionaryObject) -> FileFacts:
-    name = _text(spec.get("/UF") or spec.get("/F") or key)
-    streams = spec["/EF"]
-    content: bytes = (streams.get("/UF") or streams["/F"]).data
+def _embedded_file(key: object, spec: object) -> FileFacts:
+    if not isinstance(spec, generic.DictionaryObject):
+        raise ValueError("An embedded file's specification is not a dictionary.")
+    name = _text(_resolved(spec.get("/UF")) or _resolved(spec.get("/F")) or key)
+    streams = _resolved(spec.get("/EF"))
+    if not isinstance(streams, generic.DictionaryObject):
+        raise ValueError("An embedded file has no content.")
+    stream = _resolved(streams.get("/UF")) or _resolved(streams.get("/F"))
+    if not isinstance(stream, generic.StreamObject):
+        raise ValueError("An embedded file's content is not a stream.")
+    content: bytes = stream.data
     parsed = False
     value: Any = None
     if name.lower().endswith(".json") and len(content) <= MAX_JSON_BYTES:
@@ -206,7 +224,7 @@ def _embedded_file(key: object, spec: generic.DictionaryObject) -> FileFacts:
         "name": name,
         "size": len(content),
         "sha256": hashlib.sha256(content).hexdigest(),
-        "relationship": _text(spec.get("/AFRelationship", "")).lstrip("/"),
+        "relationship": _text(_resolved(spec.get("/AFRelationship"))).lstrip("/"),
         "content": value,
         "parsed": parsed,
     }

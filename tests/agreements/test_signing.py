@@ -5,6 +5,7 @@ embedded; and the verification of an uploaded PDF, which is hostile input."""
 import hashlib
 import io
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,11 @@ from pypdf import PdfReader
 from activity.errors import DomainError
 from agreements.models import SignerCertificate, SigningAuthority
 from agreements.signing import keys
-from agreements.signing.services import signer_certificate_revoke
+from agreements.signing.services import (
+    signer_certificate_issue,
+    signer_certificate_revoke,
+    signing_authority_create,
+)
 from agreements.signing.verification import verify_pdf
 
 from .conftest import TERMS, render_agreement, sign
@@ -352,3 +357,100 @@ def test_only_a_current_certifying_certificate_certifies(
     signatory_certificate.refresh_from_db()
     with pytest.raises(DomainError, match="revoked or expired"):
         sign(certified, signatory_certificate, certify=False, field_name="organisation")
+
+
+def test_a_signature_stays_valid_after_its_certificate_expires(
+    _test_templates, authority, director
+):
+    """An agreement outlives its signers' certificates: a signature is checked as at the time it
+    was made."""
+    now = timezone.now()
+    root = keys.load_certificate(authority.certificate_pem)
+    key = keys.new_key()
+    short_lived = keys.signer_certificate(
+        subject=keys.Subject(director.get_full_name(), "Director", "State A Prison System"),
+        public_key=key.public_key(),
+        issuer=root,
+        issuer_key=keys.load_key(root),
+        valid_from=now - timedelta(minutes=1),
+        valid_until=now + timedelta(seconds=2),
+    )
+    keys.store_key(key, short_lived)
+    certificate = SignerCertificate.objects.create(
+        authority=authority,
+        user=director,
+        role=SignerCertificate.Role.CERTIFY,
+        subject_name=director.get_full_name(),
+        **keys.recorded_fields(short_lived),
+    )
+    signed = sign(render_agreement(), certificate, certify=True, field_name="administration")
+    while timezone.now() <= certificate.valid_until:
+        time.sleep(0.2)
+
+    report = verify_pdf(signed)
+
+    assert not certificate.is_current()
+    assert report.valid and report.signatures[0].certificate == certificate
+
+
+def minimal_pdf(*objects: bytes) -> bytes:
+    """A PDF made by hand, object 1 its catalog, as a hostile upload would be."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+PAGES = b"<< /Type /Pages /Kids [] /Count 0 >>"
+
+
+def test_terms_in_a_branching_name_tree_are_found_and_a_loop_in_it_is_read_once():
+    pdf = minimal_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
+        PAGES,
+        b"<< /Kids [4 0 R 3 0 R] >>",  # the second branch leads back to the first node
+        b"<< /Limits [(terms.json) (terms.json)] /Names [(terms.json) 5 0 R] >>",
+        b"<< /Type /Filespec /UF (terms.json) /AFRelationship /Data /EF << /UF 6 0 R >> >>",
+        b'<< /Length 26 >>\nstream\n{"identifier": "MOU-2026"}\nendstream',
+    )
+
+    report = verify_pdf(pdf)
+
+    assert report.readable and not report.signed
+    assert [(f.name, f.relationship) for f in report.files] == [("terms.json", "Data")]
+    assert report.identifier == "MOU-2026"
+
+
+def test_a_pdf_built_to_exhaust_the_parser_gets_the_clear_message():
+    nested = b"[" * 100_000 + b"]" * 100_000
+    pdf = minimal_pdf(b"<< /Type /Catalog /Pages 2 0 R /Deep %s >>" % nested, PAGES)
+
+    report = verify_pdf(pdf)
+
+    assert report.problem == "This PDF is damaged or incomplete and cannot be read."
+
+
+def test_each_signature_names_the_administration_whose_authority_issued_it(
+    agreement, world, other_administration, other_director
+):
+    signing_authority_create(actor=None, administration=other_administration)
+    certificate, _issued = signer_certificate_issue(
+        actor=None, administration=other_administration, user=other_director
+    )
+    theirs = sign(render_agreement(), certificate, certify=True, field_name="administration")
+
+    (their_signature,) = verify_pdf(theirs).signatures
+    ours = verify_pdf(agreement.signed).signatures
+
+    assert their_signature.trusted and their_signature.administration == other_administration
+    assert their_signature.signer_organisation == other_administration.name
+    assert {s.administration for s in ours} == {world.administration}
