@@ -28,8 +28,6 @@ from pyhanko.sign.validation import (
 )
 from pyhanko_certvalidator import ValidationContext
 
-logger = logging.getLogger(__name__)
-
 # Problem codes.
 NOT_PDF = "not_pdf"
 UNREADABLE = "unreadable"
@@ -92,6 +90,9 @@ class Inspection(TypedDict, total=False):
 def run(connection: Connection, data: bytes, roots: list[bytes]) -> None:
     """The reading process: limit it, read the file, send back what was found."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # What is wrong with the file goes into the report: the libraries' warnings and tracebacks
+    # about each hostile upload would only flood the server's log.
+    logging.disable(logging.WARNING)
     connection.send(inspect_pdf(data, roots))
     connection.close()
 
@@ -111,7 +112,6 @@ def inspect_pdf(data: bytes, roots: list[bytes]) -> Inspection:
         signatures = [_signature(signature, trust_roots, data) for signature in embedded]
         files = _embedded_files(reader)
     except Exception:  # the file is hostile: whatever it makes the parser raise means "unreadable"
-        logger.info("An uploaded PDF could not be read.", exc_info=True)
         return {"problem": UNREADABLE}
     return {"signatures": signatures, "files": files}
 

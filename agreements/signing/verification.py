@@ -209,11 +209,12 @@ def _signature_check(
     modified_after = appended or not fact["harmless_changes_after"]
     if not intact:
         problems.append(_("The signed content has been altered: it is not what was signed."))
-    elif not trusted:
+    elif not trusted or authority is None:
         problems.append(
             _("The signer's certificate was not issued by an administration in this system.")
         )
-    elif certificate is None or certificate.authority_id != authority.pk:  # type: ignore[union-attr]
+    elif certificate is None or certificate.authority_id != authority.pk:
+        # Issued with an authority's key, yet not by this system: the key was used elsewhere.
         trusted = False
         problems.append(_("The signer's certificate is not in this system's register."))
     elif certificate.revoked_at is not None and _revocation_applies(certificate, fact["signed_at"]):
