@@ -117,7 +117,7 @@ def can_add_person(user: AnyUser, org: Organisation) -> bool:
     return can_change_organisation(user, org)
 
 
-_PEOPLE_ARE_THE_ADMINISTRATORS = gettext_lazy(
+_ONLY_ADMINISTRATORS_KEEP_PEOPLE = gettext_lazy(
     "Only the organisation's administrators can add or change its people."
 )
 
@@ -127,7 +127,7 @@ _ORGANISATION_RULES: dict[str, Rule[Organisation]] = {
         "organisation.change",
         gettext_lazy("Only the organisation's administrators can change its profile."),
     ),
-    "add_person": Rule(can_add_person, "person.change", _PEOPLE_ARE_THE_ADMINISTRATORS),
+    "add_person": Rule(can_add_person, "person.change", _ONLY_ADMINISTRATORS_KEEP_PEOPLE),
 }
 
 
@@ -217,7 +217,7 @@ def can_change_person(user: AnyUser, person: Person) -> bool:
 
 
 _PERSON_RULES: dict[str, Rule[Person]] = {
-    "change": Rule(can_change_person, "person.change", _PEOPLE_ARE_THE_ADMINISTRATORS),
+    "change": Rule(can_change_person, "person.change", _ONLY_ADMINISTRATORS_KEEP_PEOPLE),
 }
 
 
