@@ -204,7 +204,9 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
     return framework
 
 
-def _check_editable(framework: Framework) -> None:
+def check_editable(framework: Framework) -> None:
+    """A published version is the law of the process: it never changes, a new version
+    supersedes it."""
     if not framework.is_editable:
         raise DomainError(
             _("Version %(version)s is published and can no longer change. Start a new version.")
@@ -217,7 +219,7 @@ def framework_update(*, actor: User, framework: Framework, data: dict[str, Any])
     # Compare with the row as stored (a bound model form has already changed ``framework``),
     # locked so that a publication cannot slip in between the check and the save.
     stored = Framework.objects.select_for_update().get(pk=framework.pk)
-    _check_editable(stored)
+    check_editable(stored)
     changes = {
         k: [str(getattr(stored, k)), str(v)] for k, v in data.items() if getattr(stored, k) != v
     }
@@ -243,7 +245,7 @@ def criterion_save(
     level means is one text (in the language being used) or one per language."""
     # Locked as framework_publish locks it: a criterion cannot change while it is published.
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    _check_editable(framework)
+    check_editable(framework)
     if len(levels) < 2:
         raise DomainError(_("A scale needs at least two anchored levels."), field="levels")
     scores = [score for score, _text in levels]
@@ -279,7 +281,7 @@ def criterion_save(
 
 @transaction.atomic
 def criterion_delete(*, actor: User, criterion: Criterion) -> None:
-    _check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
+    check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
     audit_record(actor=actor, action="criterion.delete", target=criterion)
     criterion.delete()
 
@@ -305,6 +307,7 @@ def framework_publish(*, actor: User, framework: Framework) -> None:
     """Put a draft in force. The version in force until now is superseded; applications keep
     the version they were made under."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    check_editable(framework)
     problems = publication_problems(framework)
     if problems:
         raise DomainError(" ".join(problems))

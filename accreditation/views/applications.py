@@ -17,8 +17,7 @@ from activity.models import Document
 from activity.paging import keyset_page
 from activity.shortcuts import run_action, run_service
 from activity.typing import AnyUser, AuthenticatedRequest
-from directory.models import Organisation, Person
-from directory.permissions import get_organisation_for_user, organisation_ids
+from directory.models import Person
 
 from .. import permissions, selectors, services
 from ..forms.applications import (
@@ -90,7 +89,7 @@ def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str
 @login_required
 def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     user = request.user
-    organisation = get_organisation_for_user(user, organisation_pk)
+    organisation = permissions.get_organisation_for_user(user, organisation_pk)
     applications = list(
         permissions.applications_for_user(user)
         .filter(organisation=organisation)
@@ -132,7 +131,9 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
 @login_required
 @require_POST
 def application_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
-    organisation = permissions.get_organisation_for_application(request.user, organisation_pk)
+    organisation = permissions.get_organisation_for_user(
+        request.user, organisation_pk, action="apply"
+    )
     form = StartForm(request.POST, frameworks=selectors.frameworks_in_force())
     if form.is_valid():
         done, application = run_service(
@@ -156,8 +157,8 @@ def application_create(request: AuthenticatedRequest, organisation_pk: int) -> H
 @require_POST
 def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     previous = permissions.get_application_for_user(request.user, pk)
-    organisation = permissions.get_organisation_for_application(
-        request.user, previous.organisation_id
+    organisation = permissions.get_organisation_for_user(
+        request.user, previous.organisation_id, action="apply"
     )
     administration = previous.framework.administration
     already = organisation.applications.open().filter(administration=administration).first()
@@ -193,9 +194,7 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         ordering=("-created_at", "-id"),
     )
-    own = Organisation.objects.filter(
-        pk__in=organisation_ids(user, permissions.ORGANISATION_SIDE)
-    ).order_by("name")
+    own = permissions.own_organisations_for_user(user).order_by("name")
     context = {"filter": filterset, "page": page, "own_organisations": own}
     return render(request, "accreditation/application_list.html", context)
 
@@ -230,11 +229,9 @@ def _decision_context(user: AnyUser, application: Application) -> dict[str, Any]
         "conditions": conditions,
         "appeals": appeals,
         "accreditation": accreditation,
-        "can_verify_conditions": bool(conditions)
-        and permissions.can_verify_condition(user, conditions[0]),
-        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
-        "can_appeal": permissions.can_appeal(user, decision)
-        and bool(open_appeal_deadlines(decision, appeals)),
+        "decision_actions": permissions.decision_actions(
+            user, decision, open_deadlines=open_appeal_deadlines(decision, appeals)
+        ),
     }
 
 
@@ -247,7 +244,7 @@ def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
         "reviewer_labels": reviewer_labels(user, application, sheet),
     }
     named = permissions.can_see_reviewers(user, application)
-    if named or permissions.is_applicant(user, application):
+    if permissions.can_see_score_comments(user, application):
         context["comments"] = services.application_score_comments(application, named=named)
         context["comments_named"] = named
     return context
@@ -257,9 +254,9 @@ def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
 def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     application = permissions.get_application_for_user(user, pk)
+    assignment = permissions.assignments_for_user(user).filter(application=application).first()
     if not permissions.can_see_file(user, application):
         # A reviewer who has not declared (or is recused) sees the name and the declaration.
-        assignment = permissions.own_assignment(user, application)
         return render(
             request,
             "accreditation/application_closed.html",
@@ -269,10 +266,9 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "application": application,
         "actions": actions,
-        "is_applicant": permissions.is_applicant(user, application),
+        "can_see_moderation_note": permissions.can_see_moderation_note(user, application),
         "can_edit": actions.edit,
-        "can_see_letter": permissions.can_see_decision_letter(user, application),
-        "own_assignment": permissions.own_assignment(user, application),
+        "own_assignment": assignment,
         **file_context(user, application),
         **_decision_context(user, application),
         **_scores_context(user, application),
@@ -289,7 +285,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     form = ApplicationForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -317,7 +313,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     criterion = get_object_or_404(
         application.framework.criteria.prefetch_related("levels"), pk=criterion_pk
     )
@@ -358,7 +354,7 @@ def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> 
 @login_required
 @require_POST
 def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
         lambda: services.application_submit(actor=request.user, application=application),
@@ -370,7 +366,7 @@ def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
         lambda: services.application_withdraw(actor=request.user, application=application),

@@ -43,7 +43,7 @@ def clearance_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def clearance_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    clearance = permissions.get_clearance_for_decision(request.user, pk)
+    clearance = permissions.get_clearance_for_user(request.user, pk, action="decide")
     form = ClearanceDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -83,7 +83,9 @@ def _history(person_pk: int, request: AuthenticatedRequest) -> list[Clearance]:
 @login_required
 def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST":
-        person = permissions.get_person_for_clearance_request(request.user, person_pk)
+        person = permissions.get_person_for_user(
+            request.user, person_pk, action="request_clearance"
+        )
         form = ClearanceRequestForm(request.POST)
         if not form.is_valid():
             for error in form.errors.get("administration", []):
@@ -109,7 +111,7 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
                 },
             )
         return redirect("accreditation:clearance_request", person_pk=person.pk)
-    person = permissions.get_person_for_clearances(request.user, person_pk)
+    person = permissions.get_person_for_user(request.user, person_pk, action="see_clearances")
     history = _history(person.pk, request)
     current: dict[int, Clearance] = {}
     for row in history:  # newest first: the first row per administration is its clearance
@@ -118,8 +120,7 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
         "person": person,
         "current": list(current.values()),
         "history": history,
-        "can_request": permissions.can_request_clearance(request.user, person),
+        "actions": permissions.clearance_actions(request.user, person),
         "request_form": ClearanceRequestForm(),
-        "can_decide": permissions.can_vet_people(request.user),
     }
     return render(request, "accreditation/clearance_request.html", context)

@@ -6,7 +6,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,7 +33,7 @@ from ..forms.decisions import (
     ReturnForm,
     condition_owners,
 )
-from ..models import Accreditation, Condition, Decision
+from ..models import Condition, Decision
 from ..services import letters
 from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
 
@@ -42,7 +42,7 @@ from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labe
 
 @login_required
 def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -63,7 +63,7 @@ def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     form = AssignForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -88,7 +88,7 @@ def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     data = request.POST if request.method == "POST" else None
     form = DecisionForm(data)
     conditions = cast(
@@ -129,9 +129,11 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decision_letter(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The letter as it was prepared after the decision; while it is being prepared, a page
     that says so."""
-    application = permissions.get_application_for_user(request.user, pk)
-    permissions.check_can_see_decision_letter(request.user, application)
-    decision = Decision.objects.only("pk", "reference", "letter").get(application=application)
+    application = permissions.get_application_for_user(request.user, pk, action="read_letter")
+    # There is no letter before the decision.
+    decision = get_object_or_404(
+        Decision.objects.only("pk", "reference", "letter"), application=application
+    )
     if not decision.letter:
         letters.decision_letter_request(decision=decision)
         decision.refresh_from_db(fields=["letter"])
@@ -163,18 +165,6 @@ def accreditation_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _available_actions(accreditation: Accreditation) -> list[str]:
-    possible = Accreditation.TRANSITIONS[Accreditation.Status(accreditation.status)]
-    actions = []
-    if Accreditation.Status.SUSPENDED in possible:
-        actions.append("suspend")
-    if accreditation.status == Accreditation.Status.SUSPENDED:
-        actions.append("reinstate")
-    if Accreditation.Status.REVOKED in possible:
-        actions.append("revoke")
-    return actions
-
-
 @login_required
 def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -182,9 +172,9 @@ def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
     decision = accreditation.decision
     application = decision.application
     appeals = list(decision.appeals.select_related("decided_by"))
-    can_change = permissions.can_change_accreditation(user, accreditation)
     open_deadlines = open_appeal_deadlines(decision, appeals)
     open_deadlines.pop("decision", None)  # appealed from the application's page
+    actions = permissions.accreditation_actions(user, accreditation)
     context = {
         "accreditation": accreditation,
         "decision": decision,
@@ -193,11 +183,13 @@ def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
         "facilities": list(application.facilities.all()),
         "appeals": appeals,
         "actions": [
-            (action, ACTIONS[action][1], ReasonForm(auto_id=f"id_{action}_%s"))
-            for action in (_available_actions(accreditation) if can_change else [])
+            (action, label, ReasonForm(auto_id=f"id_{action}_%s"))
+            for action, (_service, label, _success) in ACTIONS.items()
+            if getattr(actions, action)
         ],
-        "can_appeal": permissions.can_appeal(user, decision) and bool(open_deadlines),
-        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
+        "decision_actions": permissions.decision_actions(
+            user, decision, open_deadlines=open_deadlines
+        ),
     }
     return render(request, "accreditation/accreditation_detail.html", context)
 
@@ -225,7 +217,7 @@ ACTIONS = {
 def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    accreditation = permissions.get_accreditation_for_change(request.user, pk)
+    accreditation = permissions.get_accreditation_for_user(request.user, pk, action="change")
     service, label, success = ACTIONS[action]
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +241,7 @@ def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) ->
 
 @login_required
 def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = permissions.get_decision_for_appeal(request.user, pk)
+    decision = permissions.get_decision_for_user(request.user, pk, action="appeal")
     deadlines = appeal_deadlines(decision)
     form = AppealForm(request.POST or None, deadlines=deadlines)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +263,7 @@ def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    appeal = permissions.get_appeal_for_decision(request.user, pk)
+    appeal = permissions.get_appeal_for_user(request.user, pk, action="decide")
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -309,14 +301,12 @@ def _condition_page(
     not_met_form: ConditionNotMetForm | None = None,
 ) -> HttpResponse:
     """The condition with its history; the form for the next step each side may take."""
-    user = request.user
-    possible = Condition.TRANSITIONS[Condition.Status(condition.status)]
-    verifies = permissions.can_verify_condition(user, condition)
-    if answer_form is None and permissions.can_answer_condition(user, condition):
-        answer_form = ConditionAnswerForm() if condition.may_be_answered() else None
-    if met_form is None and verifies and Condition.Status.MET in possible:
+    actions = permissions.condition_actions(request.user, condition)
+    if answer_form is None and actions.answer:
+        answer_form = ConditionAnswerForm()
+    if met_form is None and actions.mark_met:
         met_form = ConditionMetForm()
-    if not_met_form is None and verifies and Condition.Status.NOT_MET in possible:
+    if not_met_form is None and actions.mark_not_met:
         not_met_form = ConditionNotMetForm()
     context = {
         "condition": condition,
@@ -337,7 +327,7 @@ def condition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_answer(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="answer")
     form = ConditionAnswerForm(request.POST, request.FILES)
     if form.is_valid():
         done, _result = run_service(
@@ -357,7 +347,7 @@ def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_verification(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="verify")
     form = ConditionMetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -374,7 +364,7 @@ def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def condition_not_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_verification(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="verify")
     form = ConditionNotMetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(

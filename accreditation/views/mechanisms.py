@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
+from activity.permissions import deny
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 from directory.models import Organisation
@@ -29,11 +30,14 @@ def mechanism_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def mechanism_register(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    permissions.check_can_register_mechanism(user)
+    if not permissions.can_register_mechanism(user):
+        raise deny(
+            user, "mechanism.register", None, _("Only the director registers formal mechanisms.")
+        )
     form = MechanismForm(
         request.POST or None,
         request.FILES or None,
-        administrations=permissions.administrations_directed_by(user),
+        administrations=permissions.directed_administrations_for_user(user),
         organisations=organisations_for_user(user).filter(
             kind__in=Organisation.FORMAL_KINDS, formal_mechanism__isnull=True
         ),
