@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from accreditation import permissions, services
+from accreditation import permissions
 from accreditation.models import Application
+from accreditation.services import review
 from activity.models import Document
 from activity.permissions import get_document_for_user
 from tests.accreditation.factories import ClearanceFactory, DocumentFactory, decide, under_review
@@ -151,7 +152,7 @@ def application_in(request, state: str) -> Application:
         )
         if state == "declared":
             assignment = application.assignments.get(reviewer=reviewer)
-            services.review_declare(
+            review.review_declare(
                 actor=reviewer, assignment=assignment, conflict=False, statement=""
             )
         return application
