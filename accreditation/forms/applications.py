@@ -18,7 +18,6 @@ from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
 
 from ..models import Appeal, Application, Framework
-from ..services.applications import PROFILE_FIELDS
 
 
 class FrameworkChoiceField(forms.ModelChoiceField):
@@ -114,7 +113,7 @@ class ApplicationForm(forms.Form):
 
     @staticmethod
     def initial_for(application: Application) -> dict[str, Any]:
-        initial: dict[str, Any] = {f: getattr(application, f) for f in PROFILE_FIELDS}
+        initial: dict[str, Any] = {f: getattr(application, f) for f in Application.PROFILE_FIELDS}
         initial["activity_types"] = list(application.activity_types.values_list("pk", flat=True))
         initial["facilities"] = list(application.facilities.values_list("pk", flat=True))
         initial["people"] = list(application.people.values_list("pk", flat=True))
@@ -124,7 +123,7 @@ class ApplicationForm(forms.Form):
         return initial
 
     def profile(self) -> dict[str, str]:
-        return {f: self.cleaned_data[f] for f in PROFILE_FIELDS}
+        return {f: self.cleaned_data[f] for f in Application.PROFILE_FIELDS}
 
     # Sections, for the template.
     def profile_fields(self) -> list[forms.BoundField]:
@@ -135,7 +134,7 @@ class ApplicationForm(forms.Form):
         return [self[n] for n in names if n in self.fields]
 
     def swot_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in PROFILE_FIELDS if n.startswith("swot_")]
+        return [self[n] for n in Application.PROFILE_FIELDS if n.startswith("swot_")]
 
     def plan_fields(self) -> list[forms.BoundField]:
         return [self["sustainability_plan"], self["partner_mapping"]]

@@ -19,7 +19,7 @@ from activity.shortcuts import run_action, run_service
 from activity.typing import AnyUser, AuthenticatedRequest
 from directory.models import Person
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms.applications import (
     ApplicationFilter,
     ApplicationForm,
@@ -34,6 +34,7 @@ from ..models import (
     ReviewAssignment,
 )
 from ..scoring import ScoreSheet
+from ..services import applications as applying
 
 T = TypeVar("T")
 
@@ -66,7 +67,7 @@ def appeal_deadlines(decision: Decision) -> dict[str, date]:
     """What the decision's organisation may appeal, each with its last day (past or not)."""
     deadlines = {}
     for subject in Appeal.Subject.values:
-        deadline = services.appeal_deadline(decision, subject)
+        deadline = selectors.appeal_deadline(decision, subject)
         if deadline is not None:
             deadlines[subject] = deadline
     return deadlines
@@ -123,7 +124,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
         "can_apply": permissions.can_create_application(user, organisation),
         "start_form": StartForm(frameworks=frameworks),
         "frameworks": list(frameworks),
-        "bars": services.application_bars(organisation, frameworks),
+        "bars": selectors.application_bars(organisation, frameworks),
     }
     return render(request, "accreditation/organisation_overview.html", context)
 
@@ -138,7 +139,7 @@ def application_create(request: AuthenticatedRequest, organisation_pk: int) -> H
     if form.is_valid():
         done, application = run_service(
             form,
-            lambda: services.application_create(
+            lambda: applying.application_create(
                 actor=request.user,
                 organisation=organisation,
                 framework=form.cleaned_data["framework"],
@@ -172,7 +173,7 @@ def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(previous)
     done, renewal = run_action(
         request,
-        lambda: services.application_create(
+        lambda: applying.application_create(
             actor=request.user, organisation=organisation, framework=framework, previous=previous
         ),
         _("A renewal was started from your last application. Check it and submit it."),
@@ -238,14 +239,14 @@ def _decision_context(user: AnyUser, application: Application) -> dict[str, Any]
 def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
     if not permissions.can_see_scores(user, application):
         return {}
-    sheet = services.application_score_sheet(application)
+    sheet = selectors.application_score_sheet(application)
     context: dict[str, Any] = {
         "sheet": sheet,
         "reviewer_labels": reviewer_labels(user, application, sheet),
     }
     named = permissions.can_see_reviewers(user, application)
     if permissions.can_see_score_comments(user, application):
-        context["comments"] = services.application_score_comments(application, named=named)
+        context["comments"] = selectors.application_score_comments(application, named=named)
         context["comments_named"] = named
     return context
 
@@ -274,7 +275,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         **_scores_context(user, application),
     }
     if context["can_edit"]:
-        context["missing"] = services.missing_items(application)
+        context["missing"] = selectors.missing_items(application)
     if permissions.can_see_reviewers(user, application):
         context["assignments"] = list(application.assignments.select_related("reviewer"))
     return render(request, "accreditation/application_detail.html", context)
@@ -291,7 +292,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         done, _result = run_service(
             form,
-            lambda: services.application_update(
+            lambda: applying.application_update(
                 actor=request.user,
                 application=application,
                 data=form.profile(),
@@ -328,7 +329,7 @@ def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> 
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.evidence_save(
+            lambda: applying.evidence_save(
                 actor=request.user,
                 application=application,
                 criterion_id=criterion.pk,
@@ -357,7 +358,7 @@ def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
-        lambda: services.application_submit(actor=request.user, application=application),
+        lambda: applying.application_submit(actor=request.user, application=application),
         _("The application was submitted to the administration."),
     )
     return redirect(application)
@@ -369,7 +370,7 @@ def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse
     application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
-        lambda: services.application_withdraw(actor=request.user, application=application),
+        lambda: applying.application_withdraw(actor=request.user, application=application),
         _("The application was withdrawn."),
     )
     return redirect(application)

@@ -15,10 +15,11 @@ from activity.paging import keyset_page
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, services
+from .. import permissions
 from ..filters import ClearanceFilter
 from ..forms.clearances import ClearanceDecisionForm, ClearanceRequestForm
 from ..models import Clearance
+from ..services import clearances
 from ..services.clearances import EXPIRY_NOTICES
 
 
@@ -48,7 +49,7 @@ def clearance_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.clearance_decide(
+            lambda: clearances.clearance_decide(
                 actor=request.user,
                 clearance=clearance,
                 cleared=form.cleared,
@@ -91,7 +92,7 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
             for error in form.errors.get("administration", []):
                 messages.error(request, str(error))
             return redirect("accreditation:clearance_request", person_pk=person.pk)
-        clearance = services.clearance_request(
+        clearance = clearances.clearance_request(
             actor=request.user, person=person, administration=form.cleaned_data["administration"]
         )
         if clearance.status == Clearance.Status.PENDING:

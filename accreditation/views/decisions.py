@@ -16,7 +16,7 @@ from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 from activity.uploads import attachment_response
 
-from .. import permissions, services
+from .. import permissions, selectors
 from ..forms.decisions import (
     AccreditationFilter,
     AppealDecisionForm,
@@ -34,7 +34,7 @@ from ..forms.decisions import (
     condition_owners,
 )
 from ..models import Condition, Decision
-from ..services import letters
+from ..services import applications, decisions, letters, review
 from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
 
 # Applications -----------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.application_return(
+            lambda: applications.application_return(
                 actor=request.user, application=application, message=form.cleaned_data["message"]
             ),
         )
@@ -68,7 +68,7 @@ def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.reviewers_assign(
+            lambda: review.reviewers_assign(
                 actor=request.user,
                 application=application,
                 reviewers=form.cleaned_data["reviewers"],
@@ -100,7 +100,7 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid() and conditions.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.decision_make(
+            lambda: decisions.decision_make(
                 actor=request.user,
                 application=application,
                 outcome=form.cleaned_data["outcome"],
@@ -113,7 +113,7 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The decision was recorded and the organisation told."))
             return redirect(application)
-    sheet = services.application_score_sheet(application)
+    sheet = selectors.application_score_sheet(application)
     context = {
         "form": form,
         "conditions": conditions,
@@ -196,17 +196,17 @@ def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 ACTIONS = {
     "suspend": (
-        services.accreditation_suspend,
+        decisions.accreditation_suspend,
         gettext_lazy("Suspend"),
         gettext_lazy("The accreditation is suspended."),
     ),
     "reinstate": (
-        services.accreditation_reinstate,
+        decisions.accreditation_reinstate,
         gettext_lazy("Reinstate"),
         gettext_lazy("The accreditation is reinstated."),
     ),
     "revoke": (
-        services.accreditation_revoke,
+        decisions.accreditation_revoke,
         gettext_lazy("Revoke"),
         gettext_lazy("The accreditation is revoked."),
     ),
@@ -247,7 +247,7 @@ def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.appeal_lodge(
+            lambda: decisions.appeal_lodge(
                 actor=request.user,
                 decision=decision,
                 subject=form.cleaned_data["subject"],
@@ -268,7 +268,7 @@ def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.appeal_decide(
+            lambda: decisions.appeal_decide(
                 actor=request.user,
                 appeal=appeal,
                 upheld=form.upheld,
@@ -332,7 +332,7 @@ def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_answer(
+            lambda: decisions.condition_answer(
                 actor=request.user,
                 condition=condition,
                 note=form.cleaned_data["note"],
@@ -352,7 +352,7 @@ def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_mark_met(
+            lambda: decisions.condition_mark_met(
                 actor=request.user, condition=condition, note=form.cleaned_data["note"]
             ),
         )
@@ -369,7 +369,7 @@ def condition_not_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_mark_not_met(
+            lambda: decisions.condition_mark_not_met(
                 actor=request.user, condition=condition, reason=form.cleaned_data["reason"]
             ),
         )

@@ -16,9 +16,10 @@ from activity.permissions import deny
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
 from ..models import Criterion, Framework
+from ..services import frameworks
 from ..services.frameworks import check_editable, default_criteria, level_texts
 
 
@@ -57,7 +58,7 @@ def framework_create(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         done, framework = run_service(
             form,
-            lambda: services.framework_create_draft(
+            lambda: frameworks.framework_create_draft(
                 actor=request.user, administration=form.cleaned_data["administration"]
             ),
         )
@@ -97,7 +98,7 @@ def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "framework": framework,
         "can_edit": can_edit,
-        "problems": services.publication_problems(framework) if can_edit else [],
+        "problems": selectors.publication_problems(framework) if can_edit else [],
         "in_force": selectors.framework_in_force(framework.administration) if can_edit else None,
     }
     return render(request, "accreditation/framework_detail.html", context)
@@ -113,7 +114,7 @@ def framework_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.framework_update(
+            lambda: frameworks.framework_update(
                 actor=request.user, framework=framework, data=form.cleaned_data
             ),
         )
@@ -130,7 +131,7 @@ def framework_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_user(request.user, pk, action="change")
     form = forms.Form(request.POST)
     done, _result = run_service(
-        form, lambda: services.framework_publish(actor=request.user, framework=framework)
+        form, lambda: frameworks.framework_publish(actor=request.user, framework=framework)
     )
     if done:
         messages.success(
@@ -162,7 +163,7 @@ def _criterion_page(
     if data is not None and all([form.is_valid(), formset.is_valid()]):
         done, saved = run_service(
             form,
-            lambda: services.criterion_save(
+            lambda: frameworks.criterion_save(
                 actor=request.user,
                 framework=framework,
                 data=form.cleaned_data,
@@ -202,7 +203,7 @@ def criterion_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = criterion.framework
     form = forms.Form(request.POST)
     done, _result = run_service(
-        form, lambda: services.criterion_delete(actor=request.user, criterion=criterion)
+        form, lambda: frameworks.criterion_delete(actor=request.user, criterion=criterion)
     )
     if done:
         messages.success(request, _("“%(name)s” was removed.") % {"name": criterion.name})

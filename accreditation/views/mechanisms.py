@@ -14,8 +14,9 @@ from activity.typing import AuthenticatedRequest
 from directory.models import Organisation
 from directory.permissions import organisations_for_user
 
-from .. import permissions, services
+from .. import permissions
 from ..forms.mechanisms import MechanismForm
+from ..services import mechanisms
 
 
 @login_required
@@ -46,7 +47,7 @@ def mechanism_register(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         done, mechanism = run_service(
             form,
-            lambda: services.mechanism_register(
+            lambda: mechanisms.mechanism_register(
                 actor=user,
                 administration=data["administration"],
                 organisation=data["organisation"],

@@ -4,8 +4,8 @@ administration sees nothing of another's process."""
 import pytest
 from django.urls import reverse
 
-from accreditation import services
 from accreditation.models import Application
+from accreditation.services import applications, clearances
 from tests.accreditation.factories import submitted
 from tests.accreditation.pages import url
 from tests.conftest import login
@@ -39,14 +39,14 @@ def test_the_administration_sees_it_once_submitted(client, draft, director, ngo_
 
 
 def test_withdrawn_before_submission_stays_the_organisation_s(client, draft, director, ngo_admin):
-    services.application_withdraw(actor=ngo_admin, application=draft)
+    applications.application_withdraw(actor=ngo_admin, application=draft)
     assert login(client, director).get(url("application_detail", draft.pk)).status_code == 404
     assert login(client, ngo_admin).get(url("application_detail", draft.pk)).status_code == 200
 
 
 def test_withdrawn_after_submission_stays_visible(client, draft, director, ngo_admin):
     submitted(draft, by=ngo_admin)
-    services.application_withdraw(actor=ngo_admin, application=draft)
+    applications.application_withdraw(actor=ngo_admin, application=draft)
     draft.refresh_from_db()
     assert draft.status == Application.Status.WITHDRAWN
     assert login(client, director).get(url("application_detail", draft.pk)).status_code == 200
@@ -187,7 +187,9 @@ def test_the_audit_trail_of_vetting_belongs_to_the_administration_that_vets(
     from activity.models import AuditEntry
 
     person = world.organisation.people.get()
-    services.clearance_request(actor=ngo_admin, person=person, administration=world.administration)
+    clearances.clearance_request(
+        actor=ngo_admin, person=person, administration=world.administration
+    )
     entry = AuditEntry.objects.get(action="clearance.request")
     assert entry.administration_id == world.administration.pk
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accreditation import permissions, services
+from accreditation import permissions
 from accreditation.models import (
     Accreditation,
     Appeal,
@@ -27,6 +27,7 @@ from accreditation.models import (
     Framework,
     ReviewAssignment,
 )
+from accreditation.services import decisions, review
 from activity.models import Document
 from activity.permissions import get_document_for_user
 from directory.models import Organisation, Person
@@ -195,7 +196,7 @@ def application_in(request, state: str) -> Application:
         )
         if state == "declared":
             assignment = application.assignments.get(reviewer=reviewer)
-            services.review_declare(
+            review.review_declare(
                 actor=reviewer, assignment=assignment, conflict=False, statement=""
             )
         return application
@@ -421,7 +422,7 @@ def test_the_director_is_offered_what_the_accreditations_state_allows(users, acc
     assert offered == {
         name: ({"suspend", "revoke"} if name == "director" else set()) for name in users
     }
-    services.accreditation_suspend(
+    decisions.accreditation_suspend(
         actor=users["director"], accreditation=accreditation, reason="Visits stopped."
     )
     accreditation.refresh_from_db()

@@ -5,8 +5,8 @@ invisible (another organisation, another administration) and anonymous."""
 import pytest
 from django.utils import timezone
 
-from accreditation import services
 from accreditation.models import Condition, Decision
+from accreditation.services import decisions
 from activity.models import AuditEntry
 from directory.models import Role
 from tests.accreditation.factories import (
@@ -63,7 +63,7 @@ def elsewhere():
 
 
 def answered(condition, user, note="The plan is attached."):
-    services.condition_answer(actor=user, condition=condition, note=note, uploads=[pdf()])
+    decisions.condition_answer(actor=user, condition=condition, note=note, uploads=[pdf()])
     condition.refresh_from_db()
     return condition
 
@@ -247,7 +247,7 @@ def test_the_list_shows_the_open_conditions_of_the_own_administration_only(
     met = ConditionFactory(
         decision=condition.decision, description="Name a liaison officer.", due_date=in_days(5)
     )
-    services.condition_mark_met(actor=met.owner, condition=met, note="Named.")
+    decisions.condition_mark_met(actor=met.owner, condition=met, note="Named.")
     page = text(login(client, request.getfixturevalue(persona)).get(url("condition_list")))
     assert "Send the continuity plan." in page and world.organisation.name in page
     assert condition.get_absolute_url() in page
