@@ -5,12 +5,14 @@ what is public by design (see ``permissions``): never a draft, a reason or a sco
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
+from activity.suggest import filter_suggestions
 
 from .. import selectors
 from ..filters import RegisterFilter
@@ -48,6 +50,13 @@ def register(request: HttpRequest) -> HttpResponse:
         "mechanisms": selectors.mechanisms_in_public_register().order_by("organisation__name"),
     }
     return render(request, "accreditation/public_register.html", context)
+
+
+@require_GET
+def register_choices(request: HttpRequest, field: str) -> JsonResponse:
+    """Suggestions for the register's filter: only facilities the register names."""
+    filterset = RegisterFilter(None, queryset=selectors.accreditations_in_public_register())
+    return filter_suggestions(filterset, field, request)
 
 
 def public_status(accreditation: Accreditation) -> tuple[str, str]:
