@@ -190,15 +190,14 @@ class SuggestChoiceField(forms.ModelChoiceField):
         return None, typed
 
     def to_python(self, value: Any) -> Chosen | None:
-        raw = value[0] if isinstance(value, tuple) else value
+        raw, text = value if isinstance(value, tuple) else (value, None)
         row, typed = self._resolve(value)
         if row is not None:
             return Chosen(instance=row)
-        if typed:
-            return Chosen(text=typed)
-        if raw not in self.empty_values and not isinstance(raw, Model):
+        if text is None and raw not in self.empty_values:
+            # A link naming an id that is no choice (another administration's, say).
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return None
+        return Chosen(text=typed) if typed else None
 
     def prepare_value(self, value: Any) -> tuple[Any, str]:
         """What the two inputs show: the chosen id and its name, or no id and the text."""

@@ -13,16 +13,31 @@ from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
 from activity.suggest import filter_suggestions
+from directory.models import ActivityType, Facility, Organisation
 
 from .. import selectors
 from ..filters import RegisterFilter
 from ..forms.public import VerificationForm
 from ..models import Accreditation, Criterion
 
+# The scope of each accreditation as plain lists (``activities_listed``…): a row reads them
+# without a related manager made for each.
 SCOPE = (
-    "decision__application__activity_types",
-    "decision__application__facilities",
-    "decision__application__member_organisations",
+    Prefetch(
+        "decision__application__activity_types",
+        queryset=ActivityType.objects.all(),
+        to_attr="activities_listed",
+    ),
+    Prefetch(
+        "decision__application__facilities",
+        queryset=Facility.objects.only("name").order_by("name"),
+        to_attr="facilities_listed",
+    ),
+    Prefetch(
+        "decision__application__member_organisations",
+        queryset=Organisation.objects.only("name").order_by("name"),
+        to_attr="members_listed",
+    ),
 )
 
 
