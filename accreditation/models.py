@@ -899,7 +899,9 @@ class Accreditation(models.Model):
     def display_status(self) -> str:
         if self.status == self.Status.ACTIVE and self.is_expired():
             return str(_("Expired"))
-        return str(self.get_status_display())
+        # The one label, rather than get_status_display's translation of every choice: lists
+        # show fifty.
+        return str(self.Status(self.status).label)
 
 
 class ConditionQuerySet(models.QuerySet["Condition"]):
@@ -1189,4 +1191,4 @@ class Clearance(models.Model):
             and timezone.localdate() > self.valid_until
         ):
             return str(_("Expired"))
-        return str(self.get_status_display())
+        return str(self.Status(self.status).label)

@@ -405,6 +405,10 @@ def organisation_status(user: AnyUser) -> OrganisationStatus:
 # The dashboard -----------------------------------------------------------------------------------
 
 
+#: Reviews a reviewer's dashboard names, soonest due first.
+REVIEWS_ON_DASHBOARD = 10
+
+
 def dashboard_panels(user: AnyUser) -> list[Panel]:
     """Accreditation's panels: the queue of the people running the process, a reviewer's
     reviews, and each of the user's organisations with its accreditation and applications."""
@@ -417,9 +421,11 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
         shown = queue if Role.DIRECTOR not in held else None
         panels.append(Panel("accreditation/panels/coordinator.html", {"queue": shown}, order=11))
     if Role.REVIEWER in held:
-        panels.append(
-            Panel("accreditation/panels/reviewer.html", {"reviews": reviewer_queue(user)}, order=12)
-        )
+        # The soonest due; a busy reviewer finds the others in their list of reviews.
+        reviews = list(reviewer_queue(user)[: REVIEWS_ON_DASHBOARD + 1])
+        more = len(reviews) > REVIEWS_ON_DASHBOARD
+        context = {"reviews": reviews[:REVIEWS_ON_DASHBOARD], "more": more}
+        panels.append(Panel("accreditation/panels/reviewer.html", context, order=12))
     if held & {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}:
         status = organisation_status(user) if held & {Role.NGO_ADMIN, Role.NGO_MEMBER} else None
         own = Organisation.objects.filter(pk__in=organisation_ids(user)).prefetch_related("people")

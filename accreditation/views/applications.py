@@ -7,15 +7,16 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.models import Document
 from activity.paging import keyset_page
 from activity.shortcuts import run_action, run_service
+from activity.suggest import filter_suggestions, suggestions_response
 from activity.typing import AnyUser, AuthenticatedRequest
 from directory.models import Person
 
@@ -200,6 +201,15 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accreditation/application_list.html", context)
 
 
+@login_required
+@require_GET
+def application_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filters, from the applications the user may see."""
+    user = request.user
+    filterset = ApplicationFilter(None, permissions.applications_for_user(user), user=user)
+    return filter_suggestions(filterset, field, request)
+
+
 def file_context(user: AnyUser, application: Application) -> dict[str, Any]:
     """The file of an application: profile, scope, people, plans and evidence per criterion."""
     criteria = list(application.framework.criteria.prefetch_related("levels"))
@@ -310,6 +320,16 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "accreditation/application_form.html",
         {"form": form, "application": application},
     )
+
+
+@login_required
+@require_GET
+def application_facility_choices(request: AuthenticatedRequest, pk: int) -> JsonResponse:
+    """Suggestions of target facilities for whoever may edit the application: the facilities
+    of the administration it is made to."""
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
+    facilities = application.framework.administration.facilities.all()
+    return suggestions_response(facilities, request)
 
 
 @login_required

@@ -5,14 +5,16 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 
 from .. import permissions
@@ -40,6 +42,15 @@ def clearance_list(request: AuthenticatedRequest) -> HttpResponse:
         "can_decide": permissions.can_vet_people(request.user),
     }
     return render(request, "accreditation/clearance_list.html", context)
+
+
+@login_required
+@require_GET
+def clearance_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the queue's filter: the organisations whose people's vetting the user
+    sees."""
+    filterset = ClearanceFilter(None, queryset=permissions.clearances_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
 
 
 @login_required

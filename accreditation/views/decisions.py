@@ -5,14 +5,15 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 from activity.uploads import attachment_response
 
@@ -166,6 +167,14 @@ def accreditation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def accreditation_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filter, from the accreditations the user may see."""
+    filterset = AccreditationFilter(None, permissions.accreditations_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
+
+
+@login_required
 def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     accreditation = permissions.get_accreditation_for_user(user, pk)
@@ -290,6 +299,14 @@ def condition_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = ConditionFilter(request.GET, permissions.open_conditions_for_user(request.user))
     page = keyset_page(filterset.qs, request, ordering=("due_date", "id"))
     return render(request, "accreditation/condition_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+@require_GET
+def condition_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filter: the organisations with a condition in the list."""
+    filterset = ConditionFilter(None, permissions.open_conditions_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
 
 
 def _condition_page(

@@ -17,7 +17,7 @@ from tests.accreditation.factories import (
     pdf,
     staff,
 )
-from tests.accreditation.pages import url
+from tests.accreditation.pages import suggested, url
 from tests.conftest import login
 from tests.factories import AdministrationFactory, OrganisationFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
@@ -283,15 +283,13 @@ def test_the_list_filters_by_deadline_and_organisation(
         )
     )
     assert "Publish the annual report." in page and "Send the continuity plan." not in page
-    # The organisations offered are those with conditions here: both, and no one else.
-    page = text(client.get(url("condition_list")))
-    options = page[
-        page.index('name="organisation"') : page.index(
-            "</select>", page.index('name="organisation"')
-        )
+    # The organisations suggested are those with conditions here: both, and no one else.
+    assert suggested(client, "condition_choices", "organisation") == [
+        "Legal Aid Clinic",
+        "Local Human Rights Centre",
     ]
-    assert "Local Human Rights Centre" in options and "Legal Aid Clinic" in options
-    assert "---------" not in options
+    page = text(client.get(url("condition_list"), {"organisation_name": "legal aid"}))
+    assert "Publish the annual report." in page and "Send the continuity plan." not in page
 
 
 def test_the_list_shows_what_waits_on_whom(
