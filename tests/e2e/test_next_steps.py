@@ -59,14 +59,6 @@ def org_panel(page: Page) -> Locator:
     return page.get_by_role("region", name=ORGANISATION, exact=True)
 
 
-@pytest.fixture(autouse=True)
-def _patient_assertions():
-    """The test machine is shared and slow at times: wait up to 15 s for what a page shows."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default
-
-
 # One call to action -----------------------------------------------------------------------------
 
 
