@@ -26,6 +26,10 @@ from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
 from tests.support.pages import text
 
+# Declared for the module: tests that ask for their personas by name would otherwise run after the
+# tests that commit and empty the tables (pytest-django orders by the fixtures it can see).
+pytestmark = pytest.mark.django_db
+
 DASHBOARD = reverse("dashboard")
 LOGIN = reverse("login")
 CODE_PAGE = reverse("directory:second_factor")
