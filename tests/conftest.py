@@ -1,4 +1,6 @@
-"""Personas: the people whose view of the system the tests take.
+"""Fixtures every test package shares: the world of one administration, the personas (the
+people whose view of the system the tests take) and an accreditation application at each step of
+its way.
 
 Each persona is a user with one membership granted through the service, so that the object
 permissions are the ones real users get.
@@ -13,11 +15,20 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accreditation.models import Accreditation, Application, Decision, Framework
+from activity.pdf import StaticFilesFetcher
 from activity.typing import User
 from config.celery import app as celery_app
 from directory.models import Administration, Facility, Organisation, Role
-from directory.services import membership_grant
 
+from .accreditation.factories import (
+    complete_application,
+    decide,
+    framework_in_force,
+    scored,
+    submitted,
+    under_review,
+)
 from .factories import (
     PASSWORD,
     AdministrationFactory,
@@ -25,7 +36,7 @@ from .factories import (
     FacilityFactory,
     OrganisationFactory,
     PersonFactory,
-    UserFactory,
+    staff,
 )
 
 
@@ -79,57 +90,62 @@ def world(db) -> World:
     return World(administration, facility, other_facility, organisation, other_organisation)
 
 
-def _persona(username: str, role: str, scope) -> User:
-    user = UserFactory.create(username=username)
-    membership_grant(actor=None, user=user, role=role, scope=scope)
-    return user
+@pytest.fixture
+def director(world):
+    return staff("martha", Role.DIRECTOR, world.administration)
 
 
 @pytest.fixture
-def director(world):
-    return _persona("martha", Role.DIRECTOR, world.administration)
+def second_director(world):
+    """Another director of the same administration (``other_director`` is another one's)."""
+    return staff("diego", Role.DIRECTOR, world.administration)
 
 
 @pytest.fixture
 def reviewer(world):
-    return _persona("rita", Role.REVIEWER, world.administration)
+    return staff("rita", Role.REVIEWER, world.administration)
+
+
+@pytest.fixture
+def second_reviewer(world):
+    return staff("raul", Role.REVIEWER, world.administration)
 
 
 @pytest.fixture
 def coordinator(world):
-    return _persona("carla", Role.COORDINATOR, world.administration)
+    return staff("carla", Role.COORDINATOR, world.administration)
 
 
 @pytest.fixture
 def facility_officer(world):
-    return _persona("fiona", Role.FACILITY_OFFICER, world.facility)
+    return staff("fiona", Role.FACILITY_OFFICER, world.facility)
 
 
 @pytest.fixture
 def gate_officer(world):
-    return _persona("gabriel", Role.GATE_OFFICER, world.facility)
+    return staff("gabriel", Role.GATE_OFFICER, world.facility)
 
 
 @pytest.fixture
 def ngo_admin(world):
-    return _persona("john", Role.NGO_ADMIN, world.organisation)
+    return staff("john", Role.NGO_ADMIN, world.organisation)
 
 
 @pytest.fixture
 def ngo_member(world):
-    return _persona("maria", Role.NGO_MEMBER, world.organisation)
+    return staff("maria", Role.NGO_MEMBER, world.organisation)
 
 
 @pytest.fixture
 def outsider(world):
     """An administrator of another organisation."""
-    return _persona("lucia", Role.NGO_ADMIN, world.other_organisation)
+    return staff("lucia", Role.NGO_ADMIN, world.other_organisation)
 
 
 @pytest.fixture
 def monitor(world):
     npm = OrganisationFactory(name="National Preventive Mechanism", kind=Organisation.Kind.NPM)
-    return _persona("mario", Role.MONITOR, npm)
+    return staff("mario", Role.MONITOR, npm)
 
 
 @pytest.fixture
@@ -143,17 +159,18 @@ def other_administration(world) -> Administration:
 
 @pytest.fixture
 def other_director(other_administration):
-    return _persona("kawa", Role.DIRECTOR, other_administration)
+    """The director of the other administration, who has no role in the first."""
+    return staff("kawa", Role.DIRECTOR, other_administration)
 
 
 @pytest.fixture
 def other_coordinator(other_administration):
-    return _persona("shirin", Role.COORDINATOR, other_administration)
+    return staff("shirin", Role.COORDINATOR, other_administration)
 
 
 @pytest.fixture
 def responsible_official(world):
-    return _persona("oscar", Role.RESPONSIBLE_OFFICIAL, world.administration)
+    return staff("oscar", Role.RESPONSIBLE_OFFICIAL, world.administration)
 
 
 @pytest.fixture
@@ -169,7 +186,72 @@ def network(world) -> Organisation:
 
 @pytest.fixture
 def network_admin(network):
-    return _persona("nadia", Role.NGO_ADMIN, network)
+    return staff("nadia", Role.NGO_ADMIN, network)
+
+
+# An accreditation application at each step of its way, brought there through the services. ----
+
+
+@pytest.fixture
+def framework(world) -> Framework:
+    """The administration's rules in force: two criteria scored 0 to 4."""
+    return framework_in_force(world.administration, criteria=2)
+
+
+@pytest.fixture
+def draft(world, framework, ngo_admin) -> Application:
+    return complete_application(framework, world.organisation, created_by=ngo_admin)
+
+
+@pytest.fixture
+def sent(draft, ngo_admin) -> Application:
+    """A submitted application, waiting for reviewers."""
+    return submitted(draft, by=ngo_admin)
+
+
+@pytest.fixture
+def reviewing(sent, director, reviewer, second_reviewer) -> Application:
+    """Under review by the two reviewers, neither of whom has scored yet."""
+    return under_review(sent, director=director, reviewers=[reviewer, second_reviewer])
+
+
+@pytest.fixture
+def reviewed(reviewing, reviewer, second_reviewer) -> Application:
+    """Both reviewers' scores in: 3 and 4 of 4 everywhere, 87.5 %, passed."""
+    return scored(reviewing, {reviewer: 3, second_reviewer: 4})
+
+
+@pytest.fixture
+def accreditation(reviewed, director) -> Accreditation:
+    return decide(reviewed, director).accreditation
+
+
+@pytest.fixture
+def refusal(world, framework, ngo_admin, director, reviewer, second_reviewer) -> Decision:
+    """The director's refusal of an application both reviewers scored 1 of 4."""
+    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
+    application = under_review(
+        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
+    )
+    scored(application, {reviewer: 1, second_reviewer: 1})
+    return decide(application, director, outcome=Decision.Outcome.REFUSED)
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetched(monkeypatch) -> list[str]:
+    """Every URL WeasyPrint asks the renderer's fetcher for."""
+    urls: list[str] = []
+    fetch = StaticFilesFetcher.fetch
+
+    def spy(self, url, headers=None):
+        urls.append(url)
+        return fetch(self, url, headers)
+
+    monkeypatch.setattr(StaticFilesFetcher, "fetch", spy)
+    return urls
 
 
 def login(client: Client, user: User) -> Client:

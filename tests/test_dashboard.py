@@ -46,15 +46,6 @@ PANELS = {
 
 
 @pytest.fixture
-def responsible_official(world):
-    user = UserFactory(username="oscar")
-    membership_grant(
-        actor=None, user=user, role=Role.RESPONSIBLE_OFFICIAL, scope=world.administration
-    )
-    return user
-
-
-@pytest.fixture
 def no_role(db):
     return UserFactory(username="newcomer")
 

@@ -291,15 +291,6 @@ class AppealFactory(factory.django.DjangoModelFactory[Appeal]):
 # Scenarios: applications brought to a state through the services, as users would. -------------
 
 
-def staff(username: str, role: str, scope):
-    """A user holding one role, granted as real users are (with its object permissions)."""
-    from directory.services import membership_grant
-
-    user = UserFactory.create(username=username)
-    membership_grant(actor=None, user=user, role=role, scope=scope)
-    return user
-
-
 def framework_in_force(administration, *, criteria: int = 2, **kwargs) -> Framework:
     """The administration's rules in force, with ``criteria`` criteria scored 0 to 4."""
     framework = FrameworkFactory.create(administration=administration, published=True, **kwargs)

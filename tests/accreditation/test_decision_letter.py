@@ -13,16 +13,10 @@ from pypdf import PdfReader
 from accreditation.models import Application, Decision
 from accreditation.services import decisions, letters
 from activity.models import NotificationPreference
-from activity.pdf import StaticFilesFetcher
 from directory.models import Role
-from tests.accreditation.factories import (
-    ApplicationFactory,
-    DecisionFactory,
-    FrameworkFactory,
-    staff,
-)
+from tests.accreditation.factories import ApplicationFactory, DecisionFactory, FrameworkFactory
 from tests.conftest import login
-from tests.factories import AdministrationFactory
+from tests.factories import AdministrationFactory, staff
 from tests.support.pages import assert_login_redirect
 
 pytestmark = pytest.mark.django_db
@@ -42,20 +36,6 @@ def pdf_text(response) -> str:
     reader = PdfReader(BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return " ".join(text.split())  # lines wrapped by the layout read as one
-
-
-@pytest.fixture
-def fetched(monkeypatch) -> list[str]:
-    """Every URL WeasyPrint asks the renderer's fetcher for."""
-    urls: list[str] = []
-    fetch = StaticFilesFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return fetch(self, url, headers)
-
-    monkeypatch.setattr(StaticFilesFetcher, "fetch", spy)
-    return urls
 
 
 def decide(application, director, outcome="accredited", **kwargs) -> Decision:

@@ -19,30 +19,20 @@ from tests.accreditation.factories import (
     complete_application,
     framework_in_force,
     scored,
-    staff,
     submitted,
-    under_review,
 )
+from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
-
-
-@pytest.fixture
-def application(world, ngo_admin, director):
-    # The director exists before the submission, so that they are told of it.
+def sent(world, ngo_admin, director):
+    """A submitted application under rules of one criterion. The director exists before the
+    submission, so that they are told of it."""
     framework = framework_in_force(world.administration, criteria=1)
     draft = complete_application(framework, world.organisation, created_by=ngo_admin)
     return submitted(draft, by=ngo_admin)
-
-
-@pytest.fixture
-def reviewing(application, director, reviewer, second_reviewer):
-    return under_review(application, director=director, reviewers=[reviewer, second_reviewer])
 
 
 def keys(kind: str, user) -> set[str]:
@@ -92,14 +82,14 @@ def test_a_recusal_cancels_only_that_reviewers_overdue_reminder(
 
 
 def test_a_return_reminds_now_and_later_and_the_next_submission_cancels_both(
-    application, director, ngo_admin
+    sent, director, ngo_admin
 ):
-    applications.application_return(actor=director, application=application, message="Budget?")
+    applications.application_return(actor=director, application=sent, message="Budget?")
     first = keys(reminders.APPLICATION_RETURNED, ngo_admin)
-    returned = notify.reminder_key(application, "returned:")
+    returned = notify.reminder_key(sent, "returned:")
     assert len(first) == 2 and all(k.startswith(returned) for k in first)
     assert {k.split(":")[-3] for k in first} == {"now", "followup"}
-    applications.application_submit(actor=ngo_admin, application=application)
+    applications.application_submit(actor=ngo_admin, application=sent)
     assert not Reminder.objects.filter(
         kind=reminders.APPLICATION_RETURNED, state=Reminder.State.PENDING
     )

@@ -34,11 +34,10 @@ from tests.accreditation.factories import (
     FrameworkFactory,
     complete_application,
     framework_in_force,
-    staff,
     submitted,
     under_review,
 )
-from tests.factories import AdministrationFactory, OrganisationFactory
+from tests.factories import AdministrationFactory, OrganisationFactory, staff
 from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db

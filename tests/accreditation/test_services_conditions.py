@@ -15,16 +15,13 @@ from accreditation.services import decisions
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from activity.permissions import get_document_for_user
-from directory.models import Role
 from tests.accreditation.factories import (
     ConditionFactory,
     DecisionFactory,
     framework_in_force,
     in_days,
     pdf,
-    staff,
 )
-from tests.factories import AdministrationFactory
 from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
@@ -249,12 +246,11 @@ def test_a_response_has_a_note(condition, ngo_admin):
 
 
 def test_the_administrations_staff_read_the_documents_of_an_answer(
-    condition, ngo_admin, ngo_member, director, coordinator, reviewer, outsider
+    condition, ngo_admin, ngo_member, director, coordinator, reviewer, outsider, other_director
 ):
     document = answer(condition, ngo_admin, uploads=[pdf()]).documents.get()
     for user in (ngo_admin, ngo_member, director, coordinator):
         assert get_document_for_user(user, document.pk) == document
-    other_director = staff("otto", Role.DIRECTOR, AdministrationFactory(name="Region B"))
     for user in (reviewer, outsider, other_director):
         with pytest.raises(Http404):
             get_document_for_user(user, document.pk)

@@ -17,30 +17,16 @@ from directory.services import membership_grant
 from tests.accreditation.factories import (
     AccreditationFactory,
     complete_application,
+    decide,
     framework_in_force,
     in_days,
     scored,
-    staff,
     submitted,
     under_review,
 )
 from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_director(world):
-    return staff("diego", Role.DIRECTOR, world.administration)
-
-
-@pytest.fixture
-def reviewing(world, ngo_admin, director, reviewer, second_reviewer):
-    framework = framework_in_force(world.administration, criteria=2, validity_months=24)
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    return under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
-    )
 
 
 @pytest.fixture
@@ -55,28 +41,23 @@ def failed(reviewing, reviewer, second_reviewer):
     return scored(reviewing, {reviewer: 1, second_reviewer: 1})
 
 
-def decide(application, actor, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
-    kwargs.setdefault("reasons", "The evidence is convincing.")
-    return decisions.decision_make(actor=actor, application=application, outcome=outcome, **kwargs)
-
-
 # Who decides, and when --------------------------------------------------------------------------
 
 
 def test_the_decider_cannot_have_reviewed_the_application(
-    world, ngo_admin, director, reviewer, other_director
+    world, ngo_admin, director, reviewer, second_director
 ):
     membership_grant(
-        actor=None, user=other_director, role=Role.REVIEWER, scope=world.administration
+        actor=None, user=second_director, role=Role.REVIEWER, scope=world.administration
     )
     framework = framework_in_force(world.administration)
     draft = complete_application(framework, world.organisation, created_by=ngo_admin)
     application = under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, other_director]
+        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_director]
     )
-    scored(application, {reviewer: 3, other_director: 3})
+    scored(application, {reviewer: 3, second_director: 3})
     with pytest.raises(DomainError, match="You reviewed this application"):
-        decide(application, other_director)
+        decide(application, second_director)
     application.refresh_from_db()
     assert application.status == Application.Status.UNDER_REVIEW
     decide(application, director)  # someone who did not review can
@@ -304,11 +285,6 @@ def test_expiry_is_announced_90_30_and_7_days_ahead(passed, director, ngo_admin)
 # Suspension, reinstatement, revocation ----------------------------------------------------------
 
 
-@pytest.fixture
-def accreditation(passed, director):
-    return decide(passed, director).accreditation
-
-
 def test_a_suspension_needs_a_reason_and_tells_the_organisation(accreditation, director, ngo_admin):
     with pytest.raises(DomainError, match="Give the reason"):
         decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason=" ")
@@ -365,11 +341,6 @@ def test_a_renewed_accreditation_cannot_be_revoked(director, world):
 # Appeals ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def refusal(failed, director):
-    return decide(failed, director, outcome=Decision.Outcome.REFUSED)
-
-
 def test_a_refusal_can_be_appealed_within_the_deadline(refusal, ngo_admin, director):
     appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
@@ -382,13 +353,13 @@ def test_a_refusal_can_be_appealed_within_the_deadline(refusal, ngo_admin, direc
 
 
 def test_the_directors_except_the_original_decider_are_asked_to_decide_the_appeal(
-    refusal, ngo_admin, director, other_director
+    refusal, ngo_admin, director, second_director
 ):
     decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     asked = Reminder.objects.filter(kind="accreditation.appeal_lodged")
-    assert [r.recipient for r in asked] == [other_director]
+    assert [r.recipient for r in asked] == [second_director]
 
 
 def test_an_appeal_after_the_deadline_is_refused(refusal, ngo_admin):
@@ -451,22 +422,22 @@ def test_the_original_decider_cannot_decide_the_appeal(refusal, ngo_admin, direc
     assert appeal.is_open
 
 
-def test_an_appeal_decision_needs_reasons_and_is_final(refusal, ngo_admin, other_director):
+def test_an_appeal_decision_needs_reasons_and_is_final(refusal, ngo_admin, second_director):
     appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     with pytest.raises(DomainError, match="Give the reasons"):
-        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="")
-    decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+        decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=False, reasons="")
+    decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=False, reasons="Stands.")
     with pytest.raises(DomainError, match="already decided"):
-        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Oops.")
+        decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=True, reasons="Oops.")
 
 
-def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, other_director):
+def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, second_director):
     appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
-    decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+    decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=False, reasons="Stands.")
     appeal.refresh_from_db()
     assert appeal.outcome == Appeal.Outcome.DISMISSED
     assert not Accreditation.objects.exists()
@@ -474,7 +445,7 @@ def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, other_director):
 
 
 def test_an_upheld_appeal_against_a_refusal_grants_the_accreditation(
-    refusal, ngo_admin, other_director
+    refusal, ngo_admin, second_director
 ):
     with written() as lodged:
         appeal = decisions.appeal_lodge(
@@ -485,7 +456,7 @@ def test_an_upheld_appeal_against_a_refusal_grants_the_accreditation(
         )
     with written() as decided:
         decisions.appeal_decide(
-            actor=other_director, appeal=appeal, upheld=True, reasons="The report was overlooked."
+            actor=second_director, appeal=appeal, upheld=True, reasons="The report was overlooked."
         )
     accreditation = Accreditation.objects.get(decision=refusal)
     assert accreditation.is_in_force()
@@ -497,7 +468,7 @@ def test_an_upheld_appeal_against_a_refusal_grants_the_accreditation(
 
 
 def test_an_upheld_appeal_against_conditions_lifts_them(
-    passed, director, ngo_admin, other_director
+    passed, director, ngo_admin, second_director
 ):
     decision = decide(
         passed,
@@ -509,7 +480,9 @@ def test_an_upheld_appeal_against_conditions_lifts_them(
         actor=ngo_admin, decision=decision, subject=Appeal.Subject.DECISION, grounds="Unfair."
     )
     with written() as entries:
-        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Agreed.")
+        decisions.appeal_decide(
+            actor=second_director, appeal=appeal, upheld=True, reasons="Agreed."
+        )
     condition = decision.conditions.get()
     assert condition.is_met
     assert condition.responses.get().note == "Lifted on appeal: Agreed."
@@ -521,7 +494,7 @@ def test_an_upheld_appeal_against_conditions_lifts_them(
 
 
 def test_an_upheld_appeal_against_a_suspension_reinstates_the_accreditation(
-    accreditation, director, ngo_admin, other_director
+    accreditation, director, ngo_admin, second_director
 ):
     decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
     accreditation.refresh_from_db()
@@ -532,7 +505,7 @@ def test_an_upheld_appeal_against_a_suspension_reinstates_the_accreditation(
     assert appeal.original_decider == director
     with written() as entries:
         decisions.appeal_decide(
-            actor=other_director, appeal=appeal, upheld=True, reasons="No fault."
+            actor=second_director, appeal=appeal, upheld=True, reasons="No fault."
         )
     accreditation.refresh_from_db()
     assert accreditation.status == Accreditation.Status.ACTIVE
@@ -544,9 +517,9 @@ def test_an_upheld_appeal_against_a_suspension_reinstates_the_accreditation(
 
 
 def test_an_upheld_appeal_against_a_revocation_restores_the_accreditation(
-    accreditation, other_director, ngo_admin, director
+    accreditation, second_director, ngo_admin, director
 ):
-    decisions.accreditation_revoke(actor=other_director, accreditation=accreditation, reason="X.")
+    decisions.accreditation_revoke(actor=second_director, accreditation=accreditation, reason="X.")
     accreditation.refresh_from_db()
     appeal = decisions.appeal_lodge(
         actor=ngo_admin,

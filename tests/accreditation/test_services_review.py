@@ -13,25 +13,11 @@ from directory.models import Role
 from tests.accreditation.factories import (
     complete_application,
     framework_in_force,
-    staff,
-    submitted,
-    under_review,
 )
+from tests.factories import staff
 from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def application(world, ngo_admin):
-    framework = framework_in_force(world.administration, criteria=2)
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    return submitted(draft, by=ngo_admin)
-
-
-@pytest.fixture
-def reviewing(application, director, reviewer, second_reviewer):
-    return under_review(application, director=director, reviewers=[reviewer, second_reviewer])
 
 
 def assignment_of(application, user) -> ReviewAssignment:
@@ -49,13 +35,13 @@ def declared(application, user) -> ReviewAssignment:
 
 
 def test_two_reviewers_put_the_application_under_review_and_are_told(
-    application, director, reviewer, second_reviewer
+    sent, director, reviewer, second_reviewer
 ):
     assignments = review.reviewers_assign(
-        actor=director, application=application, reviewers=[reviewer, second_reviewer]
+        actor=director, application=sent, reviewers=[reviewer, second_reviewer]
     )
-    application.refresh_from_db()
-    assert application.status == Application.Status.UNDER_REVIEW
+    sent.refresh_from_db()
+    assert sent.status == Application.Status.UNDER_REVIEW
     assert {a.reviewer for a in assignments} == {reviewer, second_reviewer}
     assert all(a.status == ReviewAssignment.Status.AWAITING_DECLARATION for a in assignments)
     assert Reminder.objects.filter(recipient=reviewer, kind="accreditation.review_assigned")
@@ -64,12 +50,12 @@ def test_two_reviewers_put_the_application_under_review_and_are_told(
     assert AuditEntry.objects.filter(action="application.under_review")
 
 
-def test_one_reviewer_is_not_enough(application, director, reviewer):
+def test_one_reviewer_is_not_enough(sent, director, reviewer):
     with pytest.raises(DomainError, match="At least two reviewers"):
-        review.reviewers_assign(actor=director, application=application, reviewers=[reviewer])
-    application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED
-    assert not application.assignments.exists()
+        review.reviewers_assign(actor=director, application=sent, reviewers=[reviewer])
+    sent.refresh_from_db()
+    assert sent.status == Application.Status.SUBMITTED
+    assert not sent.assignments.exists()
 
 
 def test_a_third_reviewer_can_be_added_later(reviewing, director, world):
@@ -93,27 +79,21 @@ def test_a_recused_reviewer_does_not_count_towards_the_two(reviewing, director, 
     assert reviewing.assignments.exclude(status=ReviewAssignment.Status.RECUSED).count() == 2
 
 
-def test_the_director_who_decides_cannot_be_assigned_as_reviewer(
-    application, director, reviewer, world
-):
+def test_the_director_who_decides_cannot_be_assigned_as_reviewer(sent, director, reviewer, world):
     # Even a director who also holds the reviewer role.
     from directory.services import membership_grant
 
     membership_grant(actor=None, user=director, role=Role.REVIEWER, scope=world.administration)
     with pytest.raises(DomainError, match="you cannot also review it"):
-        review.reviewers_assign(
-            actor=director, application=application, reviewers=[director, reviewer]
-        )
-    assert not application.assignments.exists()
+        review.reviewers_assign(actor=director, application=sent, reviewers=[director, reviewer])
+    assert not sent.assignments.exists()
 
 
 def test_only_reviewers_of_the_administration_can_be_assigned(
-    application, director, reviewer, coordinator
+    sent, director, reviewer, coordinator
 ):
     with pytest.raises(DomainError, match="is not an accreditation reviewer"):
-        review.reviewers_assign(
-            actor=director, application=application, reviewers=[reviewer, coordinator]
-        )
+        review.reviewers_assign(actor=director, application=sent, reviewers=[reviewer, coordinator])
 
 
 def test_reviewers_cannot_be_assigned_to_a_draft(

@@ -17,11 +17,10 @@ from tests.accreditation.factories import (
     FrameworkFactory,
     complete_application,
     framework_in_force,
-    staff,
 )
 from tests.accreditation.pages import url
 from tests.conftest import login
-from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory
+from tests.factories import AdministrationFactory, OrganisationFactory, PersonFactory, staff
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db

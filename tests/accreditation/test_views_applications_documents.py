@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from activity.models import AuditEntry
 from directory.models import Role
-from tests.accreditation.factories import PDF_BYTES, DocumentFactory, staff, submitted, under_review
+from tests.accreditation.factories import PDF_BYTES, DocumentFactory, submitted, under_review
 from tests.conftest import login
+from tests.factories import staff
 from tests.support.denied import refusals as denied
 
 pytestmark = pytest.mark.django_db

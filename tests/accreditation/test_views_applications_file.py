@@ -12,13 +12,12 @@ from tests.accreditation.factories import (
     DocumentFactory,
     EvidenceFactory,
     scored,
-    staff,
     submitted,
     under_review,
 )
 from tests.accreditation.pages import url
 from tests.conftest import login
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, staff
 from tests.support.denied import refusals as denied
 from tests.support.pages import count_queries, text
 

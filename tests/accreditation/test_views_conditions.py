@@ -15,11 +15,10 @@ from tests.accreditation.factories import (
     framework_in_force,
     in_days,
     pdf,
-    staff,
 )
 from tests.accreditation.pages import suggested, url
 from tests.conftest import login
-from tests.factories import AdministrationFactory, OrganisationFactory
+from tests.factories import AdministrationFactory, OrganisationFactory, staff
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db

@@ -5,19 +5,12 @@ import pytest
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision
 from accreditation.services import decisions
-from directory.models import Role
-from tests.accreditation.factories import decide, in_days, staff
+from tests.accreditation.factories import decide, in_days
 from tests.accreditation.pages import audited, url
 from tests.conftest import login
 from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_director(world):
-    """A second director of the same administration (tests/conftest.py's is another one's)."""
-    return staff("diego", Role.DIRECTOR, world.administration)
 
 
 # Appeals ----------------------------------------------------------------------------------------
@@ -88,9 +81,9 @@ def appeal(refusal, ngo_admin) -> Appeal:
 
 
 def test_another_director_upholds_the_appeal_and_the_organisation_is_accredited(
-    client, appeal, other_director, refusal
+    client, appeal, second_director, refusal
 ):
-    login(client, other_director)
+    login(client, second_director)
     page = text(client.get(url("application_detail", refusal.application_id)))
     assert url("appeal_decide", appeal.pk) in page
     response = client.post(
@@ -100,7 +93,7 @@ def test_another_director_upholds_the_appeal_and_the_organisation_is_accredited(
     appeal.refresh_from_db()
     assert appeal.outcome == Appeal.Outcome.UPHELD
     assert Accreditation.objects.get(decision=refusal).is_in_force()
-    assert audited("appeal.upheld", other_director)
+    assert audited("appeal.upheld", second_director)
 
 
 def test_the_original_decider_is_told_someone_else_decides(client, appeal, director):

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision, Framework
 from activity.models import AuditEntry
-from directory.models import Role
 from tests.accreditation.factories import (
     AppealFactory,
     complete_application,
@@ -13,7 +12,6 @@ from tests.accreditation.factories import (
     framework_in_force,
     in_days,
     scored,
-    staff,
     submitted,
     under_review,
 )
@@ -22,12 +20,6 @@ from tests.conftest import login
 from tests.support.pages import count_queries, text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_director(world):
-    """A second director of the same administration (tests/conftest.py's is another one's)."""
-    return staff("diego", Role.DIRECTOR, world.administration)
 
 
 # Decision ---------------------------------------------------------------------------------------
@@ -230,7 +222,7 @@ def test_conditions_show_mark_met_to_the_administration_only(
 
 
 def test_the_decided_file_makes_the_same_queries_for_one_row_and_fifty(
-    client, reviewed, director, ngo_admin, other_director
+    client, reviewed, director, ngo_admin, second_director
 ):
     decision = decide(
         reviewed,
@@ -239,7 +231,7 @@ def test_the_decided_file_makes_the_same_queries_for_one_row_and_fifty(
         conditions=[{"description": "Plan 00.", "owner": ngo_admin, "due_date": in_days(30)}],
     )
     AppealFactory(decision=decision, appealed_by_user=ngo_admin, grounds="Grounds 00.")
-    login(client, other_director)
+    login(client, second_director)
     path = url("application_detail", reviewed.pk)
     client.get(path)
     one = count_queries(client, path)
@@ -252,7 +244,7 @@ def test_the_decided_file_makes_the_same_queries_for_one_row_and_fifty(
             appealed_by_user=ngo_admin,
             grounds=f"Grounds {n:02d}.",
             outcome=Appeal.Outcome.DISMISSED,
-            decided_by=other_director,
+            decided_by=second_director,
             decided_at=timezone.now(),
         )
     fifty = count_queries(client, path)

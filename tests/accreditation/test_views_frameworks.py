@@ -6,10 +6,10 @@ import pytest
 from accreditation.models import Criterion, Framework
 from activity.models import AuditEntry
 from directory.models import Role
-from tests.accreditation.factories import CriterionFactory, FrameworkFactory, staff
+from tests.accreditation.factories import CriterionFactory, FrameworkFactory
 from tests.accreditation.pages import url
 from tests.conftest import login
-from tests.factories import AdministrationFactory
+from tests.factories import AdministrationFactory, staff
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db

@@ -29,17 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def application(world, ngo_admin, director, reviewer, second_reviewer):
-    framework = framework_in_force(world.administration, criteria=2)
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    return under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
-    )
-
-
-@pytest.fixture
-def assignment(application, reviewer) -> ReviewAssignment:
-    return application.assignments.get(reviewer=reviewer)
+def assignment(reviewing, reviewer) -> ReviewAssignment:
+    return reviewing.assignments.get(reviewer=reviewer)
 
 
 def declare(assignment: ReviewAssignment) -> ReviewAssignment:
@@ -205,10 +196,10 @@ def test_a_second_declaration_is_refused_with_the_reason(client, assignment, rev
 # Scoring ----------------------------------------------------------------------------------------
 
 
-def test_scores_are_saved_and_shown_again(client, application, assignment, reviewer):
+def test_scores_are_saved_and_shown_again(client, reviewing, assignment, reviewer):
     declare(assignment)
     login(client, reviewer)
-    first = application.framework.criteria.first()
+    first = reviewing.framework.criteria.first()
     data = {f"score_{first.pk}": "2", f"comment_{first.pk}": "Adequate only."}
     response = client.post(url("review_scores", assignment.pk), data)
     assert response.status_code == 302
@@ -221,10 +212,10 @@ def test_scores_are_saved_and_shown_again(client, application, assignment, revie
 
 
 def test_a_score_outside_the_scale_is_refused_and_the_comment_kept(
-    client, application, assignment, reviewer
+    client, reviewing, assignment, reviewer
 ):
     declare(assignment)
-    first = application.framework.criteria.first()
+    first = reviewing.framework.criteria.first()
     response = login(client, reviewer).post(
         url("review_scores", assignment.pk),
         {f"score_{first.pk}": "9", f"comment_{first.pk}": "Typed and kept."},
@@ -236,9 +227,9 @@ def test_a_score_outside_the_scale_is_refused_and_the_comment_kept(
     assert not Score.objects.exists()
 
 
-def test_scores_before_the_declaration_are_refused(client, application, assignment, reviewer):
+def test_scores_before_the_declaration_are_refused(client, reviewing, assignment, reviewer):
     response = login(client, reviewer).post(
-        url("review_scores", assignment.pk), score_form(application)
+        url("review_scores", assignment.pk), score_form(reviewing)
     )
     assert response.status_code == 200
     assert "Scores can be changed only while reviewing" in text(response)
@@ -246,10 +237,10 @@ def test_scores_before_the_declaration_are_refused(client, application, assignme
 
 
 def test_submitting_an_incomplete_sheet_is_refused_and_nothing_is_lost(
-    client, application, assignment, reviewer
+    client, reviewing, assignment, reviewer
 ):
     declare(assignment)
-    first, second = application.framework.criteria.all()
+    first, second = reviewing.framework.criteria.all()
     data = {
         f"score_{first.pk}": "3",
         f"comment_{first.pk}": "Typed comment.",
@@ -267,11 +258,11 @@ def test_submitting_an_incomplete_sheet_is_refused_and_nothing_is_lost(
 
 
 def test_submitting_saves_what_is_on_screen_and_closes_the_sheet(
-    client, application, assignment, reviewer
+    client, reviewing, assignment, reviewer
 ):
     declare(assignment)
     login(client, reviewer)
-    response = client.post(url("review_submit", assignment.pk), score_form(application, "4"))
+    response = client.post(url("review_submit", assignment.pk), score_form(reviewing, "4"))
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SUBMITTED
@@ -281,21 +272,21 @@ def test_submitting_saves_what_is_on_screen_and_closes_the_sheet(
     assert "Your submitted scores" in page
     assert url("review_scores", assignment.pk) not in page
     # Further changes are refused.
-    response = client.post(url("review_scores", assignment.pk), score_form(application, "0"))
+    response = client.post(url("review_scores", assignment.pk), score_form(reviewing, "0"))
     assert "Scores can be changed only while reviewing" in text(response)
     assert set(assignment.scores.values_list("score", flat=True)) == {4}
 
 
 def test_other_reviewers_scores_are_visible_only_after_ones_own_are_in(
-    client, application, assignment, reviewer, second_reviewer
+    client, reviewing, assignment, reviewer, second_reviewer
 ):
-    scored(application, {second_reviewer: 1})
+    scored(reviewing, {second_reviewer: 1})
     declare(assignment)
     login(client, reviewer)
     page = text(client.get(url("review", assignment.pk)))
     assert "All submitted scores" not in page
     assert "Scored 1 by raul" not in page
-    client.post(url("review_submit", assignment.pk), score_form(application, "4"))
+    client.post(url("review_submit", assignment.pk), score_form(reviewing, "4"))
     page = text(client.get(url("review", assignment.pk)))
     assert "All submitted scores" in page
     assert "Reviewer 1" in page and "Reviewer 2" in page
@@ -352,14 +343,14 @@ def test_the_submitted_page_makes_the_same_queries_for_one_row_and_fifty(
 # Internal comments ------------------------------------------------------------------------------
 
 
-def test_a_reviewer_marks_a_comment_internal_on_the_scoring_form(client, application, assignment):
+def test_a_reviewer_marks_a_comment_internal_on_the_scoring_form(client, reviewing, assignment):
     declare(assignment)
-    first, second = application.framework.criteria.all()
+    first, second = reviewing.framework.criteria.all()
     login(client, assignment.reviewer)
     page = text(client.get(url("review", assignment.pk)))
     assert f'name="internal_{second.pk}"' in page
     assert "Keep this comment internal" in page
-    data = {**score_form(application), f"internal_{second.pk}": "on"}
+    data = {**score_form(reviewing), f"internal_{second.pk}": "on"}
     client.post(url("review_scores", assignment.pk), data)
     internal = dict(Score.objects.values_list("criterion_id", "internal"))
     assert internal == {first.pk: False, second.pk: True}

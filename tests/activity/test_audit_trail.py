@@ -21,12 +21,11 @@ from tests.accreditation.factories import (
     complete_application,
     framework_in_force,
     scored,
-    staff,
     submitted,
     under_review,
 )
 from tests.conftest import login
-from tests.factories import FacilityFactory, OrganisationFactory, UserFactory
+from tests.factories import FacilityFactory, OrganisationFactory, UserFactory, staff
 from tests.support.denied import attempts
 from tests.support.pages import text
 

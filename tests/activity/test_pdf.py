@@ -28,20 +28,6 @@ def _test_templates(settings):
 
 
 @pytest.fixture
-def fetched(monkeypatch) -> list[str]:
-    """Every URL WeasyPrint asks the fetcher for."""
-    urls: list[str] = []
-    fetch = StaticFilesFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return fetch(self, url, headers)
-
-    monkeypatch.setattr(StaticFilesFetcher, "fetch", spy)
-    return urls
-
-
-@pytest.fixture
 def no_network(monkeypatch):
     """Any attempt to resolve a name or open a connection fails the test."""
 

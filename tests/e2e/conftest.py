@@ -26,6 +26,9 @@ from tests.factories import PASSWORD
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: How long a test waits for what a page should show or for an element to act on, in ms: the
+#: test machine is shared and, with the other tests running beside these, slow at times.
+PATIENCE = 15_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -148,11 +151,20 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("heading", level=1, name=re.compile(r"^Welcome, "))).to_be_visible()
 
 
+@pytest.fixture(autouse=True)
+def _patient_assertions():
+    """``expect`` waits as long as the pages do for what a page shows (Playwright's default is
+    5 s)."""
+    expect.set_options(timeout=PATIENCE)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
-    """pytest-playwright's page, waiting 10 s rather than 30 for what never comes."""
+    """pytest-playwright's page, waiting 15 s rather than 30 for what never comes."""
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PATIENCE)
     return page
 
 
@@ -162,7 +174,7 @@ def session_as(new_context) -> Callable[[str], Page]:
 
     def open_session(username: str) -> Page:
         context: BrowserContext = new_context()
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE)
         page = context.new_page()
         log_in(page, username)
         return page
@@ -174,5 +186,5 @@ def session_as(new_context) -> Callable[[str], Page]:
 def visitor(new_context) -> Page:
     """Someone who is not logged in."""
     context: BrowserContext = new_context()
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE)
     return context.new_page()

@@ -13,8 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader, PdfWriter
 
-from directory.models import Role
-from tests.accreditation.factories import CriterionFactory, FrameworkFactory, staff
+from tests.accreditation.factories import CriterionFactory, FrameworkFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,11 +66,6 @@ def draft_rules(world):
     )
     CriterionFactory(framework=framework, name="Track record", weight=1, order=2)
     return framework
-
-
-@pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
 
 
 def test_an_organisation_is_accredited_with_conditions_through_the_browser(

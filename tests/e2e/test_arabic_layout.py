@@ -13,42 +13,13 @@ from playwright.sync_api import FloatRect, Page, expect
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from accreditation.services import decisions
 from activity.models import NotificationPreference
-from directory.models import Role
-from tests.accreditation.factories import (
-    complete_application,
-    framework_in_force,
-    scored,
-    staff,
-    submitted,
-    under_review,
-)
 
 from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
-
-
-@pytest.fixture
-def decided(world, ngo_admin, director, reviewer):
-    """John's application, reviewed by two and accredited by Martha."""
-    second = staff("raul", Role.REVIEWER, world.administration)
-    framework = framework_in_force(world.administration, criteria=2)
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    application = under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second]
-    )
-    scored(application, {reviewer: 3, second: 4})
-    decisions.decision_make(
-        actor=director,
-        application=application,
-        outcome="accredited",
-        reasons="Ten years of literacy work, well documented.",
-    )
-    return application
 
 
 def switch_to_arabic(page: Page) -> None:
@@ -65,8 +36,9 @@ def box(page: Page, selector: str) -> FloatRect:
 
 
 def test_arabic_pages_and_letter_read_right_to_left(
-    page: Page, decided, ngo_admin, artifacts: Path
+    page: Page, accreditation, ngo_admin, artifacts: Path
 ):
+    decided = accreditation.decision.application  # John's, reviewed by two, accredited by Martha
     log_in(page, ngo_admin.username)
     # Left to right first, to compare with.
     first, second = box(page, "nav ul li:nth-child(1)"), box(page, "nav ul li:nth-child(2)")

@@ -18,14 +18,10 @@ from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from accreditation.models import Application
-from accreditation.services import decisions
 from activity import services as activity_services
-from directory.models import Role
 from tests.accreditation.factories import (
     complete_application,
-    framework_in_force,
     scored,
-    staff,
     submitted,
     under_review,
 )
@@ -35,6 +31,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ORGANISATION = "Local Human Rights Centre"
 OTHER_ORGANISATION = "Legal Aid Clinic"
 ACCREDITATION_PAGE = "Accreditation, applications and people's clearances"
+
+
+@pytest.fixture(autouse=True)
+def _patient_assertions():
+    """The test machine is shared and slow at times: wait up to 15 s for what a page shows."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default
 
 
 def message(page: Page, text: str) -> None:
@@ -61,41 +65,6 @@ def apply_section(page: Page) -> Locator:
 
 def org_panel(page: Page) -> Locator:
     return page.get_by_role("region", name=ORGANISATION, exact=True)
-
-
-@pytest.fixture(autouse=True)
-def _patient_assertions():
-    """The test machine is shared and slow at times: wait up to 15 s for what a page shows."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default
-
-
-@pytest.fixture
-def second_reviewer(world):
-    return staff("raul", Role.REVIEWER, world.administration)
-
-
-@pytest.fixture
-def framework(world):
-    return framework_in_force(world.administration, criteria=2)
-
-
-@pytest.fixture
-def accredited(world, framework, ngo_admin, director, reviewer, second_reviewer):
-    """John's first application, reviewed by two and accredited by Martha: nothing is open."""
-    draft = complete_application(framework, world.organisation, created_by=ngo_admin)
-    application = under_review(
-        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
-    )
-    scored(application, {reviewer: 3, second_reviewer: 4})
-    decisions.decision_make(
-        actor=director,
-        application=application,
-        outcome="accredited",
-        reasons="Ten years of literacy work, well documented.",
-    )
-    return application
 
 
 # One call to action -----------------------------------------------------------------------------
@@ -139,8 +108,10 @@ def test_an_application_in_progress_is_the_only_thing_offered(
 
 
 def test_renew_is_offered_only_while_nothing_is_open_and_then_goes_to_the_renewal(
-    session_as, screenshots, accredited
+    session_as, screenshots, accreditation
 ):
+    # John's first application, reviewed by two and accredited by Martha: nothing is open.
+    accredited = accreditation.decision.application
     john = session_as("john")
     expect(org_panel(john).get_by_role("link", name=re.compile("^Continue your"))).to_have_count(0)
     org_panel(john).get_by_role("link", name=ACCREDITATION_PAGE).click()

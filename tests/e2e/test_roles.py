@@ -11,11 +11,11 @@ from directory.models import Role
 from tests.accreditation.factories import (
     complete_application,
     framework_in_force,
-    staff,
     submitted,
     under_review,
 )
 from tests.e2e.conftest import log_in
+from tests.factories import staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
