@@ -580,12 +580,12 @@ def test_suspending_reinstating_and_revoking_write_one_entry_each(accreditation,
 
 
 def test_suspending_an_accreditation_revoked_meanwhile_says_why_and_changes_nothing(
-    accreditation, director, other_director
+    accreditation, director, second_director
 ):
     # Both directors opened the accreditation while it was active; Diego revoked it first.
     on_marthas_page = Accreditation.objects.get(pk=accreditation.pk)
     decisions.accreditation_revoke(
-        actor=other_director, accreditation=accreditation, reason="Fraud."
+        actor=second_director, accreditation=accreditation, reason="Fraud."
     )
     with written() as entries, pytest.raises(DomainError) as refusal:
         decisions.accreditation_suspend(
@@ -595,7 +595,7 @@ def test_suspending_an_accreditation_revoked_meanwhile_says_why_and_changes_noth
     assert entries == []
     accreditation.refresh_from_db()
     assert (accreditation.status, accreditation.status_reason) == ("revoked", "Fraud.")
-    assert accreditation.status_changed_by == other_director
+    assert accreditation.status_changed_by == second_director
 
 
 def test_suspending_or_revoking_twice_says_it_is_already_done(accreditation, director):
@@ -608,7 +608,7 @@ def test_suspending_or_revoking_twice_says_it_is_already_done(accreditation, dir
 
 
 def test_an_appeal_against_a_suspension_lifted_meanwhile_cannot_be_upheld(
-    accreditation, director, ngo_admin, other_director
+    accreditation, director, ngo_admin, second_director
 ):
     decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
     appeal = decisions.appeal_lodge(
@@ -619,25 +619,25 @@ def test_an_appeal_against_a_suspension_lifted_meanwhile_cannot_be_upheld(
     )
     decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="Ok.")
     with written() as entries, pytest.raises(DomainError, match="nothing left to overturn"):
-        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Yes.")
+        decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=True, reasons="Yes.")
     assert entries == []
     appeal.refresh_from_db()
     assert appeal.is_open
     decisions.appeal_decide(
-        actor=other_director, appeal=appeal, upheld=False, reasons="Lifted already."
+        actor=second_director, appeal=appeal, upheld=False, reasons="Lifted already."
     )
     appeal.refresh_from_db()
     assert appeal.outcome == Appeal.Outcome.DISMISSED
 
 
 def test_an_accreditation_granted_on_appeal_is_not_granted_again_by_a_second_appeal(
-    refusal, ngo_admin, other_director
+    refusal, ngo_admin, second_director
 ):
     for grounds in ("Overlooked.", "Overlooked, again."):
         appeal = decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds=grounds
         )
-        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Yes.")
+        decisions.appeal_decide(actor=second_director, appeal=appeal, upheld=True, reasons="Yes.")
     assert Accreditation.objects.filter(decision=refusal).count() == 1
     last = AuditEntry.objects.filter(action="appeal.upheld").order_by("seq").last()
     assert "code" not in last.changes
