@@ -156,7 +156,10 @@ def _deep_url(client: Client, url: str) -> tuple[str, int]:
     """Follow the "next page" links; return the URL of the page DEEP_PAGES in and its depth."""
     current, depth = url, 0
     for _ in range(DEEP_PAGES):
-        match = _NEXT.search(client.get(current).content.decode())
+        html = client.get(current).content.decode()
+        # The pager's link: the page's own address (with its cursor) appears earlier, in the
+        # language form, and following it would stay on the second page.
+        match = _NEXT.search(html, max(html.rfind('class="pager'), 0))
         if not match:
             break
         sep = "&" if "?" in url else "?"
@@ -493,8 +496,8 @@ def pages() -> list[Page]:
         Page(
             "audit trail, action",
             "director",
-            "/audit/?action=decision",
-            f"{a}/activity/auditentry/?action__startswith=decision",
+            "/audit/?action=decision.made",
+            f"{a}/activity/auditentry/?action__exact=decision.made",
         ),
         Page("audit trail, page 21", "director", "/audit/", f"{a}/activity/auditentry/", deep=True),
         # Public.
