@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from accreditation import effects
+
+        from . import audit_actions, reminders, services
+
+        audit_actions.register()
+        reminders.register()
+        effects.subscribe(services.agreements_follow_accreditation)

@@ -286,6 +286,34 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 if DOCUMENT_MAX_BYTES <= 0:
     raise ImproperlyConfigured("DOCUMENT_MAX_BYTES must be a positive number of bytes.")
 
+# Signed agreements (agreements.signing). Each administration's certificate authority and its
+# signatories' certificates are in the database; their private keys are files in
+# SIGNING_KEYS_DIR, kept out of the checkout and the uploaded documents, and encrypted (PKCS#8)
+# with SIGNING_KEY_PASSPHRASE. The files are created by `manage.py signing_authority`, not here.
+SIGNING_KEYS_DIR = Path(env.str("SIGNING_KEYS_DIR", default=str(VAR_DIR / "signing-keys")))
+#: The demo's passphrase, published like its passwords: refused in production.
+DEMO_SIGNING_KEY_PASSPHRASE = "partnership-demo-signing-keys"  # noqa: S105 (published)
+#: PKCS#8 stretches the passphrase with only a few thousand PBKDF2 rounds, so it must be a long
+#: random string, not a word.
+SIGNING_KEY_PASSPHRASE_MIN_LENGTH = 20
+SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="") or (
+    DEMO_SIGNING_KEY_PASSPHRASE if LOCAL else ""
+)
+if not LOCAL and (
+    SIGNING_KEY_PASSPHRASE == DEMO_SIGNING_KEY_PASSPHRASE
+    or len(SIGNING_KEY_PASSPHRASE) < SIGNING_KEY_PASSPHRASE_MIN_LENGTH
+):
+    raise ImproperlyConfigured(
+        "SIGNING_KEY_PASSPHRASE must be set when DJANGO_DEBUG is off (outside the demo): a random "
+        f"string of at least {SIGNING_KEY_PASSPHRASE_MIN_LENGTH} characters, not the demo's."
+    )
+# The verification page reads PDFs anyone may upload: the largest accepted, and how long reading
+# one may take before it is given up (it is read in a separate process, killed at the deadline).
+SIGNED_PDF_MAX_BYTES = env.int("SIGNED_PDF_MAX_BYTES", default=10 * 1024 * 1024)
+SIGNED_PDF_READ_SECONDS = env.int("SIGNED_PDF_READ_SECONDS", default=20)
+if SIGNED_PDF_MAX_BYTES <= 0 or SIGNED_PDF_READ_SECONDS <= 0:
+    raise ImproperlyConfigured("SIGNED_PDF_MAX_BYTES and SIGNED_PDF_READ_SECONDS must be positive.")
+
 # Celery. Without REDIS_URL the demo uses a broker kept in files under var/, so no server is needed.
 REDIS_URL = env.str("REDIS_URL", default="")
 # (The host part only keeps kombu from warning that it is missing on every connection.)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("activity.urls")),
     path("accreditation/", include("accreditation.urls")),
-    # Agreements, visits and recommendations get their pages when they are built.
+    path("agreements/", include("agreements.urls")),
+    # Visits and recommendations get their pages when they are built.
     path("admin/", admin.site.urls),
 ]

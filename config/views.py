@@ -10,10 +10,11 @@ from django.shortcuts import render
 from accreditation import selectors as accreditation
 from activity import selectors as activity
 from activity.typing import AuthenticatedRequest
+from agreements import selectors as agreements
 from directory import permissions
 from directory import selectors as directory
 
-PANEL_SOURCES = (activity, directory, accreditation)
+PANEL_SOURCES = (activity, directory, accreditation, agreements)
 
 
 @login_required

@@ -17,6 +17,7 @@ FACILITIES: list[dict[str, Any]] = [
         "name": "Central Penitentiary",
         "kind": Facility.Kind.PRISON,
         "security_level": Facility.SecurityLevel.MEDIUM,
+        "region": "Capital District",
         "address": "Km 12, Northern Highway, Capital City",
         "visitor_capacity": 40,
         "areas": [
@@ -32,6 +33,7 @@ FACILITIES: list[dict[str, Any]] = [
         "name": "Women's Rehabilitation Centre",
         "kind": Facility.Kind.WOMEN,
         "security_level": Facility.SecurityLevel.MINIMUM,
+        "region": "Lake Province",
         "address": "Avenida del Lago 45, Lake Town",
         "visitor_capacity": 25,
         "areas": [
@@ -45,6 +47,7 @@ FACILITIES: list[dict[str, Any]] = [
         "name": "Northern Remand Centre",
         "kind": Facility.Kind.REMAND,
         "security_level": Facility.SecurityLevel.MAXIMUM,
+        "region": "Northern Hills",
         "address": "Calle Norte 3, Hill Town",
         "visitor_capacity": 15,
         "areas": [

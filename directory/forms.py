@@ -26,7 +26,15 @@ class OrganisationForm(forms.ModelForm):
 class FacilityForm(forms.ModelForm):
     class Meta:
         model = Facility
-        fields = ["name", "kind", "security_level", "address", "time_zone", "visitor_capacity"]
+        fields = [
+            "name",
+            "kind",
+            "security_level",
+            "region",
+            "address",
+            "time_zone",
+            "visitor_capacity",
+        ]
         field_classes = {"name": NameField}
 
 

@@ -75,6 +75,13 @@ class Facility(models.Model):
     security_level = models.CharField(
         _("security level"), max_length=20, choices=SecurityLevel.choices
     )
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("The region or province, as the administration names it."),
+    )
     address = models.TextField(_("address"), blank=True, max_length=500)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]

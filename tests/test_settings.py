@@ -36,8 +36,14 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": s.SECURE_SSL_REDIRECT,
     "SECURE_HSTS_SECONDS": s.SECURE_HSTS_SECONDS,
     "STATICFILES_STORAGE": s.STORAGES["staticfiles"]["BACKEND"],
+    "SIGNING_KEY_PASSPHRASE": s.SIGNING_KEY_PASSPHRASE,
+    "SIGNING_KEYS_DIR": str(s.SIGNING_KEYS_DIR),
 }))
 """
+
+
+#: A passphrase for the signing keys as production wants it: long and random.
+PRODUCTION_PASSPHRASE = "kq3V9x-Lr7ZtWm2bYc8PnHs4"
 
 
 def _environment(var_dir: Path, **variables: str) -> dict[str, str]:
@@ -46,7 +52,7 @@ def _environment(var_dir: Path, **variables: str) -> dict[str, str]:
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "CELERY_"))
+        if not name.startswith(("DJANGO_", "CELERY_", "SIGNING_"))
         and name not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "PYTHONPATH"}
     }
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -82,6 +88,7 @@ def _settings(var_dir: Path, cwd: Path, **variables: str) -> dict[str, object]:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "a-production-key",
             "DJANGO_ALLOWED_HOSTS": "partnerships.example.org",
+            "SIGNING_KEY_PASSPHRASE": PRODUCTION_PASSPHRASE,
         },
     ],
     ids=["development", "demo", "production"],
@@ -169,6 +176,8 @@ def test_production_is_strict(tmp_path):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="a-production-key",
         DJANGO_ALLOWED_HOSTS="partnerships.example.org",
+        SIGNING_KEY_PASSPHRASE=PRODUCTION_PASSPHRASE,
+        SIGNING_KEYS_DIR="/srv/partnerships/signing-keys",
     )
 
     assert production["DEBUG"] is False
@@ -178,6 +187,31 @@ def test_production_is_strict(tmp_path):
     assert production["CSRF_COOKIE_SECURE"] is True
     assert production["SECURE_SSL_REDIRECT"] is True
     assert production["SECURE_HSTS_SECONDS"] == 31536000
+    assert production["SIGNING_KEY_PASSPHRASE"] == PRODUCTION_PASSPHRASE
+    assert production["SIGNING_KEYS_DIR"] == "/srv/partnerships/signing-keys"
+
+
+@pytest.mark.parametrize(
+    "passphrase",
+    [None, "", "partnership-demo-signing-keys", "short-passphrase"],
+    ids=["unset", "empty", "the-demo-passphrase", "too-short"],
+)
+def test_production_refuses_to_start_without_a_passphrase_for_the_signing_keys(
+    tmp_path, passphrase
+):
+    variables = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-production-key",
+        "DJANGO_ALLOWED_HOSTS": "partnerships.example.org",
+    }
+    if passphrase is not None:
+        variables["SIGNING_KEY_PASSPHRASE"] = passphrase
+    environment = _environment(tmp_path / "var", PYTHONPATH=str(BASE_DIR), **variables)
+
+    result = _run(REPORT, environment, tmp_path)
+
+    assert result.returncode != 0
+    assert "SIGNING_KEY_PASSPHRASE must be set" in result.stderr
 
 
 def test_the_demo_runs_with_debug_off_over_plain_http_with_its_own_key(tmp_path):
@@ -203,6 +237,9 @@ def test_the_demo_runs_with_debug_off_over_plain_http_with_its_own_key(tmp_path)
     assert demo["SECURE_SSL_REDIRECT"] is False
     assert demo["SECURE_HSTS_SECONDS"] == 0
     assert {"localhost", "127.0.0.1", "demo-laptop.local"} <= set(demo["ALLOWED_HOSTS"])
+    # The demo's signing keys: under var/, with the published demo passphrase.
+    assert demo["SIGNING_KEY_PASSPHRASE"] == "partnership-demo-signing-keys"
+    assert demo["SIGNING_KEYS_DIR"] == str(var_dir / "signing-keys")
 
 
 def test_make_run_prepares_var_with_a_private_key_that_it_keeps(tmp_path, monkeypatch):

@@ -1,0 +1,160 @@
+"""How agreements' entries read in the audit trail (see ``activity.audit_actions``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from activity import audit_actions
+
+from .models import SignerCertificate
+
+
+def register() -> None:
+    for code, label, sentence in [
+        (
+            "clause_library.installed",
+            _("Clause library installed"),
+            _("%(actor)s installed the shipped clause library"),
+        ),
+        (
+            "agreement.created",
+            _("MoU started"),
+            _("%(actor)s started the MoU “%(object)s” with %(organisation)s"),
+        ),
+        (
+            "agreement.terms_changed",
+            _("MoU terms changed"),
+            _("%(actor)s changed the terms of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.negotiation",
+            _("MoU opened for negotiation"),
+            _("%(actor)s opened the MoU “%(object)s” for negotiation"),
+        ),
+        (
+            "agreement.version_shared",
+            _("MoU version shared"),
+            _("%(actor)s shared a new version of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.agreed",
+            _("MoU text agreed"),
+            _("%(actor)s recorded the agreed text of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.approved",
+            _("MoU approved"),
+            _("%(actor)s approved the agreed text of the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.withdrawn",
+            _("MoU withdrawn"),
+            _("%(actor)s withdrew the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.suspended",
+            _("MoU suspended with the accreditation"),
+            _("The MoU “%(object)s” was suspended: the accreditation is no longer in force"),
+        ),
+        (
+            "agreement.restored",
+            _("MoU in force again"),
+            _("The MoU “%(object)s” is in force again: the accreditation was reinstated"),
+        ),
+        (
+            "agreement.terminated",
+            _("MoU terminated"),
+            _("%(actor)s terminated the MoU “%(object)s”"),
+        ),
+        (
+            "agreement.amendment_started",
+            _("MoU amendment started"),
+            _("%(actor)s started an amendment: “%(object)s”"),
+        ),
+        (
+            "obligation.added",
+            _("MoU obligation added"),
+            _("%(actor)s added an obligation to the MoU “%(object)s”"),
+        ),
+        (
+            "obligation.fulfilled",
+            _("MoU obligation met"),
+            _("%(actor)s recorded an obligation of the MoU “%(object)s” as met"),
+        ),
+        (
+            "agreement.certified",
+            _("MoU signed by the administration"),
+            _("%(actor)s signed the MoU “%(object)s” for the administration"),
+        ),
+        (
+            "agreement.signed",
+            _("MoU signed"),
+            _("%(actor)s countersigned the MoU “%(object)s”: it is signed by both sides"),
+        ),
+        (
+            "agreement.superseded",
+            _("MoU superseded"),
+            _("The MoU “%(object)s” was superseded by its signed amendment"),
+        ),
+        (
+            "signatory.authorised",
+            _("Signatory authorised"),
+            _("%(actor)s authorised a signatory of %(organisation)s"),
+        ),
+        (
+            "signatory.revoked",
+            _("Signatory's authority withdrawn"),
+            _("%(actor)s withdrew a signatory's authority for %(organisation)s"),
+        ),
+        (
+            "comment.created",
+            _("MoU comment"),
+            _("%(actor)s commented on a clause of the MoU “%(object)s”"),
+        ),
+        (
+            "comment.answered",
+            _("MoU comment answered"),
+            _("%(actor)s answered a comment on the MoU “%(object)s”"),
+        ),
+        (
+            "clause.position_taken",
+            _("Position on an MoU clause"),
+            _("%(actor)s took a position on a clause of the MoU “%(object)s”"),
+        ),
+        (
+            "clause.included",
+            _("MoU clause put back"),
+            _("%(actor)s put an optional clause back into the MoU “%(object)s”"),
+        ),
+        (
+            "clause.left_out",
+            _("MoU clause left out"),
+            _("%(actor)s left an optional clause out of the MoU “%(object)s”"),
+        ),
+        (
+            "consultation.asked",
+            _("Staff consulted on an MoU"),
+            _("%(actor)s asked facility staff for their view of the MoU “%(object)s”"),
+        ),
+        (
+            "consultation.answered",
+            _("Staff remarks on an MoU"),
+            _("%(actor)s recorded remarks on the MoU “%(object)s”"),
+        ),
+    ]:
+        audit_actions.register(code, label, sentence)
+    audit_actions.register(
+        "signing_authority.created",
+        _("Signing authority created"),
+        _("%(actor)s created “%(object)s”"),
+    )
+    audit_actions.register(
+        "signer_certificate.issued",
+        _("Signing certificate issued"),
+        _("%(actor)s issued a signing certificate to %(object)s"),
+        choices={"role": SignerCertificate.Role},
+    )
+    audit_actions.register(
+        "signer_certificate.revoked",
+        _("Signing certificate revoked"),
+        _("%(actor)s revoked the signing certificate of %(object)s: %(reason)s"),
+        choices={"reason": SignerCertificate.RevocationReason},
+    )

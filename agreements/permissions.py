@@ -1,0 +1,206 @@
+"""Who may see and do what with MoUs.
+
+Two sides negotiate. The administration's side is its directors and coordinators; the
+organisation's side is its administrators (its members read). A draft stays with the side that
+started it until it is shared. A network's MoU is read by the member organisations it covers.
+Facility visits officers read the MoUs that name their facility once signed, since they apply
+them; staff asked for their view read the draft they were consulted on. Nobody else sees an MoU,
+and a second administration sees nothing of the first's.
+
+Roles come from memberships. What the state allows (a signed MoU no longer changes) is a rule of
+the services; here are who-may rules only.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from activity.permissions import deny, not_found
+from activity.typing import AnyUser
+from directory.models import Facility, Organisation, Role
+from directory.permissions import administration_ids, facility_ids, organisation_ids
+
+from .models import Agreement, Comment, Consultation, Side
+
+#: Who speaks for each side.
+ADMINISTRATION_NEGOTIATORS = (Role.DIRECTOR, Role.COORDINATOR)
+ORGANISATION_NEGOTIATORS = (Role.NGO_ADMIN,)
+ORGANISATION_READERS = (Role.NGO_ADMIN, Role.NGO_MEMBER)
+
+#: Statuses in which the MoU applies at a facility, for the facility's officers to read.
+_APPLIED = (Agreement.Status.CERTIFIED, Agreement.Status.SIGNED, Agreement.Status.TERMINATED)
+
+
+def _negotiating_administrations(user: AnyUser) -> set[int]:
+    return administration_ids(user, ADMINISTRATION_NEGOTIATORS)
+
+
+def agreements_for_user(user: AnyUser) -> QuerySet[Agreement]:
+    """The MoUs the user may see."""
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    shared = ~Q(status=Agreement.Status.DRAFT)
+    visible = Q(pk__in=[])
+    administrations = _negotiating_administrations(user)
+    if administrations:
+        visible |= Q(administration__in=administrations)
+    organisations = organisation_ids(user, ORGANISATION_READERS)
+    if organisations:
+        own = Q(organisation__in=organisations)
+        visible |= own & (shared | Q(started_by_side=Side.ORGANISATION))
+        covered = Agreement.member_organisations.through.objects.filter(
+            organisation__in=organisations
+        ).values("agreement")
+        visible |= Q(pk__in=covered) & shared
+    facilities = facility_ids(user, (Role.FACILITY_OFFICER,))
+    if facilities:
+        naming = Agreement.facilities.through.objects.filter(facility__in=facilities).values(
+            "agreement"
+        )
+        visible |= Q(pk__in=naming, status__in=_APPLIED)
+    consulted = Consultation.objects.filter(staff=user).values("agreement")
+    visible |= Q(pk__in=consulted)
+    return Agreement.objects.filter(visible)
+
+
+def side_of(user: AnyUser, agreement: Agreement) -> str | None:
+    """The side of the negotiation the user speaks for, if any."""
+    if agreement.administration_id in _negotiating_administrations(user):
+        return Side.ADMINISTRATION
+    if agreement.organisation_id in organisation_ids(user, ORGANISATION_NEGOTIATORS):
+        return Side.ORGANISATION
+    return None
+
+
+def reader_side(user: AnyUser, agreement: Agreement) -> str | None:
+    """The side whose internal notes the user reads: the negotiators and, on the
+    organisation's side, its members too."""
+    side = side_of(user, agreement)
+    if side is not None:
+        return side
+    if agreement.organisation_id in organisation_ids(user, ORGANISATION_READERS):
+        return Side.ORGANISATION
+    return None
+
+
+def get_agreement_for_user(user: AnyUser, pk: int, *, action: str = "view") -> Agreement:
+    """The MoU, if the user may see it (else 404) and do ``action`` on it (else 403)."""
+    agreement = (
+        agreements_for_user(user)
+        .filter(pk=pk)
+        .select_related("administration", "organisation", "template")
+        .first()
+    )
+    if agreement is None:
+        raise not_found(user, f"agreement.{action}", Agreement.objects.filter(pk=pk).first())
+    rule = _ACTION_RULES.get(action)
+    if rule is not None:
+        allowed, reason = rule
+        if not allowed(user, agreement):
+            raise deny(user, f"agreement.{action}", agreement, str(reason))
+    return agreement
+
+
+def can_negotiate_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """Comment, suggest wording, take positions on clauses, set the terms and share versions:
+    the negotiators of either side."""
+    return side_of(user, agreement) is not None
+
+
+def can_consult_on_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """Ask facility staff for their view: the administration's negotiators."""
+    return side_of(user, agreement) == Side.ADMINISTRATION
+
+
+def can_approve_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """Approve the agreed text for one's side: the director for the administration, an
+    administrator for the organisation."""
+    side = side_of(user, agreement)
+    if side == Side.ADMINISTRATION:
+        return agreement.administration_id in administration_ids(user, (Role.DIRECTOR,))
+    return side == Side.ORGANISATION
+
+
+def can_start_agreement(user: AnyUser, organisation: Organisation | None = None) -> bool:
+    """Directors and coordinators start MoUs with organisations; an organisation's
+    administrators start one for their organisation."""
+    if _negotiating_administrations(user):
+        return True
+    own = organisation_ids(user, ORGANISATION_NEGOTIATORS)
+    return bool(own) if organisation is None else organisation.pk in own
+
+
+_ACTION_RULES = {
+    "negotiate": (
+        can_negotiate_agreement,
+        _("Only the negotiators of the two sides can change the MoU."),
+    ),
+    "consult": (
+        can_consult_on_agreement,
+        _("Only the administration's negotiators consult its staff."),
+    ),
+    "approve": (
+        can_approve_agreement,
+        _(
+            "Only the director approves for the administration, and the organisation's "
+            "administrators for the organisation."
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class AgreementActions:
+    """What the MoU page may offer the user; the services still check the state."""
+
+    side: str | None
+    negotiate: bool
+    consult: bool
+    approve: bool
+
+
+def agreement_actions(user: AnyUser, agreement: Agreement) -> AgreementActions:
+    return AgreementActions(
+        side=side_of(user, agreement),
+        negotiate=can_negotiate_agreement(user, agreement),
+        consult=can_consult_on_agreement(user, agreement),
+        approve=can_approve_agreement(user, agreement),
+    )
+
+
+# Comments and consultations ------------------------------------------------------------------
+
+
+def comments_for_user(user: AnyUser, agreement: Agreement) -> QuerySet[Comment]:
+    """The comments on the MoU's clauses the user may read: all but the other side's
+    internal notes."""
+    side = reader_side(user, agreement)
+    comments = Comment.objects.filter(clause__agreement=agreement)
+    if side is None:
+        return comments.filter(internal=False)
+    return comments.filter(Q(internal=False) | Q(side=side))
+
+
+def consultations_for_user(user: AnyUser, agreement: Agreement) -> QuerySet[Consultation]:
+    """The administration's negotiators read every consultation on the MoU; a staff member
+    reads the ones they were asked."""
+    consultations = Consultation.objects.filter(agreement=agreement)
+    if can_consult_on_agreement(user, agreement):
+        return consultations
+    if not user.is_authenticated:
+        return consultations.none()
+    return consultations.filter(staff=user)
+
+
+# The coordination map ---------------------------------------------------------------------
+
+
+def can_view_coordination_map(user: AnyUser) -> bool:
+    """The administration's staff see who does what where in their facilities."""
+    return bool(administration_ids(user))
+
+
+def map_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities the user's coordination map covers: their administrations'."""
+    return Facility.objects.filter(administration__in=administration_ids(user))

@@ -1,0 +1,276 @@
+"""The MoU pages, as each side and outsiders meet them."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements import services
+from agreements.models import Agreement, AgreementClause, Comment, Side
+from directory.models import Area
+from tests.conftest import login
+from tests.factories import OrganisationFactory
+from tests.support.pages import assert_login_redirect, count_queries, text
+
+from .conftest import small_library
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"agreements:{name}", args=args)
+
+
+def shared(draft, director) -> Agreement:
+    services.agreement_share(actor=director, agreement=draft)
+    draft.refresh_from_db()
+    return draft
+
+
+# Seeing -----------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, draft):
+    for path in (url("agreement_list"), url("agreement_detail", draft.pk)):
+        assert_login_redirect(client.get(path), path)
+
+
+def test_a_draft_stays_with_the_side_that_started_it_until_it_is_shared(
+    client, draft, director, ngo_admin
+):
+    assert login(client, ngo_admin).get(url("agreement_detail", draft.pk)).status_code == 404
+    assert "Education programme" not in text(client.get(url("agreement_list")))
+    shared(draft, director)
+    page = text(client.get(url("agreement_detail", draft.pk)))
+    assert "Education programme" in page
+    assert "Education programme" in text(client.get(url("agreement_list")))
+
+
+def test_other_organisations_and_administrations_never_see_the_mou(
+    client, draft, director, outsider, other_director, gate_officer
+):
+    shared(draft, director)
+    for user in (outsider, other_director, gate_officer):
+        login(client, user)
+        assert client.get(url("agreement_detail", draft.pk)).status_code == 404
+        assert "Education programme" not in text(client.get(url("agreement_list")))
+
+
+def test_the_page_states_the_terms_in_the_clauses(client, draft, world, director, john):
+    services.agreement_set_terms(
+        actor=director,
+        agreement=draft,
+        terms=services.Terms(
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() + timedelta(days=365),
+            facilities=[world.facility],
+            permitted_areas=[],
+            forbidden_areas=[],
+            people=[john],
+            activity_types=list(draft.activity_types.all()),
+            weekdays=[0],
+            day_starts=draft.day_starts,
+            day_ends=draft.day_ends,
+            visits_per_week=1,
+            visits_per_month=4,
+            response_days=21,
+        ),
+    )
+    page = text(login(client, director).get(url("agreement_detail", draft.pk)))
+    assert "Only John Representative may enter, on Monday" in page
+    assert "they have 21 days" in page
+
+
+# Negotiating through the pages -----------------------------------------------------------------
+
+
+def test_the_organisation_suggests_wording_and_the_director_accepts_it(
+    client, draft, director, ngo_admin
+):
+    shared(draft, director)
+    clause = draft.clauses.get(clause_version__clause__kind="fundraising")
+    login(client, ngo_admin)
+    response = client.post(
+        url("clause_comment", clause.pk),
+        {"body": "Yearly review?", "suggested_wording": "Funds are sought together, yearly."},
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.side == Side.ORGANISATION
+    login(client, director)
+    page = text(client.get(url("agreement_detail", draft.pk)))
+    assert "Funds are sought together, yearly." in page
+    client.post(url("comment_answer", comment.pk), {"answer": "Fine.", "decision": "accept"})
+    clause.refresh_from_db()
+    assert clause.wording == "Funds are sought together, yearly."
+    services.agreement_share(actor=director, agreement=draft)
+    redline = text(client.get(url("agreement_redline", draft.pk)))
+    assert "<del>" in redline and "<ins>" in redline
+    assert "yearly." in redline
+
+
+def test_internal_notes_are_read_by_their_own_side_only(
+    client, draft, director, coordinator, ngo_admin
+):
+    shared(draft, director)
+    clause = draft.clauses.get(clause_version__clause__kind="purpose")
+    login(client, director).post(
+        url("clause_comment", clause.pk),
+        {"body": "Check with the wardens first.", "internal": "on"},
+    )
+    assert "Check with the wardens first." in text(
+        login(client, coordinator).get(url("agreement_detail", draft.pk))
+    )
+    assert "Check with the wardens first." not in text(
+        login(client, ngo_admin).get(url("agreement_detail", draft.pk))
+    )
+
+
+def test_a_member_reads_but_does_not_negotiate(client, draft, director, ngo_member):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    login(client, ngo_member)
+    assert client.get(url("agreement_detail", draft.pk)).status_code == 200
+    response = client.post(url("clause_position", clause.pk), {"position": "agreed"})
+    assert response.status_code == 403
+    assert client.get(url("agreement_terms", draft.pk)).status_code == 403
+
+
+def test_positions_from_both_sides_agree_a_clause(client, draft, director, ngo_admin):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    login(client, director).post(url("clause_position", clause.pk), {"position": "agreed"})
+    login(client, ngo_admin).post(url("clause_position", clause.pk), {"position": "agreed"})
+    clause.refresh_from_db()
+    assert clause.status == AgreementClause.Status.AGREED
+
+
+def test_terms_with_an_uncleared_person_keep_what_was_typed_and_say_why(
+    client, draft, world, director
+):
+    login(client, director)
+    path = url("agreement_terms", draft.pk)
+    page = text(client.get(path))
+    assert "John Representative" not in page  # not cleared, so not offered
+    response = client.post(
+        path,
+        {
+            "facilities": [world.facility.pk],
+            "activity_types": [t.pk for t in draft.activity_types.all()],
+            "weekdays": ["0", "2"],
+            "day_starts": "10:00",
+            "day_ends": "09:00",
+            "visits_per_week": "2",
+            "visits_per_month": "8",
+            "escort": "always",
+            "response_days": "30",
+        },
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "The hours must end after they begin." in page
+    assert 'value="10:00"' in page
+
+
+def test_a_director_starts_an_mou_by_finding_the_organisation(
+    client, world, library, accreditation, director
+):
+    login(client, director)
+    page = text(client.get(url("agreement_start"), {"q": "human rights"}))
+    assert "Local Human Rights Centre" in page
+    assert "Legal Aid Clinic" not in page  # not accredited
+    response = client.post(
+        url("agreement_new", world.organisation.pk),
+        {
+            "administration": world.administration.pk,
+            "template": library.template.pk,
+            "title": "Literacy classes",
+        },
+    )
+    agreement = Agreement.objects.get(title="Literacy classes")
+    assert response["Location"] == url("agreement_terms", agreement.pk)
+    assert agreement.started_by_side == Side.ADMINISTRATION
+
+
+def test_an_organisation_without_accreditation_in_force_cannot_have_an_mou(
+    client, world, library, director
+):
+    login(client, director)
+    page = text(client.get(url("agreement_new", world.other_organisation.pk)))
+    assert "has no accreditation in force" in page
+
+
+def test_another_administrations_template_is_refused(
+    client, world, library, accreditation, director, other_administration
+):
+    foreign = small_library(other_administration).template
+    login(client, director)
+    response = client.post(
+        url("agreement_new", world.organisation.pk),
+        {"administration": world.administration.pk, "template": foreign.pk, "title": "X"},
+    )
+    assert response.status_code == 200
+    assert not Agreement.objects.filter(title="X").exists()
+
+
+# Query counts -----------------------------------------------------------------------------------
+
+
+def test_the_list_makes_the_same_queries_for_one_row_and_fifty(
+    client, draft, world, library, director
+):
+    login(client, director)
+    path = url("agreement_list")
+    client.get(path)
+    one = count_queries(client, path)
+    for n in range(49):
+        organisation = OrganisationFactory(name=f"Organisation {n:02d}")
+        Agreement.objects.create(
+            administration=world.administration,
+            organisation=organisation,
+            template=library.template,
+            title=f"MoU {n:02d}",
+            language="en",
+            created_by=director,
+        )
+    assert count_queries(client, path) == one
+    assert "MoU 48" in text(client.get(path))
+
+
+def test_the_mou_page_makes_the_same_queries_for_few_and_many_comments(
+    client, draft, world, director, ngo_admin
+):
+    shared(draft, director)
+    login(client, director)
+    path = url("agreement_detail", draft.pk)
+    client.get(path)
+    one = count_queries(client, path)
+    clauses = list(draft.clauses.all())
+    for n in range(50):
+        Comment.objects.create(
+            clause=clauses[n % len(clauses)],
+            side=Side.ORGANISATION,
+            author=ngo_admin,
+            body=f"Comment {n:02d}",
+        )
+    for area in range(10):
+        Area.objects.create(facility=world.facility, name=f"Wing {area}")
+    assert count_queries(client, path) == one
+    assert "Comment 49" in text(client.get(path))
+
+
+def test_the_dashboard_shows_what_waits_on_each_side(
+    client, draft, director, ngo_admin, other_director
+):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    services.comment_add(
+        actor=director, clause=clause, side=Side.ADMINISTRATION, body="Is this clear?"
+    )
+    dashboard = reverse("dashboard")
+    page = text(login(client, ngo_admin).get(dashboard))
+    assert "Education programme" in page and "A comment awaits your answer" in page
+    page = text(login(client, director).get(dashboard))
+    assert "No MoU is waiting on you." in page
+    assert "Education programme" not in text(login(client, other_director).get(dashboard))
