@@ -333,18 +333,14 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
 
     def with_review_progress(self) -> "ApplicationQuerySet":
         """Annotate ``reviews_assigned`` (reviewers who did not step back) and
-        ``reviews_submitted``, for "1 of 2 reviews submitted" without a query per row."""
+        ``reviews_submitted``, for "1 of 2 reviews submitted" without a query per row. Each is
+        counted for its own row from the assignments' index, so that a list still reads only
+        the rows of its page in the order of its index (a join with every assignment and a
+        GROUP BY made it read and sort every application)."""
+        assignments = ReviewAssignment.objects.filter(application=models.OuterRef("pk"))
         return self.annotate(
-            reviews_assigned=models.Count(
-                "assignments",
-                filter=~Q(assignments__status=ReviewAssignment.Status.RECUSED),
-                distinct=True,
-            ),
-            reviews_submitted=models.Count(
-                "assignments",
-                filter=Q(assignments__status=ReviewAssignment.Status.SUBMITTED),
-                distinct=True,
-            ),
+            reviews_assigned=_count(assignments.exclude(status=ReviewAssignment.Status.RECUSED)),
+            reviews_submitted=_count(assignments.filter(status=ReviewAssignment.Status.SUBMITTED)),
         )
 
     def ready_for_decision(self) -> "ApplicationQuerySet":
@@ -357,6 +353,15 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
                 & Q(reviews_submitted__gte=Application.MIN_REVIEWERS)
             )
         )
+
+
+def _count(rows: models.QuerySet[Any]) -> models.Subquery:
+    """The number of ``rows`` (a queryset with an ``OuterRef``), as a subquery: an aggregate
+    without GROUP BY, so that it is 0, not NULL, when there are none."""
+    counted = rows.order_by().annotate(
+        n=models.Func(template="COUNT(*)", output_field=models.IntegerField())
+    )
+    return models.Subquery(counted.values("n"), output_field=models.IntegerField())
 
 
 class Application(models.Model):
@@ -488,6 +493,14 @@ class Application(models.Model):
             models.Index(fields=["-created_at", "-id"], name="application_recent_idx"),
             models.Index(
                 fields=["status", "-created_at", "-id"], name="application_status_recent_idx"
+            ),
+            # The director's queue counts the open applications of an administration by status
+            # from this index alone (the id for the review progress of those under review).
+            models.Index(
+                fields=["administration", "status"],
+                include=["id"],
+                condition=Q(status__in=["draft", "submitted", "returned", "under_review"]),
+                name="application_open_queue_idx",
             ),
         ]
         constraints = [
@@ -642,6 +655,8 @@ class ReviewAssignment(models.Model):
         indexes = [
             # A reviewer's list, by due date.
             models.Index(fields=["reviewer", "due_at", "id"], name="assignment_reviewer_due_idx"),
+            # An application's review progress, counted by status without reading the rows.
+            models.Index(fields=["application", "status"], name="assignment_progress_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -963,6 +978,12 @@ class Condition(models.Model):
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
         ordering = ["due_date", "id"]
+        indexes = [
+            # The open conditions in the order of their list, and the overdue ones by deadline.
+            models.Index(
+                fields=["due_date", "id"], condition=~Q(status="met"), name="condition_open_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="met", met_at__isnull=False)

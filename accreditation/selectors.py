@@ -319,10 +319,13 @@ class DirectorQueue:
 
 
 def director_queue(user: AnyUser) -> DirectorQueue:
-    """Counts of what waits on the administration, in a fixed number of queries."""
+    """Counts of what waits on the administration, in a fixed number of queries. Each reads
+    only the open rows of the user's administrations, from the partial indexes on them."""
     ids = administration_ids(user, {Role.DIRECTOR, Role.COORDINATOR})
-    applications = Application.objects.filter(framework__administration__in=ids)
-    counts = applications.aggregate(
+    applications = Application.objects.filter(administration__in=ids)
+    counts = applications.filter(
+        status__in=[Application.Status.SUBMITTED, Application.Status.RETURNED]
+    ).aggregate(
         to_assign=Count("pk", filter=Q(status=Application.Status.SUBMITTED)),
         returned=Count("pk", filter=Q(status=Application.Status.RETURNED)),
     )
@@ -334,7 +337,7 @@ def director_queue(user: AnyUser) -> DirectorQueue:
         returned=counts["returned"],
         # Appeals against the user's own decisions go to another director.
         open_appeals=Appeal.objects.filter(
-            decided_at__isnull=True, decision__application__framework__administration__in=ids
+            decided_at__isnull=True, decision__application__administration__in=ids
         )
         .exclude(original_decider_id=user.pk)
         .count(),
@@ -342,14 +345,14 @@ def director_queue(user: AnyUser) -> DirectorQueue:
             status=Clearance.Status.PENDING, administration__in=ids
         ).count(),
         overdue_conditions=Condition.objects.overdue(today)
-        .filter(decision__application__framework__administration__in=ids)
+        .filter(decision__application__administration__in=ids)
         .count(),
         expiring=list(
             Accreditation.objects.filter(
                 status=Accreditation.Status.ACTIVE,
                 valid_until__gte=today,
                 valid_until__lte=today + timedelta(days=90),
-                decision__application__framework__administration__in=ids,
+                decision__application__administration__in=ids,
             )
             .select_related("organisation")
             .order_by("valid_until")[:10]

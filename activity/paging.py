@@ -4,6 +4,7 @@ the same however deep into the list it is, and no COUNT of the whole table is ne
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,7 +23,10 @@ class KeysetPage(Generic[M]):
 
 
 def _encode(values: list[Any]) -> str:
-    raw = json.dumps(values, cls=DjangoJSONEncoder).encode()
+    # To the microsecond: Django's JSON encoder stops at the millisecond, and the next page
+    # would then skip the rows created in the same millisecond as the last one shown.
+    exact = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps(exact, cls=DjangoJSONEncoder).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -44,7 +48,12 @@ def _to_python(model: type[Model], name: str, value: Any) -> Any:
 
 
 def _after(ordering: tuple[str, ...], values: list[Any], model: type[Model]) -> Q:
-    """Rows strictly after ``values`` in ``ordering`` (fields may start with ``-``)."""
+    """Rows strictly after ``values`` in ``ordering`` (fields may start with ``-``). The bound
+    on the first field, implied by the rest, is what lets the database start reading the
+    ordering's index at the cursor instead of at the first page."""
+    first = ordering[0].lstrip("-")
+    bound = "lte" if ordering[0].startswith("-") else "gte"
+    start = Q(**{f"{first}__{bound}": _to_python(model, first, values[0])})
     condition = Q()
     for i, name in enumerate(ordering):
         field = name.lstrip("-")
@@ -54,7 +63,7 @@ def _after(ordering: tuple[str, ...], values: list[Any], model: type[Model]) -> 
             prior_field = prior.lstrip("-")
             step &= Q(**{prior_field: _to_python(model, prior_field, prior_value)})
         condition |= step
-    return condition
+    return start & condition
 
 
 def keyset_page(

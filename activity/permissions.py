@@ -2,13 +2,16 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import BigIntegerField, Model, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from directory.models import Membership, Role
 
@@ -66,6 +69,28 @@ def get_for_user(
         if not rule.may(user, obj):
             raise deny(user, rule.counted_as, obj, str(rule.reason))
     return obj
+
+
+def granted_ids(user: AnyUser, perm: str, model: type[Model]) -> QuerySet[Any]:
+    """The ids of the ``model`` rows on which the user holds ``perm`` (``"app.codename"``)
+    through a django-guardian grant, theirs or one of their groups'; every row for a
+    superuser. The same rows as guardian's ``get_objects_for_user`` without global
+    permissions, as a subquery for ``pk__in`` that the database answers from the grant
+    tables' indexes: guardian's own compares each row's id as text with the grants, which
+    reads the whole table."""
+    if not user.is_authenticated:
+        return model._default_manager.none().values("pk")
+    if user.is_superuser:
+        return model._default_manager.values("pk")
+    app_label, codename = perm.split(".")
+    content_type = ContentType.objects.get_for_model(model)  # cached after the first call
+    assert content_type.app_label == app_label, f"{perm} is not a permission on {model}"
+    grant = {"permission__content_type": content_type, "permission__codename": codename}
+    # Every grant of this permission is on a row of ``model``: its object_pk is that row's id.
+    as_id = Cast("object_pk", BigIntegerField())
+    own = UserObjectPermission.objects.filter(user=user, **grant).values_list(as_id)
+    groups = GroupObjectPermission.objects.filter(group__user=user, **grant).values_list(as_id)
+    return own.union(groups)
 
 
 # Notifications ----------------------------------------------------------------------------------

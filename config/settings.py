@@ -173,10 +173,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Short sessions: an idle session ends after 30 minutes (each request pushes the expiry on), and
+# Short sessions: an idle session ends after 30 minutes (requests push the expiry on), and
 # any session ends 12 hours after its login however active it was (directory.middleware).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry is pushed on by a request that comes at least this long after it last moved
+# (directory.middleware), not by every request: a session is written about once a minute instead
+# of on every page (a write and a commit each), and ends between SESSION_COOKIE_AGE minus this and
+# SESSION_COOKIE_AGE after the last request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
+if not 0 <= SESSION_REFRESH_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("DJANGO_SESSION_REFRESH_SECONDS must be below the session's age.")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_MAX_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 3600)
 

@@ -14,10 +14,9 @@ from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import get_objects_for_user
 
 from activity.models import Document
-from activity.permissions import Rule, get_for_user
+from activity.permissions import Rule, get_for_user, granted_ids
 from activity.typing import AnyUser
 
 from .models import (
@@ -101,10 +100,11 @@ def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if is_administration_staff(user):
         return Organisation.objects.all()
-    own = get_objects_for_user(
-        user, "directory.view_organisation", klass=Organisation, accept_global_perms=False
-    ).values("pk")
-    return Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
+    own = granted_ids(user, "directory.view_organisation", Organisation)
+    members = Organisation.objects.filter(network__in=own).order_by().values("pk")
+    # One set of ids, each part read from an index: an OR of the two made the database test
+    # every organisation.
+    return Organisation.objects.filter(pk__in=own.union(members))
 
 
 def can_change_organisation(user: AnyUser, org: Organisation) -> bool:

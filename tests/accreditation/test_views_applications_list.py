@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from accreditation.models import Application
 from directory.models import ActivityType
@@ -71,8 +72,6 @@ def test_the_list_filters_by_activity_facility_and_organisation(
 def test_a_reviewer_lists_only_assigned_applications(client, world, framework, draft, reviewer):
     other = ApplicationFactory(organisation=world.other_organisation, framework=framework)
     ReviewAssignmentFactory(application=other, reviewer=reviewer)
-    from guardian.shortcuts import assign_perm
-
     assign_perm("accreditation.view_application", reviewer, other)
     page = text(login(client, reviewer).get(url("application_list")))
     assert url("application_detail", other.pk) in page
@@ -111,6 +110,47 @@ def test_the_list_pages_by_keyset(client, world, framework, director):
     assert len(first.context["page"].items) == 50
     second = client.get(url("application_list"), {"after": first.context["page"].next_cursor})
     assert len(second.context["page"].items) == 5
+
+
+def test_paging_shows_every_application_once_even_those_made_in_the_same_millisecond(
+    client, world, framework, director
+):
+    moment = timezone.now().replace(microsecond=500_000)
+    made = [
+        ApplicationFactory(
+            framework=framework,
+            status=Application.Status.SUBMITTED,
+            created_at=moment + timedelta(microseconds=n),
+        )
+        for n in range(55)
+    ]
+    login(client, director)
+    first = client.get(url("application_list")).context["page"]
+    second = client.get(url("application_list"), {"after": first.next_cursor}).context["page"]
+    shown = [a.pk for a in first.items + second.items]
+    assert sorted(shown) == sorted(a.pk for a in made)
+
+
+def test_a_reviewers_list_makes_the_same_queries_for_one_row_and_fifty(
+    client, world, framework, reviewer
+):
+    def assigned():
+        application = ApplicationFactory(
+            framework=framework, status=Application.Status.UNDER_REVIEW
+        )
+        ReviewAssignmentFactory(application=application, reviewer=reviewer)
+        assign_perm("accreditation.view_application", reviewer, application)
+
+    login(client, reviewer)
+    path = url("application_list")
+    assigned()
+    client.get(path)
+    one = count_queries(client, path)
+    for _n in range(49):
+        assigned()
+    fifty = count_queries(client, path)
+    assert len(client.get(path).context["page"].items) == 50
+    assert fifty == one
 
 
 def test_the_list_filters_suggest_only_what_the_organisation_applied_with(

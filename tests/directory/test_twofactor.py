@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -369,7 +371,7 @@ def test_the_session_key_changes_at_login_and_again_after_the_code(client, direc
 
 def test_a_session_ends_after_30_minutes_without_a_request(client, director, monkeypatch):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_REFRESH_SECONDS == 60
     login(client, director)
     start = timezone.now()
 
@@ -382,6 +384,24 @@ def test_a_session_ends_after_30_minutes_without_a_request(client, director, mon
     assert client.get(DASHBOARD).status_code == 200
     at(89)  # 31 minutes after the last request
     assert follow_target(client.get(DASHBOARD)).startswith(f"{LOGIN}?next=")
+
+
+def test_a_session_is_written_once_a_minute_not_on_every_page(client, director, monkeypatch):
+    login(client, director)
+    start = timezone.now()
+
+    def session_writes_at(seconds: int) -> int:
+        monkeypatch.setattr(timezone, "now", lambda: start + timedelta(seconds=seconds))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(DASHBOARD).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    assert session_writes_at(1) == 1  # the first page after login moves the expiry on
+    assert session_writes_at(30) == 0
+    assert session_writes_at(59) == 0
+    assert session_writes_at(61) == 1
+    assert session_writes_at(62) == 0
+    assert Session.objects.get().expire_date == start + timedelta(seconds=61, minutes=30)
 
 
 def test_a_session_ends_12_hours_after_login_however_active(client, director):
