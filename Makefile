@@ -20,7 +20,7 @@ install:
 
 ## Run the application with demo data on embedded defaults (SQLite, a filesystem broker), served
 ## as in production (DEBUG off) but over plain HTTP: DJANGO_DEMO=1 (see config/settings.py).
-## The banner waits for the web server; Ctrl-C stops honcho, which stops every process.
+## The banner waits for the web server; Ctrl-C stops every process within about two seconds.
 run: install
 	@export DJANGO_DEMO=1 DJANGO_DEBUG=$(DEBUG) SITE_URL=$(SITE_URL) HOST=$(HOST) PORT=$(PORT); \
 	 set -e; \
@@ -29,7 +29,7 @@ run: install
 	 $(UV) run python manage.py seed_demo; \
 	 $(UV) run python -m config.demo_server banner & banner=$$!; \
 	 set +e; \
-	 $(UV) run honcho start -f Procfile; status=$$?; \
+	 $(UV) run python -m config.demo_server start; status=$$?; \
 	 kill $$banner 2>/dev/null; exit $$status
 
 ## Run the whole test suite against PostgreSQL and Redis (the local servers unless told otherwise),

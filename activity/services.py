@@ -3,13 +3,16 @@ and the notification centre."""
 
 import json
 import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -250,100 +253,190 @@ def _preference(user: User) -> NotificationPreference:
     return pref
 
 
+def _saved_preference(user: User) -> NotificationPreference:
+    # Read with the reminder (select_related); someone who never chose has the defaults, and
+    # delivering to them stores nothing for it.
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference(user=user)
+
+
 def _site_link(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else settings.SITE_URL
 
 
 def reminder_deliver(*, reminder_id: int) -> bool:
-    """Deliver one claimed reminder: an in-app notification and, unless the recipient chose a
-    daily digest, an e-mail. Safe to run twice: the second run finds the row sent and stops.
+    """Deliver one claimed reminder, as ``reminders_deliver`` does; return whether this run
+    delivered it."""
+    return reminders_deliver(reminder_ids=[reminder_id]) == 1
+
+
+def reminders_deliver(*, reminder_ids: Sequence[int]) -> int:
+    """Deliver claimed reminders: for each, an in-app notification and, unless the recipient chose
+    a daily digest, an e-mail. Safe to run twice: a reminder already sent is skipped. Returns how
+    many this run delivered.
+
+    Each e-mail goes out inside the transaction that writes its notification and marks its
+    reminder sent, just before that transaction commits, so a worker that dies part-way through a
+    chunk leaves the reminders before it sent and the rest to deliver. Everything else is shared
+    by the chunk: one query reads the reminders with their recipients and preferences, one
+    connection to the mail server carries every e-mail, and the reminders that need no e-mail are
+    delivered together in one transaction.
 
     A delivery that fails is tried again when its claim lapses, but not for ever: an error no
     retry can change (a line break in the subject, an address that is not one) marks the
     reminder failed at once, any other after ``REMINDER_MAX_ATTEMPTS`` attempts. The error is
     kept on the reminder for the site administration; when only the e-mail failed, the
-    notification is delivered all the same. Returns whether this run delivered it."""
+    notification is delivered all the same. An error worth another attempt stops the chunk: the
+    mail server is likely away for the reminders after it too."""
+    reminders = list(
+        Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.QUEUED)
+        .select_related("recipient__notification_preference")
+        .order_by("pk")
+    )
+    by_email = [r for r in reminders if _wants_email(r.recipient)]
+    with _commits_not_waiting_for_the_disk():
+        delivered = _deliver_in_app([r for r in reminders if not _wants_email(r.recipient)])
+        if by_email:
+            mail = get_connection()
+            try:
+                for reminder in by_email:
+                    delivered += _deliver_with_email(reminder, mail)
+            finally:
+                mail.close()
+    return delivered
+
+
+@contextmanager
+def _commits_not_waiting_for_the_disk() -> Iterator[None]:
+    """Delivery commits once per e-mail, and on PostgreSQL a commit otherwise waits for its
+    write-ahead log to reach the disk: several milliseconds each, most of the time a delivery
+    takes. Without the wait, a commit is on disk a fraction of a second later (three times
+    ``wal_writer_delay`` at most). A worker that dies loses nothing it committed; only a crash of
+    the database server itself in that fraction of a second can undo the last deliveries, which
+    are then delivered again: an e-mail goes out a second time with the same Message-ID, as after
+    a worker that dies between the send and the commit. The database stays consistent either
+    way: the notification and the reminder marked sent are committed or lost together."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
-        return _reminder_deliver(reminder_id)
+        yield
+    finally:
+        if connection.connection is not None:  # not closed by an error meanwhile
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
+def _wants_email(recipient: User) -> bool:
+    pref = _saved_preference(recipient)
+    return pref.delivery == NotificationPreference.Delivery.IMMEDIATE and bool(recipient.email)
+
+
+def _notification(reminder: Reminder, now: datetime, *, emailed: bool) -> Notification:
+    return Notification(
+        recipient=reminder.recipient,
+        reminder=reminder,
+        subject=reminder.subject,
+        body=reminder.body,
+        url=reminder.url,
+        created_at=now,
+        emailed_at=now if emailed else None,
+    )
+
+
+def _deliver_in_app(reminders: list[Reminder]) -> int:
+    """The notifications of reminders that need no e-mail, all in one transaction: nothing leaves
+    the database, so nothing can be delivered twice."""
+    if not reminders:
+        return 0
+    with transaction.atomic():
+        still_queued = set(
+            Reminder.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in reminders], state=Reminder.State.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not still_queued:
+            return 0
+        now = timezone.now()
+        Reminder.objects.filter(pk__in=still_queued).update(
+            state=Reminder.State.SENT, sent_at=now, lease_until=None
+        )
+        Notification.objects.bulk_create(
+            [_notification(r, now, emailed=False) for r in reminders if r.pk in still_queued]
+        )
+    return len(still_queued)
+
+
+def _deliver_with_email(reminder: Reminder, mail: BaseEmailBackend) -> int:
+    try:
+        return _send_and_mark_sent(reminder, _reminder_email(reminder, mail))
     except Exception as error:
         # Rolled back whole: the e-mail failed in a way worth another attempt, or the
         # notification itself could not be written.
-        if not _reminder_fail(reminder_id=reminder_id, error=error):
+        if not _reminder_fail(reminder_id=reminder.pk, error=error):
             raise  # tried again once the claim lapses
-        logger.exception("Reminder %s failed and will not be tried again.", reminder_id)
-        return False
+        logger.exception("Reminder %s failed and will not be tried again.", reminder.pk)
+        return 0
 
 
-def _reminder_deliver(reminder_id: int) -> bool:
+def _send_and_mark_sent(reminder: Reminder, message: EmailMessage) -> int:
     with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=reminder_id, state=Reminder.State.QUEUED)
-            .first()
-        )
-        if reminder is None:
-            return False
         now = timezone.now()
-        recipient = reminder.recipient
-        pref = _preference(recipient)
-        by_email = pref.delivery == NotificationPreference.Delivery.IMMEDIATE and bool(
-            recipient.email
+        # Marking the row sent also locks it: a second run of the same chunk waits here until
+        # this transaction ends, then finds the row sent and leaves it.
+        marked = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.QUEUED).update(
+            state=Reminder.State.SENT, sent_at=now, lease_until=None
         )
-        notification = Notification.objects.create(
-            recipient=recipient,
-            reminder=reminder,
-            subject=reminder.subject,
-            body=reminder.body,
-            url=reminder.url,
-            created_at=now,
-            # Set before the send: if the send fails, the transaction and the row go with it.
-            emailed_at=now if by_email else None,
-        )
-        failure = ""
-        if by_email:
-            try:
-                _reminder_email(reminder, pref)
-            except Exception as error:
-                if not _gives_up(reminder, error):
-                    raise  # nothing is kept: the next attempt delivers both
-                failure = _error_text(error)
-                logger.exception("The e-mail of reminder %s failed for good.", reminder.pk)
-                notification.emailed_at = None
-                notification.save(update_fields=["emailed_at"])
-        if failure:
-            reminder.state = Reminder.State.FAILED
-            reminder.error = failure
-        else:
-            reminder.state = Reminder.State.SENT
-            reminder.sent_at = now
-        reminder.lease_until = None
-        reminder.save(update_fields=["state", "sent_at", "error", "lease_until"])
-    return True
+        if not marked:
+            return 0
+        # Written before the send, as sent by e-mail: if the send fails, both go with the
+        # transaction.
+        notification = _notification(reminder, now, emailed=True)
+        notification.save(force_insert=True)
+        try:
+            # Sent while the row is locked and just before the commit that marks it sent: a
+            # crash in between is the only way an e-mail can go out twice, and then it carries
+            # the same Message-ID, so that mail clients show it once.
+            message.connection.open()
+            message.send()
+        except Exception as error:
+            # The row is locked: its count of attempts is the current one.
+            attempts = Reminder.objects.values_list("attempts", flat=True).get(pk=reminder.pk)
+            if not _gives_up(attempts, error):
+                raise  # nothing is kept: the next attempt delivers both
+            logger.exception("The e-mail of reminder %s failed for good.", reminder.pk)
+            notification.emailed_at = None
+            notification.save(update_fields=["emailed_at"])
+            Reminder.objects.filter(pk=reminder.pk).update(
+                state=Reminder.State.FAILED, sent_at=None, error=_error_text(error)
+            )
+    return 1
 
 
-def _reminder_email(reminder: Reminder, pref: NotificationPreference) -> None:
-    with translation.override(pref.language_or_default):
-        message = render_to_string(
-            "activity/email/reminder.txt",
-            {"reminder": reminder, "link": _site_link(reminder.url)},
+def _reminder_email(reminder: Reminder, mail: BaseEmailBackend) -> EmailMessage:
+    with translation.override(_saved_preference(reminder.recipient).language_or_default):
+        text = render_to_string(
+            "activity/email/reminder.txt", {"reminder": reminder, "link": _site_link(reminder.url)}
         )
-    # Sent while the row is locked and just before the commit that marks it sent: a crash in
-    # between is the only way an e-mail can go out twice, and then it carries the same
-    # Message-ID, so that mail clients show it once.
-    EmailMessage(
+    return EmailMessage(
         reminder.subject,
-        message,
+        text,
         to=[reminder.recipient.email],
         headers={"Message-ID": f"<reminder-{reminder.pk}.{reminder.created_at:%s}@partnerships>"},
-    ).send()
+        connection=mail,
+    )
 
 
-def _gives_up(reminder: Reminder, error: Exception) -> bool:
+def _gives_up(attempts: int, error: Exception) -> bool:
     # A ValueError (BadHeaderError is one, so is an address that cannot be encoded) comes from
     # the reminder itself, and a retry meets it again; anything else (the mail server away,
     # the connection lost) may pass, until the attempts run out.
-    return isinstance(error, ValueError) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
+    return isinstance(error, ValueError) or attempts >= settings.REMINDER_MAX_ATTEMPTS
 
 
 def _error_text(error: Exception) -> str:
@@ -359,7 +452,7 @@ def _reminder_fail(*, reminder_id: int, error: Exception) -> bool:
             .filter(pk=reminder_id, state=Reminder.State.QUEUED)
             .first()
         )
-        if reminder is None or not _gives_up(reminder, error):
+        if reminder is None or not _gives_up(reminder.attempts, error):
             return False
         reminder.state = Reminder.State.FAILED
         reminder.error = _error_text(error)

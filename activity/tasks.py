@@ -13,7 +13,7 @@ def deliver_reminder(reminder_id: int) -> bool:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def deliver_reminders(reminder_ids: list[int]) -> int:
     """Deliver a chunk of claimed reminders; run again after a crash, it skips the ones sent."""
-    return sum(services.reminder_deliver(reminder_id=pk) for pk in reminder_ids)
+    return services.reminders_deliver(reminder_ids=reminder_ids)
 
 
 def enqueue_delivery(reminder_ids: list[int]) -> None:

@@ -79,6 +79,13 @@ def main() -> None:
         "--only", default="", help="measure only the pages whose name contains this"
     )
     parser.add_argument("--skip-worker", action="store_true", help="skip the Celery worker run")
+    parser.add_argument(
+        "--worker-concurrency",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1],
+        help="the delivery worker's concurrency, one run each: 1 (the solo pool, the default), "
+        "or prefork processes, as in 1,2",
+    )
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
     parser.add_argument(
         "--merge",

@@ -2,10 +2,12 @@
 where it must be (plain HTTP on one machine), and free of side effects when imported; and the
 steps of `make run` around them (config/demo_server.py)."""
 
+import contextlib
 import io
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -380,3 +382,73 @@ def test_the_banner_appears_once_the_server_answers_and_lists_every_demo_account
     assert "Facility visits officer, Women's Rehabilitation Centre" in lines["wanda"]
     assert "Gate officer, Women's Rehabilitation Centre" in lines["gloria"]
     assert "site administration" in lines["admin"]
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+    return found
+
+
+#: A stand-in for a process of the Procfile, which stops when asked (like the web server), ignores
+#: the request (like the Celery worker, slower to stop than the grace period) or takes its time.
+STAND_IN = """\
+import signal, sys, time
+if sys.argv[1] == "ignores":
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+elif sys.argv[1] == "slow":
+    signal.signal(signal.SIGTERM, lambda *_: time.sleep(10))
+print("ready", flush=True)
+time.sleep(60)
+"""
+STAND_INS = """\
+web: python stand_in.py stops
+worker: python stand_in.py ignores
+beat: python stand_in.py slow
+"""
+
+
+def test_ctrl_c_stops_every_demo_process_within_two_seconds_and_leaves_none_behind(tmp_path):
+    (tmp_path / "stand_in.py").write_text(STAND_IN)
+    (tmp_path / "Procfile").write_text(STAND_INS)
+    marker = f"DEMO_STOP_TEST={os.getpid()}"
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "config.demo_server", "start"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(BASE_DIR), marker.split("=")[0]: str(os.getpid())},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(runner.stdout or []), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while sum(line.rstrip().endswith("| ready") for line in output) < 3:
+            assert time.monotonic() < deadline, "".join(output)
+            time.sleep(0.05)
+        assert len(_processes_with(marker)) >= 6  # honcho's, the shells and the stand-ins
+
+        interrupted = time.monotonic()
+        os.killpg(runner.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C
+        runner.wait(timeout=30)
+        stopped_after = time.monotonic() - interrupted
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(runner.pid, signal.SIGKILL)
+        for pid in _processes_with(marker):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    reader.join(timeout=5)
+
+    # About two seconds, with room for a busy machine; honcho alone waits five before killing.
+    assert stopped_after < 3.0, "".join(output)
+    assert _processes_with(marker) == []
+    assert any("sending SIGKILL to worker.1" in line for line in output)

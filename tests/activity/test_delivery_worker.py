@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from activity import services, tasks
 from activity.models import Notification, Reminder
+from bench.worker import worker_command
 from tests.factories import ReminderFactory, UserFactory
 
 # In a parallel run (pytest-xdist) these tests run one after another in the same process, so that
@@ -134,22 +134,8 @@ class Workers:
         }
         log_path = var_dir / "worker.log"
         log = log_path.open("wb")
-        # The celery executable itself, not `uv run`, so that the pid is the process that runs
-        # the tasks (with the solo pool, the worker's main process).
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("celery")),
-                "--app=config",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--beat",
-                f"--hostname={name}@%h",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            worker_command(loglevel="INFO", hostname=f"{name}@%h"),
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,

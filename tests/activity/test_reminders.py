@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from activity import services, tasks
 from activity.models import Notification, NotificationPreference, Reminder
+from bench.smtp_sink import SmtpSink
 from tests.conftest import login
 from tests.factories import ReminderFactory, UserFactory
 
@@ -336,18 +337,106 @@ def test_a_chunk_delivered_twice_delivers_each_reminder_once():
     assert len(mail.outbox) == 3
 
 
-def test_delivering_a_reminder_takes_four_queries():
-    user = UserFactory(email="martha@example.org")
-    NotificationPreference.objects.create(user=user)
-    reminder = ReminderFactory(
-        recipient=user,
-        state=Reminder.State.QUEUED,
-        lease_until=timezone.now() + timedelta(minutes=5),
+def _queued(**kwargs) -> Reminder:
+    return ReminderFactory.create(
+        state=Reminder.State.QUEUED, lease_until=timezone.now() + timedelta(minutes=5), **kwargs
     )
-    # The locked row with its recipient, the preference, the notification, the row marked sent.
+
+
+def test_a_chunk_is_read_in_one_query_and_each_e_mail_costs_two_statements():
+    chose = UserFactory(email="martha@example.org")
+    NotificationPreference.objects.create(user=chose, language="es")
+    never_chose = [UserFactory(email=f"reviewer{n}@example.org") for n in range(2)]
+    digest = UserFactory(email="carla@example.org")
+    NotificationPreference.objects.create(
+        user=digest, delivery=NotificationPreference.Delivery.DIGEST
+    )
+    by_email = [_queued(recipient=user) for user in [chose, *never_chose]]
+    in_app = [_queued(recipient=digest) for _ in range(2)]
+
     with CaptureQueriesContext(connection) as captured:
-        assert services.reminder_deliver(reminder_id=reminder.pk) is True
+        assert services.reminders_deliver(reminder_ids=[r.pk for r in by_email + in_app]) == 5
+
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 4, statements
-    assert Notification.objects.get(reminder=reminder).emailed_at is not None
-    assert len(mail.outbox) == 1
+    # The chunk with recipients and preferences; commits that do not wait for the disk, and
+    # back; the in-app ones locked, marked sent and notified together; then for each e-mail,
+    # its reminder marked sent and its notification.
+    assert len(statements) == 1 + 2 + 3 + 2 * len(by_email), statements
+    assert len(mail.outbox) == 3
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 3
+    assert Notification.objects.filter(recipient=digest, emailed_at__isnull=True).count() == 2
+    assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
+
+
+def test_delivering_to_someone_who_never_chose_stores_no_preferences_for_them():
+    user = UserFactory(email="john@example.org")
+    reminder = _queued(recipient=user)
+    assert services.reminder_deliver(reminder_id=reminder.pk) is True
+    assert not NotificationPreference.objects.filter(user=user).exists()
+    assert mail.outbox[0].to == ["john@example.org"]
+    assert "Open it here:" in mail.outbox[0].body  # the deployment's language
+
+
+def test_a_chunk_sends_its_e_mails_over_one_connection_to_the_mail_server(settings):
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        chunk = [_queued().pk for _ in range(3)]
+        assert tasks.deliver_reminders(chunk) == 3
+    assert sink.connections == 1
+    assert sorted(sink.message_ids.values()) == [1, 1, 1]
+    assert all(message_id.startswith("<reminder-") for message_id in sink.message_ids)
+
+
+def test_an_e_mail_that_fails_for_good_does_not_stop_the_rest_of_the_chunk():
+    first, second, third = (
+        _queued(subject="Visit tomorrow"),
+        _queued(subject="Decision on Local Human\nRights Centre"),
+        _queued(subject="Report window closing"),
+    )
+    assert tasks.deliver_reminders([first.pk, second.pk, third.pk]) == 3
+    states = dict(Reminder.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: Reminder.State.SENT,
+        second.pk: Reminder.State.FAILED,
+        third.pk: Reminder.State.SENT,
+    }
+    assert [m.subject for m in mail.outbox] == ["Visit tomorrow", "Report window closing"]
+    assert Notification.objects.count() == 3
+
+
+def test_a_mail_server_away_stops_the_chunk_and_leaves_every_reminder_for_the_next_attempt(
+    monkeypatch,
+):
+    def mail_server_away(self, messages):
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", mail_server_away)
+    chunk = [_queued().pk for _ in range(3)]
+    with pytest.raises(SMTPServerDisconnected):
+        tasks.deliver_reminders(chunk)
+    assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.QUEUED}
+    assert not Notification.objects.exists()
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_delivery_commits_without_waiting_for_the_disk_and_leaves_the_connection_as_it_was(
+    monkeypatch,
+):
+    during_the_send: list[str] = []
+    send = locmem.EmailBackend.send_messages
+
+    def noting_the_setting(self, messages):
+        during_the_send.append(_synchronous_commit())
+        return send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", noting_the_setting)
+    assert _synchronous_commit() == "on"
+    assert services.reminder_deliver(reminder_id=_queued().pk) is True
+    assert during_the_send == ["off"]
+    assert _synchronous_commit() == "on"
