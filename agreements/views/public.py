@@ -15,9 +15,10 @@ from ..signing.verification import verify_pdf
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    form = VerificationForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerificationForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, object] = {"form": form, "max_bytes": settings.SIGNED_PDF_MAX_BYTES}
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         report = verify_pdf(form.cleaned_data["document"])
         context["report"] = report
         context["match"] = register_match(report)

@@ -111,7 +111,7 @@ def signatories(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     candidates = organisation_users(organisation, ORGANISATION_READERS).exclude(
         pk__in=current.values("user")
     )
-    form = SignatoryForm(request.POST or None, candidates=candidates)
+    form = SignatoryForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,

@@ -57,6 +57,9 @@ def test_the_signed_mou_validates_against_the_administrations_root(
     assert second.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # The countersignature was added to the certified file, which it leaves as it was.
     assert signed.startswith(signed_mou.certified)
+    # Still PDF/A-3, at PDF 1.7.
+    assert PdfReader(io.BytesIO(signed)).xmp_metadata.pdfaid_part == "3"
+    assert signed.startswith(b"%PDF-1.7")
     agreement = signed_mou.agreement
     assert agreement.pdf_status == PdfStatus.READY
     assert agreement.pdf_sha256 == hashlib.sha256(signed).hexdigest()
@@ -100,13 +103,11 @@ def test_the_pdf_states_every_mandatory_clause_the_terms_and_who_signed(
     assert f"{settings.SITE_URL}/agreements/verify/" in text
 
 
-def test_the_mou_is_printed_in_its_own_language(
-    agreed, director, signing, library, world
-):
+def test_the_mou_is_printed_in_its_own_language(agreed, director, signing, library, world):
     Agreement.objects.filter(pk=agreed.pk).update(language="es")
-    AgreementClause.objects.filter(
-        agreement=agreed, clause_version__clause=library.purpose
-    ).update(wording="{administration} y {organisation} colaboran en {facilities}.")
+    AgreementClause.objects.filter(agreement=agreed, clause_version__clause=library.purpose).update(
+        wording="{administration} y {organisation} colaboran en {facilities}."
+    )
 
     signing(director, agreed, Side.ADMINISTRATION)
 
@@ -138,9 +139,9 @@ def test_user_text_with_markup_and_addresses_is_printed_as_text_and_fetches_noth
 ):
     Agreement.objects.filter(pk=agreed.pk).update(title=f"MoU {INJECTION}")
     Clause.objects.filter(pk=library.purpose.pk).update(title=f"Purpose {INJECTION}")
-    AgreementClause.objects.filter(
-        agreement=agreed, clause_version__clause=library.people
-    ).update(wording=f"Only {{people}} may enter. {INJECTION} {{{{ 7|add:7 }}}}")
+    AgreementClause.objects.filter(agreement=agreed, clause_version__clause=library.people).update(
+        wording=f"Only {{people}} may enter. {INJECTION} {{{{ 7|add:7 }}}}"
+    )
 
     signing(director, agreed, Side.ADMINISTRATION)
 
@@ -196,7 +197,7 @@ def test_without_a_signing_authority_the_failure_is_recorded_and_can_be_retried(
     assert agreed.pdf_status == PdfStatus.FAILED
     assert "State A Prison System has no signing authority yet" in agreed.pdf_error
     assert not agreed.pdf
-    with pytest.raises(DomainError, match="could not be prepared.*no signing authority"):
+    with pytest.raises(DomainError, match=r"could not be prepared.*no signing authority"):
         services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
 
     signing_authority_create(actor=None, administration=world.administration)
@@ -214,9 +215,7 @@ def test_only_a_failed_copy_is_prepared_again(signed_mou, director):
         services.agreement_pdf_retry(actor=director, agreement=signed_mou.agreement)
 
 
-def test_withdrawing_a_signatory_revokes_the_certificate_they_signed_with(
-    signed_mou, ngo_admin
-):
+def test_withdrawing_a_signatory_revokes_the_certificate_they_signed_with(signed_mou, ngo_admin):
     signatory = ngo_admin.signatory_for.get()
 
     services.signatory_revoke(actor=ngo_admin, signatory=signatory)
