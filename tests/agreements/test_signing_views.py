@@ -11,9 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from agreements import services, tasks
 from agreements.models import Agreement, PdfStatus, Side, Signatory, Signature
 from agreements.signing.services import signing_authority_create
+from directory.models import Role
+from directory.services import membership_grant
 from tests.conftest import login
-from tests.factories import PASSWORD
-from tests.support.pages import assert_login_redirect, text
+from tests.factories import PASSWORD, UserFactory
+from tests.support.pages import assert_login_redirect, count_queries, text
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +253,23 @@ def test_an_authorised_signatory_must_sign_in_with_a_second_factor(
 
     assert response.status_code == 302
     assert response["Location"].startswith(ENROL)
+
+
+def test_the_signatories_page_makes_the_same_queries_for_one_signatory_and_twenty(
+    client, world, ngo_admin
+):
+    path = url("signatories", world.organisation.pk)
+    Signatory.objects.create(
+        organisation=world.organisation, user=ngo_admin, authorised_by=ngo_admin
+    )
+    login(client, ngo_admin)
+    client.get(path)
+    one = count_queries(client, path)
+    for n in range(19):
+        user = UserFactory(username=f"signer{n:02d}")
+        membership_grant(actor=None, user=user, role=Role.NGO_MEMBER, scope=world.organisation)
+        Signatory.objects.create(
+            organisation=world.organisation, user=user, authorised_by=ngo_admin
+        )
+    assert count_queries(client, path) == one
+    assert text(client.get(path)).count("Withdraw the authority to sign") == 20
