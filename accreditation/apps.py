@@ -10,10 +10,10 @@ class AccreditationConfig(AppConfig):
         from activity.permissions import register_document_reader
         from directory.permissions import register_identity_reader
 
-        from .permissions import can_read_document, vets_person
+        from .permissions import can_read_document, can_vet_person
 
         register_document_reader(can_read_document)
-        register_identity_reader(vets_person)
+        register_identity_reader(can_vet_person)
 
         from . import audit_actions, reminders
 

@@ -6,6 +6,17 @@ from activity import audit_actions
 
 from .models import Appeal, Decision
 
+# Details that hold ids of other objects, read by their names.
+REFERENCES = {
+    "people": "directory.person",
+    "members": "directory.person",
+    "vetting": "directory.person",
+    "previous": "accreditation.application",
+    "conditions": "accreditation.condition",
+    "lifted": "accreditation.condition",
+    "superseded": "accreditation.accreditation",
+}
+
 
 def register() -> None:
     for code, label, sentence in [
@@ -55,6 +66,11 @@ def register() -> None:
             _("%(actor)s sent the application of %(organisation)s to review"),
         ),
         (
+            "application.reviewers_assigned",
+            _("Reviewers added"),
+            _("%(actor)s added reviewers to the application of %(organisation)s"),
+        ),
+        (
             "application.withdrawn",
             _("Application withdrawn"),
             _("%(actor)s withdrew the application of %(organisation)s"),
@@ -73,10 +89,16 @@ def register() -> None:
             ),
         ),
         (
+            "reviewassignment.scored",
+            _("Scores saved"),
+            _("%(actor)s saved scores on the application of %(organisation)s"),
+        ),
+        (
             "reviewassignment.submitted",
             _("Review submitted"),
             _("%(actor)s submitted their scores for the application of %(organisation)s"),
         ),
+        # Written before a grant became part of the decision's (or the appeal's) one entry.
         (
             "accreditation.grant",
             _("Accreditation granted"),
@@ -91,11 +113,6 @@ def register() -> None:
             "accreditation.revoked",
             _("Accreditation revoked"),
             _("%(actor)s revoked the accreditation of %(organisation)s: %(reason)s"),
-        ),
-        (
-            "accreditation.active",
-            _("Accreditation reinstated"),
-            _("%(actor)s reinstated the accreditation of %(organisation)s"),
         ),
         (
             "accreditation.superseded",
@@ -166,21 +183,25 @@ def register() -> None:
             code,
             label,
             sentence,
-            references={
-                "people": "directory.person",
-                "members": "directory.person",
-                "previous": "accreditation.application",
-            },
+            references=REFERENCES,
         )
+    audit_actions.register(
+        "accreditation.reinstated",
+        _("Accreditation reinstated"),
+        _("%(actor)s reinstated the accreditation of %(organisation)s"),
+        formerly=("accreditation.active",),
+    )
     audit_actions.register(
         "application.decided",
         _("Application decided"),
         _("%(actor)s decided the application of %(organisation)s: %(outcome)s"),
         choices={"outcome": Decision.Outcome},
+        references=REFERENCES,
     )
     audit_actions.register(
-        "appeal.lodge",
+        "appeal.lodged",
         _("Appeal lodged"),
         _("%(actor)s lodged an appeal for %(organisation)s: %(subject)s"),
         choices={"subject": Appeal.Subject},
+        formerly=("appeal.lodge",),
     )

@@ -11,8 +11,9 @@ from django.utils import timezone
 from directory.demo import SECOND_ADMINISTRATION, SECOND_FACILITY
 from directory.models import ActivityType, Administration, Facility, Organisation, Person
 
-from . import selectors, services
+from . import selectors
 from .models import Application, Clearance, Decision, FormalMechanism, Framework
+from .services import applications, clearances, decisions, frameworks, mechanisms, review
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
@@ -55,8 +56,8 @@ def _framework(administration: Administration, director) -> Framework:
         return current
     draft = Framework.objects.filter(
         administration=administration, status=Framework.Status.DRAFT
-    ).first() or services.framework_create_draft(actor=director, administration=administration)
-    services.framework_update(
+    ).first() or frameworks.framework_create_draft(actor=director, administration=administration)
+    frameworks.framework_update(
         actor=director,
         framework=draft,
         data={
@@ -64,13 +65,13 @@ def _framework(administration: Administration, director) -> Framework:
             "introduction": INTRODUCTION,
         },
     )
-    services.framework_publish(actor=director, framework=draft)
+    frameworks.framework_publish(actor=director, framework=draft)
     return Framework.objects.get(pk=draft.pk)
 
 
 def _fill(application: Application, actor, *, activities: list[str], facilities: list[str]) -> None:
     org = application.organisation
-    services.application_update(
+    applications.application_update(
         actor=actor,
         application=application,
         data={
@@ -89,7 +90,7 @@ def _fill(application: Application, actor, *, activities: list[str], facilities:
     )
     for criterion in application.framework.criteria.all():
         uploads = [_pdf(f"{criterion.code} evidence")] if criterion.document_required else []
-        services.evidence_save(
+        applications.evidence_save(
             actor=actor,
             application=application,
             criterion_id=criterion.pk,
@@ -99,14 +100,14 @@ def _fill(application: Application, actor, *, activities: list[str], facilities:
 
 
 def _review(application: Application, director, reviewers, scores: list[int]) -> None:
-    services.reviewers_assign(actor=director, application=application, reviewers=reviewers)
+    review.reviewers_assign(actor=director, application=application, reviewers=reviewers)
     criteria = list(application.framework.criteria.all())
     for reviewer, offset in zip(reviewers, (0, -1), strict=True):
         assignment = application.assignments.get(reviewer=reviewer)
-        services.review_declare(
+        review.review_declare(
             actor=reviewer, assignment=assignment, conflict=False, statement="No conflict."
         )
-        services.review_save_scores(
+        review.review_save_scores(
             actor=reviewer,
             assignment=assignment,
             scores={
@@ -114,15 +115,15 @@ def _review(application: Application, director, reviewers, scores: list[int]) ->
                 for c, s in zip(criteria, scores, strict=True)
             },
         )
-        services.review_submit(actor=reviewer, assignment=assignment)
+        review.review_submit(actor=reviewer, assignment=assignment)
 
 
 def _apply(org: Organisation, admin_user, framework: Framework, **scope) -> Application:
-    application = services.application_create(
+    application = applications.application_create(
         actor=admin_user, organisation=org, framework=framework
     )
     _fill(application, admin_user, **scope)
-    services.application_submit(actor=admin_user, application=application)
+    applications.application_submit(actor=admin_user, application=application)
     return application
 
 
@@ -151,7 +152,7 @@ def seed(out: IO[str]) -> None:
         facilities=["Central Penitentiary"],
     )
     _review(lhrc, director, reviewers, good)
-    services.decision_make(
+    decisions.decision_make(
         actor=director,
         application=lhrc,
         outcome=Decision.Outcome.ACCREDITED,
@@ -167,7 +168,7 @@ def seed(out: IO[str]) -> None:
         facilities=["Women's Rehabilitation Centre"],
     )
     _review(weavers, director, reviewers, [4, 3, 3, 3, 3, 2, 3])
-    services.decision_make(
+    decisions.decision_make(
         actor=director,
         application=weavers,
         outcome=Decision.Outcome.CONDITIONAL,
@@ -181,7 +182,7 @@ def seed(out: IO[str]) -> None:
         ],
     )
     # The collective has answered its condition; the administration is to verify it.
-    services.condition_answer(
+    decisions.condition_answer(
         actor=users["ana"],
         condition=weavers.decision.conditions.get(),
         note="The funding agreement with the Foundation is signed; a copy is attached.",
@@ -197,7 +198,7 @@ def seed(out: IO[str]) -> None:
         facilities=["Northern Remand Centre"],
     )
     _review(legal, director, reviewers, weak)
-    services.decision_make(
+    decisions.decision_make(
         actor=director,
         application=legal,
         outcome=Decision.Outcome.REFUSED,
@@ -210,7 +211,7 @@ def seed(out: IO[str]) -> None:
         activities=["legal_aid"],
         facilities=["Northern Remand Centre"],
     )
-    services.application_return(
+    applications.application_return(
         actor=director,
         application=legal_again,
         message="Please attach the registration certificate of the clinic.",
@@ -224,8 +225,8 @@ def seed(out: IO[str]) -> None:
         activities=["education", "religious"],
         facilities=["Central Penitentiary", "Women's Rehabilitation Centre"],
     )
-    services.reviewers_assign(actor=director, application=hope, reviewers=reviewers)
-    services.review_declare(
+    review.reviewers_assign(actor=director, application=hope, reviewers=reviewers)
+    review.review_declare(
         actor=reviewers[0],
         assignment=hope.assignments.get(reviewer=reviewers[0]),
         conflict=False,
@@ -275,25 +276,25 @@ def seed(out: IO[str]) -> None:
         facilities=["Northern Remand Centre"],
     )
     _review(sport_app, director, reviewers, good)
-    decision = services.decision_make(
+    decision = decisions.decision_make(
         actor=director,
         application=sport_app,
         outcome=Decision.Outcome.ACCREDITED,
         reasons="Well-run programmes with secured funding.",
     )
-    services.accreditation_suspend(
+    decisions.accreditation_suspend(
         actor=director,
         accreditation=decision.accreditation,
         reason="An unannounced change of the people entering; suspended pending review.",
     )
-    services.appeal_lodge(
+    decisions.appeal_lodge(
         actor=sports_admin,
         decision=decision,
         subject="suspension",
         grounds="The new coach was named in our application; the change was announced by letter.",
     )
     # A draft: John has started renewing his organisation's accreditation early.
-    services.application_create(
+    applications.application_create(
         actor=users["john"], organisation=lhrc.organisation, framework=framework, previous=lhrc
     )
 
@@ -306,14 +307,14 @@ def seed(out: IO[str]) -> None:
         if name == "Tomás Doctor":
             continue
         if clearance.person.organisation.name == "Legal Aid Clinic":
-            services.clearance_decide(
+            clearances.clearance_decide(
                 actor=director,
                 clearance=clearance,
                 cleared=False,
                 reason="Identity document could not be verified.",
             )
             continue
-        services.clearance_decide(
+        clearances.clearance_decide(
             actor=director, clearance=clearance, cleared=True, valid_until=until
         )
 
@@ -331,7 +332,7 @@ def seed(out: IO[str]) -> None:
         org = orgs[name]
         members = list(org.people.all())
         if not FormalMechanism.objects.filter(organisation=org).exists():
-            services.mechanism_register(
+            mechanisms.mechanism_register(
                 actor=director,
                 administration=administration,
                 organisation=org,

@@ -5,18 +5,20 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import SuggestChoiceFilter
 from directory.models import ActivityType, Facility, Organisation
 
 from . import selectors
 from .models import Accreditation, Clearance
 
 
-def _facilities_in_register(request: HttpRequest | None) -> QuerySet[Facility]:
-    # Only facilities the register already names, so the filter reveals nothing more.
+def facilities_in_register() -> QuerySet[Facility]:
+    """Only the facilities the register already names, so that the filter reveals nothing
+    more."""
     named = selectors.accreditations_in_public_register().values(
         "decision__application__facilities"
     )
@@ -35,16 +37,21 @@ class RegisterFilter(django_filters.FilterSet):
         label=_("Activity"),
         empty_label=_("Any activity"),
     )
-    facility = django_filters.ModelChoiceFilter(
+    facility = SuggestChoiceFilter(
         field_name="decision__application__facilities",
-        queryset=_facilities_in_register,
+        queryset=Facility.objects.none(),
+        url=reverse_lazy("accreditation:public_register_choices", args=["facility"]),
         label=_("Facility"),
-        empty_label=_("Any facility"),
+        placeholder=_("Any facility"),
     )
 
     class Meta:
         model = Accreditation
         fields = ["name", "activity", "facility"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["facility"].queryset = facilities_in_register()
 
 
 class ClearanceFilter(django_filters.FilterSet):
@@ -66,11 +73,12 @@ class ClearanceFilter(django_filters.FilterSet):
         empty_label=None,
         method="filter_status",
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SuggestChoiceFilter(
         field_name="person__organisation",
         queryset=Organisation.objects.none(),
+        url=reverse_lazy("accreditation:clearance_choices", args=["organisation"]),
         label=_("Organisation"),
-        empty_label=_("Any organisation"),
+        placeholder=_("Any organisation"),
     )
 
     class Meta:
@@ -85,7 +93,7 @@ class ClearanceFilter(django_filters.FilterSet):
         # Only organisations whose people's clearances the user may see.
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=self.queryset.order_by().values("person__organisation_id")
-        ).order_by("name")
+        )
 
     def filter_status(self, queryset: QuerySet[Clearance], name: str, value: str) -> Any:
         today = timezone.localdate()

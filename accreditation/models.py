@@ -383,6 +383,16 @@ class Application(models.Model):
     OPEN_STATUSES = frozenset(
         {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.UNDER_REVIEW}
     )
+    # The organisation's profile and plans: filled in before submission, copied into a renewal.
+    PROFILE_FIELDS = (
+        "summary",
+        "swot_strengths",
+        "swot_weaknesses",
+        "swot_opportunities",
+        "swot_threats",
+        "sustainability_plan",
+        "partner_mapping",
+    )
 
     organisation = models.ForeignKey(
         Organisation,
@@ -889,7 +899,9 @@ class Accreditation(models.Model):
     def display_status(self) -> str:
         if self.status == self.Status.ACTIVE and self.is_expired():
             return str(_("Expired"))
-        return str(self.get_status_display())
+        # The one label, rather than get_status_display's translation of every choice: lists
+        # show fifty.
+        return str(self.Status(self.status).label)
 
 
 class ConditionQuerySet(models.QuerySet["Condition"]):
@@ -1039,6 +1051,12 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("Appeal upheld: the decision is overturned")
         DISMISSED = "dismissed", _("Appeal dismissed: the decision stands")
 
+    # The status of the accreditation that an appeal against a suspension or revocation is about.
+    APPEALED_STATUS = {
+        Subject.SUSPENSION: Accreditation.Status.SUSPENDED,
+        Subject.REVOCATION: Accreditation.Status.REVOKED,
+    }
+
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     subject = models.CharField(_("against"), max_length=20, choices=Subject.choices)
     appealed_by_user = models.ForeignKey(
@@ -1096,6 +1114,13 @@ class Clearance(models.Model):
         PENDING = "pending", _("Pending")
         CLEARED = "cleared", _("Cleared")
         REFUSED = "refused", _("Refused")
+
+    # A decided request stays as it was decided; a new request follows it.
+    TRANSITIONS = {
+        Status.PENDING: {Status.CLEARED, Status.REFUSED},
+        Status.CLEARED: set(),
+        Status.REFUSED: set(),
+    }
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="clearances", verbose_name=_("person")
@@ -1166,4 +1191,4 @@ class Clearance(models.Model):
             and timezone.localdate() > self.valid_until
         ):
             return str(_("Expired"))
-        return str(self.get_status_display())
+        return str(self.Status(self.status).label)

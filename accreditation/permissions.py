@@ -6,26 +6,35 @@ reviewers see only the applications assigned to them (a django-guardian grant gi
 assignment), and the file only once they have declared no conflict of interest.
 Organisation side: an organisation sees only its own applications, documents and
 accreditations; its administrators act on them, its members read them.
-Separation of duties (the decider did not score, the appeal goes to someone else) is a rule of
-the services; here are the role and visibility rules.
+
+Every entity has the same four pieces: ``<entities>_for_user`` (what the user may see),
+``get_<entity>_for_user(user, pk, action=…)`` (not found for the invisible, refused with a
+reason for a forbidden action), ``can_<verb>_<entity>`` predicates, and, where a page offers
+buttons, ``<entity>_actions`` (who may act comes from here; when the state allows it, from the
+model). Roles come from memberships. Rules of state (a published version never changes) and
+separation of duties (the decider did not score, the appeal goes to someone else) are the
+services'.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Literal
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from activity.models import Document
-from activity.permissions import deny, not_found
+from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
     administration_ids,
-    get_organisation_for_user,
-    get_person_for_user,
     organisation_ids,
+    organisations_for_user,
+    people_for_user,
 )
 
 from .models import (
@@ -42,16 +51,84 @@ from .models import (
     ReviewAssignment,
 )
 
-RUNS_PROCESS = {Role.DIRECTOR, Role.COORDINATOR}
-ORGANISATION_SIDE = {Role.NGO_ADMIN, Role.NGO_MEMBER}
+_RUNS_PROCESS = {Role.DIRECTOR, Role.COORDINATOR}
+_ORGANISATION_SIDE = {Role.NGO_ADMIN, Role.NGO_MEMBER}
+
+ONLY_THE_DIRECTOR_CHANGES_THE_RULES = gettext_lazy("Only the director can change the rules.")
 
 
 def _process_admin_ids(user: AnyUser) -> set[int]:
-    return administration_ids(user, RUNS_PROCESS)
+    return administration_ids(user, _RUNS_PROCESS)
 
 
 def _director_of(user: AnyUser, administration_id: int) -> bool:
     return administration_id in administration_ids(user, {Role.DIRECTOR})
+
+
+def _runs_process_of(user: AnyUser, administration_id: int) -> bool:
+    return administration_id in _process_admin_ids(user)
+
+
+def _is_applicant(user: AnyUser, application: Application) -> bool:
+    return application.organisation_id in organisation_ids(user, _ORGANISATION_SIDE)
+
+
+def _applicant_admin(user: AnyUser, organisation_id: int) -> bool:
+    return organisation_id in organisation_ids(user, {Role.NGO_ADMIN})
+
+
+def _own_assignment(user: AnyUser, application: Application) -> ReviewAssignment | None:
+    if not user.is_authenticated:
+        return None
+    return application.assignments.filter(reviewer=user).first()
+
+
+def _administration_of(decision: Decision) -> int:
+    return decision.application.framework.administration_id
+
+
+# Administrations and organisations --------------------------------------------------------------
+
+
+def directed_administrations_for_user(user: AnyUser) -> QuerySet[Administration]:
+    """The administrations in which the user is a director: where they may start a version of
+    the rules or register a formal mechanism."""
+    return Administration.objects.filter(pk__in=administration_ids(user, {Role.DIRECTOR}))
+
+
+def own_organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations the user applies for or reads the applications of, as one of their
+    administrators or members."""
+    return Organisation.objects.filter(pk__in=organisation_ids(user, _ORGANISATION_SIDE))
+
+
+def can_create_application(user: AnyUser, organisation: Organisation) -> bool:
+    """An organisation's administrators apply, and renew, on its behalf."""
+    return _applicant_admin(user, organisation.pk)
+
+
+_ORGANISATION_RULES: dict[str, Rule[Organisation]] = {
+    "apply": Rule(
+        can_create_application,
+        "application.create",
+        gettext_lazy("Only the organisation's administrators can apply on its behalf."),
+    ),
+}
+
+
+def get_organisation_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "apply"] = "view"
+) -> Organisation:
+    """An organisation as the directory shows it to the user, for accreditation's actions on
+    it."""
+    return get_for_user(
+        user,
+        organisations_for_user(user),
+        pk,
+        entity="organisation",
+        action=action,
+        rules=_ORGANISATION_RULES,
+    )
 
 
 # Frameworks -------------------------------------------------------------------------------------
@@ -64,77 +141,74 @@ def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
     return Framework.objects.filter(administration__in=ids).select_related("administration")
 
 
-def get_framework_for_user(user: AnyUser, pk: int) -> Framework:
-    framework = frameworks_for_user(user).filter(pk=pk).first()
-    if framework is None:
-        raise not_found(user, "framework.view", Framework.objects.filter(pk=pk).first())
-    return framework
+def can_create_framework(user: AnyUser) -> bool:
+    """A director starts the next version of their administration's rules."""
+    return bool(administration_ids(user, {Role.DIRECTOR}))
 
 
-def can_manage_framework(user: AnyUser, framework: Framework) -> bool:
+def can_change_framework(user: AnyUser, framework: Framework) -> bool:
     """The director writes and publishes the rules."""
     return _director_of(user, framework.administration_id)
 
 
-def get_framework_for_change(user: AnyUser, pk: int) -> Framework:
-    framework = get_framework_for_user(user, pk)
-    if not can_manage_framework(user, framework):
-        raise deny(
-            user, "framework.change", framework, _("Only the director can change the rules.")
-        )
-    return framework
+_FRAMEWORK_RULES: dict[str, Rule[Framework]] = {
+    "change": Rule(can_change_framework, "framework.change", ONLY_THE_DIRECTOR_CHANGES_THE_RULES),
+}
 
 
-def administrations_directed_by(user: AnyUser) -> QuerySet[Administration]:
-    """The administrations in which the user is a director: where they may start a version of
-    the rules or register a formal mechanism."""
-    return Administration.objects.filter(pk__in=administration_ids(user, {Role.DIRECTOR}))
-
-
-def can_create_framework(user: AnyUser) -> bool:
-    return bool(administration_ids(user, {Role.DIRECTOR}))
-
-
-def check_can_create_framework(user: AnyUser) -> None:
-    if not can_create_framework(user):
-        raise deny(user, "framework.create", None, _("Only the director can change the rules."))
-
-
-def check_framework_editable(user: AnyUser, framework: Framework) -> None:
-    """A published version is the law of the process: it never changes, a new version
-    supersedes it."""
-    if not framework.is_editable:
-        raise deny(
-            user,
-            "framework.change",
-            framework,
-            _("Version %(version)s is published and can no longer change. Start a new version.")
-            % {"version": framework.version},
-        )
-
-
-def get_framework_for_edit(user: AnyUser, pk: int) -> Framework:
-    """A draft version, for its director to change or publish."""
-    framework = get_framework_for_change(user, pk)
-    check_framework_editable(user, framework)
-    return framework
-
-
-def get_criterion_for_edit(user: AnyUser, pk: int) -> Criterion:
-    """A criterion of a draft version, for the director to change or delete."""
-    criterion = (
-        Criterion.objects.filter(pk=pk, framework__in=frameworks_for_user(user))
-        .select_related("framework__administration")
-        .first()
+def get_framework_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Framework:
+    return get_for_user(
+        user,
+        frameworks_for_user(user),
+        pk,
+        entity="framework",
+        action=action,
+        rules=_FRAMEWORK_RULES,
     )
-    if criterion is None:
-        raise not_found(user, "criterion.view", Criterion.objects.filter(pk=pk).first())
-    if not can_manage_framework(user, criterion.framework):
-        raise deny(
-            user, "criterion.change", criterion, _("Only the director can change the rules.")
-        )
-    check_framework_editable(user, criterion.framework)
-    return criterion
+
+
+@dataclass(frozen=True)
+class FrameworkActions:
+    """What the page of a version of the rules offers this user now."""
+
+    # Change the texts and criteria, and publish.
+    edit: bool = False
+
+
+def framework_actions(user: AnyUser, framework: Framework) -> FrameworkActions:
+    return FrameworkActions(edit=framework.is_editable and can_change_framework(user, framework))
+
+
+def criteria_for_user(user: AnyUser) -> QuerySet[Criterion]:
+    """The criteria of the versions the user may see."""
+    return Criterion.objects.filter(framework__in=frameworks_for_user(user)).select_related(
+        "framework__administration"
+    )
+
+
+def can_change_criterion(user: AnyUser, criterion: Criterion) -> bool:
+    """A criterion is part of the rules: the director writes it."""
+    return can_change_framework(user, criterion.framework)
+
+
+_CRITERION_RULES: dict[str, Rule[Criterion]] = {
+    "change": Rule(can_change_criterion, "criterion.change", ONLY_THE_DIRECTOR_CHANGES_THE_RULES),
+}
+
+
+def get_criterion_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Criterion:
+    return get_for_user(
+        user,
+        criteria_for_user(user),
+        pk,
+        entity="criterion",
+        action=action,
+        rules=_CRITERION_RULES,
+    )
 
 
 # Applications -----------------------------------------------------------------------------------
@@ -152,7 +226,7 @@ def applications_for_user(user: AnyUser) -> QuerySet[Application]:
     staff_of = _process_admin_ids(user)
     if staff_of:
         clauses.append(Q(administration__in=staff_of, submitted_at__isnull=False))
-    own = organisation_ids(user, ORGANISATION_SIDE)
+    own = organisation_ids(user, _ORGANISATION_SIDE)
     if own:
         clauses.append(Q(organisation__in=own))
     if administration_ids(user, {Role.REVIEWER}):
@@ -170,78 +244,20 @@ def applications_for_user(user: AnyUser) -> QuerySet[Application]:
     )
 
 
-def get_application_for_user(user: AnyUser, pk: int) -> Application:
-    application = applications_for_user(user).filter(pk=pk).first()
-    if application is None:
-        raise not_found(user, "application.view", Application.objects.filter(pk=pk).first())
-    return application
-
-
-def is_applicant(user: AnyUser, application: Application) -> bool:
-    return application.organisation_id in organisation_ids(user, ORGANISATION_SIDE)
-
-
-def is_applicant_admin(user: AnyUser, organisation: Organisation) -> bool:
-    return organisation.pk in organisation_ids(user, {Role.NGO_ADMIN})
-
-
-def own_assignment(user: AnyUser, application: Application) -> ReviewAssignment | None:
-    if not user.is_authenticated:
-        return None
-    return application.assignments.filter(reviewer=user).first()
-
-
 def can_see_file(user: AnyUser, application: Application) -> bool:
     """The applicant and the people running the process see the file; a reviewer only after
     declaring no conflict of interest."""
-    if is_applicant(user, application):
+    if _is_applicant(user, application):
         return True
-    if application.framework.administration_id in _process_admin_ids(user):
+    if _runs_process_of(user, application.framework.administration_id):
         return True
-    assignment = own_assignment(user, application)
+    assignment = _own_assignment(user, application)
     return assignment is not None and assignment.may_see_file
 
 
-def check_can_see_file(user: AnyUser, application: Application) -> None:
-    if not can_see_file(user, application):
-        raise deny(
-            user,
-            "application.file",
-            application,
-            _("Declare whether you have a conflict of interest before you see the file."),
-        )
-
-
 def can_edit_application(user: AnyUser, application: Application) -> bool:
-    return is_applicant_admin(user, application.organisation)
-
-
-def get_application_for_edit(user: AnyUser, pk: int) -> Application:
-    application = get_application_for_user(user, pk)
-    if not can_edit_application(user, application):
-        raise deny(
-            user,
-            "application.change",
-            application,
-            _("Only the organisation's administrators can change or submit its application."),
-        )
-    return application
-
-
-def can_create_application(user: AnyUser, organisation: Organisation) -> bool:
-    return is_applicant_admin(user, organisation)
-
-
-def get_organisation_for_application(user: AnyUser, pk: int) -> Organisation:
-    organisation = get_organisation_for_user(user, pk)
-    if not can_create_application(user, organisation):
-        raise deny(
-            user,
-            "application.create",
-            organisation,
-            _("Only the organisation's administrators can apply on its behalf."),
-        )
-    return organisation
+    """The organisation's administrators change, submit and withdraw its application."""
+    return _applicant_admin(user, application.organisation_id)
 
 
 def can_manage_application(user: AnyUser, application: Application) -> bool:
@@ -249,16 +265,84 @@ def can_manage_application(user: AnyUser, application: Application) -> bool:
     return _director_of(user, application.framework.administration_id)
 
 
-def get_application_for_management(user: AnyUser, pk: int) -> Application:
-    application = get_application_for_user(user, pk)
-    if not can_manage_application(user, application):
-        raise deny(
-            user,
-            "application.manage",
-            application,
-            _("Only the director can return, assign or decide an application."),
+def can_see_scores(user: AnyUser, application: Application) -> bool:
+    """Directors and coordinators see the score sheet; reviewers once their own scores are in;
+    the applicant once the application is decided."""
+    if _runs_process_of(user, application.framework.administration_id):
+        return True
+    if _is_applicant(user, application):
+        return application.status == Application.Status.DECIDED
+    assignment = _own_assignment(user, application)
+    # A reviewer sees the combined result once every review is in, not after their own.
+    return (
+        assignment is not None
+        and assignment.status == ReviewAssignment.Status.SUBMITTED
+        and (
+            application.is_ready_for_decision() or application.status == Application.Status.DECIDED
         )
-    return application
+    )
+
+
+def can_see_reviewers(user: AnyUser, application: Application) -> bool:
+    """Who reviewed, and what each wrote, is known to the directors and coordinators; the
+    applicant and the other reviewers see the scores under "Reviewer 1, 2…"."""
+    return _runs_process_of(user, application.framework.administration_id)
+
+
+def can_see_score_comments(user: AnyUser, application: Application) -> bool:
+    """What the reviewers wrote beside their scores goes to the people running the process
+    (with the reviewers' names) and to the applicant (without)."""
+    return can_see_reviewers(user, application) or _is_applicant(user, application)
+
+
+def can_see_moderation_note(user: AnyUser, application: Application) -> bool:
+    """The moderation note is the administration's: everyone who reads the decision sees it
+    but the applicant."""
+    return not _is_applicant(user, application)
+
+
+def can_read_decision_letter(user: AnyUser, application: Application) -> bool:
+    """The decision letter goes to the applicant's users and the administration's staff."""
+    return _is_applicant(user, application) or (
+        application.framework.administration_id in administration_ids(user)
+    )
+
+
+_APPLICATION_RULES: dict[str, Rule[Application]] = {
+    "edit": Rule(
+        can_edit_application,
+        "application.change",
+        gettext_lazy(
+            "Only the organisation's administrators can change or submit its application."
+        ),
+    ),
+    "manage": Rule(
+        can_manage_application,
+        "application.manage",
+        gettext_lazy("Only the director can return, assign or decide an application."),
+    ),
+    "read_letter": Rule(
+        can_read_decision_letter,
+        "application.letter",
+        gettext_lazy("The decision letter is for the applicant and the administration."),
+    ),
+}
+
+
+def get_application_for_user(
+    user: AnyUser,
+    pk: int,
+    *,
+    action: Literal["view", "edit", "manage", "read_letter"] = "view",
+) -> Application:
+    return get_for_user(
+        user,
+        applications_for_user(user),
+        pk,
+        entity="application",
+        action=action,
+        rules=_APPLICATION_RULES,
+    )
 
 
 @dataclass(frozen=True)
@@ -306,56 +390,11 @@ def application_actions(user: AnyUser, application: Application) -> ApplicationA
     )
 
 
-def can_see_scores(user: AnyUser, application: Application) -> bool:
-    """Directors and coordinators see the score sheet; reviewers once their own scores are in;
-    the applicant once the application is decided."""
-    if application.framework.administration_id in _process_admin_ids(user):
-        return True
-    if is_applicant(user, application):
-        return application.status == Application.Status.DECIDED
-    assignment = own_assignment(user, application)
-    # A reviewer sees the combined result once every review is in, not after their own.
-    return (
-        assignment is not None
-        and assignment.status == ReviewAssignment.Status.SUBMITTED
-        and (
-            application.is_ready_for_decision() or application.status == Application.Status.DECIDED
-        )
-    )
-
-
-def can_see_reviewers(user: AnyUser, application: Application) -> bool:
-    """Who reviewed, and what each wrote, is known to the directors and coordinators; the
-    applicant and the other reviewers see the scores under "Reviewer 1, 2…"."""
-    return application.framework.administration_id in _process_admin_ids(user)
-
-
-def can_see_decision_letter(user: AnyUser, application: Application) -> bool:
-    """The decision letter goes to the applicant's users and the administration's staff, once
-    the application is decided."""
-    if application.status != Application.Status.DECIDED:
-        return False
-    return is_applicant(user, application) or (
-        application.framework.administration_id in administration_ids(user)
-    )
-
-
-def check_can_see_decision_letter(user: AnyUser, application: Application) -> None:
-    if application.status != Application.Status.DECIDED:
-        raise Http404
-    if not can_see_decision_letter(user, application):
-        raise deny(
-            user,
-            "application.letter",
-            application,
-            _("The decision letter is for the applicant and the administration."),
-        )
-
-
 # Review -----------------------------------------------------------------------------------------
 
 
 def assignments_for_user(user: AnyUser) -> QuerySet[ReviewAssignment]:
+    """A review is the reviewer's own: nobody else opens it."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
     return ReviewAssignment.objects.filter(reviewer=user).select_related(
@@ -364,11 +403,7 @@ def assignments_for_user(user: AnyUser) -> QuerySet[ReviewAssignment]:
 
 
 def get_assignment_for_user(user: AnyUser, pk: int) -> ReviewAssignment:
-    """A review is the reviewer's own: nobody else opens it."""
-    assignment = assignments_for_user(user).filter(pk=pk).first()
-    if assignment is None:
-        raise not_found(user, "review.view", ReviewAssignment.objects.filter(pk=pk).first())
-    return assignment
+    return get_for_user(user, assignments_for_user(user), pk, entity="review")
 
 
 # Documents --------------------------------------------------------------------------------------
@@ -399,7 +434,97 @@ def can_read_document(user: AnyUser, document: Document) -> bool:
     ) or reviewing.exists()
 
 
-# Decisions, accreditations, appeals -------------------------------------------------------------
+# Decisions and appeals --------------------------------------------------------------------------
+
+
+def decisions_for_user(user: AnyUser) -> QuerySet[Decision]:
+    """A decision is seen with its application."""
+    return Decision.objects.filter(application__in=applications_for_user(user)).select_related(
+        "application__organisation", "application__framework"
+    )
+
+
+def can_appeal_decision(user: AnyUser, decision: Decision) -> bool:
+    """The organisation's administrators appeal a decision, or a suspension or revocation of
+    the accreditation it gave."""
+    return _applicant_admin(user, decision.application.organisation_id)
+
+
+_DECISION_RULES: dict[str, Rule[Decision]] = {
+    "appeal": Rule(
+        can_appeal_decision,
+        "appeal.lodge",
+        gettext_lazy("Only the organisation's administrators can appeal."),
+    ),
+}
+
+
+def get_decision_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "appeal"] = "view"
+) -> Decision:
+    return get_for_user(
+        user, decisions_for_user(user), pk, entity="decision", action=action, rules=_DECISION_RULES
+    )
+
+
+def appeals_for_user(user: AnyUser) -> QuerySet[Appeal]:
+    """An appeal is seen with the application whose decision it appeals."""
+    return Appeal.objects.filter(
+        decision__application__in=applications_for_user(user)
+    ).select_related("decision__application__framework", "decision__application__organisation")
+
+
+def _decides_appeals(user: AnyUser, decision: Decision) -> bool:
+    return _director_of(user, _administration_of(decision))
+
+
+def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    """A director decides appeals; the service refuses the author of the decision appealed."""
+    return _decides_appeals(user, appeal.decision)
+
+
+_APPEAL_RULES: dict[str, Rule[Appeal]] = {
+    "decide": Rule(
+        can_decide_appeal, "appeal.decide", gettext_lazy("Only a director can decide an appeal.")
+    ),
+}
+
+
+def get_appeal_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "decide"] = "view"
+) -> Appeal:
+    return get_for_user(
+        user, appeals_for_user(user), pk, entity="appeal", action=action, rules=_APPEAL_RULES
+    )
+
+
+def _verifies_conditions(user: AnyUser, decision: Decision) -> bool:
+    return _runs_process_of(user, _administration_of(decision))
+
+
+@dataclass(frozen=True)
+class DecisionActions:
+    """What a decision offers this user, on its application's page and its accreditation's."""
+
+    read_letter: bool = False
+    appeal: bool = False
+    decide_appeals: bool = False
+    verify_conditions: bool = False
+
+
+def decision_actions(
+    user: AnyUser, decision: Decision, *, open_deadlines: Mapping[str, date]
+) -> DecisionActions:
+    """``open_deadlines`` is what may still be appealed today (the services' deadlines)."""
+    return DecisionActions(
+        read_letter=can_read_decision_letter(user, decision.application),
+        appeal=can_appeal_decision(user, decision) and bool(open_deadlines),
+        decide_appeals=_decides_appeals(user, decision),
+        verify_conditions=_verifies_conditions(user, decision),
+    )
+
+
+# Accreditations ---------------------------------------------------------------------------------
 
 
 def accreditations_for_user(user: AnyUser) -> QuerySet[Accreditation]:
@@ -407,93 +532,60 @@ def accreditations_for_user(user: AnyUser) -> QuerySet[Accreditation]:
         return Accreditation.objects.none()
     return Accreditation.objects.filter(
         Q(decision__application__framework__administration__in=_process_admin_ids(user))
-        | Q(organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+        | Q(organisation__in=organisation_ids(user, _ORGANISATION_SIDE))
     ).select_related("organisation", "decision__application__framework")
-
-
-def get_accreditation_for_user(user: AnyUser, pk: int) -> Accreditation:
-    accreditation = accreditations_for_user(user).filter(pk=pk).first()
-    if accreditation is None:
-        raise not_found(user, "accreditation.view", Accreditation.objects.filter(pk=pk).first())
-    return accreditation
 
 
 def can_change_accreditation(user: AnyUser, accreditation: Accreditation) -> bool:
     """The director suspends, reinstates and revokes."""
-    return _director_of(user, accreditation.decision.application.framework.administration_id)
+    return _director_of(user, _administration_of(accreditation.decision))
 
 
-def get_accreditation_for_change(user: AnyUser, pk: int) -> Accreditation:
-    accreditation = get_accreditation_for_user(user, pk)
+_ACCREDITATION_RULES: dict[str, Rule[Accreditation]] = {
+    "change": Rule(
+        can_change_accreditation,
+        "accreditation.change",
+        gettext_lazy("Only the director can suspend, reinstate or revoke an accreditation."),
+    ),
+}
+
+
+def get_accreditation_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Accreditation:
+    return get_for_user(
+        user,
+        accreditations_for_user(user),
+        pk,
+        entity="accreditation",
+        action=action,
+        rules=_ACCREDITATION_RULES,
+    )
+
+
+@dataclass(frozen=True)
+class AccreditationActions:
+    """What the page of an accreditation offers this user now."""
+
+    suspend: bool = False
+    reinstate: bool = False
+    revoke: bool = False
+
+
+def accreditation_actions(user: AnyUser, accreditation: Accreditation) -> AccreditationActions:
     if not can_change_accreditation(user, accreditation):
-        raise deny(
-            user,
-            "accreditation.change",
-            accreditation,
-            _("Only the director can suspend, reinstate or revoke an accreditation."),
-        )
-    return accreditation
-
-
-def can_appeal(user: AnyUser, decision: Decision) -> bool:
-    return is_applicant_admin(user, decision.application.organisation)
-
-
-def get_decision_for_appeal(user: AnyUser, pk: int) -> Decision:
-    decision = Decision.objects.filter(pk=pk).select_related("application__organisation").first()
-    if decision is None:
-        raise Http404
-    get_application_for_user(user, decision.application_id)
-    if not can_appeal(user, decision):
-        raise deny(
-            user,
-            "appeal.lodge",
-            decision,
-            _("Only the organisation's administrators can appeal."),
-        )
-    return decision
-
-
-def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
-    """A director decides appeals; the service refuses the author of the decision appealed."""
-    return _director_of(user, appeal.decision.application.framework.administration_id)
-
-
-def get_appeal_for_decision(user: AnyUser, pk: int) -> Appeal:
-    appeal = (
-        Appeal.objects.filter(pk=pk)
-        .select_related("decision__application__framework", "decision__application__organisation")
-        .first()
+        return AccreditationActions()
+    Status = Accreditation.Status
+    possible = Accreditation.TRANSITIONS[Status(accreditation.status)]
+    return AccreditationActions(
+        suspend=Status.SUSPENDED in possible,
+        # A revocation is overturned only on appeal: the director reinstates a suspension.
+        reinstate=accreditation.status == Status.SUSPENDED,
+        revoke=Status.REVOKED in possible,
     )
-    if appeal is None:
-        raise Http404
-    get_application_for_user(user, appeal.decision.application_id)
-    if not can_decide_appeal(user, appeal):
-        raise deny(user, "appeal.decide", appeal, _("Only a director can decide an appeal."))
-    return appeal
 
 
-def can_verify_condition(user: AnyUser, condition: Condition) -> bool:
-    """Directors and coordinators confirm that a condition was met."""
-    framework = condition.decision.application.framework
-    return framework.administration_id in _process_admin_ids(user)
-
-
-def get_condition_for_verification(user: AnyUser, pk: int) -> Condition:
-    condition = (
-        Condition.objects.filter(pk=pk).select_related("decision__application__framework").first()
-    )
-    if condition is None:
-        raise Http404
-    get_application_for_user(user, condition.decision.application_id)
-    if not can_verify_condition(user, condition):
-        raise deny(
-            user,
-            "condition.met",
-            condition,
-            _("Only the administration confirms that a condition was met."),
-        )
-    return condition
+# Conditions -------------------------------------------------------------------------------------
 
 
 def conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
@@ -503,36 +595,12 @@ def conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
         return Condition.objects.none()
     return Condition.objects.filter(
         Q(decision__application__framework__administration__in=_process_admin_ids(user))
-        | Q(decision__application__organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+        | Q(decision__application__organisation__in=organisation_ids(user, _ORGANISATION_SIDE))
     ).select_related(
         "owner",
         "decision__application__organisation",
         "decision__application__framework__administration",
     )
-
-
-def get_condition_for_user(user: AnyUser, pk: int) -> Condition:
-    condition = conditions_for_user(user).filter(pk=pk).first()
-    if condition is None:
-        raise not_found(user, "condition.view", Condition.objects.filter(pk=pk).first())
-    return condition
-
-
-def can_answer_condition(user: AnyUser, condition: Condition) -> bool:
-    """The organisation's administrators answer its conditions."""
-    return is_applicant_admin(user, condition.decision.application.organisation)
-
-
-def get_condition_for_answer(user: AnyUser, pk: int) -> Condition:
-    condition = get_condition_for_user(user, pk)
-    if not can_answer_condition(user, condition):
-        raise deny(
-            user,
-            "condition.answer",
-            condition,
-            _("Only the organisation's administrators answer a condition."),
-        )
-    return condition
 
 
 def can_list_conditions(user: AnyUser) -> bool:
@@ -541,7 +609,7 @@ def can_list_conditions(user: AnyUser) -> bool:
 
 def open_conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
     """The conditions not yet met across the organisations accredited by the administrations
-    the user runs the process of (directors and coordinators); nothing for anyone else."""
+    the user runs the process of (directors and coordinators); the list is theirs alone."""
     if not can_list_conditions(user):
         raise deny(
             user,
@@ -556,6 +624,63 @@ def open_conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
     )
 
 
+def can_answer_condition(user: AnyUser, condition: Condition) -> bool:
+    """The organisation's administrators answer its conditions."""
+    return _applicant_admin(user, condition.decision.application.organisation_id)
+
+
+def can_verify_condition(user: AnyUser, condition: Condition) -> bool:
+    """Directors and coordinators confirm that a condition was met, or find it was not."""
+    return _verifies_conditions(user, condition.decision)
+
+
+_CONDITION_RULES: dict[str, Rule[Condition]] = {
+    "answer": Rule(
+        can_answer_condition,
+        "condition.answer",
+        gettext_lazy("Only the organisation's administrators answer a condition."),
+    ),
+    "verify": Rule(
+        can_verify_condition,
+        "condition.met",
+        gettext_lazy("Only the administration confirms that a condition was met."),
+    ),
+}
+
+
+def get_condition_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "answer", "verify"] = "view"
+) -> Condition:
+    return get_for_user(
+        user,
+        conditions_for_user(user),
+        pk,
+        entity="condition",
+        action=action,
+        rules=_CONDITION_RULES,
+    )
+
+
+@dataclass(frozen=True)
+class ConditionActions:
+    """What the page of a condition offers this user now."""
+
+    answer: bool = False
+    mark_met: bool = False
+    mark_not_met: bool = False
+
+
+def condition_actions(user: AnyUser, condition: Condition) -> ConditionActions:
+    Status = Condition.Status
+    possible = Condition.TRANSITIONS[Status(condition.status)]
+    verifies = can_verify_condition(user, condition)
+    return ConditionActions(
+        answer=can_answer_condition(user, condition) and condition.may_be_answered(),
+        mark_met=verifies and Status.MET in possible,
+        mark_not_met=verifies and Status.NOT_MET in possible,
+    )
+
+
 # People vetting ---------------------------------------------------------------------------------
 
 
@@ -566,7 +691,7 @@ def clearances_for_user(user: AnyUser) -> QuerySet[Clearance]:
         return Clearance.objects.none()
     return Clearance.objects.filter(
         Q(administration__in=_process_admin_ids(user))
-        | Q(person__organisation__in=organisation_ids(user, ORGANISATION_SIDE))
+        | Q(person__organisation__in=organisation_ids(user, _ORGANISATION_SIDE))
     ).select_related("person__organisation", "administration")
 
 
@@ -575,65 +700,91 @@ def can_vet_people(user: AnyUser) -> bool:
     return bool(_process_admin_ids(user))
 
 
-def can_decide_clearance(user: AnyUser, clearance: Clearance) -> bool:
-    return clearance.administration_id in _process_admin_ids(user)
-
-
-def vets_person(user: AnyUser, person: Person) -> bool:
-    """The directors and coordinators of an administration asked to vet the person see the
-    identity data they vet."""
+def can_vet_person(user: AnyUser, person: Person) -> bool:
+    """The directors and coordinators of an administration asked to vet the person: they see
+    the identity data they vet."""
     staff_of = _process_admin_ids(user)
     return bool(staff_of) and person.clearances.filter(administration__in=staff_of).exists()
 
 
-def get_clearance_for_decision(user: AnyUser, pk: int) -> Clearance:
-    clearance = clearances_for_user(user).filter(pk=pk).first()
-    if clearance is None:
-        raise not_found(user, "clearance.view", Clearance.objects.filter(pk=pk).first())
-    if not can_decide_clearance(user, clearance):
-        raise deny(
-            user,
-            "clearance.decide",
-            clearance,
-            _("Only the administration's directors and coordinators vet people."),
-        )
-    return clearance
+def can_decide_clearance(user: AnyUser, clearance: Clearance) -> bool:
+    return _runs_process_of(user, clearance.administration_id)
 
 
 def can_see_clearances(user: AnyUser, person: Person) -> bool:
     """The directors and coordinators of an administration (its own vetting only), and the
     person's own organisation."""
     return can_vet_people(user) or person.organisation_id in organisation_ids(
-        user, ORGANISATION_SIDE
+        user, _ORGANISATION_SIDE
     )
 
 
-def get_person_for_clearances(user: AnyUser, pk: int) -> Person:
-    person = get_person_for_user(user, pk)
-    if not can_see_clearances(user, person):
-        raise deny(
-            user,
-            "clearance.view",
-            person,
-            _("Only the person's organisation and the administration see their vetting."),
-        )
-    return person
-
-
 def can_request_clearance(user: AnyUser, person: Person) -> bool:
-    return is_applicant_admin(user, person.organisation)
+    """An organisation's administrators ask for its people to be vetted."""
+    return _applicant_admin(user, person.organisation_id)
 
 
-def get_person_for_clearance_request(user: AnyUser, pk: int) -> Person:
-    person = get_person_for_user(user, pk)
-    if not can_request_clearance(user, person):
-        raise deny(
-            user,
-            "clearance.request",
-            person,
-            _("Only the organisation's administrators can ask for its people to be vetted."),
-        )
-    return person
+_CLEARANCE_RULES: dict[str, Rule[Clearance]] = {
+    "decide": Rule(
+        can_decide_clearance,
+        "clearance.decide",
+        gettext_lazy("Only the administration's directors and coordinators vet people."),
+    ),
+}
+
+
+def get_clearance_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "decide"] = "view"
+) -> Clearance:
+    return get_for_user(
+        user,
+        clearances_for_user(user),
+        pk,
+        entity="clearance",
+        action=action,
+        rules=_CLEARANCE_RULES,
+    )
+
+
+_PERSON_RULES: dict[str, Rule[Person]] = {
+    "see_clearances": Rule(
+        can_see_clearances,
+        "clearance.view",
+        gettext_lazy("Only the person's organisation and the administration see their vetting."),
+    ),
+    "request_clearance": Rule(
+        can_request_clearance,
+        "clearance.request",
+        gettext_lazy("Only the organisation's administrators can ask for its people to be vetted."),
+    ),
+}
+
+
+def get_person_for_user(
+    user: AnyUser,
+    pk: int,
+    *,
+    action: Literal["view", "see_clearances", "request_clearance"] = "view",
+) -> Person:
+    """A person as the directory shows them to the user, for accreditation's actions on
+    them."""
+    return get_for_user(
+        user, people_for_user(user), pk, entity="person", action=action, rules=_PERSON_RULES
+    )
+
+
+@dataclass(frozen=True)
+class ClearanceActions:
+    """What the vetting page of a person offers this user."""
+
+    request: bool = False
+    decide: bool = False
+
+
+def clearance_actions(user: AnyUser, person: Person) -> ClearanceActions:
+    return ClearanceActions(
+        request=can_request_clearance(user, person), decide=can_vet_people(user)
+    )
 
 
 # Formal mechanisms ------------------------------------------------------------------------------
@@ -650,21 +801,9 @@ def mechanisms_for_user(user: AnyUser) -> QuerySet[FormalMechanism]:
 
 
 def get_mechanism_for_user(user: AnyUser, pk: int) -> FormalMechanism:
-    mechanism = mechanisms_for_user(user).filter(pk=pk).first()
-    if mechanism is None:
-        raise not_found(user, "mechanism.view", FormalMechanism.objects.filter(pk=pk).first())
-    return mechanism
+    return get_for_user(user, mechanisms_for_user(user), pk, entity="mechanism")
 
 
 def can_register_mechanism(user: AnyUser) -> bool:
+    """The director registers the bodies with a mandate to visit."""
     return bool(administration_ids(user, {Role.DIRECTOR}))
-
-
-def check_can_register_mechanism(user: AnyUser) -> None:
-    if not can_register_mechanism(user):
-        raise deny(
-            user,
-            "mechanism.register",
-            None,
-            _("Only the director registers formal mechanisms."),
-        )

@@ -3,13 +3,17 @@
 Agreements, visits and recommendations import only this module and the models of accreditation:
 who is cleared to be named (`cleared_people`), the rules in force (`framework_in_force`) and
 whether an organisation's accreditation is in force on a day (`accreditation_in_force`). The
-public register and the dashboard queues are read here too."""
+public register, the dashboard queues and what the process's pages show (score sheets, what an
+application lacks, what can be appealed, what bars an application) are read here too."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.panels import Panel
 from activity.typing import AnyUser
@@ -22,10 +26,13 @@ from .models import (
     Application,
     Clearance,
     Condition,
+    Decision,
     FormalMechanism,
     Framework,
     ReviewAssignment,
+    Score,
 )
+from .scoring import ScoreSheet, score_sheet
 
 # Public pages ------------------------------------------------------------------------------------
 
@@ -124,6 +131,177 @@ def current_clearance(person: Person, administration: Administration) -> Clearan
         .order_by("-requested_at", "-id")
         .first()
     )
+
+
+# The process -----------------------------------------------------------------------------------
+
+
+def missing_items(application: Application) -> list[str]:
+    """What the application still lacks before it can be submitted, in the applicant's words."""
+    labels = {
+        field.name: field.verbose_name
+        for field in Application._meta.concrete_fields
+        if field.name in Application.PROFILE_FIELDS
+    }
+    missing = [
+        _("%(field)s is empty.") % {"field": str(labels[f]).capitalize()}
+        for f in Application.PROFILE_FIELDS
+        if not getattr(application, f).strip()
+    ]
+    if not application.activity_types.exists():
+        missing.append(_("Choose at least one activity."))
+    if not application.facilities.exists():
+        missing.append(_("Choose at least one target facility."))
+    if not application.people.exists():
+        missing.append(_("Name at least one person who will enter."))
+    evidence = {e.criterion_id: e for e in application.evidence.prefetch_related("documents")}
+    for criterion in application.framework.criteria.all():
+        item = evidence.get(criterion.pk)
+        if item is None or not item.text.strip():
+            missing.append(_("Evidence for “%(name)s” is missing.") % {"name": criterion.name})
+        if criterion.document_required and (item is None or not item.documents.all()):
+            missing.append(_("“%(name)s” needs at least one document.") % {"name": criterion.name})
+    return missing
+
+
+def publication_problems(framework: Framework) -> list[str]:
+    """What stops a draft from being published."""
+    problems = []
+    criteria = list(framework.criteria.prefetch_related("levels"))
+    if not criteria:
+        problems.append(_("Add at least one criterion."))
+    for criterion in criteria:
+        if len(criterion.levels.all()) < 2:
+            problems.append(
+                _("“%(name)s” needs a scale of at least two levels.") % {"name": criterion.name}
+            )
+    if not framework.introduction.strip():
+        problems.append(_("Write an introduction that tells organisations how to apply."))
+    return problems
+
+
+def application_score_sheet(application: Application) -> ScoreSheet:
+    """The combined result of the submitted reviews. Each criterion's scores are listed in the
+    order the reviewers were assigned, so that a column of the sheet is one reviewer."""
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for score in (
+        Score.objects.filter(
+            assignment__application=application,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .only("assignment_id", "criterion_id", "score")
+        .order_by("assignment_id", "criterion_id")
+    ):
+        scores[score.assignment_id][score.criterion_id] = score.score
+    criteria = list(application.framework.criteria.prefetch_related("levels"))
+    return score_sheet(application.framework, criteria, scores)
+
+
+@dataclass(frozen=True)
+class ReviewerComment:
+    criterion_name: str
+    reviewer: str
+    score: int
+    comment: str
+    internal: bool
+
+
+def application_score_comments(application: Application, *, named: bool) -> list[ReviewerComment]:
+    """What each reviewer wrote on each criterion, criterion by criterion. With ``named``
+    (for the people running the process) every comment, under the reviewer's name and marked
+    when internal; otherwise (for the applicant) "Reviewer 1, 2…" in the columns of the score
+    sheet, and no internal comment."""
+    scores = list(
+        Score.objects.filter(
+            assignment__application=application,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .select_related("assignment__reviewer", "criterion")
+        .order_by("criterion__order", "criterion_id", "assignment_id")
+    )
+    # Numbered as the score sheet numbers its columns: in the order the reviews were assigned.
+    numbers = {pk: n for n, pk in enumerate(sorted({s.assignment_id for s in scores}), start=1)}
+    comments = []
+    for score in scores:
+        if score.internal and not named:
+            continue
+        reviewer = score.assignment.reviewer
+        comments.append(
+            ReviewerComment(
+                criterion_name=score.criterion.name,
+                reviewer=(reviewer.get_full_name() or reviewer.get_username())
+                if named
+                else _("Reviewer %(number)s") % {"number": numbers[score.assignment_id]},
+                score=score.score,
+                comment=score.comment,
+                internal=score.internal,
+            )
+        )
+    return comments
+
+
+def appeal_deadline(decision: Decision, subject: str) -> date | None:
+    """The last day an appeal against this may be lodged, or None if it cannot be appealed."""
+    if subject == Appeal.Subject.DECISION:
+        if decision.outcome == Decision.Outcome.ACCREDITED:
+            return None
+        return decision.appeal_deadline
+    accreditation = getattr(decision, "accreditation", None)
+    if (
+        accreditation is None
+        or accreditation.status != Appeal.APPEALED_STATUS[Appeal.Subject(subject)]
+        or not accreditation.status_changed_at
+    ):
+        return None
+    days = decision.application.framework.appeal_days
+    return timezone.localdate(accreditation.status_changed_at) + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class ApplicationBar:
+    """Why an organisation cannot apply under a framework now, and what it can do about it."""
+
+    framework: Framework
+    accreditation: Accreditation
+    reapply_from: date | None  # after a revocation; None while suspended
+    appeal_pending: bool
+    appeal_until: date | None  # the last day to appeal, when an appeal can still be lodged
+
+
+def application_bars(
+    organisation: Organisation, frameworks: Iterable[Framework]
+) -> list[ApplicationBar]:
+    """What stops the organisation from starting an application or a renewal under each of
+    ``frameworks``: its accreditation suspended by that administration (until reinstated, or
+    an appeal is upheld), or revoked less than the framework's waiting period ago."""
+    frameworks = list(frameworks)
+    barring = Accreditation.objects.barring_application(organisation, frameworks)
+    today = timezone.localdate()
+    bars = []
+    for framework in frameworks:
+        accreditation = barring.get(framework.pk)
+        if accreditation is None:
+            continue
+        suspended = accreditation.status == Accreditation.Status.SUSPENDED
+        subject = Appeal.Subject.SUSPENSION if suspended else Appeal.Subject.REVOCATION
+        decision = accreditation.decision
+        pending = any(a.subject == subject and a.is_open for a in decision.appeals.all())
+        deadline = appeal_deadline(decision, subject)
+        reapply_from = None
+        if not suspended and accreditation.status_changed_at is not None:
+            reapply_from = framework.reapply_from(accreditation.status_changed_at)
+        bars.append(
+            ApplicationBar(
+                framework=framework,
+                accreditation=accreditation,
+                reapply_from=reapply_from,
+                appeal_pending=pending,
+                appeal_until=deadline
+                if deadline is not None and deadline >= today and not pending
+                else None,
+            )
+        )
+    return bars
 
 
 # Dashboard queues ------------------------------------------------------------------------------
@@ -227,6 +405,10 @@ def organisation_status(user: AnyUser) -> OrganisationStatus:
 # The dashboard -----------------------------------------------------------------------------------
 
 
+#: Reviews a reviewer's dashboard names, soonest due first.
+REVIEWS_ON_DASHBOARD = 10
+
+
 def dashboard_panels(user: AnyUser) -> list[Panel]:
     """Accreditation's panels: the queue of the people running the process, a reviewer's
     reviews, and each of the user's organisations with its accreditation and applications."""
@@ -239,9 +421,11 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
         shown = queue if Role.DIRECTOR not in held else None
         panels.append(Panel("accreditation/panels/coordinator.html", {"queue": shown}, order=11))
     if Role.REVIEWER in held:
-        panels.append(
-            Panel("accreditation/panels/reviewer.html", {"reviews": reviewer_queue(user)}, order=12)
-        )
+        # The soonest due; a busy reviewer finds the others in their list of reviews.
+        reviews = list(reviewer_queue(user)[: REVIEWS_ON_DASHBOARD + 1])
+        more = len(reviews) > REVIEWS_ON_DASHBOARD
+        context = {"reviews": reviews[:REVIEWS_ON_DASHBOARD], "more": more}
+        panels.append(Panel("accreditation/panels/reviewer.html", context, order=12))
     if held & {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}:
         status = organisation_status(user) if held & {Role.NGO_ADMIN, Role.NGO_MEMBER} else None
         own = Organisation.objects.filter(pk__in=organisation_ids(user)).prefetch_related("people")

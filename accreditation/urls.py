@@ -8,6 +8,11 @@ urlpatterns = [
     # Public, without login.
     path("criteria/", public.criteria, name="public_criteria"),
     path("register/", public.register, name="public_register"),
+    path(
+        "register/choices/<str:field>/",
+        public.register_choices,
+        name="public_register_choices",
+    ),
     path("verify/", public.verify, name="verify"),
     # The rules.
     path("frameworks/", frameworks.framework_list, name="framework_list"),
@@ -25,6 +30,11 @@ urlpatterns = [
     # Applications.
     path("applications/", applications.application_list, name="application_list"),
     path(
+        "applications/choices/<str:field>/",
+        applications.application_choices,
+        name="application_choices",
+    ),
+    path(
         "organisations/<int:organisation_pk>/apply/",
         applications.application_create,
         name="application_create",
@@ -36,6 +46,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
+    path(
+        "applications/<int:pk>/facilities/",
+        applications.application_facility_choices,
+        name="application_facility_choices",
+    ),
     path(
         "applications/<int:pk>/evidence/<int:criterion_pk>/",
         applications.evidence_edit,
@@ -57,6 +72,11 @@ urlpatterns = [
     path("applications/<int:pk>/letter.pdf", decisions.decision_letter, name="decision_letter"),
     path("accreditations/", decisions.accreditation_list, name="accreditation_list"),
     path(
+        "accreditations/choices/<str:field>/",
+        decisions.accreditation_choices,
+        name="accreditation_choices",
+    ),
+    path(
         "accreditations/<int:pk>/",
         decisions.accreditation_detail,
         name="accreditation_detail",
@@ -69,6 +89,7 @@ urlpatterns = [
     path("decisions/<int:pk>/appeal/", decisions.appeal_lodge, name="appeal_lodge"),
     path("appeals/<int:pk>/decide/", decisions.appeal_decide, name="appeal_decide"),
     path("conditions/", decisions.condition_list, name="condition_list"),
+    path("conditions/choices/<str:field>/", decisions.condition_choices, name="condition_choices"),
     path("conditions/<int:pk>/", decisions.condition_detail, name="condition_detail"),
     path("conditions/<int:pk>/answer/", decisions.condition_answer, name="condition_answer"),
     path("conditions/<int:pk>/met/", decisions.condition_met, name="condition_met"),
@@ -81,6 +102,11 @@ urlpatterns = [
     path("reviews/<int:pk>/submit/", review.review_submit, name="review_submit"),
     # People vetting.
     path("clearances/", clearances.clearance_list, name="clearance_list"),
+    path(
+        "clearances/choices/<str:field>/",
+        clearances.clearance_choices,
+        name="clearance_choices",
+    ),
     path("clearances/<int:pk>/decide/", clearances.clearance_decide, name="clearance_decide"),
     path(
         "people/<int:person_pk>/clearance/",

@@ -39,9 +39,13 @@ class AuditAction:
     sentence: str | Promise
     choices: Mapping[str, type[models.Choices]] = field(default_factory=dict)
     references: Mapping[str, str] = field(default_factory=dict)
+    formerly: tuple[str, ...] = ()
 
 
 _actions: dict[str, AuditAction] = {}
+# The codes an action was recorded under before it was renamed: entries are never rewritten
+# (the hash chain covers the code), so the old ones are read, and found, as the new.
+_former: dict[str, str] = {}
 
 #: Names of details that are not fields of the object acted on.
 DETAIL_LABELS: dict[str, str | Promise] = {
@@ -70,6 +74,14 @@ DETAIL_LABELS: dict[str, str | Promise] = {
     "user": gettext_lazy("user"),
     "scope": gettext_lazy("where"),
     "subject": gettext_lazy("appeal against"),
+    "vetting": gettext_lazy("vetting requested for"),
+    "conditions": gettext_lazy("conditions"),
+    "lifted": gettext_lazy("conditions lifted"),
+    "superseded": gettext_lazy("accreditation replaced"),
+    "reinstated": gettext_lazy("accreditation reinstated"),
+    "replaces": gettext_lazy("replaces version"),
+    "scored": gettext_lazy("criteria scored"),
+    "unscored": gettext_lazy("scores taken back"),
 }
 
 
@@ -80,16 +92,28 @@ def register(
     *,
     choices: Mapping[str, type[models.Choices]] | None = None,
     references: Mapping[str, str] | None = None,
+    formerly: tuple[str, ...] = (),
 ) -> AuditAction:
-    action = AuditAction(code, label, sentence, dict(choices or {}), dict(references or {}))
+    """Declare an action; ``formerly`` lists the codes it was recorded under before."""
+    action = AuditAction(
+        code, label, sentence, dict(choices or {}), dict(references or {}), formerly
+    )
     existing = _actions.setdefault(code, action)
     if existing != action:
         raise ValueError(f"Audit action {code!r} is already registered differently.")
+    for old in formerly:
+        _former[old] = code
     return action
 
 
 def get(code: str) -> AuditAction | None:
-    return _actions.get(code)
+    return _actions.get(_former.get(code, code))
+
+
+def codes(code: str) -> list[str]:
+    """The codes entries of the action ``code`` carry: its own and those it had before."""
+    action = _actions.get(code)
+    return [code, *(action.formerly if action else ())]
 
 
 def choices() -> list[tuple[str, str]]:

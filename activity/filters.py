@@ -43,7 +43,10 @@ class AuditFilter(django_filters.FilterSet):
         max_length=200,
     )
     action = django_filters.ChoiceFilter(
-        choices=audit_actions.choices, empty_label=_("Any kind"), label=_("Kind of action")
+        choices=audit_actions.choices,
+        empty_label=_("Any kind"),
+        label=_("Kind of action"),
+        method="filter_action",
     )
     since = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("From"), widget=_date_input()
@@ -55,6 +58,12 @@ class AuditFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["person", "organisation", "action", "since", "until"]
+
+    def filter_action(
+        self, queryset: QuerySet[AuditEntry], name: str, value: str
+    ) -> QuerySet[AuditEntry]:
+        # Entries recorded before the action was renamed are of the same kind.
+        return queryset.filter(action__in=audit_actions.codes(value))
 
     def filter_person(
         self, queryset: QuerySet[AuditEntry], name: str, value: str

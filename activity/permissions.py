@@ -1,10 +1,13 @@
 """Who may see what in the activity app, and the two answers every app gives when it refuses."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from directory.models import Membership, Role
@@ -29,6 +32,42 @@ def not_found(user: AnyUser, action: str, obj: Model | None) -> Http404:
     return Http404()
 
 
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Rule(Generic[M]):
+    """Who may take one action on an object: the predicate, the name a refusal is counted
+    under, and the reason the refused user is shown."""
+
+    may: Callable[[AnyUser, M], bool]
+    counted_as: str
+    reason: str | Promise
+
+
+def get_for_user(
+    user: AnyUser,
+    visible: QuerySet[M],
+    pk: int,
+    *,
+    entity: str,
+    action: str = "view",
+    rules: Mapping[str, Rule[M]] | None = None,
+) -> M:
+    """The object ``pk`` among those the user may see (``visible``), for ``action``: for an
+    object they may not know of, "not found" (counted as ``<entity>.view``); for one they see
+    but may not act on, the refusal of the action's rule. "view" asks for nothing more."""
+    obj = visible.filter(pk=pk).first()
+    if obj is None:
+        hidden = visible.model._default_manager.filter(pk=pk).first()
+        raise not_found(user, f"{entity}.view", hidden)
+    if action != "view":
+        rule = (rules or {})[action]
+        if not rule.may(user, obj):
+            raise deny(user, rule.counted_as, obj, str(rule.reason))
+    return obj
+
+
 # Notifications ----------------------------------------------------------------------------------
 
 
@@ -40,10 +79,7 @@ def notifications_for_user(user: AnyUser) -> QuerySet[Notification]:
 
 
 def get_notification_for_user(user: AnyUser, pk: int) -> Notification:
-    notification = notifications_for_user(user).filter(pk=pk).first()
-    if notification is None:
-        raise not_found(user, "notification.view", Notification.objects.filter(pk=pk).first())
-    return notification
+    return get_for_user(user, notifications_for_user(user), pk, entity="notification")
 
 
 # The audit trail --------------------------------------------------------------------------------

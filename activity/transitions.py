@@ -13,19 +13,20 @@ from .services import Actor, audit_record
 State = TypeVar("State", bound=str)
 
 
-def transition(
+def change_state(
     obj: models.Model,
     to: str,
     *,
-    actor: Actor,
     transitions: Mapping[State, Set[State]],
     field: str = "status",
     extra_fields: tuple[str, ...] = (),
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Check that ``obj`` may go from its current state to ``to``; save it and audit the change.
+) -> list[str]:
+    """Check that ``obj`` may go from its current state to ``to`` and save it; return
+    ``[before, after]``.
 
-    ``extra_fields`` are other fields the caller set on ``obj`` that must be saved with it.
+    Without an audit entry of its own: for a change that is part of another act, whose one
+    entry records it (the accreditation an upheld appeal reinstates). ``extra_fields`` are
+    other fields the caller set on ``obj`` that must be saved with it.
     """
     current = getattr(obj, field)
     if to not in transitions.get(current, set()):
@@ -37,9 +38,30 @@ def transition(
         )
     setattr(obj, field, to)
     obj.save(update_fields=[field, *extra_fields])
+    return [current, to]
+
+
+def transition(
+    obj: models.Model,
+    to: str,
+    *,
+    actor: Actor,
+    transitions: Mapping[State, Set[State]],
+    field: str = "status",
+    extra_fields: tuple[str, ...] = (),
+    details: dict[str, Any] | None = None,
+    event: str = "",
+) -> None:
+    """Check that ``obj`` may go from its current state to ``to``; save it and write the one
+    audit entry of the change, ``<model>.<event>``.
+
+    ``event`` is the past participle that names the change, when the new state's name is not
+    one (an accreditation made active again is "reinstated"); by default, the new state.
+    """
+    change = change_state(obj, to, transitions=transitions, field=field, extra_fields=extra_fields)
     audit_record(
         actor=actor,
-        action=f"{obj._meta.model_name}.{to}",
+        action=f"{obj._meta.model_name}.{event or to}",
         target=obj,
-        changes={field: [current, to], **(details or {})},
+        changes={field: change, **(details or {})},
     )

@@ -67,7 +67,7 @@ class Page:
     persona: str  # a key of PERSONAS, or "anonymous"
     url: str
     admin_url: str = ""
-    kind: str = "list"  # list, dashboard, detail, public
+    kind: str = "list"  # list, dashboard, detail, public, suggest
     deep: bool = False  # follow the "next page" links DEEP_PAGES times first
 
 
@@ -520,6 +520,37 @@ def pages() -> list[Page]:
             register,
             kind="public",
             deep=True,
+        ),
+        # What the search fields of the lists suggest as one types (twenty names at most).
+        Page(
+            "suggestions, organisations",
+            "director",
+            "/accreditation/applications/choices/organisation/?q=hope",
+            kind="suggest",
+        ),
+        Page(
+            "suggestions, facilities",
+            "director",
+            "/accreditation/applications/choices/facility/?q=hope",
+            kind="suggest",
+        ),
+        Page(
+            "suggestions, vetting",
+            "director",
+            "/accreditation/clearances/choices/organisation/?q=ho",
+            kind="suggest",
+        ),
+        Page(
+            "suggestions, organisations",
+            "ngo_admin",
+            "/accreditation/applications/choices/organisation/?q=",
+            kind="suggest",
+        ),
+        Page(
+            "suggestions, register",
+            "anonymous",
+            "/accreditation/register/choices/facility/?q=hope",
+            kind="suggest",
         ),
         Page("public rules", "anonymous", "/accreditation/criteria/", kind="public"),
         Page(

@@ -38,8 +38,10 @@ class OrganisationAdmin(GuardedModelAdmin):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "organisation", "nationality"]
-    list_filter = ["organisation"]
-    search_fields = ["full_name", "document_number"]
+    # Found by their organisation's name: a sidebar of thousands of organisations is no filter.
+    search_fields = ["full_name", "document_number", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(Membership)
@@ -50,7 +52,8 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "administration", "facility", "organisation"]
     list_filter = ["role"]
     search_fields = ["user__username"]
-    autocomplete_fields = ["user"]
+    # Chosen by typing a name: a country has thousands of users, organisations and facilities.
+    autocomplete_fields = ["user", "administration", "facility", "organisation"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -1,20 +1,23 @@
 """Who may see and do what in the directory.
 
-Every rule lives here once. Fetchers return the object or raise ``Http404`` when the user may
-not know it exists, and ``PermissionDenied`` (with the reason) when they may see it but not act.
+Every rule lives here once, in the shape every app follows: ``<entities>_for_user``,
+``get_<entity>_for_user(user, pk, action=…)`` which raises ``Http404`` when the user may not know
+the object exists and ``PermissionDenied`` (with the reason) when they may see it but not act,
+and ``can_<verb>_<entity>`` predicates.
 Object grants that follow from a membership are django-guardian permissions given by
 ``membership_grant``; role-wide rules (administration staff see every organisation) are written
 out below.
 """
 
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from activity.models import Document
-from activity.permissions import deny, not_found
+from activity.permissions import Rule, get_for_user
 from activity.typing import AnyUser
 
 from .models import (
@@ -104,28 +107,41 @@ def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
 
 
-def get_organisation_for_user(user: AnyUser, pk: int) -> Organisation:
-    org = organisations_for_user(user).filter(pk=pk).first()
-    if org is None:
-        raise not_found(user, "organisation.view", Organisation.objects.filter(pk=pk).first())
-    return org
-
-
 def can_change_organisation(user: AnyUser, org: Organisation) -> bool:
     """Only the organisation's own administrators keep its profile."""
     return user.has_perm("directory.change_organisation", org)
 
 
-def get_organisation_for_change(user: AnyUser, pk: int) -> Organisation:
-    org = get_organisation_for_user(user, pk)
-    if not can_change_organisation(user, org):
-        raise deny(
-            user,
-            "organisation.change",
-            org,
-            _("Only the organisation's administrators can change its profile."),
-        )
-    return org
+def can_add_person(user: AnyUser, org: Organisation) -> bool:
+    """An organisation's administrators name the people it may send into prisons."""
+    return can_change_organisation(user, org)
+
+
+_ONLY_ADMINISTRATORS_KEEP_PEOPLE = gettext_lazy(
+    "Only the organisation's administrators can add or change its people."
+)
+
+_ORGANISATION_RULES: dict[str, Rule[Organisation]] = {
+    "change": Rule(
+        can_change_organisation,
+        "organisation.change",
+        gettext_lazy("Only the organisation's administrators can change its profile."),
+    ),
+    "add_person": Rule(can_add_person, "person.change", _ONLY_ADMINISTRATORS_KEEP_PEOPLE),
+}
+
+
+def get_organisation_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change", "add_person"] = "view"
+) -> Organisation:
+    return get_for_user(
+        user,
+        organisations_for_user(user),
+        pk,
+        entity="organisation",
+        action=action,
+        rules=_ORGANISATION_RULES,
+    )
 
 
 # Facilities -------------------------------------------------------------------------------------
@@ -141,28 +157,26 @@ def facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
     ).select_related("administration")
 
 
-def get_facility_for_user(user: AnyUser, pk: int) -> Facility:
-    facility = facilities_for_user(user).filter(pk=pk).first()
-    if facility is None:
-        raise not_found(user, "facility.view", Facility.objects.filter(pk=pk).first())
-    return facility
-
-
 def can_change_facility(user: AnyUser, facility: Facility) -> bool:
     """The director of the administration keeps its facilities' details."""
     return facility.administration_id in administration_ids(user, {Role.DIRECTOR})
 
 
-def get_facility_for_change(user: AnyUser, pk: int) -> Facility:
-    facility = get_facility_for_user(user, pk)
-    if not can_change_facility(user, facility):
-        raise deny(
-            user,
-            "facility.change",
-            facility,
-            _("Only the director of the administration can change a facility's details."),
-        )
-    return facility
+_FACILITY_RULES: dict[str, Rule[Facility]] = {
+    "change": Rule(
+        can_change_facility,
+        "facility.change",
+        gettext_lazy("Only the director of the administration can change a facility's details."),
+    ),
+}
+
+
+def get_facility_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Facility:
+    return get_for_user(
+        user, facilities_for_user(user), pk, entity="facility", action=action, rules=_FACILITY_RULES
+    )
 
 
 # People -----------------------------------------------------------------------------------------
@@ -197,29 +211,19 @@ def can_see_identity(user: AnyUser, person: Person) -> bool:
     return any(reader(user, person) for reader in _identity_readers)
 
 
-def get_person_for_user(user: AnyUser, pk: int) -> Person:
-    person = people_for_user(user).filter(pk=pk).first()
-    if person is None:
-        raise not_found(user, "person.view", Person.objects.filter(pk=pk).first())
-    return person
+def can_change_person(user: AnyUser, person: Person) -> bool:
+    """The administrators of the person's organisation keep their details."""
+    return can_add_person(user, person.organisation)
 
 
-def can_manage_people(user: AnyUser, org: Organisation) -> bool:
-    """An organisation's administrators name the people it may send into prisons."""
-    return can_change_organisation(user, org)
+_PERSON_RULES: dict[str, Rule[Person]] = {
+    "change": Rule(can_change_person, "person.change", _ONLY_ADMINISTRATORS_KEEP_PEOPLE),
+}
 
 
-def check_can_manage_people(user: AnyUser, org: Organisation) -> None:
-    if not can_manage_people(user, org):
-        raise deny(
-            user,
-            "person.change",
-            org,
-            _("Only the organisation's administrators can add or change its people."),
-        )
-
-
-def get_person_for_change(user: AnyUser, pk: int) -> Person:
-    person = get_person_for_user(user, pk)
-    check_can_manage_people(user, person.organisation)
-    return person
+def get_person_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Person:
+    return get_for_user(
+        user, people_for_user(user), pk, entity="person", action=action, rules=_PERSON_RULES
+    )

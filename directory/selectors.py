@@ -44,7 +44,8 @@ def holds_role(user: User, administration: Administration, role: str) -> bool:
 
 # The dashboard -----------------------------------------------------------------------------------
 
-#: Staff dashboards show the first facilities only; the list has them all (a country has hundreds).
+#: Staff dashboards name their facilities where they are this few; more (a country has hundreds)
+#: are a count and a search of the facilities list.
 FACILITIES_ON_DASHBOARD = 10
 
 
@@ -55,11 +56,12 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
     held = permissions.roles(user)
     if permissions.is_administration_staff(user):
         facilities = permissions.facilities_for_user(user).order_by("name")
+        first = list(facilities[: FACILITIES_ON_DASHBOARD + 1])
         panels.append(
             Panel(
                 "directory/panels/facilities.html",
                 {
-                    "facilities": list(facilities[:FACILITIES_ON_DASHBOARD]),
+                    "facilities": first if len(first) <= FACILITIES_ON_DASHBOARD else [],
                     "facility_count": facilities.count(),
                     "organisation_count": permissions.organisations_for_user(user).count(),
                 },

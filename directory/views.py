@@ -39,7 +39,7 @@ def organisation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    org = permissions.get_organisation_for_change(request.user, pk)
+    org = permissions.get_organisation_for_user(request.user, pk, action="change")
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -74,7 +74,7 @@ def facility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def facility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    facility = permissions.get_facility_for_change(request.user, pk)
+    facility = permissions.get_facility_for_user(request.user, pk, action="change")
     form = FacilityForm(request.POST or None, instance=facility)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
@@ -95,15 +95,14 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "show_identity": permissions.can_see_identity(request.user, person),
-        "can_change": permissions.can_manage_people(request.user, person.organisation),
+        "can_change": permissions.can_change_person(request.user, person),
     }
     return render(request, "directory/person_detail.html", context)
 
 
 @login_required
 def person_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
-    org = permissions.get_organisation_for_user(request.user, organisation_pk)
-    permissions.check_can_manage_people(request.user, org)
+    org = permissions.get_organisation_for_user(request.user, organisation_pk, action="add_person")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, person = run_service(
@@ -121,7 +120,7 @@ def person_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpRe
 
 @login_required
 def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    person = permissions.get_person_for_change(request.user, pk)
+    person = permissions.get_person_for_user(request.user, pk, action="change")
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(

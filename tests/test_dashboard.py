@@ -1,10 +1,20 @@
 """The dashboard shows each role its own panels and nobody else's."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accreditation.models import Application
 from directory.models import Role
 from directory.services import membership_grant
+from tests.accreditation.factories import (
+    ApplicationFactory,
+    FrameworkFactory,
+    ReviewAssignmentFactory,
+)
 from tests.conftest import login
 from tests.factories import (
     AreaFactory,
@@ -179,11 +189,54 @@ def test_director_dashboard_makes_the_same_queries_for_one_facility_and_fifty(
         FacilityFactory(administration=world.administration, name=f"Probe {n:02d}")
     fifty = count_queries(client, DASHBOARD)
     page = dashboard(client, director)
-    # The first facilities are listed and the rest are one link away, however many there are.
+    # Fifty are a count, a search and a link, not a list however many there are.
     assert "All 50 facilities" in page
-    assert "Probe 00" in page
-    assert "Probe 47" not in page
+    assert "Find a facility by name" in page
+    assert "Probe 00" not in page
+    assert "Central Penitentiary" not in page
     assert fifty == one
+
+
+def test_a_search_from_the_dashboard_opens_the_facilities_list_by_name(client, world, director):
+    for n in range(10):
+        FacilityFactory(administration=world.administration, name=f"Probe {n:02d}")
+    page = dashboard(client, director)
+    form = re.search(
+        r'<form method="get" action="([^"]+)"[^>]*role="search">(.*?)</form>', page, re.S
+    )
+    assert form and form[1] == reverse("directory:facility_list")
+    assert 'name="name"' in form[2]
+    listed = text(client.get(form[1], {"name": "central"}))
+    assert "Central Penitentiary" in listed and "Probe 01" not in listed
+
+
+def test_a_reviewer_dashboard_names_the_ten_reviews_due_soonest(client, world, reviewer):
+    application = ApplicationFactory(
+        framework=FrameworkFactory(administration=world.administration, published=True),
+        status=Application.Status.UNDER_REVIEW,
+    )
+    login(client, reviewer)
+    ReviewAssignmentFactory(
+        application=application, reviewer=reviewer, due_at=timezone.now() + timedelta(days=1)
+    )
+    client.get(DASHBOARD)
+    one = count_queries(client, DASHBOARD)
+    for n in range(2, 13):
+        ReviewAssignmentFactory(
+            application=ApplicationFactory(
+                framework=application.framework,
+                organisation=OrganisationFactory(name=f"Probe organisation {n:02d}"),
+                status=Application.Status.UNDER_REVIEW,
+            ),
+            reviewer=reviewer,
+            due_at=timezone.now() + timedelta(days=n),
+        )
+    twelve = count_queries(client, DASHBOARD)
+    page = dashboard(client, reviewer)
+    assert "Probe organisation 10" in page
+    assert "Probe organisation 11" not in page
+    assert "More reviews wait for you." in page
+    assert twelve == one
 
 
 def test_facility_dashboard_makes_the_same_queries_for_one_facility_and_fifty(client, world):

@@ -54,11 +54,28 @@ def test_filters_have_no_dashes_placeholder(client, request, world, persona, nam
         ("directory:facility_list", "kind", "Any type"),
         ("directory:facility_list", "security_level", "Any security level"),
         ("accreditation:application_list", "status", "Any status"),
-        ("accreditation:application_list", "organisation", "Any organisation"),
-        ("accreditation:application_list", "facility", "Any facility"),
         ("accreditation:accreditation_list", "activity_type", "Any activity"),
     ],
 )
 def test_the_empty_choice_says_what_it_means(client, director, name, select, empty):
     page = text(login(client, director).get(reverse(name)))
     assert _selects(page)[select][0] == empty
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "empty"),
+    [
+        ("accreditation:application_list", "organisation", "Any organisation"),
+        ("accreditation:application_list", "facility", "Any facility"),
+        ("accreditation:accreditation_list", "facility", "Any facility"),
+        ("accreditation:clearance_list", "organisation", "Any organisation"),
+        ("accreditation:condition_list", "organisation", "Any organisation"),
+    ],
+)
+def test_an_empty_search_field_says_what_it_means(client, director, name, field, empty):
+    """Organisations and facilities are searched by name, not chosen from a list of all."""
+    page = text(login(client, director).get(reverse(name)))
+    found = re.search(rf'<input type="text" name="{field}_name"[^>]*>', page)
+    assert found, f"{field} has no search field"
+    assert f'placeholder="{empty}"' in found[0]
+    assert f'<select name="{field}"' not in page

@@ -7,10 +7,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
+from activity.suggest import SuggestChoiceFilter, SuggestMultipleChoiceField
 from activity.typing import AnyUser
 from activity.uploads import UNUSABLE_NAME, DocumentField
 from activity.validators import TextLimit
@@ -18,7 +20,6 @@ from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
 
 from ..models import Appeal, Application, Framework
-from ..services.applications import PROFILE_FIELDS
 
 
 class FrameworkChoiceField(forms.ModelChoiceField):
@@ -68,11 +69,19 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    facilities = forms.ModelMultipleChoiceField(
+    facilities = SuggestMultipleChoiceField(
         queryset=Facility.objects.none(),
         label=_("Target facilities"),
+        help_text=_("Untick a facility to take it off."),
+        add_label=_("Add a facility: type part of its name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "no_match": _("No facility of this administration matches “%(text)s”."),
+            "several": _("Several facilities match “%(text)s”: tick the ones you mean below."),
+            "too_many": _(
+                "More than %(limit)s facilities match “%(text)s”: type more of the name."
+            ),
+        },
     )
     people = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
@@ -98,8 +107,12 @@ class ApplicationForm(forms.Form):
         organisation = application.organisation
         kwargs.setdefault("initial", self.initial_for(application))
         super().__init__(*args, **kwargs)
-        self._set_queryset(
-            "facilities", application.framework.administration.facilities.order_by("name")
+        # An administration may have hundreds: the chosen ones are shown, others found by name.
+        self._set_queryset("facilities", application.framework.administration.facilities.all())
+        facilities = self.fields["facilities"]
+        assert isinstance(facilities, SuggestMultipleChoiceField)
+        facilities.url = reverse(
+            "accreditation:application_facility_choices", args=[application.pk]
         )
         self._set_queryset("people", organisation.people.order_by("full_name"))
         if organisation.kind == Organisation.Kind.NETWORK:
@@ -114,7 +127,7 @@ class ApplicationForm(forms.Form):
 
     @staticmethod
     def initial_for(application: Application) -> dict[str, Any]:
-        initial: dict[str, Any] = {f: getattr(application, f) for f in PROFILE_FIELDS}
+        initial: dict[str, Any] = {f: getattr(application, f) for f in Application.PROFILE_FIELDS}
         initial["activity_types"] = list(application.activity_types.values_list("pk", flat=True))
         initial["facilities"] = list(application.facilities.values_list("pk", flat=True))
         initial["people"] = list(application.people.values_list("pk", flat=True))
@@ -124,7 +137,7 @@ class ApplicationForm(forms.Form):
         return initial
 
     def profile(self) -> dict[str, str]:
-        return {f: self.cleaned_data[f] for f in PROFILE_FIELDS}
+        return {f: self.cleaned_data[f] for f in Application.PROFILE_FIELDS}
 
     # Sections, for the template.
     def profile_fields(self) -> list[forms.BoundField]:
@@ -135,7 +148,7 @@ class ApplicationForm(forms.Form):
         return [self[n] for n in names if n in self.fields]
 
     def swot_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in PROFILE_FIELDS if n.startswith("swot_")]
+        return [self[n] for n in Application.PROFILE_FIELDS if n.startswith("swot_")]
 
     def plan_fields(self) -> list[forms.BoundField]:
         return [self["sustainability_plan"], self["partner_mapping"]]
@@ -218,16 +231,19 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Activity"),
         empty_label=_("Any activity"),
     )
-    facility = django_filters.ModelChoiceFilter(
+    facility = SuggestChoiceFilter(
         field_name="facilities",
         queryset=Facility.objects.none(),
+        url=reverse_lazy("accreditation:application_choices", args=["facility"]),
         label=_("Facility"),
-        empty_label=_("Any facility"),
+        placeholder=_("Any facility"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SuggestChoiceFilter(
+        field_name="organisation",
         queryset=Organisation.objects.none(),
+        url=reverse_lazy("accreditation:application_choices", args=["organisation"]),
         label=_("Organisation"),
-        empty_label=_("Any organisation"),
+        placeholder=_("Any organisation"),
     )
 
     ready_for_decision = django_filters.BooleanFilter(
@@ -246,16 +262,15 @@ class ApplicationFilter(django_filters.FilterSet):
         self.user = user
         # Only choices that can match a listed row: staff's own facilities and the facilities
         # named by the applications the user may see; the organisations with such applications.
-        # A reviewer or an organisation gets a handful of options, not every facility and
-        # organisation in the country.
+        # A reviewer or an organisation is offered a handful, never another's.
         visible = queryset.order_by().values("pk")
         named = Application.facilities.through.objects.filter(application__in=visible)
         self.filters["facility"].queryset = Facility.objects.filter(
             Q(pk__in=facilities_for_user(user).values("pk")) | Q(pk__in=named.values("facility_id"))
-        ).order_by("name")
+        )
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=queryset.order_by().values("organisation_id")
-        ).order_by("name")
+        )
 
     def filter_ready(
         self, queryset: QuerySet[Application], name: str, value: bool

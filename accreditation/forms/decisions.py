@@ -9,10 +9,12 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import SuggestChoiceFilter
 from activity.typing import User
 from activity.validators import TextLimit, plausible_date
 from directory.models import ActivityType, Facility, Organisation, Role
@@ -261,11 +263,12 @@ class ConditionFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due until"), widget=DateInput()
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SuggestChoiceFilter(
         field_name="decision__application__organisation",
         queryset=Organisation.objects.none(),
+        url=reverse_lazy("accreditation:condition_choices", args=["organisation"]),
         label=_("Organisation"),
-        empty_label=_("Any organisation"),
+        placeholder=_("Any organisation"),
     )
     status = django_filters.ChoiceFilter(
         choices=[c for c in Condition.Status.choices if c[0] != Condition.Status.MET],
@@ -285,7 +288,7 @@ class ConditionFilter(django_filters.FilterSet):
         # Only organisations that have a condition in the list: the filter reveals nothing more.
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=queryset.values("decision__application__organisation")
-        ).order_by("name")
+        )
 
     def filter_overdue(
         self, queryset: QuerySet[Condition], name: str, value: bool
@@ -308,11 +311,12 @@ class AccreditationFilter(django_filters.FilterSet):
         label=_("Activity"),
         empty_label=_("Any activity"),
     )
-    facility = django_filters.ModelChoiceFilter(
+    facility = SuggestChoiceFilter(
         field_name="decision__application__facilities",
         queryset=Facility.objects.none(),
+        url=reverse_lazy("accreditation:accreditation_choices", args=["facility"]),
         label=_("Facility"),
-        empty_label=_("Any facility"),
+        placeholder=_("Any facility"),
     )
 
     class Meta:
@@ -325,4 +329,4 @@ class AccreditationFilter(django_filters.FilterSet):
         administrations = queryset.values("decision__application__framework__administration")
         self.filters["facility"].queryset = Facility.objects.filter(
             administration__in=administrations
-        ).order_by("name")
+        )

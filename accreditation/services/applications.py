@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,20 +19,32 @@ from activity.typing import User
 from directory.models import ActivityType, Facility, Organisation, Person, Role
 from directory.selectors import administration_users, organisation_users
 
-from .. import reminders
+from .. import reminders, selectors
 from ..models import Application, Evidence, Framework
-from .clearances import clearance_request
-from .decisions import check_may_apply
+from .clearances import vetting_request_open
 
-PROFILE_FIELDS = [
-    "summary",
-    "swot_strengths",
-    "swot_weaknesses",
-    "swot_opportunities",
-    "swot_threats",
-    "sustainability_plan",
-    "partner_mapping",
-]
+
+def _refuse_if_barred(organisation: Organisation, framework: Framework) -> None:
+    """Refuse, in words the organisation understands, an application or renewal that its
+    suspended or recently revoked accreditation bars (see ``selectors.application_bars``)."""
+    bars = selectors.application_bars(organisation, [framework])
+    if not bars:
+        return
+    bar = bars[0]
+    if bar.reapply_from is None:
+        raise DomainError(
+            _(
+                "Your accreditation is suspended, so you cannot apply or renew until it is "
+                "reinstated. You may appeal the suspension."
+            )
+        )
+    raise DomainError(
+        _(
+            "Your accreditation was revoked. Under the rules in force you may apply again "
+            "from %(date)s."
+        )
+        % {"date": date_format(bar.reapply_from)}
+    )
 
 
 @transaction.atomic
@@ -56,7 +69,7 @@ def application_create(
         )
     if framework.status != Framework.Status.PUBLISHED:
         raise DomainError(_("Applications can only be made under the rules in force."))
-    check_may_apply(organisation, framework)
+    _refuse_if_barred(organisation, framework)
     already_open = _("This organisation already has an application in progress. Continue that one.")
     open_here = organisation.applications.open().filter(administration=framework.administration)
     if open_here.exists():
@@ -69,7 +82,11 @@ def application_create(
                 framework=framework,
                 previous=previous,
                 created_by=actor,
-                **({f: getattr(previous, f) for f in PROFILE_FIELDS} if previous else {}),
+                **(
+                    {f: getattr(previous, f) for f in Application.PROFILE_FIELDS}
+                    if previous
+                    else {}
+                ),
             )
     except IntegrityError:
         # Another request started one at the same moment: the database holds the rule.
@@ -97,12 +114,16 @@ def application_create(
     return application
 
 
-def _check_editable(application: Application) -> None:
+def _locked_draft(application: Application) -> Application:
+    """The application, locked, if the organisation may still change it: a submission cannot
+    slip in between the check and the change."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_editable:
         raise DomainError(
             _("The application is “%(status)s” and cannot be changed now.")
             % {"status": application.get_status_display()}
         )
+    return application
 
 
 @transaction.atomic
@@ -118,7 +139,7 @@ def application_update(
 ) -> None:
     """Save the draft's profile, scope and plans. Only the organisation's own people, and for a
     network only its own members, can be named."""
-    _check_editable(application)
+    application = _locked_draft(application)
     org = application.organisation
     people = list(people)
     members = list(member_organisations)
@@ -129,7 +150,9 @@ def application_update(
             _("Only member organisations of the network can be covered."),
             field="member_organisations",
         )
-    changed = [f for f in PROFILE_FIELDS if f in data and getattr(application, f) != data[f]]
+    changed = [
+        f for f in Application.PROFILE_FIELDS if f in data and getattr(application, f) != data[f]
+    ]
     for field in changed:
         setattr(application, field, data[field])
     if changed:
@@ -157,7 +180,7 @@ def evidence_save(
     remove_document_ids: Iterable[int] = (),
 ) -> Evidence:
     """Save the evidence for one criterion: its text, new documents, documents taken off."""
-    _check_editable(application)
+    application = _locked_draft(application)
     criterion = application.framework.criteria.filter(pk=criterion_id).first()
     if criterion is None:
         raise DomainError(_("This criterion is not part of the application's rules."))
@@ -187,34 +210,6 @@ def evidence_save(
     return evidence
 
 
-def missing_items(application: Application) -> list[str]:
-    """What the application still lacks before it can be submitted, in the applicant's words."""
-    labels = {
-        field.name: field.verbose_name
-        for field in Application._meta.concrete_fields
-        if field.name in PROFILE_FIELDS
-    }
-    missing = [
-        _("%(field)s is empty.") % {"field": str(labels[f]).capitalize()}
-        for f in PROFILE_FIELDS
-        if not getattr(application, f).strip()
-    ]
-    if not application.activity_types.exists():
-        missing.append(_("Choose at least one activity."))
-    if not application.facilities.exists():
-        missing.append(_("Choose at least one target facility."))
-    if not application.people.exists():
-        missing.append(_("Name at least one person who will enter."))
-    evidence = {e.criterion_id: e for e in application.evidence.prefetch_related("documents")}
-    for criterion in application.framework.criteria.all():
-        item = evidence.get(criterion.pk)
-        if item is None or not item.text.strip():
-            missing.append(_("Evidence for “%(name)s” is missing.") % {"name": criterion.name})
-        if criterion.document_required and (item is None or not item.documents.all()):
-            missing.append(_("“%(name)s” needs at least one document.") % {"name": criterion.name})
-    return missing
-
-
 @transaction.atomic
 def application_submit(*, actor: User, application: Application) -> None:
     """Send the application to the administration. An application back from a return goes
@@ -231,7 +226,7 @@ def application_submit(*, actor: User, application: Application) -> None:
                 "your answers will be copied."
             )
         )
-    missing = missing_items(application)
+    missing = selectors.missing_items(application)
     if missing:
         raise DomainError(
             _("The application is not complete yet: %(missing)s") % {"missing": " ".join(missing)}
@@ -250,17 +245,22 @@ def application_submit(*, actor: User, application: Application) -> None:
     else:
         application.submitted_at = now
         fields.append("submitted_at")
+    # The people named are sent for vetting with the submission, unless already cleared.
+    administration = application.framework.administration
+    vetting = [
+        person.pk
+        for person in application.people.all()
+        if vetting_request_open(person, administration) is not None
+    ]
     transition(
         application,
         target,
         actor=actor,
         transitions=Application.TRANSITIONS,
         extra_fields=tuple(fields),
+        details={"vetting": vetting},
+        event="submitted",  # back to its reviewers, or to the director
     )
-    for person in application.people.all():
-        clearance_request(
-            actor=actor, person=person, administration=application.framework.administration
-        )
     notify.remind(
         recipients=administration_users(application.framework.administration, (Role.DIRECTOR,)),
         kind=reminders.SUBMITTED,
@@ -275,9 +275,11 @@ def application_submit(*, actor: User, application: Application) -> None:
 def application_return(*, actor: User, application: Application, message: str) -> None:
     """Send the application back to the applicant for information; the decision clock stops
     until it is submitted again."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.may_become(Application.Status.RETURNED):
+        raise DomainError(_("Only a submitted application, or one under review, can be returned."))
     if not message.strip():
         raise DomainError(_("Say what information is needed."), field="message")
-    application = Application.objects.select_for_update().get(pk=application.pk)
     application.paused_at = timezone.now()
     application.return_message = message
     transition(
@@ -307,6 +309,10 @@ def application_return(*, actor: User, application: Application, message: str) -
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application) -> None:
+    """The organisation withdraws an application it no longer pursues, at any time before
+    the decision."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    # The state machine refuses a decided or withdrawn application, naming both states.
     transition(
         application, Application.Status.WITHDRAWN, actor=actor, transitions=Application.TRANSITIONS
     )

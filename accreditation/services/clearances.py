@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +11,7 @@ from activity import notify
 from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.services import audit_record
+from activity.transitions import change_state
 from activity.typing import User
 from directory.models import Administration, Person
 from directory.selectors import organisation_users
@@ -22,28 +23,45 @@ from ..selectors import current_clearance
 EXPIRY_NOTICES = (90, 30, 7)
 
 
-@transaction.atomic
-def clearance_request(*, actor: User, person: Person, administration: Administration) -> Clearance:
-    """Ask an administration to vet a person, unless a request is pending there or its
-    clearance is still valid for more than the shortest notice period."""
+def vetting_request_open(person: Person, administration: Administration) -> Clearance | None:
+    """Ask the administration to vet the person, unless a request is pending there or their
+    clearance is still valid for more than the shortest notice period: the request opened, or
+    None. Part of a service, whose audit entry records it."""
     latest = current_clearance(person, administration)
     if latest is not None and latest.status == Clearance.Status.PENDING:
-        return latest
+        return None
     if (
         latest is not None
         and latest.is_valid()
         and latest.valid_until is not None
         and latest.valid_until > timezone.localdate() + timedelta(days=EXPIRY_NOTICES[-1])
     ):
-        return latest
-    clearance = Clearance.objects.create(person=person, administration=administration)
+        return None
+    try:
+        with transaction.atomic():
+            return Clearance.objects.create(person=person, administration=administration)
+    except IntegrityError:
+        return None  # asked at the same moment by someone else: the database holds one
+
+
+@transaction.atomic
+def clearance_request(*, actor: User, person: Person, administration: Administration) -> Clearance:
+    """Ask an administration to vet a person, unless a request is pending there or its
+    clearance is still valid for more than the shortest notice period; the person's request
+    or clearance with the administration. Only one request is pending at a time: the
+    database holds that rule, so nothing needs locking."""
+    opened = vetting_request_open(person, administration)
+    if opened is None:
+        current = current_clearance(person, administration)
+        assert current is not None  # pending or valid, as vetting_request_open found it
+        return current
     audit_record(
         actor=actor,
         action="clearance.request",
         target=person,
         administration=administration,
     )
-    return clearance
+    return opened
 
 
 @transaction.atomic
@@ -56,7 +74,11 @@ def clearance_decide(
     reason: str = "",
 ) -> None:
     """Clear a person until a date, or refuse with a reason."""
-    clearance = Clearance.objects.select_for_update().select_related("person").get(pk=clearance.pk)
+    clearance = (
+        Clearance.objects.select_for_update(of=("self",))
+        .select_related("person__organisation")
+        .get(pk=clearance.pk)
+    )
     if clearance.status != Clearance.Status.PENDING:
         raise DomainError(_("This request was already decided."))
     today = timezone.localdate()
@@ -65,19 +87,20 @@ def clearance_decide(
             raise DomainError(
                 _("A clearance needs an end date in the future."), field="valid_until"
             )
-        clearance.status = Clearance.Status.CLEARED
         clearance.valid_from = today
         clearance.valid_until = valid_until
-    else:
-        if not reason.strip():
-            raise DomainError(_("A refusal needs a reason."), field="reason")
-        clearance.status = Clearance.Status.REFUSED
+    elif not reason.strip():
+        raise DomainError(_("A refusal needs a reason."), field="reason")
     clearance.reason = reason
     clearance.decided_by = actor  # type: ignore[assignment]
     clearance.decided_at = timezone.now()
-    clearance.save(
-        update_fields=["status", "valid_from", "valid_until", "reason", "decided_by", "decided_at"]
+    change_state(
+        clearance,
+        Clearance.Status.CLEARED if cleared else Clearance.Status.REFUSED,
+        transitions=Clearance.TRANSITIONS,
+        extra_fields=("valid_from", "valid_until", "reason", "decided_by", "decided_at"),
     )
+    # One entry, about the person vetted: the vetting trail is read person by person.
     audit_record(
         actor=actor,
         action=f"clearance.{clearance.status}",

@@ -1,10 +1,8 @@
 """Decisions, accreditations and their conditions, suspension, revocation and appeals."""
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
@@ -20,12 +18,12 @@ from activity import notify
 from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.services import audit_record, document_add
-from activity.transitions import transition
+from activity.transitions import change_state, transition
 from activity.typing import User
-from directory.models import Administration, Organisation, Role
+from directory.models import Administration, Role
 from directory.selectors import administration_users, organisation_users
 
-from .. import effects, reminders
+from .. import effects, reminders, selectors
 from ..models import (
     Accreditation,
     Appeal,
@@ -33,11 +31,7 @@ from ..models import (
     Condition,
     ConditionResponse,
     Decision,
-    Framework,
-    ReviewAssignment,
-    Score,
 )
-from ..scoring import ScoreSheet, score_sheet
 from .clearances import EXPIRY_NOTICES
 
 
@@ -45,23 +39,6 @@ class ConditionSpec(TypedDict):
     description: str
     owner: User
     due_date: date
-
-
-def application_score_sheet(application: Application) -> ScoreSheet:
-    """The combined result of the submitted reviews. Each criterion's scores are listed in the
-    order the reviewers were assigned, so that a column of the sheet is one reviewer."""
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for score in (
-        Score.objects.filter(
-            assignment__application=application,
-            assignment__status=ReviewAssignment.Status.SUBMITTED,
-        )
-        .only("assignment_id", "criterion_id", "score")
-        .order_by("assignment_id", "criterion_id")
-    ):
-        scores[score.assignment_id][score.criterion_id] = score.score
-    criteria = list(application.framework.criteria.prefetch_related("levels"))
-    return score_sheet(application.framework, criteria, scores)
 
 
 def _next_reference(application: Application) -> str:
@@ -102,61 +79,22 @@ def _letter_renew(decision: Decision) -> None:
     _letter_schedule(decision)
 
 
-@dataclass(frozen=True)
-class ReviewerComment:
-    criterion_name: str
-    reviewer: str
-    score: int
-    comment: str
-    internal: bool
-
-
-def application_score_comments(application: Application, *, named: bool) -> list[ReviewerComment]:
-    """What each reviewer wrote on each criterion, criterion by criterion. With ``named``
-    (for the people running the process) every comment, under the reviewer's name and marked
-    when internal; otherwise (for the applicant) "Reviewer 1, 2…" in the columns of the score
-    sheet, and no internal comment."""
-    scores = list(
-        Score.objects.filter(
-            assignment__application=application,
-            assignment__status=ReviewAssignment.Status.SUBMITTED,
-        )
-        .select_related("assignment__reviewer", "criterion")
-        .order_by("criterion__order", "criterion_id", "assignment_id")
-    )
-    # Numbered as the score sheet numbers its columns: in the order the reviews were assigned.
-    numbers = {pk: n for n, pk in enumerate(sorted({s.assignment_id for s in scores}), start=1)}
-    comments = []
-    for score in scores:
-        if score.internal and not named:
-            continue
-        reviewer = score.assignment.reviewer
-        comments.append(
-            ReviewerComment(
-                criterion_name=score.criterion.name,
-                reviewer=(reviewer.get_full_name() or reviewer.get_username())
-                if named
-                else _("Reviewer %(number)s") % {"number": numbers[score.assignment_id]},
-                score=score.score,
-                comment=score.comment,
-                internal=score.internal,
-            )
-        )
-    return comments
-
-
-def _grant(decision: Decision, *, actor: User) -> Accreditation:
+def _grant(decision: Decision) -> dict[str, Any]:
+    """Accredit the decision's organisation for the framework's period, in place of the
+    accreditation it holds from the same administration (a renewal), and announce the expiry.
+    Part of a decision or of an upheld appeal: returns what that act's audit entry records."""
     application = decision.application
     today = timezone.localdate()
-    for previous in Accreditation.objects.select_for_update().filter(
-        organisation=application.organisation, status=Accreditation.Status.ACTIVE
+    superseded = []
+    for previous in Accreditation.objects.select_for_update(of=("self",)).filter(
+        organisation=application.organisation,
+        decision__application__administration=application.administration,
+        status=Accreditation.Status.ACTIVE,
     ):
-        transition(
-            previous,
-            Accreditation.Status.SUPERSEDED,
-            actor=actor,
-            transitions=Accreditation.TRANSITIONS,
+        change_state(
+            previous, Accreditation.Status.SUPERSEDED, transitions=Accreditation.TRANSITIONS
         )
+        superseded.append(previous.pk)
     accreditation = Accreditation.objects.create(
         organisation=application.organisation,
         decision=decision,
@@ -164,12 +102,6 @@ def _grant(decision: Decision, *, actor: User) -> Accreditation:
         valid_until=today
         + relativedelta(months=application.framework.validity_months)
         - timedelta(days=1),
-    )
-    audit_record(
-        actor=actor,
-        action="accreditation.grant",
-        target=accreditation,
-        changes={"valid_until": accreditation.valid_until, "code": accreditation.verification_code},
     )
     recipients = list(organisation_users(application.organisation))
     for days in EXPIRY_NOTICES:
@@ -183,7 +115,32 @@ def _grant(decision: Decision, *, actor: User) -> Accreditation:
             url=accreditation.get_absolute_url(),
             due_at=at_start_of(accreditation.valid_until - timedelta(days=days)),
         )
-    return accreditation
+    return {
+        "valid_until": accreditation.valid_until,
+        "code": accreditation.verification_code,
+        "superseded": superseded,
+    }
+
+
+def _condition_set(decision: Decision, spec: ConditionSpec) -> Condition:
+    """A condition of the decision, with reminders to its owner a week before and on the day."""
+    condition = Condition.objects.create(decision=decision, **spec)
+    today = timezone.localdate()
+    for suffix, due in (
+        ("due-soon", spec["due_date"] - timedelta(days=7)),
+        ("due", spec["due_date"]),
+    ):
+        notify.remind(
+            recipients=[spec["owner"]],
+            kind=reminders.CONDITION_DUE,
+            key=notify.reminder_key(condition, suffix),
+            subject=gettext_lazy("Accreditation condition due on %(date)s"),
+            body="%(condition)s",
+            params={"date": spec["due_date"], "condition": spec["description"]},
+            url=condition.get_absolute_url(),
+            due_at=at_start_of(max(due, today)),
+        )
+    return condition
 
 
 @transaction.atomic
@@ -199,7 +156,8 @@ def decision_make(
 ) -> Decision:
     """Decide an application on the reviewers' scores. The decider cannot have reviewed it;
     reasons are always given; going against the reviewers' result needs a justification; a
-    wide disagreement between reviewers needs a moderation note."""
+    wide disagreement between reviewers needs a moderation note. A grant accredits the
+    organisation, in place of the accreditation it held from the administration."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     conditions = conditions or []
     if application.status != Application.Status.UNDER_REVIEW:
@@ -213,7 +171,7 @@ def decision_make(
         raise DomainError(_("At least two reviewers must have scored the application."))
     if not reasons.strip():
         raise DomainError(_("Give the reasons for the decision."), field="reasons")
-    sheet = application_score_sheet(application)
+    sheet = selectors.application_score_sheet(application)
     if sheet.needs_moderation and not moderation_note.strip():
         raise DomainError(
             _("The reviewers disagree widely on %(criteria)s. Record how this was moderated.")
@@ -233,9 +191,6 @@ def decision_make(
     today = timezone.localdate()
     if any(c["due_date"] <= today for c in conditions):
         raise DomainError(_("Each condition needs a deadline in the future."), field="conditions")
-    if moderation_note:
-        application.moderation_note = moderation_note
-        application.save(update_fields=["moderation_note"])
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -247,31 +202,24 @@ def decision_make(
         appeal_deadline=today + timedelta(days=application.framework.appeal_days),
         reference=_next_reference(application),
     )
+    details: dict[str, Any] = {
+        "outcome": outcome,
+        "score": sheet.weighted_score,
+        "passed": sheet.passed,
+        "conditions": [_condition_set(decision, spec).pk for spec in conditions],
+    }
+    if grants:
+        details.update(_grant(decision))
+    if moderation_note:
+        application.moderation_note = moderation_note
     transition(
         application,
         Application.Status.DECIDED,
         actor=actor,
         transitions=Application.TRANSITIONS,
-        details={"outcome": outcome, "score": sheet.weighted_score, "passed": sheet.passed},
+        extra_fields=("moderation_note",) if moderation_note else (),
+        details=details,
     )
-    for spec in conditions:
-        condition = Condition.objects.create(decision=decision, **spec)
-        for suffix, due in (
-            ("due-soon", spec["due_date"] - timedelta(days=7)),
-            ("due", spec["due_date"]),
-        ):
-            notify.remind(
-                recipients=[spec["owner"]],
-                kind=reminders.CONDITION_DUE,
-                key=notify.reminder_key(condition, suffix),
-                subject=gettext_lazy("Accreditation condition due on %(date)s"),
-                body="%(condition)s",
-                params={"date": spec["due_date"], "condition": spec["description"]},
-                url=condition.get_absolute_url(),
-                due_at=at_start_of(max(due, today)),
-            )
-    if grants:
-        _grant(decision, actor=actor)
     recipients = list(organisation_users(application.organisation))
     notify.remind(
         recipients=recipients,
@@ -294,6 +242,9 @@ def decision_make(
         )
     _letter_schedule(decision)
     return decision
+
+
+# Conditions -------------------------------------------------------------------------------------
 
 
 def _condition_staff(condition: Condition) -> list[User]:
@@ -360,20 +311,41 @@ def condition_answer(
     return response
 
 
-@transaction.atomic
-def condition_mark_met(*, actor: User, condition: Condition, note: str) -> ConditionResponse:
-    """The administration confirms that a condition is met: usually on the organisation's
-    answer, or on its own verification, or because an appeal lifted it."""
-    condition = _locked_condition(condition)
-    if condition.status == Condition.Status.MET:
-        raise DomainError(_("This condition is already met."))
-    if not note.strip():
-        raise DomainError(_("Say how the condition was met."), field="note")
+def _met(condition: Condition, *, actor: User, note: str) -> ConditionResponse:
+    """The administration's finding that the condition is met, on the condition's history;
+    the caller changes its state."""
     response = ConditionResponse.objects.create(
         condition=condition, kind=ConditionResponse.Kind.MET, note=note, by=actor
     )
     condition.met_at = response.at
     condition.met_by = actor  # type: ignore[assignment]
+    return response
+
+
+def _tell_met(condition: Condition, response: ConditionResponse) -> None:
+    """No more deadline reminders or requests to verify; the organisation hears it is met."""
+    notify.cancel(key=notify.reminder_key(condition))
+    notify.remind(
+        recipients=organisation_users(condition.decision.application.organisation),
+        kind=reminders.CONDITION_VERIFIED,
+        key=notify.reminder_key(response, "verified"),
+        subject=gettext_lazy("A condition of your accreditation is met"),
+        body="%(condition)s\n\n%(note)s",
+        params={"condition": condition.description, "note": response.note},
+        url=condition.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def condition_mark_met(*, actor: User, condition: Condition, note: str) -> ConditionResponse:
+    """The administration confirms that a condition is met: usually on the organisation's
+    answer, or on its own verification. (An upheld appeal lifts conditions too.)"""
+    condition = _locked_condition(condition)
+    if condition.status == Condition.Status.MET:
+        raise DomainError(_("This condition is already met."))
+    if not note.strip():
+        raise DomainError(_("Say how the condition was met."), field="note")
+    response = _met(condition, actor=actor, note=note)
     transition(
         condition,
         Condition.Status.MET,
@@ -382,16 +354,7 @@ def condition_mark_met(*, actor: User, condition: Condition, note: str) -> Condi
         extra_fields=("met_at", "met_by"),
         details={"note": note},
     )
-    notify.cancel(key=notify.reminder_key(condition))
-    notify.remind(
-        recipients=organisation_users(condition.decision.application.organisation),
-        kind=reminders.CONDITION_VERIFIED,
-        key=notify.reminder_key(response, "verified"),
-        subject=gettext_lazy("A condition of your accreditation is met"),
-        body="%(condition)s\n\n%(note)s",
-        params={"condition": condition.description, "note": note},
-        url=condition.get_absolute_url(),
-    )
+    _tell_met(condition, response)
     return response
 
 
@@ -432,36 +395,61 @@ def condition_mark_not_met(*, actor: User, condition: Condition, reason: str) ->
     return response
 
 
-def _change_status(
+# Suspension, revocation, reinstatement ----------------------------------------------------------
+
+
+def _locked_accreditation(
+    accreditation: Accreditation, refusals: Mapping[str, str] | None = None
+) -> Accreditation:
+    """The accreditation, locked and read again; refused, with the reason ``refusals`` gives
+    for its current status, when that status does not allow the change."""
+    accreditation = (
+        Accreditation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "decision__application__framework")
+        .get(pk=accreditation.pk)
+    )
+    refusal = (refusals or {}).get(accreditation.status)
+    if refusal is not None:
+        raise DomainError(refusal)
+    return accreditation
+
+
+def _renewed() -> str:
+    return _("This accreditation was replaced by its renewal; act on the renewal.")
+
+
+def _set_status(
     accreditation: Accreditation,
     to: str,
     *,
     actor: User,
     reason: str,
-    only_from: str | None = None,
-    refusal: str = "",
+    audited: bool = True,
+    event: str = "",
 ) -> None:
-    """Change the status under a row lock, then tell the modules that subscribed (agreements,
-    visits) through `accreditation.effects`."""
+    """Put the locked accreditation in ``to`` for ``reason``, which the organisation reads;
+    then tell the modules that subscribed (agreements, visits) through `accreditation.effects`,
+    and the organisation. ``audited`` is false when the change is part of an upheld appeal,
+    whose entry records it."""
     if not reason.strip():
         raise DomainError(_("Give the reason."), field="reason")
-    # Lock the row, then read it again: the caller's instance sees the state it changes.
-    Accreditation.objects.select_for_update().filter(pk=accreditation.pk).exists()
-    accreditation.refresh_from_db()
     previous = accreditation.status
-    if only_from is not None and previous != only_from:
-        raise DomainError(refusal)
     accreditation.status_reason = reason
     accreditation.status_changed_at = timezone.now()
     accreditation.status_changed_by = actor
-    transition(
-        accreditation,
-        to,
-        actor=actor,
-        transitions=Accreditation.TRANSITIONS,
-        extra_fields=("status_reason", "status_changed_at", "status_changed_by"),
-        details={"reason": reason},
-    )
+    fields = ("status_reason", "status_changed_at", "status_changed_by")
+    if audited:
+        transition(
+            accreditation,
+            to,
+            actor=actor,
+            transitions=Accreditation.TRANSITIONS,
+            extra_fields=fields,
+            details={"reason": reason},
+            event=event,
+        )
+    else:
+        change_state(accreditation, to, transitions=Accreditation.TRANSITIONS, extra_fields=fields)
     effects.publish(
         effects.StatusChange(
             accreditation_id=accreditation.pk,
@@ -487,139 +475,97 @@ def _change_status(
 
 
 @transaction.atomic
-def accreditation_suspend(*, actor: User, accreditation: Accreditation, reason: str) -> None:
-    """Suspend an accreditation at once, with a reason the organisation sees."""
-    _change_status(accreditation, Accreditation.Status.SUSPENDED, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def accreditation_reinstate(*, actor: User, accreditation: Accreditation, reason: str) -> None:
-    _change_status(
+def accreditation_suspend(
+    *, actor: User, accreditation: Accreditation, reason: str
+) -> Accreditation:
+    """Suspend an active accreditation at once, with a reason the organisation sees. It may
+    then be reinstated, revoked, or restored by an upheld appeal."""
+    accreditation = _locked_accreditation(
         accreditation,
-        Accreditation.Status.ACTIVE,
-        actor=actor,
-        reason=reason,
-        only_from=Accreditation.Status.SUSPENDED,
-        refusal=_("Only a suspended accreditation can be reinstated."),
+        {
+            Accreditation.Status.SUSPENDED: _("This accreditation is already suspended."),
+            Accreditation.Status.REVOKED: _(
+                "This accreditation was revoked, so it cannot be suspended."
+            ),
+            Accreditation.Status.SUPERSEDED: _renewed(),
+        },
     )
+    _set_status(accreditation, Accreditation.Status.SUSPENDED, actor=actor, reason=reason)
+    return accreditation
 
 
 @transaction.atomic
-def accreditation_revoke(*, actor: User, accreditation: Accreditation, reason: str) -> None:
-    _change_status(accreditation, Accreditation.Status.REVOKED, actor=actor, reason=reason)
-
-
-def appeal_deadline(decision: Decision, subject: str) -> date | None:
-    """The last day an appeal against this may be lodged, or None if it cannot be appealed."""
-    if subject == Appeal.Subject.DECISION:
-        if decision.outcome == Decision.Outcome.ACCREDITED:
-            return None
-        return decision.appeal_deadline
-    accreditation = getattr(decision, "accreditation", None)
-    expected = {
-        Appeal.Subject.SUSPENSION: Accreditation.Status.SUSPENDED,
-        Appeal.Subject.REVOCATION: Accreditation.Status.REVOKED,
-    }[Appeal.Subject(subject)]
-    if (
-        accreditation is None
-        or accreditation.status != expected
-        or not accreditation.status_changed_at
-    ):
-        return None
-    days = decision.application.framework.appeal_days
-    return timezone.localdate(accreditation.status_changed_at) + timedelta(days=days)
-
-
-@dataclass(frozen=True)
-class ApplicationBar:
-    """Why an organisation cannot apply under a framework now, and what it can do about it."""
-
-    framework: Framework
-    accreditation: Accreditation
-    reapply_from: date | None  # after a revocation; None while suspended
-    appeal_pending: bool
-    appeal_until: date | None  # the last day to appeal, when an appeal can still be lodged
-
-
-def application_bars(
-    organisation: Organisation, frameworks: Iterable[Framework]
-) -> list[ApplicationBar]:
-    """What stops the organisation from starting an application or a renewal under each of
-    ``frameworks``: its accreditation suspended by that administration (until reinstated, or
-    an appeal is upheld), or revoked less than the framework's waiting period ago."""
-    frameworks = list(frameworks)
-    barring = Accreditation.objects.barring_application(organisation, frameworks)
-    today = timezone.localdate()
-    bars = []
-    for framework in frameworks:
-        accreditation = barring.get(framework.pk)
-        if accreditation is None:
-            continue
-        suspended = accreditation.status == Accreditation.Status.SUSPENDED
-        subject = Appeal.Subject.SUSPENSION if suspended else Appeal.Subject.REVOCATION
-        decision = accreditation.decision
-        pending = any(a.subject == subject and a.is_open for a in decision.appeals.all())
-        deadline = appeal_deadline(decision, subject)
-        reapply_from = None
-        if not suspended and accreditation.status_changed_at is not None:
-            reapply_from = framework.reapply_from(accreditation.status_changed_at)
-        bars.append(
-            ApplicationBar(
-                framework=framework,
-                accreditation=accreditation,
-                reapply_from=reapply_from,
-                appeal_pending=pending,
-                appeal_until=deadline
-                if deadline is not None and deadline >= today and not pending
-                else None,
-            )
-        )
-    return bars
-
-
-def check_may_apply(organisation: Organisation, framework: Framework) -> None:
-    """Refuse, in words the organisation understands, an application or renewal that
-    ``application_bar`` stops."""
-    bars = application_bars(organisation, [framework])
-    if not bars:
-        return
-    bar = bars[0]
-    if bar.reapply_from is None:
-        raise DomainError(
-            _(
-                "Your accreditation is suspended, so you cannot apply or renew until it is "
-                "reinstated. You may appeal the suspension."
-            )
-        )
-    raise DomainError(
-        _(
-            "Your accreditation was revoked. Under the rules in force you may apply again "
-            "from %(date)s."
-        )
-        % {"date": date_format(bar.reapply_from)}
+def accreditation_reinstate(
+    *, actor: User, accreditation: Accreditation, reason: str
+) -> Accreditation:
+    """Lift a suspension, with a reason the organisation sees. A revocation is undone only by
+    an upheld appeal."""
+    accreditation = _locked_accreditation(
+        accreditation,
+        {
+            Accreditation.Status.ACTIVE: _(
+                "Only a suspended accreditation can be reinstated. This one is active."
+            ),
+            Accreditation.Status.REVOKED: _(
+                "Only a suspended accreditation can be reinstated. A revoked one is restored "
+                "only when an appeal against the revocation is upheld."
+            ),
+            Accreditation.Status.SUPERSEDED: _renewed(),
+        },
     )
+    _set_status(
+        accreditation, Accreditation.Status.ACTIVE, actor=actor, reason=reason, event="reinstated"
+    )
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_revoke(
+    *, actor: User, accreditation: Accreditation, reason: str
+) -> Accreditation:
+    """Revoke an active or suspended accreditation, with a reason the organisation sees. The
+    organisation may appeal, and apply again after the framework's waiting period."""
+    accreditation = _locked_accreditation(
+        accreditation,
+        {
+            Accreditation.Status.REVOKED: _("This accreditation is already revoked."),
+            Accreditation.Status.SUPERSEDED: _renewed(),
+        },
+    )
+    _set_status(accreditation, Accreditation.Status.REVOKED, actor=actor, reason=reason)
+    return accreditation
+
+
+# Appeals ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str) -> Appeal:
-    """Appeal a refusal, conditions, a suspension or a revocation, within the deadline."""
-    deadline = appeal_deadline(decision, subject)
+    """Appeal a refusal, conditions, a suspension or a revocation, within the deadline. One
+    appeal on each of them waits for a decision at a time."""
+    # Locked, so that two appeals lodged at the same moment cannot both be the only one.
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("application__framework", "application__organisation")
+        .get(pk=decision.pk)
+    )
+    deadline = selectors.appeal_deadline(decision, subject)
     if deadline is None:
         raise DomainError(_("There is nothing to appeal here."))
     if timezone.localdate() > deadline:
         raise DomainError(
             _("The deadline to appeal was %(date)s.") % {"date": date_format(deadline)}
         )
-    if not grounds.strip():
-        raise DomainError(_("State the grounds of the appeal."), field="grounds")
     if decision.appeals.filter(subject=subject, decided_at__isnull=True).exists():
         raise DomainError(_("An appeal on this is already waiting for a decision."))
+    if not grounds.strip():
+        raise DomainError(_("State the grounds of the appeal."), field="grounds")
     original: User | None
     if subject == Appeal.Subject.DECISION:
         original = decision.decided_by
     else:
         original = decision.accreditation.status_changed_by
-        assert original is not None  # _change_status sets it with the date appeal_deadline checked
+        assert original is not None  # set with the date appeal_deadline checked
     appeal = Appeal.objects.create(
         decision=decision,
         subject=subject,
@@ -627,7 +573,7 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
         original_decider=original,
         grounds=grounds,
     )
-    audit_record(actor=actor, action="appeal.lodge", target=appeal, changes={"subject": subject})
+    audit_record(actor=actor, action="appeal.lodged", target=appeal, changes={"subject": subject})
     notify.cancel(key=notify.reminder_key(decision, "appeal-deadline"))
     notify.remind(
         recipients=administration_users(
@@ -642,12 +588,61 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
     return appeal
 
 
+def _overturn(appeal: Appeal, *, actor: User, reasons: str) -> dict[str, Any]:
+    """Undo what an upheld appeal was against: a refusal becomes an accreditation, conditions
+    are lifted, a suspension or revocation is undone. Returns what the appeal's audit entry
+    records of it."""
+    decision = appeal.decision
+    if appeal.subject == Appeal.Subject.DECISION:
+        overturned: dict[str, Any] = {}
+        granted = Accreditation.objects.filter(decision=decision).exists()  # on an earlier appeal
+        if decision.outcome == Decision.Outcome.REFUSED and not granted:
+            overturned.update(_grant(decision))
+        note = _("Lifted on appeal: %(reasons)s") % {"reasons": reasons}
+        lifted = []
+        for condition in decision.conditions.not_met().select_for_update(of=("self",)):
+            condition.decision = decision
+            response = _met(condition, actor=actor, note=note)
+            change_state(
+                condition,
+                Condition.Status.MET,
+                transitions=Condition.TRANSITIONS,
+                extra_fields=("met_at", "met_by"),
+            )
+            _tell_met(condition, response)
+            lifted.append(condition.pk)
+        overturned["lifted"] = lifted
+        _letter_renew(decision)
+        return overturned
+    accreditation = _locked_accreditation(decision.accreditation)
+    if accreditation.status != Appeal.APPEALED_STATUS[Appeal.Subject(appeal.subject)]:
+        raise DomainError(
+            _(
+                "Since the appeal was lodged, the accreditation became “%(status)s”: there is "
+                "nothing left to overturn. Dismiss the appeal and say so in the reasons."
+            )
+            % {"status": accreditation.get_status_display()}
+        )
+    _set_status(
+        accreditation,
+        Accreditation.Status.ACTIVE,
+        actor=actor,
+        reason=_("Appeal upheld: %(reasons)s") % {"reasons": reasons},
+        audited=False,
+    )
+    return {"reinstated": True}
+
+
 @transaction.atomic
-def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) -> None:
+def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) -> Appeal:
     """Decide an appeal. Someone other than the author of the decision appealed decides it.
     Upholding an appeal overturns what was appealed: a refusal becomes an accreditation,
     conditions are lifted, a suspension or revocation is undone."""
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("decision__application__framework", "decision__application__organisation")
+        .get(pk=appeal.pk)
+    )
     if not appeal.is_open:
         raise DomainError(_("This appeal was already decided."))
     if appeal.original_decider_id == actor.pk:
@@ -656,39 +651,23 @@ def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, reasons: str) ->
         )
     if not reasons.strip():
         raise DomainError(_("Give the reasons for the decision on the appeal."), field="reasons")
+    details: dict[str, Any] = {"reasons": reasons}
+    if upheld:
+        details.update(_overturn(appeal, actor=actor, reasons=reasons))
     appeal.outcome = Appeal.Outcome.UPHELD if upheld else Appeal.Outcome.DISMISSED
     appeal.reasons = reasons
     appeal.decided_by = actor  # type: ignore[assignment]
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["outcome", "reasons", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action=f"appeal.{appeal.outcome}", target=appeal, changes={"reasons": reasons}
-    )
-    decision = appeal.decision
-    if upheld:
-        if appeal.subject == Appeal.Subject.DECISION:
-            if decision.outcome == Decision.Outcome.REFUSED:
-                _grant(decision, actor=actor)
-            for condition in decision.conditions.not_met():
-                condition_mark_met(
-                    actor=actor,
-                    condition=condition,
-                    note=_("Lifted on appeal: %(reasons)s") % {"reasons": reasons},
-                )
-            _letter_renew(decision)
-        else:
-            _change_status(
-                decision.accreditation,
-                Accreditation.Status.ACTIVE,
-                actor=actor,
-                reason=_("Appeal upheld: %(reasons)s") % {"reasons": reasons},
-            )
+    audit_record(actor=actor, action=f"appeal.{appeal.outcome}", target=appeal, changes=details)
+    application = appeal.decision.application
     notify.remind(
-        recipients=organisation_users(decision.application.organisation),
+        recipients=organisation_users(application.organisation),
         kind=reminders.APPEAL_DECIDED,
         key=notify.reminder_key(appeal, "decided"),
         subject=gettext_lazy("Your appeal was decided: %(outcome)s"),
         body="%(reasons)s",
         params={"outcome": appeal.get_outcome_display(), "reasons": reasons},
-        url=decision.application.get_absolute_url(),
+        url=application.get_absolute_url(),
     )
+    return appeal

@@ -14,7 +14,7 @@ from modeltranslation.manager import rewrite_lookup_key
 
 from activity.errors import DomainError
 from activity.services import audit_record
-from activity.transitions import transition
+from activity.transitions import change_state, transition
 from activity.typing import User
 from directory.models import Administration
 
@@ -152,6 +152,9 @@ def level_texts(level: Level) -> dict[str, str]:
 def framework_create_draft(*, actor: User, administration: Administration) -> Framework:
     """Start the next version of the rules: a copy of the version in force, or the paper's
     criteria when there is none yet."""
+    # The administration is locked, so that two drafts started at the same moment cannot both
+    # find none and draw the same version number.
+    administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if Framework.objects.filter(
         administration=administration, status=Framework.Status.DRAFT
     ).exists():
@@ -204,7 +207,9 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
     return framework
 
 
-def _check_editable(framework: Framework) -> None:
+def check_editable(framework: Framework) -> None:
+    """A published version is the law of the process: it never changes, a new version
+    supersedes it."""
     if not framework.is_editable:
         raise DomainError(
             _("Version %(version)s is published and can no longer change. Start a new version.")
@@ -217,7 +222,7 @@ def framework_update(*, actor: User, framework: Framework, data: dict[str, Any])
     # Compare with the row as stored (a bound model form has already changed ``framework``),
     # locked so that a publication cannot slip in between the check and the save.
     stored = Framework.objects.select_for_update().get(pk=framework.pk)
-    _check_editable(stored)
+    check_editable(stored)
     changes = {
         k: [str(getattr(stored, k)), str(v)] for k, v in data.items() if getattr(stored, k) != v
     }
@@ -243,7 +248,9 @@ def criterion_save(
     level means is one text (in the language being used) or one per language."""
     # Locked as framework_publish locks it: a criterion cannot change while it is published.
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    _check_editable(framework)
+    check_editable(framework)
+    if criterion is not None and criterion.framework_id != framework.pk:
+        raise DomainError(_("This criterion is not part of these criteria."))
     if len(levels) < 2:
         raise DomainError(_("A scale needs at least two anchored levels."), field="levels")
     scores = [score for score, _text in levels]
@@ -265,7 +272,10 @@ def criterion_save(
     for key, value in data.items():
         setattr(criterion, key, value)
     criterion.full_clean()
-    criterion.save()
+    if action == "criterion.create":
+        criterion.save()
+    else:
+        criterion.save(update_fields=[rewrite_lookup_key(Criterion, key) for key in data])
     criterion.levels.all().delete()
     Level.objects.bulk_create(_level(criterion, score, text) for score, text in levels)
     audit_record(
@@ -279,25 +289,9 @@ def criterion_save(
 
 @transaction.atomic
 def criterion_delete(*, actor: User, criterion: Criterion) -> None:
-    _check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
+    check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
     audit_record(actor=actor, action="criterion.delete", target=criterion)
     criterion.delete()
-
-
-def publication_problems(framework: Framework) -> list[str]:
-    """What stops a draft from being published."""
-    problems = []
-    criteria = list(framework.criteria.prefetch_related("levels"))
-    if not criteria:
-        problems.append(_("Add at least one criterion."))
-    for criterion in criteria:
-        if len(criterion.levels.all()) < 2:
-            problems.append(
-                _("“%(name)s” needs a scale of at least two levels.") % {"name": criterion.name}
-            )
-    if not framework.introduction.strip():
-        problems.append(_("Write an introduction that tells organisations how to apply."))
-    return problems
 
 
 @transaction.atomic
@@ -305,7 +299,8 @@ def framework_publish(*, actor: User, framework: Framework) -> None:
     """Put a draft in force. The version in force until now is superseded; applications keep
     the version they were made under."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    problems = publication_problems(framework)
+    check_editable(framework)
+    problems = selectors.publication_problems(framework)
     if problems:
         raise DomainError(" ".join(problems))
     current = (
@@ -314,9 +309,7 @@ def framework_publish(*, actor: User, framework: Framework) -> None:
         .first()
     )
     if current is not None:
-        transition(
-            current, Framework.Status.SUPERSEDED, actor=actor, transitions=Framework.TRANSITIONS
-        )
+        change_state(current, Framework.Status.SUPERSEDED, transitions=Framework.TRANSITIONS)
     framework.published_at = timezone.now()
     framework.published_by = actor  # type: ignore[assignment]
     transition(
@@ -325,5 +318,5 @@ def framework_publish(*, actor: User, framework: Framework) -> None:
         actor=actor,
         transitions=Framework.TRANSITIONS,
         extra_fields=("published_at", "published_by"),
-        details={"version": framework.version},
+        details={"version": framework.version, "replaces": current.version if current else None},
     )

@@ -24,7 +24,7 @@ from activity.typing import User
 from directory.models import Administration, Membership, Role
 
 from ..models import Appeal, Decision
-from .decisions import appeal_deadline, application_score_sheet
+from ..selectors import appeal_deadline, application_score_sheet
 
 logger = logging.getLogger(__name__)
 

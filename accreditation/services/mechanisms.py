@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from activity.errors import DomainError
@@ -37,23 +37,29 @@ def mechanism_register(
             ),
             field="organisation",
         )
+    already = _("This body is already registered.")
     if FormalMechanism.objects.filter(organisation=organisation).exists():
-        raise DomainError(_("This body is already registered."), field="organisation")
+        raise DomainError(already, field="organisation")
     if valid_until is not None and valid_until < valid_from:
         raise DomainError(_("The mandate cannot end before it starts."), field="valid_until")
     members = list(members)
     if any(m.organisation_id != organisation.pk for m in members):
         raise DomainError(_("Members must be people of this body."), field="members")
     document = document_add(actor=actor, organisation=organisation, uploaded=mandate)
-    mechanism = FormalMechanism.objects.create(
-        organisation=organisation,
-        administration=administration,
-        legal_basis=legal_basis,
-        mandate_document=document,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        registered_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            mechanism = FormalMechanism.objects.create(
+                organisation=organisation,
+                administration=administration,
+                legal_basis=legal_basis,
+                mandate_document=document,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                registered_by=actor,
+            )
+    except IntegrityError:
+        # Registered at the same moment by someone else: the database holds one per body.
+        raise DomainError(already, field="organisation") from None
     mechanism.members.set(members)
     audit_record(
         actor=actor,
@@ -68,6 +74,8 @@ def mechanism_register(
 def mechanism_set_members(
     *, actor: User, mechanism: FormalMechanism, members: Iterable[Person]
 ) -> None:
+    """Name the people who visit under the body's mandate: only people of the body."""
+    mechanism = FormalMechanism.objects.select_for_update().get(pk=mechanism.pk)
     members = list(members)
     if any(m.organisation_id != mechanism.organisation_id for m in members):
         raise DomainError(_("Members must be people of this body."), field="members")

@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from activity import notify
 from activity.errors import DomainError
+from activity.services import audit_record
 from activity.transitions import transition
 from activity.typing import User
 from directory.models import Role
@@ -72,13 +73,22 @@ def reviewers_assign(
         assign_perm("accreditation.view_application", reviewer, application)
         assignments.append(assignment)
         _remind_reviewer(assignment)
+    details = {"reviewers": [r.get_username() for r in new]}
     if application.status == Application.Status.SUBMITTED:
         transition(
             application,
             Application.Status.UNDER_REVIEW,
             actor=actor,
             transitions=Application.TRANSITIONS,
-            details={"reviewers": [r.get_username() for r in new]},
+            details=details,
+        )
+    elif new:
+        # Under review already: a reviewer added, in place of one who recused, say.
+        audit_record(
+            actor=actor,
+            action="application.reviewers_assigned",
+            target=application,
+            changes=details,
         )
     return assignments
 
@@ -106,9 +116,16 @@ def _remind_reviewer(assignment: ReviewAssignment) -> None:
     )
 
 
-def _own(assignment: ReviewAssignment, actor: User) -> None:
+def _locked_assignment(assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
+    """The reviewer's own assignment, locked, with its application."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("application__organisation", "application__framework__administration")
+        .get(pk=assignment.pk)
+    )
     if assignment.reviewer_id != actor.pk:
         raise DomainError(_("Only the assigned reviewer can do this."))
+    return assignment
 
 
 @transaction.atomic
@@ -117,12 +134,13 @@ def review_declare(
 ) -> None:
     """Declare, before seeing the file, whether the reviewer has a conflict of interest.
     Declaring one recuses the reviewer; the directors are told to assign someone else."""
-    _own(assignment, actor)
+    assignment = _locked_assignment(assignment, actor)
     if conflict and not statement.strip():
         raise DomainError(_("Describe the conflict of interest."), field="statement")
     assignment.conflict_statement = statement
     assignment.declared_at = timezone.now()
     target = ReviewAssignment.Status.RECUSED if conflict else ReviewAssignment.Status.SCORING
+    # A second declaration is refused by the state machine, which names the state reached.
     transition(
         assignment,
         target,
@@ -155,45 +173,76 @@ def review_save_scores(
     scores: Mapping[int, tuple[int | None, str]],
     internal: Iterable[int] = (),
 ) -> None:
-    """Save the reviewer's scores and comments (criterion id → (score, comment)), which they
-    may change until they submit. The comments on the criteria in ``internal`` are for the
-    administration only; the others are shown to the applicant, without the reviewer's name,
-    once the application is decided."""
-    internal_ids = set(internal)
-    _own(assignment, actor)
+    """Save the reviewer's scores and comments (criterion id → (score, comment); a score of
+    None takes it back), which they may change until they submit. The comments on the criteria
+    in ``internal`` are for the administration only; the others are shown to the applicant,
+    without the reviewer's name, once the application is decided."""
+    assignment = _locked_assignment(assignment, actor)
     if assignment.status != ReviewAssignment.Status.SCORING:
         raise DomainError(_("Scores can be changed only while reviewing, before submitting."))
+    internal_ids = set(internal)
     criteria = {
         c.pk: c for c in assignment.application.framework.criteria.prefetch_related("levels")
     }
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    created: list[Score] = []
+    changed: list[Score] = []
+    taken_back: list[Score] = []
     for criterion_id, (value, comment) in scores.items():
         criterion = criteria.get(criterion_id)
         if criterion is None:
             raise DomainError(_("This criterion is not part of the application's rules."))
+        score = saved.get(criterion_id)
         if value is None:
-            Score.objects.filter(assignment=assignment, criterion=criterion).delete()
+            if score is not None:
+                taken_back.append(score)
             continue
         if value not in {level.score for level in criterion.levels.all()}:
             raise DomainError(
                 _("%(score)s is not a level of the scale of “%(name)s”.")
                 % {"score": value, "name": criterion.name}
             )
-        Score.objects.update_or_create(
-            assignment=assignment,
-            criterion=criterion,
-            defaults={
-                "score": value,
-                "comment": comment,
-                "internal": criterion_id in internal_ids,
-            },
-        )
+        is_internal = criterion_id in internal_ids
+        if score is None:
+            created.append(
+                Score(
+                    assignment=assignment,
+                    criterion=criterion,
+                    score=value,
+                    comment=comment,
+                    internal=is_internal,
+                )
+            )
+        elif (score.score, score.comment, score.internal) != (value, comment, is_internal):
+            score.score, score.comment, score.internal = value, comment, is_internal
+            changed.append(score)
+    Score.objects.filter(pk__in=[s.pk for s in taken_back]).delete()
+    Score.objects.bulk_create(created)
+    Score.objects.bulk_update(changed, ["score", "comment", "internal"])
+    # Which criteria, not the scores: a review in progress is the reviewer's own until it is
+    # submitted, and the submitted scores are on the score sheet.
+    audit_record(
+        actor=actor,
+        action="reviewassignment.scored",
+        target=assignment,
+        changes={
+            "scored": [criteria[s.criterion_id].code for s in [*created, *changed]],
+            "unscored": [criteria[s.criterion_id].code for s in taken_back],
+        },
+    )
 
 
 @transaction.atomic
 def review_submit(*, actor: User, assignment: ReviewAssignment) -> None:
     """Submit the scores: every criterion scored and commented. The reviewer can no longer
     change them, and sees the combined result once every review is in."""
-    _own(assignment, actor)
+    assignment = _locked_assignment(assignment, actor)
+    if assignment.status == ReviewAssignment.Status.SUBMITTED:
+        raise DomainError(_("Your scores were already submitted."))
+    if assignment.status == ReviewAssignment.Status.RECUSED:
+        raise DomainError(_("You declared a conflict of interest, so you do not score."))
+    if assignment.status != ReviewAssignment.Status.SCORING:
+        raise DomainError(_("Declare whether you have a conflict of interest first."))
     scored = {s.criterion_id: s for s in assignment.scores.all()}
     missing = [
         c.name

@@ -7,20 +7,20 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.models import Document
 from activity.paging import keyset_page
 from activity.shortcuts import run_action, run_service
+from activity.suggest import filter_suggestions, suggestions_response
 from activity.typing import AnyUser, AuthenticatedRequest
-from directory.models import Organisation, Person
-from directory.permissions import get_organisation_for_user, organisation_ids
+from directory.models import Person
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms.applications import (
     ApplicationFilter,
     ApplicationForm,
@@ -35,6 +35,7 @@ from ..models import (
     ReviewAssignment,
 )
 from ..scoring import ScoreSheet
+from ..services import applications as applying
 
 T = TypeVar("T")
 
@@ -67,7 +68,7 @@ def appeal_deadlines(decision: Decision) -> dict[str, date]:
     """What the decision's organisation may appeal, each with its last day (past or not)."""
     deadlines = {}
     for subject in Appeal.Subject.values:
-        deadline = services.appeal_deadline(decision, subject)
+        deadline = selectors.appeal_deadline(decision, subject)
         if deadline is not None:
             deadlines[subject] = deadline
     return deadlines
@@ -90,7 +91,7 @@ def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str
 @login_required
 def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
     user = request.user
-    organisation = get_organisation_for_user(user, organisation_pk)
+    organisation = permissions.get_organisation_for_user(user, organisation_pk)
     applications = list(
         permissions.applications_for_user(user)
         .filter(organisation=organisation)
@@ -124,7 +125,7 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
         "can_apply": permissions.can_create_application(user, organisation),
         "start_form": StartForm(frameworks=frameworks),
         "frameworks": list(frameworks),
-        "bars": services.application_bars(organisation, frameworks),
+        "bars": selectors.application_bars(organisation, frameworks),
     }
     return render(request, "accreditation/organisation_overview.html", context)
 
@@ -132,12 +133,14 @@ def organisation_overview(request: AuthenticatedRequest, organisation_pk: int) -
 @login_required
 @require_POST
 def application_create(request: AuthenticatedRequest, organisation_pk: int) -> HttpResponse:
-    organisation = permissions.get_organisation_for_application(request.user, organisation_pk)
+    organisation = permissions.get_organisation_for_user(
+        request.user, organisation_pk, action="apply"
+    )
     form = StartForm(request.POST, frameworks=selectors.frameworks_in_force())
     if form.is_valid():
         done, application = run_service(
             form,
-            lambda: services.application_create(
+            lambda: applying.application_create(
                 actor=request.user,
                 organisation=organisation,
                 framework=form.cleaned_data["framework"],
@@ -156,8 +159,8 @@ def application_create(request: AuthenticatedRequest, organisation_pk: int) -> H
 @require_POST
 def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     previous = permissions.get_application_for_user(request.user, pk)
-    organisation = permissions.get_organisation_for_application(
-        request.user, previous.organisation_id
+    organisation = permissions.get_organisation_for_user(
+        request.user, previous.organisation_id, action="apply"
     )
     administration = previous.framework.administration
     already = organisation.applications.open().filter(administration=administration).first()
@@ -171,7 +174,7 @@ def application_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(previous)
     done, renewal = run_action(
         request,
-        lambda: services.application_create(
+        lambda: applying.application_create(
             actor=request.user, organisation=organisation, framework=framework, previous=previous
         ),
         _("A renewal was started from your last application. Check it and submit it."),
@@ -193,11 +196,18 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         ordering=("-created_at", "-id"),
     )
-    own = Organisation.objects.filter(
-        pk__in=organisation_ids(user, permissions.ORGANISATION_SIDE)
-    ).order_by("name")
+    own = permissions.own_organisations_for_user(user).order_by("name")
     context = {"filter": filterset, "page": page, "own_organisations": own}
     return render(request, "accreditation/application_list.html", context)
+
+
+@login_required
+@require_GET
+def application_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filters, from the applications the user may see."""
+    user = request.user
+    filterset = ApplicationFilter(None, permissions.applications_for_user(user), user=user)
+    return filter_suggestions(filterset, field, request)
 
 
 def file_context(user: AnyUser, application: Application) -> dict[str, Any]:
@@ -230,25 +240,23 @@ def _decision_context(user: AnyUser, application: Application) -> dict[str, Any]
         "conditions": conditions,
         "appeals": appeals,
         "accreditation": accreditation,
-        "can_verify_conditions": bool(conditions)
-        and permissions.can_verify_condition(user, conditions[0]),
-        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
-        "can_appeal": permissions.can_appeal(user, decision)
-        and bool(open_appeal_deadlines(decision, appeals)),
+        "decision_actions": permissions.decision_actions(
+            user, decision, open_deadlines=open_appeal_deadlines(decision, appeals)
+        ),
     }
 
 
 def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
     if not permissions.can_see_scores(user, application):
         return {}
-    sheet = services.application_score_sheet(application)
+    sheet = selectors.application_score_sheet(application)
     context: dict[str, Any] = {
         "sheet": sheet,
         "reviewer_labels": reviewer_labels(user, application, sheet),
     }
     named = permissions.can_see_reviewers(user, application)
-    if named or permissions.is_applicant(user, application):
-        context["comments"] = services.application_score_comments(application, named=named)
+    if permissions.can_see_score_comments(user, application):
+        context["comments"] = selectors.application_score_comments(application, named=named)
         context["comments_named"] = named
     return context
 
@@ -257,9 +265,9 @@ def _scores_context(user: AnyUser, application: Application) -> dict[str, Any]:
 def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     application = permissions.get_application_for_user(user, pk)
+    assignment = permissions.assignments_for_user(user).filter(application=application).first()
     if not permissions.can_see_file(user, application):
         # A reviewer who has not declared (or is recused) sees the name and the declaration.
-        assignment = permissions.own_assignment(user, application)
         return render(
             request,
             "accreditation/application_closed.html",
@@ -269,16 +277,15 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "application": application,
         "actions": actions,
-        "is_applicant": permissions.is_applicant(user, application),
+        "can_see_moderation_note": permissions.can_see_moderation_note(user, application),
         "can_edit": actions.edit,
-        "can_see_letter": permissions.can_see_decision_letter(user, application),
-        "own_assignment": permissions.own_assignment(user, application),
+        "own_assignment": assignment,
         **file_context(user, application),
         **_decision_context(user, application),
         **_scores_context(user, application),
     }
     if context["can_edit"]:
-        context["missing"] = services.missing_items(application)
+        context["missing"] = selectors.missing_items(application)
     if permissions.can_see_reviewers(user, application):
         context["assignments"] = list(application.assignments.select_related("reviewer"))
     return render(request, "accreditation/application_detail.html", context)
@@ -289,13 +296,13 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     form = ApplicationForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done, _result = run_service(
             form,
-            lambda: services.application_update(
+            lambda: applying.application_update(
                 actor=request.user,
                 application=application,
                 data=form.profile(),
@@ -316,8 +323,18 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def application_facility_choices(request: AuthenticatedRequest, pk: int) -> JsonResponse:
+    """Suggestions of target facilities for whoever may edit the application: the facilities
+    of the administration it is made to."""
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
+    facilities = application.framework.administration.facilities.all()
+    return suggestions_response(facilities, request)
+
+
+@login_required
 def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     criterion = get_object_or_404(
         application.framework.criteria.prefetch_related("levels"), pk=criterion_pk
     )
@@ -332,7 +349,7 @@ def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> 
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.evidence_save(
+            lambda: applying.evidence_save(
                 actor=request.user,
                 application=application,
                 criterion_id=criterion.pk,
@@ -358,10 +375,10 @@ def evidence_edit(request: AuthenticatedRequest, pk: int, criterion_pk: int) -> 
 @login_required
 @require_POST
 def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
-        lambda: services.application_submit(actor=request.user, application=application),
+        lambda: applying.application_submit(actor=request.user, application=application),
         _("The application was submitted to the administration."),
     )
     return redirect(application)
@@ -370,10 +387,10 @@ def application_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_edit(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="edit")
     run_action(
         request,
-        lambda: services.application_withdraw(actor=request.user, application=application),
+        lambda: applying.application_withdraw(actor=request.user, application=application),
         _("The application was withdrawn."),
     )
     return redirect(application)

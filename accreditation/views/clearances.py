@@ -5,20 +5,23 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, services
+from .. import permissions
 from ..filters import ClearanceFilter
 from ..forms.clearances import ClearanceDecisionForm, ClearanceRequestForm
 from ..models import Clearance
+from ..services import clearances
 from ..services.clearances import EXPIRY_NOTICES
 
 
@@ -42,13 +45,22 @@ def clearance_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def clearance_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the queue's filter: the organisations whose people's vetting the user
+    sees."""
+    filterset = ClearanceFilter(None, queryset=permissions.clearances_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
+
+
+@login_required
 def clearance_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    clearance = permissions.get_clearance_for_decision(request.user, pk)
+    clearance = permissions.get_clearance_for_user(request.user, pk, action="decide")
     form = ClearanceDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.clearance_decide(
+            lambda: clearances.clearance_decide(
                 actor=request.user,
                 clearance=clearance,
                 cleared=form.cleared,
@@ -83,13 +95,15 @@ def _history(person_pk: int, request: AuthenticatedRequest) -> list[Clearance]:
 @login_required
 def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST":
-        person = permissions.get_person_for_clearance_request(request.user, person_pk)
+        person = permissions.get_person_for_user(
+            request.user, person_pk, action="request_clearance"
+        )
         form = ClearanceRequestForm(request.POST)
         if not form.is_valid():
             for error in form.errors.get("administration", []):
                 messages.error(request, str(error))
             return redirect("accreditation:clearance_request", person_pk=person.pk)
-        clearance = services.clearance_request(
+        clearance = clearances.clearance_request(
             actor=request.user, person=person, administration=form.cleaned_data["administration"]
         )
         if clearance.status == Clearance.Status.PENDING:
@@ -109,7 +123,7 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
                 },
             )
         return redirect("accreditation:clearance_request", person_pk=person.pk)
-    person = permissions.get_person_for_clearances(request.user, person_pk)
+    person = permissions.get_person_for_user(request.user, person_pk, action="see_clearances")
     history = _history(person.pk, request)
     current: dict[int, Clearance] = {}
     for row in history:  # newest first: the first row per administration is its clearance
@@ -118,8 +132,7 @@ def clearance_request(request: AuthenticatedRequest, person_pk: int) -> HttpResp
         "person": person,
         "current": list(current.values()),
         "history": history,
-        "can_request": permissions.can_request_clearance(request.user, person),
+        "actions": permissions.clearance_actions(request.user, person),
         "request_form": ClearanceRequestForm(),
-        "can_decide": permissions.can_vet_people(request.user),
     }
     return render(request, "accreditation/clearance_request.html", context)

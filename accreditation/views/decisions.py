@@ -5,18 +5,19 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 from activity.uploads import attachment_response
 
-from .. import permissions, services
+from .. import permissions, selectors
 from ..forms.decisions import (
     AccreditationFilter,
     AppealDecisionForm,
@@ -33,8 +34,8 @@ from ..forms.decisions import (
     ReturnForm,
     condition_owners,
 )
-from ..models import Accreditation, Condition, Decision
-from ..services import letters
+from ..models import Condition, Decision
+from ..services import applications, decisions, letters, review
 from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labels
 
 # Applications -----------------------------------------------------------------------------------
@@ -42,12 +43,12 @@ from .applications import appeal_deadlines, open_appeal_deadlines, reviewer_labe
 
 @login_required
 def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.application_return(
+            lambda: applications.application_return(
                 actor=request.user, application=application, message=form.cleaned_data["message"]
             ),
         )
@@ -63,12 +64,12 @@ def application_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     form = AssignForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.reviewers_assign(
+            lambda: review.reviewers_assign(
                 actor=request.user,
                 application=application,
                 reviewers=form.cleaned_data["reviewers"],
@@ -88,7 +89,7 @@ def reviewers_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = permissions.get_application_for_management(request.user, pk)
+    application = permissions.get_application_for_user(request.user, pk, action="manage")
     data = request.POST if request.method == "POST" else None
     form = DecisionForm(data)
     conditions = cast(
@@ -100,7 +101,7 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid() and conditions.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.decision_make(
+            lambda: decisions.decision_make(
                 actor=request.user,
                 application=application,
                 outcome=form.cleaned_data["outcome"],
@@ -113,7 +114,7 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("The decision was recorded and the organisation told."))
             return redirect(application)
-    sheet = services.application_score_sheet(application)
+    sheet = selectors.application_score_sheet(application)
     context = {
         "form": form,
         "conditions": conditions,
@@ -129,9 +130,11 @@ def decision_make(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decision_letter(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The letter as it was prepared after the decision; while it is being prepared, a page
     that says so."""
-    application = permissions.get_application_for_user(request.user, pk)
-    permissions.check_can_see_decision_letter(request.user, application)
-    decision = Decision.objects.only("pk", "reference", "letter").get(application=application)
+    application = permissions.get_application_for_user(request.user, pk, action="read_letter")
+    # There is no letter before the decision.
+    decision = get_object_or_404(
+        Decision.objects.only("pk", "reference", "letter"), application=application
+    )
     if not decision.letter:
         letters.decision_letter_request(decision=decision)
         decision.refresh_from_db(fields=["letter"])
@@ -163,16 +166,12 @@ def accreditation_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _available_actions(accreditation: Accreditation) -> list[str]:
-    possible = Accreditation.TRANSITIONS[Accreditation.Status(accreditation.status)]
-    actions = []
-    if Accreditation.Status.SUSPENDED in possible:
-        actions.append("suspend")
-    if accreditation.status == Accreditation.Status.SUSPENDED:
-        actions.append("reinstate")
-    if Accreditation.Status.REVOKED in possible:
-        actions.append("revoke")
-    return actions
+@login_required
+@require_GET
+def accreditation_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filter, from the accreditations the user may see."""
+    filterset = AccreditationFilter(None, permissions.accreditations_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
 
 
 @login_required
@@ -182,9 +181,9 @@ def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
     decision = accreditation.decision
     application = decision.application
     appeals = list(decision.appeals.select_related("decided_by"))
-    can_change = permissions.can_change_accreditation(user, accreditation)
     open_deadlines = open_appeal_deadlines(decision, appeals)
     open_deadlines.pop("decision", None)  # appealed from the application's page
+    actions = permissions.accreditation_actions(user, accreditation)
     context = {
         "accreditation": accreditation,
         "decision": decision,
@@ -193,28 +192,30 @@ def accreditation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
         "facilities": list(application.facilities.all()),
         "appeals": appeals,
         "actions": [
-            (action, ACTIONS[action][1], ReasonForm(auto_id=f"id_{action}_%s"))
-            for action in (_available_actions(accreditation) if can_change else [])
+            (action, label, ReasonForm(auto_id=f"id_{action}_%s"))
+            for action, (_service, label, _success) in ACTIONS.items()
+            if getattr(actions, action)
         ],
-        "can_appeal": permissions.can_appeal(user, decision) and bool(open_deadlines),
-        "can_decide_appeals": bool(appeals) and permissions.can_decide_appeal(user, appeals[0]),
+        "decision_actions": permissions.decision_actions(
+            user, decision, open_deadlines=open_deadlines
+        ),
     }
     return render(request, "accreditation/accreditation_detail.html", context)
 
 
 ACTIONS = {
     "suspend": (
-        services.accreditation_suspend,
+        decisions.accreditation_suspend,
         gettext_lazy("Suspend"),
         gettext_lazy("The accreditation is suspended."),
     ),
     "reinstate": (
-        services.accreditation_reinstate,
+        decisions.accreditation_reinstate,
         gettext_lazy("Reinstate"),
         gettext_lazy("The accreditation is reinstated."),
     ),
     "revoke": (
-        services.accreditation_revoke,
+        decisions.accreditation_revoke,
         gettext_lazy("Revoke"),
         gettext_lazy("The accreditation is revoked."),
     ),
@@ -225,7 +226,7 @@ ACTIONS = {
 def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    accreditation = permissions.get_accreditation_for_change(request.user, pk)
+    accreditation = permissions.get_accreditation_for_user(request.user, pk, action="change")
     service, label, success = ACTIONS[action]
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -249,13 +250,13 @@ def accreditation_change(request: AuthenticatedRequest, pk: int, action: str) ->
 
 @login_required
 def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = permissions.get_decision_for_appeal(request.user, pk)
+    decision = permissions.get_decision_for_user(request.user, pk, action="appeal")
     deadlines = appeal_deadlines(decision)
     form = AppealForm(request.POST or None, deadlines=deadlines)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.appeal_lodge(
+            lambda: decisions.appeal_lodge(
                 actor=request.user,
                 decision=decision,
                 subject=form.cleaned_data["subject"],
@@ -271,12 +272,12 @@ def appeal_lodge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    appeal = permissions.get_appeal_for_decision(request.user, pk)
+    appeal = permissions.get_appeal_for_user(request.user, pk, action="decide")
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.appeal_decide(
+            lambda: decisions.appeal_decide(
                 actor=request.user,
                 appeal=appeal,
                 upheld=form.upheld,
@@ -300,6 +301,14 @@ def condition_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accreditation/condition_list.html", {"filter": filterset, "page": page})
 
 
+@login_required
+@require_GET
+def condition_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filter: the organisations with a condition in the list."""
+    filterset = ConditionFilter(None, permissions.open_conditions_for_user(request.user))
+    return filter_suggestions(filterset, field, request)
+
+
 def _condition_page(
     request: AuthenticatedRequest,
     condition: Condition,
@@ -309,14 +318,12 @@ def _condition_page(
     not_met_form: ConditionNotMetForm | None = None,
 ) -> HttpResponse:
     """The condition with its history; the form for the next step each side may take."""
-    user = request.user
-    possible = Condition.TRANSITIONS[Condition.Status(condition.status)]
-    verifies = permissions.can_verify_condition(user, condition)
-    if answer_form is None and permissions.can_answer_condition(user, condition):
-        answer_form = ConditionAnswerForm() if condition.may_be_answered() else None
-    if met_form is None and verifies and Condition.Status.MET in possible:
+    actions = permissions.condition_actions(request.user, condition)
+    if answer_form is None and actions.answer:
+        answer_form = ConditionAnswerForm()
+    if met_form is None and actions.mark_met:
         met_form = ConditionMetForm()
-    if not_met_form is None and verifies and Condition.Status.NOT_MET in possible:
+    if not_met_form is None and actions.mark_not_met:
         not_met_form = ConditionNotMetForm()
     context = {
         "condition": condition,
@@ -337,12 +344,12 @@ def condition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_answer(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="answer")
     form = ConditionAnswerForm(request.POST, request.FILES)
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_answer(
+            lambda: decisions.condition_answer(
                 actor=request.user,
                 condition=condition,
                 note=form.cleaned_data["note"],
@@ -357,12 +364,12 @@ def condition_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_verification(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="verify")
     form = ConditionMetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_mark_met(
+            lambda: decisions.condition_mark_met(
                 actor=request.user, condition=condition, note=form.cleaned_data["note"]
             ),
         )
@@ -374,12 +381,12 @@ def condition_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def condition_not_met(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    condition = permissions.get_condition_for_verification(request.user, pk)
+    condition = permissions.get_condition_for_user(request.user, pk, action="verify")
     form = ConditionNotMetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.condition_mark_not_met(
+            lambda: decisions.condition_mark_not_met(
                 actor=request.user, condition=condition, reason=form.cleaned_data["reason"]
             ),
         )

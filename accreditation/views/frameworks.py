@@ -5,19 +5,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activity.errors import DomainError
 from activity.paging import keyset_page
+from activity.permissions import deny
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm, level_formset
 from ..models import Criterion, Framework
-from ..services.frameworks import default_criteria, level_texts
+from ..services import frameworks
+from ..services.frameworks import check_editable, default_criteria, level_texts
 
 
 def errors_text(form: forms.BaseForm) -> str:
@@ -34,7 +37,7 @@ def framework_list(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, object] = {"page": page}
     if permissions.can_create_framework(user):
         context["create_form"] = FrameworkCreateForm(
-            administrations=permissions.administrations_directed_by(user)
+            administrations=permissions.directed_administrations_for_user(user)
         )
     return render(request, "accreditation/framework_list.html", context)
 
@@ -42,14 +45,20 @@ def framework_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def framework_create(request: AuthenticatedRequest) -> HttpResponse:
-    permissions.check_can_create_framework(request.user)
+    if not permissions.can_create_framework(request.user):
+        raise deny(
+            request.user,
+            "framework.create",
+            None,
+            str(permissions.ONLY_THE_DIRECTOR_CHANGES_THE_RULES),
+        )
     form = FrameworkCreateForm(
-        request.POST, administrations=permissions.administrations_directed_by(request.user)
+        request.POST, administrations=permissions.directed_administrations_for_user(request.user)
     )
     if form.is_valid():
         done, framework = run_service(
             form,
-            lambda: services.framework_create_draft(
+            lambda: frameworks.framework_create_draft(
                 actor=request.user, administration=form.cleaned_data["administration"]
             ),
         )
@@ -64,6 +73,17 @@ def framework_create(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("accreditation:framework_list")
 
 
+def _published_refusal(request: HttpRequest, framework: Framework) -> HttpResponse | None:
+    """A published version never changes: its change pages send back to it, with the
+    services' reason."""
+    try:
+        check_editable(framework)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(framework)
+    return None
+
+
 def _with_criteria(framework: Framework) -> Framework:
     prefetch_related_objects(
         [framework], Prefetch("criteria", queryset=Criterion.objects.prefetch_related("levels"))
@@ -74,11 +94,11 @@ def _with_criteria(framework: Framework) -> Framework:
 @login_required
 def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = _with_criteria(permissions.get_framework_for_user(request.user, pk))
-    can_edit = framework.is_editable and permissions.can_manage_framework(request.user, framework)
+    can_edit = permissions.framework_actions(request.user, framework).edit
     context = {
         "framework": framework,
         "can_edit": can_edit,
-        "problems": services.publication_problems(framework) if can_edit else [],
+        "problems": selectors.publication_problems(framework) if can_edit else [],
         "in_force": selectors.framework_in_force(framework.administration) if can_edit else None,
     }
     return render(request, "accreditation/framework_detail.html", context)
@@ -86,13 +106,15 @@ def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def framework_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    framework = permissions.get_framework_for_edit(request.user, pk)
+    framework = permissions.get_framework_for_user(request.user, pk, action="change")
+    if refusal := _published_refusal(request, framework):
+        return refusal
     title = _("Change %(framework)s") % {"framework": framework}
     form = FrameworkForm(request.POST or None, instance=framework)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.framework_update(
+            lambda: frameworks.framework_update(
                 actor=request.user, framework=framework, data=form.cleaned_data
             ),
         )
@@ -106,10 +128,10 @@ def framework_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def framework_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    framework = permissions.get_framework_for_edit(request.user, pk)
+    framework = permissions.get_framework_for_user(request.user, pk, action="change")
     form = forms.Form(request.POST)
     done, _result = run_service(
-        form, lambda: services.framework_publish(actor=request.user, framework=framework)
+        form, lambda: frameworks.framework_publish(actor=request.user, framework=framework)
     )
     if done:
         messages.success(
@@ -141,7 +163,7 @@ def _criterion_page(
     if data is not None and all([form.is_valid(), formset.is_valid()]):
         done, saved = run_service(
             form,
-            lambda: services.criterion_save(
+            lambda: frameworks.criterion_save(
                 actor=request.user,
                 framework=framework,
                 data=form.cleaned_data,
@@ -158,14 +180,18 @@ def _criterion_page(
 
 @login_required
 def criterion_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    framework = permissions.get_framework_for_edit(request.user, pk)
+    framework = permissions.get_framework_for_user(request.user, pk, action="change")
+    if refusal := _published_refusal(request, framework):
+        return refusal
     # A new criterion starts with the paper's five-level scale, to adapt.
     return _criterion_page(request, framework, None, default_criteria()[0]["levels"])
 
 
 @login_required
 def criterion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    criterion = permissions.get_criterion_for_edit(request.user, pk)
+    criterion = permissions.get_criterion_for_user(request.user, pk, action="change")
+    if refusal := _published_refusal(request, criterion.framework):
+        return refusal
     levels = [(level.score, level_texts(level)) for level in criterion.levels.all()]
     return _criterion_page(request, criterion.framework, criterion, levels)
 
@@ -173,11 +199,11 @@ def criterion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def criterion_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    criterion = permissions.get_criterion_for_edit(request.user, pk)
+    criterion = permissions.get_criterion_for_user(request.user, pk, action="change")
     framework = criterion.framework
     form = forms.Form(request.POST)
     done, _result = run_service(
-        form, lambda: services.criterion_delete(actor=request.user, criterion=criterion)
+        form, lambda: frameworks.criterion_delete(actor=request.user, criterion=criterion)
     )
     if done:
         messages.success(request, _("“%(name)s” was removed.") % {"name": criterion.name})

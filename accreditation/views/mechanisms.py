@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activity.paging import keyset_page
+from activity.permissions import deny
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest
 from directory.models import Organisation
 from directory.permissions import organisations_for_user
 
-from .. import permissions, services
+from .. import permissions
 from ..forms.mechanisms import MechanismForm
+from ..services import mechanisms
 
 
 @login_required
@@ -29,11 +31,14 @@ def mechanism_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def mechanism_register(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    permissions.check_can_register_mechanism(user)
+    if not permissions.can_register_mechanism(user):
+        raise deny(
+            user, "mechanism.register", None, _("Only the director registers formal mechanisms.")
+        )
     form = MechanismForm(
         request.POST or None,
         request.FILES or None,
-        administrations=permissions.administrations_directed_by(user),
+        administrations=permissions.directed_administrations_for_user(user),
         organisations=organisations_for_user(user).filter(
             kind__in=Organisation.FORMAL_KINDS, formal_mechanism__isnull=True
         ),
@@ -42,7 +47,7 @@ def mechanism_register(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         done, mechanism = run_service(
             form,
-            lambda: services.mechanism_register(
+            lambda: mechanisms.mechanism_register(
                 actor=user,
                 administration=data["administration"],
                 organisation=data["organisation"],

@@ -5,22 +5,39 @@ what is public by design (see ``permissions``): never a draft, a reason or a sco
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
+from activity.suggest import filter_suggestions
+from directory.models import ActivityType, Facility, Organisation
 
 from .. import selectors
 from ..filters import RegisterFilter
 from ..forms.public import VerificationForm
 from ..models import Accreditation, Criterion
 
+# The scope of each accreditation as plain lists (``activities_listed``…): a row reads them
+# without a related manager made for each.
 SCOPE = (
-    "decision__application__activity_types",
-    "decision__application__facilities",
-    "decision__application__member_organisations",
+    Prefetch(
+        "decision__application__activity_types",
+        queryset=ActivityType.objects.all(),
+        to_attr="activities_listed",
+    ),
+    Prefetch(
+        "decision__application__facilities",
+        queryset=Facility.objects.only("name").order_by("name"),
+        to_attr="facilities_listed",
+    ),
+    Prefetch(
+        "decision__application__member_organisations",
+        queryset=Organisation.objects.only("name").order_by("name"),
+        to_attr="members_listed",
+    ),
 )
 
 
@@ -48,6 +65,13 @@ def register(request: HttpRequest) -> HttpResponse:
         "mechanisms": selectors.mechanisms_in_public_register().order_by("organisation__name"),
     }
     return render(request, "accreditation/public_register.html", context)
+
+
+@require_GET
+def register_choices(request: HttpRequest, field: str) -> JsonResponse:
+    """Suggestions for the register's filter: only facilities the register names."""
+    filterset = RegisterFilter(None, queryset=selectors.accreditations_in_public_register())
+    return filter_suggestions(filterset, field, request)
 
 
 def public_status(accreditation: Accreditation) -> tuple[str, str]:

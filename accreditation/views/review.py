@@ -15,9 +15,10 @@ from activity.paging import keyset_page
 from activity.shortcuts import run_service
 from activity.typing import AuthenticatedRequest, User
 
-from .. import permissions, services
+from .. import permissions, selectors
 from ..forms.review import AssignmentFilter, DeclarationForm, ScoresForm
 from ..models import Criterion, ReviewAssignment
+from ..services import review as reviewing
 from .applications import file_context, reviewer_labels
 
 
@@ -64,7 +65,7 @@ def _review_page(
             own = {s.criterion_id: s for s in assignment.scores.all()}
             context["own_scores"] = [(c, own.get(c.pk)) for c, _e in context["criteria_evidence"]]
         if permissions.can_see_scores(user, application):
-            sheet = services.application_score_sheet(application)
+            sheet = selectors.application_score_sheet(application)
             context["sheet"] = sheet
             context["reviewer_labels"] = reviewer_labels(user, application, sheet)
     return render(request, "accreditation/review_detail.html", context)
@@ -85,7 +86,7 @@ def review_declare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         conflict = form.cleaned_data["conflict"]
         done, _result = run_service(
             form,
-            lambda: services.review_declare(
+            lambda: reviewing.review_declare(
                 actor=request.user,
                 assignment=assignment,
                 conflict=conflict,
@@ -111,7 +112,7 @@ def review_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.review_save_scores(
+            lambda: reviewing.review_save_scores(
                 actor=request.user,
                 assignment=assignment,
                 scores=form.scores(),
@@ -133,10 +134,10 @@ def _save_and_submit(
 ) -> None:
     # The submit button sits in the scoring form, so what is on screen is what is submitted;
     # if submission is refused, nothing typed since the last save is stored either.
-    services.review_save_scores(
+    reviewing.review_save_scores(
         actor=actor, assignment=assignment, scores=scores, internal=internal
     )
-    services.review_submit(actor=actor, assignment=assignment)
+    reviewing.review_submit(actor=actor, assignment=assignment)
 
 
 @login_required

@@ -332,27 +332,27 @@ def complete_application(framework: Framework, organisation, *, created_by) -> A
 
 
 def submitted(application: Application, *, by) -> Application:
-    from accreditation import services
+    from accreditation.services import applications
 
-    services.application_submit(actor=by, application=application)
+    applications.application_submit(actor=by, application=application)
     application.refresh_from_db()
     return application
 
 
 def decide(application, director, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
     """The director's decision on a reviewed application, with reasons unless given."""
-    from accreditation import services
+    from accreditation.services import decisions
 
     kwargs.setdefault("reasons", "Convincing evidence.")
-    return services.decision_make(
+    return decisions.decision_make(
         actor=director, application=application, outcome=outcome, **kwargs
     )
 
 
 def under_review(application: Application, *, director, reviewers) -> Application:
-    from accreditation import services
+    from accreditation.services import review
 
-    services.reviewers_assign(actor=director, application=application, reviewers=reviewers)
+    review.reviewers_assign(actor=director, application=application, reviewers=reviewers)
     application.refresh_from_db()
     return application
 
@@ -363,14 +363,14 @@ def scored(
     """Each reviewer (a user → score for every criterion) declares no conflict, scores and
     submits, with ``comment`` (formatted with the score and the reviewer's username) on
     each criterion."""
-    from accreditation import services
+    from accreditation.services import review
 
     criteria = list(application.framework.criteria.all())
     for reviewer, score in scores.items():
         assignment = application.assignments.get(reviewer=reviewer)
-        services.review_declare(actor=reviewer, assignment=assignment, conflict=False, statement="")
+        review.review_declare(actor=reviewer, assignment=assignment, conflict=False, statement="")
         assignment.refresh_from_db()
-        services.review_save_scores(
+        review.review_save_scores(
             actor=reviewer,
             assignment=assignment,
             scores={
@@ -378,5 +378,5 @@ def scored(
                 for c in criteria
             },
         )
-        services.review_submit(actor=reviewer, assignment=assignment)
+        review.review_submit(actor=reviewer, assignment=assignment)
     return application

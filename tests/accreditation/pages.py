@@ -35,3 +35,12 @@ def decision_form(**changes) -> dict:
             }
         )
     return {**data, **changes}
+
+
+def suggested(client, name: str, field: str, q: str = "") -> list[str]:
+    """The names a list's search field suggests for what was typed (``name`` is the list's
+    choices endpoint, ``application_choices``…)."""
+    response = client.get(url(name, field), {"q": q}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return [result["label"] for result in response.json()["results"]]

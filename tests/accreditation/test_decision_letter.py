@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accreditation import services
 from accreditation.models import Application, Decision
 from accreditation.services import decisions, letters
 from activity.models import NotificationPreference
@@ -61,7 +60,7 @@ def fetched(monkeypatch) -> list[str]:
 
 def decide(application, director, outcome="accredited", **kwargs) -> Decision:
     kwargs.setdefault("reasons", "Ten years of literacy work, well documented.")
-    return services.decision_make(
+    return decisions.decision_make(
         actor=director, application=application, outcome=outcome, **kwargs
     )
 
@@ -375,11 +374,11 @@ def test_an_appeal_that_changes_the_decision_renews_the_letter(
     refused_letter = decision.letter.name
     storage = decision.letter.storage
     with django_capture_on_commit_callbacks(execute=True):
-        appeal = services.appeal_lodge(
+        appeal = decisions.appeal_lodge(
             actor=ngo_admin, decision=decision, subject="decision", grounds="The ruling is void."
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.appeal_decide(
+        decisions.appeal_decide(
             actor=deputy, appeal=appeal, upheld=True, reasons="The ruling was overturned."
         )
     decision.refresh_from_db()
@@ -400,8 +399,8 @@ def test_an_appeal_that_leaves_the_decision_keeps_the_letter(
         decision = decide(
             reviewed, director, outcome="refused", justification="A court ruling last week."
         )
-        appeal = services.appeal_lodge(
+        appeal = decisions.appeal_lodge(
             actor=ngo_admin, decision=decision, subject="decision", grounds="The ruling is void."
         )
-        services.appeal_decide(actor=deputy, appeal=appeal, upheld=False, reasons="It stands.")
+        decisions.appeal_decide(actor=deputy, appeal=appeal, upheld=False, reasons="It stands.")
     assert len(renders) == 1

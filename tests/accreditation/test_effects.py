@@ -3,8 +3,9 @@ in accreditation.effects, inside the same transaction."""
 
 import pytest
 
-from accreditation import effects, services
+from accreditation import effects
 from accreditation.models import Accreditation
+from accreditation.services import decisions
 from tests.accreditation.factories import AccreditationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_a_suspension_is_told_to_subscribers_once_with_who_and_why(world, direct
         decision__application__organisation=world.organisation,
         decision__application__framework__administration=world.administration,
     )
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident")
     assert received == [
         effects.StatusChange(
             accreditation_id=accreditation.pk,
@@ -41,11 +42,11 @@ def test_revocation_and_reinstatement_are_told_too(world, director, received):
     accreditation = AccreditationFactory(
         decision__application__framework__administration=world.administration
     )
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident")
     accreditation.refresh_from_db()
-    services.accreditation_reinstate(actor=director, accreditation=accreditation, reason="Cleared")
+    decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="Cleared")
     accreditation.refresh_from_db()
-    services.accreditation_revoke(actor=director, accreditation=accreditation, reason="Fraud")
+    decisions.accreditation_revoke(actor=director, accreditation=accreditation, reason="Fraud")
     assert [c.status for c in received] == ["suspended", "active", "revoked"]
 
 
@@ -60,7 +61,7 @@ def test_a_failing_subscriber_rolls_the_change_back(world, director):
     effects.subscribe(refuse)
     try:
         with pytest.raises(RuntimeError):
-            services.accreditation_suspend(
+            decisions.accreditation_suspend(
                 actor=director, accreditation=accreditation, reason="Incident"
             )
     finally:

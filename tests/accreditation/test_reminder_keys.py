@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accreditation import reminders, services
+from accreditation import reminders
 from accreditation.models import Appeal, Decision
+from accreditation.services import applications, clearances, decisions, review
 from activity import notify
 from activity import reminders as registry
 from activity.models import Reminder
@@ -79,7 +80,7 @@ def test_a_recusal_cancels_only_that_reviewers_overdue_reminder(
     reviewing, director, reviewer, second_reviewer
 ):
     assignment = reviewing.assignments.get(reviewer=reviewer)
-    services.review_declare(
+    review.review_declare(
         actor=reviewer, assignment=assignment, conflict=True, statement="My cousin runs it."
     )
     overdue = Reminder.objects.filter(kind=reminders.REVIEW_OVERDUE)
@@ -93,12 +94,12 @@ def test_a_recusal_cancels_only_that_reviewers_overdue_reminder(
 def test_a_return_reminds_now_and_later_and_the_next_submission_cancels_both(
     application, director, ngo_admin
 ):
-    services.application_return(actor=director, application=application, message="Budget?")
+    applications.application_return(actor=director, application=application, message="Budget?")
     first = keys(reminders.APPLICATION_RETURNED, ngo_admin)
     returned = notify.reminder_key(application, "returned:")
     assert len(first) == 2 and all(k.startswith(returned) for k in first)
     assert {k.split(":")[-3] for k in first} == {"now", "followup"}
-    services.application_submit(actor=ngo_admin, application=application)
+    applications.application_submit(actor=ngo_admin, application=application)
     assert not Reminder.objects.filter(
         kind=reminders.APPLICATION_RETURNED, state=Reminder.State.PENDING
     )
@@ -112,7 +113,7 @@ def test_a_decision_with_conditions_keys_its_reminders_by_condition_accreditatio
     reviewing, reviewer, second_reviewer, director, ngo_admin
 ):
     scored(reviewing, {reviewer: 3, second_reviewer: 3})
-    decision = services.decision_make(
+    decision = decisions.decision_make(
         actor=director,
         application=reviewing,
         outcome=Decision.Outcome.CONDITIONAL,
@@ -132,19 +133,19 @@ def test_a_decision_with_conditions_keys_its_reminders_by_condition_accreditatio
     assert keys(reminders.APPEAL_DEADLINE, ngo_admin) == {
         key(decision, "appeal-deadline", ngo_admin)
     }
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident.")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Incident.")
     accreditation.refresh_from_db()
     (changed,) = keys(reminders.STATUS_CHANGED, ngo_admin)
     stamp = f"{accreditation.status_changed_at:%Y%m%d%H%M%S}"
     assert changed == key(accreditation, f"suspended:{stamp}", ngo_admin)
 
     other_director = staff("diego", Role.DIRECTOR, reviewing.framework.administration)
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=decision, subject=Appeal.Subject.DECISION, grounds="Unfair."
     )
     assert Reminder.objects.get(kind=reminders.APPEAL_DEADLINE).state == Reminder.State.CANCELLED
     assert keys(reminders.APPEAL_LODGED, other_director) == {key(appeal, "lodged", other_director)}
-    services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Fair.")
+    decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Fair.")
     assert keys(reminders.APPEAL_DECIDED, ngo_admin) == {key(appeal, "decided", ngo_admin)}
 
 
@@ -152,7 +153,7 @@ def test_answering_a_condition_again_leaves_the_verdict_on_the_first_answer_pend
     reviewing, reviewer, second_reviewer, director, ngo_admin
 ):
     scored(reviewing, {reviewer: 3, second_reviewer: 3})
-    decision = services.decision_make(
+    decision = decisions.decision_make(
         actor=director,
         application=reviewing,
         outcome=Decision.Outcome.CONDITIONAL,
@@ -160,13 +161,13 @@ def test_answering_a_condition_again_leaves_the_verdict_on_the_first_answer_pend
         conditions=[{"description": "Plan.", "owner": ngo_admin, "due_date": in_days(60)}],
     )
     condition = decision.conditions.get()
-    first = services.condition_answer(actor=ngo_admin, condition=condition, note="A plan.")
+    first = decisions.condition_answer(actor=ngo_admin, condition=condition, note="A plan.")
     assert keys(reminders.CONDITION_ANSWERED, director) == {
         key(condition, f"answered:{first.pk}", director)
     }
-    verdict = services.condition_mark_not_met(actor=director, condition=condition, reason="No.")
+    verdict = decisions.condition_mark_not_met(actor=director, condition=condition, reason="No.")
     assert keys(reminders.CONDITION_VERIFIED, ngo_admin) == {key(verdict, "verified", ngo_admin)}
-    second = services.condition_answer(actor=ngo_admin, condition=condition, note="Better.")
+    second = decisions.condition_answer(actor=ngo_admin, condition=condition, note="Better.")
     # The new answer cancels what was pending about the condition (its deadline, the staff's
     # "verify it"), not the organisation's message that the first answer was not enough.
     pending = Reminder.objects.filter(state=Reminder.State.PENDING)
@@ -181,7 +182,7 @@ def test_answering_a_condition_again_leaves_the_verdict_on_the_first_answer_pend
 
 def test_clearance_reminders_are_keyed_by_the_clearance(world, director, ngo_admin):
     clearance = ClearanceFactory(person=world.organisation.people.get())
-    services.clearance_decide(
+    clearances.clearance_decide(
         actor=director,
         clearance=clearance,
         cleared=True,

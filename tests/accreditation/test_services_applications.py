@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accreditation import services
+from accreditation import selectors
 from accreditation.models import (
     Accreditation,
     Application,
@@ -19,6 +19,7 @@ from accreditation.models import (
     Framework,
     ReviewAssignment,
 )
+from accreditation.services import applications, decisions
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from directory.models import ActivityType, Organisation
@@ -38,6 +39,7 @@ from tests.accreditation.factories import (
     under_review,
 )
 from tests.factories import AdministrationFactory, OrganisationFactory
+from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_application_starts_as_a_draft_under_the_rules_in_force(world, framework, ngo_admin):
-    application = services.application_create(
+    application = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=framework
     )
     assert application.status == Application.Status.DRAFT
@@ -57,21 +59,21 @@ def test_an_application_starts_as_a_draft_under_the_rules_in_force(world, framew
 def test_a_formal_mechanism_cannot_apply(world, framework, ngo_admin):
     npm = OrganisationFactory(kind=Organisation.Kind.NPM)
     with pytest.raises(DomainError, match="formal mechanism"):
-        services.application_create(actor=ngo_admin, organisation=npm, framework=framework)
+        applications.application_create(actor=ngo_admin, organisation=npm, framework=framework)
     assert not Application.objects.filter(organisation=npm).exists()
 
 
 def test_an_application_cannot_start_under_a_draft_version(world, ngo_admin):
     draft_rules = FrameworkFactory(administration=world.administration)
     with pytest.raises(DomainError, match="rules in force"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=draft_rules
         )
 
 
 def test_a_second_application_cannot_start_while_one_is_in_progress(world, draft, ngo_admin):
     with pytest.raises(DomainError, match="already has an application in progress"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=draft.framework
         )
 
@@ -85,7 +87,7 @@ def test_a_renewal_copies_answers_scope_people_evidence_and_documents(world, fra
     previous.save(update_fields=["status"])
     DecisionFactory(application=previous)
 
-    renewal = services.application_create(
+    renewal = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=framework, previous=previous
     )
 
@@ -99,7 +101,7 @@ def test_a_renewal_copies_answers_scope_people_evidence_and_documents(world, fra
     copied = {e.criterion_id: e for e in renewal.evidence.prefetch_related("documents")}
     assert {e.criterion_id for e in previous.evidence.all()} == set(copied)
     assert list(copied[first.criterion_id].documents.all()) == [document]
-    assert services.missing_items(renewal) == []
+    assert selectors.missing_items(renewal) == []
     assert AuditEntry.objects.filter(action="application.renew", object_id=str(renewal.pk))
 
 
@@ -116,7 +118,7 @@ def test_a_renewal_under_new_rules_keeps_only_the_evidence_of_criteria_still_in_
     same = CriterionFactory(framework=new_rules, code=kept.code)
     CriterionFactory(framework=new_rules)
 
-    renewal = services.application_create(
+    renewal = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=new_rules, previous=previous
     )
 
@@ -131,7 +133,7 @@ def test_an_empty_draft_lists_everything_missing(world, framework, ngo_admin):
     application = ApplicationFactory(
         organisation=world.organisation, framework=framework, summary=""
     )
-    missing = services.missing_items(application)
+    missing = selectors.missing_items(application)
     text = " ".join(missing)
     for expected in [
         "Who you are and what you propose is empty.",
@@ -148,7 +150,7 @@ def test_an_empty_draft_lists_everything_missing(world, framework, ngo_admin):
 
 
 def test_a_complete_draft_misses_nothing(draft):
-    assert services.missing_items(draft) == []
+    assert selectors.missing_items(draft) == []
 
 
 def test_a_criterion_that_requires_a_document_is_missing_until_one_is_attached(
@@ -158,12 +160,12 @@ def test_a_criterion_that_requires_a_document_is_missing_until_one_is_attached(
     criterion.document_required = True
     criterion.save(update_fields=["document_required"])
     application = complete_application(framework, world.organisation, created_by=ngo_admin)
-    assert services.missing_items(application) == [
+    assert selectors.missing_items(application) == [
         f"“{criterion.name}” needs at least one document."
     ]
     evidence = application.evidence.get(criterion=criterion)
     evidence.documents.add(DocumentFactory(organisation=world.organisation))
-    assert services.missing_items(application) == []
+    assert selectors.missing_items(application) == []
 
 
 def test_an_incomplete_application_cannot_be_submitted_and_is_told_what_is_missing(
@@ -171,7 +173,7 @@ def test_an_incomplete_application_cannot_be_submitted_and_is_told_what_is_missi
 ):
     application = ApplicationFactory(organisation=world.organisation, framework=framework)
     with pytest.raises(DomainError, match=r"not complete yet.*Choose at least one activity"):
-        services.application_submit(actor=ngo_admin, application=application)
+        applications.application_submit(actor=ngo_admin, application=application)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     assert application.submitted_at is None
@@ -183,7 +185,7 @@ def test_an_incomplete_application_cannot_be_submitted_and_is_told_what_is_missi
 def test_submission_starts_the_clock_asks_for_vetting_and_tells_the_directors(
     world, draft, ngo_admin, director
 ):
-    services.application_submit(actor=ngo_admin, application=draft)
+    applications.application_submit(actor=ngo_admin, application=draft)
     draft.refresh_from_db()
     assert draft.status == Application.Status.SUBMITTED
     assert draft.submitted_at is not None
@@ -194,23 +196,47 @@ def test_submission_starts_the_clock_asks_for_vetting_and_tells_the_directors(
     assert AuditEntry.objects.filter(action="application.submitted", object_id=str(draft.pk))
 
 
+def test_submission_is_one_entry_naming_the_people_sent_for_vetting(world, draft, ngo_admin):
+    with written() as entries:
+        applications.application_submit(actor=ngo_admin, application=draft)
+    assert entries == ["application.submitted"]
+    person = world.organisation.people.get()
+    entry = AuditEntry.objects.get(action="application.submitted")
+    assert entry.changes["vetting"] == [person.pk]
+
+
+def test_a_resubmission_back_to_the_reviewers_is_recorded_as_a_submission(
+    world, draft, ngo_admin, director, reviewer, second_reviewer
+):
+    application = under_review(
+        submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
+    )
+    applications.application_return(actor=director, application=application, message="More.")
+    with written() as entries:
+        applications.application_submit(actor=ngo_admin, application=application)
+    assert entries == ["application.submitted"]
+    entry = AuditEntry.objects.filter(action="application.submitted").order_by("seq").last()
+    assert entry.changes["status"] == ["returned", "under_review"]
+    assert entry.changes["vetting"] == []  # asked for at the first submission
+
+
 def test_a_submitted_application_cannot_be_submitted_again(draft, ngo_admin):
     submitted(draft, by=ngo_admin)
     with pytest.raises(DomainError, match="Only a draft or a returned application"):
-        services.application_submit(actor=ngo_admin, application=draft)
+        applications.application_submit(actor=ngo_admin, application=draft)
 
 
 def test_a_return_needs_a_message(draft, ngo_admin, director):
     submitted(draft, by=ngo_admin)
     with pytest.raises(DomainError, match="Say what information is needed"):
-        services.application_return(actor=director, application=draft, message="  ")
+        applications.application_return(actor=director, application=draft, message="  ")
     draft.refresh_from_db()
     assert draft.status == Application.Status.SUBMITTED
 
 
 def test_a_return_pauses_the_clock_and_tells_the_organisation(draft, ngo_admin, director):
     submitted(draft, by=ngo_admin)
-    services.application_return(
+    applications.application_return(
         actor=director, application=draft, message="Send the registration certificate."
     )
     draft.refresh_from_db()
@@ -228,7 +254,7 @@ def test_the_decision_date_moves_by_the_time_the_application_was_returned(
     draft, ngo_admin, director
 ):
     submitted(draft, by=ngo_admin)
-    services.application_return(actor=director, application=draft, message="More, please.")
+    applications.application_return(actor=director, application=draft, message="More, please.")
     # Pretend the application was submitted 20 days ago and returned 12 days ago.
     now = timezone.now()
     Application.objects.filter(pk=draft.pk).update(
@@ -239,7 +265,7 @@ def test_the_decision_date_moves_by_the_time_the_application_was_returned(
     assert draft.decision_due() - (draft.submitted_at + timedelta(days=30)) >= timedelta(days=12)
     assert not draft.is_overdue()
 
-    services.application_submit(actor=ngo_admin, application=draft)
+    applications.application_submit(actor=ngo_admin, application=draft)
     draft.refresh_from_db()
 
     assert draft.status == Application.Status.SUBMITTED
@@ -251,8 +277,8 @@ def test_the_decision_date_moves_by_the_time_the_application_was_returned(
 
 def test_resubmission_cancels_the_pending_return_reminders(draft, ngo_admin, director):
     submitted(draft, by=ngo_admin)
-    services.application_return(actor=director, application=draft, message="More, please.")
-    services.application_submit(actor=ngo_admin, application=draft)
+    applications.application_return(actor=director, application=draft, message="More, please.")
+    applications.application_submit(actor=ngo_admin, application=draft)
     follow_up = Reminder.objects.get(
         recipient=ngo_admin, kind="accreditation.application_returned", key__contains="followup"
     )
@@ -264,8 +290,8 @@ def test_an_application_returned_during_review_goes_back_to_its_reviewers(
 ):
     second = staff("raul", "reviewer", world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
-    services.application_return(actor=director, application=draft, message="Which prisons?")
-    services.application_submit(actor=ngo_admin, application=draft)
+    applications.application_return(actor=director, application=draft, message="Which prisons?")
+    applications.application_submit(actor=ngo_admin, application=draft)
     draft.refresh_from_db()
     assert draft.status == Application.Status.UNDER_REVIEW
     assert draft.assignments.count() == 2
@@ -283,10 +309,29 @@ def test_an_overdue_application_is_shown_as_overdue(draft, ngo_admin):
 
 def test_a_draft_or_submitted_application_can_be_withdrawn(draft, ngo_admin):
     submitted(draft, by=ngo_admin)
-    services.application_withdraw(actor=ngo_admin, application=draft)
+    applications.application_withdraw(actor=ngo_admin, application=draft)
     draft.refresh_from_db()
     assert draft.status == Application.Status.WITHDRAWN
     assert AuditEntry.objects.filter(action="application.withdrawn", object_id=str(draft.pk))
+
+
+def test_an_application_withdrawn_meanwhile_cannot_be_submitted(draft, ngo_admin):
+    on_the_edit_page = Application.objects.get(pk=draft.pk)  # still a draft there
+    applications.application_withdraw(actor=ngo_admin, application=draft)
+    with written() as entries, pytest.raises(DomainError, match="Only a draft or a returned"):
+        applications.application_submit(actor=ngo_admin, application=on_the_edit_page)
+    assert entries == []
+    with pytest.raises(DomainError, match="“Withdrawn” and cannot be changed now"):
+        applications.application_update(
+            actor=ngo_admin,
+            application=on_the_edit_page,
+            data={"summary": "Changed."},
+            activity_types=[],
+            facilities=[],
+            people=[],
+        )
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.WITHDRAWN
 
 
 def test_a_decided_application_cannot_be_withdrawn(world, framework):
@@ -294,12 +339,12 @@ def test_a_decided_application_cannot_be_withdrawn(world, framework):
         organisation=world.organisation, framework=framework, status=Application.Status.DECIDED
     )
     with pytest.raises(DomainError, match="cannot change from “Decided” to “Withdrawn”"):
-        services.application_withdraw(actor=None, application=application)
+        applications.application_withdraw(actor=None, application=application)
 
 
 def test_a_withdrawn_application_frees_the_organisation_to_start_again(draft, ngo_admin, world):
-    services.application_withdraw(actor=ngo_admin, application=draft)
-    again = services.application_create(
+    applications.application_withdraw(actor=ngo_admin, application=draft)
+    again = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=draft.framework
     )
     assert again.status == Application.Status.DRAFT
@@ -312,7 +357,7 @@ def test_the_draft_saves_answers_and_scope(world, framework, ngo_admin):
     application = ApplicationFactory(organisation=world.organisation, framework=framework)
     education = ActivityType.objects.get(code="education")
     person = world.organisation.people.get()
-    services.application_update(
+    applications.application_update(
         actor=ngo_admin,
         application=application,
         data={"summary": "Literacy classes.", "partner_mapping": "The Ministry."},
@@ -334,7 +379,7 @@ def test_only_the_organisations_own_people_can_be_named(world, framework, ngo_ad
     application = ApplicationFactory(organisation=world.organisation, framework=framework)
     stranger = world.other_organisation.people.get()
     with pytest.raises(DomainError, match="Only your organisation's own people"):
-        services.application_update(
+        applications.application_update(
             actor=ngo_admin,
             application=application,
             data={},
@@ -349,7 +394,7 @@ def test_a_network_covers_only_its_own_members(network, framework, network_admin
     application = ApplicationFactory(organisation=network, framework=framework)
     member = network.members.get()
     outsider = OrganisationFactory()
-    services.application_update(
+    applications.application_update(
         actor=network_admin,
         application=application,
         data={},
@@ -360,7 +405,7 @@ def test_a_network_covers_only_its_own_members(network, framework, network_admin
     )
     assert list(application.member_organisations.all()) == [member]
     with pytest.raises(DomainError, match="Only member organisations of the network"):
-        services.application_update(
+        applications.application_update(
             actor=network_admin,
             application=application,
             data={},
@@ -374,7 +419,7 @@ def test_a_network_covers_only_its_own_members(network, framework, network_admin
 def test_a_submitted_application_cannot_be_changed(draft, ngo_admin):
     submitted(draft, by=ngo_admin)
     with pytest.raises(DomainError, match="cannot be changed now"):
-        services.application_update(
+        applications.application_update(
             actor=ngo_admin,
             application=draft,
             data={"summary": "Changed."},
@@ -383,7 +428,7 @@ def test_a_submitted_application_cannot_be_changed(draft, ngo_admin):
             people=[],
         )
     with pytest.raises(DomainError, match="cannot be changed now"):
-        services.evidence_save(
+        applications.evidence_save(
             actor=ngo_admin,
             application=draft,
             criterion_id=draft.framework.criteria.first().pk,
@@ -397,7 +442,7 @@ def test_evidence_keeps_text_and_uploaded_documents_and_takes_documents_off(
     application = ApplicationFactory(organisation=world.organisation, framework=framework)
     criterion = framework.criteria.first()
     upload = SimpleUploadedFile("report.pdf", PDF_BYTES, content_type="text/html")
-    evidence = services.evidence_save(
+    evidence = applications.evidence_save(
         actor=ngo_admin,
         application=application,
         criterion_id=criterion.pk,
@@ -410,7 +455,7 @@ def test_evidence_keeps_text_and_uploaded_documents_and_takes_documents_off(
     assert document.organisation == world.organisation
     assert document.original_name == "report.pdf"
 
-    services.evidence_save(
+    applications.evidence_save(
         actor=ngo_admin,
         application=application,
         criterion_id=criterion.pk,
@@ -426,7 +471,7 @@ def test_evidence_rejects_a_file_that_is_not_a_document(world, framework, ngo_ad
     criterion = framework.criteria.first()
     upload = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script></html>")
     with pytest.raises(ValidationError):
-        services.evidence_save(
+        applications.evidence_save(
             actor=ngo_admin,
             application=application,
             criterion_id=criterion.pk,
@@ -439,7 +484,7 @@ def test_evidence_for_a_criterion_of_other_rules_is_refused(world, framework, ng
     application = ApplicationFactory(organisation=world.organisation, framework=framework)
     foreign = CriterionFactory()
     with pytest.raises(DomainError, match="not part of the application's rules"):
-        services.evidence_save(
+        applications.evidence_save(
             actor=ngo_admin, application=application, criterion_id=foreign.pk, text="x"
         )
 
@@ -453,7 +498,7 @@ def test_evidence_documents_of_another_application_cannot_be_taken_off_through_t
         documents=[DocumentFactory(organisation=world.other_organisation)],
     )
     document = other.documents.get()
-    services.evidence_save(
+    applications.evidence_save(
         actor=ngo_admin,
         application=application,
         criterion_id=framework.criteria.first().pk,
@@ -465,8 +510,8 @@ def test_evidence_documents_of_another_application_cannot_be_taken_off_through_t
 
 def test_people_named_again_after_a_return_are_not_vetted_twice(draft, ngo_admin, director):
     submitted(draft, by=ngo_admin)
-    services.application_return(actor=director, application=draft, message="More.")
-    services.application_submit(actor=ngo_admin, application=draft)
+    applications.application_return(actor=director, application=draft, message="More.")
+    applications.application_submit(actor=ngo_admin, application=draft)
     person = draft.people.get()
     assert person.clearances.count() == 1
 
@@ -474,7 +519,7 @@ def test_people_named_again_after_a_return_are_not_vetted_twice(draft, ngo_admin
 def test_assignments_survive_a_return(world, draft, ngo_admin, director, reviewer):
     second = staff("raul", "reviewer", world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
-    services.application_return(actor=director, application=draft, message="More.")
+    applications.application_return(actor=director, application=draft, message="More.")
     assert set(
         ReviewAssignment.objects.filter(application=draft).values_list("status", flat=True)
     ) == {ReviewAssignment.Status.AWAITING_DECLARATION}
@@ -496,11 +541,11 @@ def _accreditation(world, framework, status, *, changed_days_ago=0):
 def test_a_suspended_organisation_can_neither_apply_nor_renew(world, framework, ngo_admin):
     suspended = _accreditation(world, framework, Accreditation.Status.SUSPENDED)
     with pytest.raises(DomainError, match="Your accreditation is suspended"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=framework
         )
     with pytest.raises(DomainError, match="You may appeal the suspension"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin,
             organisation=world.organisation,
             framework=framework,
@@ -511,8 +556,8 @@ def test_a_suspended_organisation_can_neither_apply_nor_renew(world, framework, 
 
 def test_a_reinstated_organisation_may_renew(world, framework, ngo_admin, director):
     suspended = _accreditation(world, framework, Accreditation.Status.SUSPENDED)
-    services.accreditation_reinstate(actor=director, accreditation=suspended, reason="Resolved.")
-    renewal = services.application_create(
+    decisions.accreditation_reinstate(actor=director, accreditation=suspended, reason="Resolved.")
+    renewal = applications.application_create(
         actor=ngo_admin,
         organisation=world.organisation,
         framework=framework,
@@ -527,10 +572,10 @@ def test_a_suspension_by_another_administration_does_not_bar_applying_here(
     elsewhere = framework_in_force(AdministrationFactory(name="Region B"), criteria=1)
     _accreditation(world, elsewhere, Accreditation.Status.SUSPENDED)
     with pytest.raises(DomainError, match="suspended"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=elsewhere
         )
-    application = services.application_create(
+    application = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=framework
     )
     assert application.framework == framework
@@ -542,17 +587,17 @@ def test_after_a_revocation_the_framework_sets_the_waiting_period(world, framewo
     _accreditation(world, framework, Accreditation.Status.REVOKED, changed_days_ago=30)
     reopens = date_format(timezone.localdate() + timedelta(days=60))
     with pytest.raises(DomainError, match=re.escape(f"you may apply again from {reopens}")):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=framework
         )
     # The last day of the waiting period is still refused; the day after, it opens.
     Accreditation.objects.update(status_changed_at=timezone.now() - timedelta(days=89))
     with pytest.raises(DomainError, match="revoked"):
-        services.application_create(
+        applications.application_create(
             actor=ngo_admin, organisation=world.organisation, framework=framework
         )
     Accreditation.objects.update(status_changed_at=timezone.now() - timedelta(days=90))
-    application = services.application_create(
+    application = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=framework
     )
     assert application.status == Application.Status.DRAFT
@@ -561,7 +606,7 @@ def test_after_a_revocation_the_framework_sets_the_waiting_period(world, framewo
 def test_with_no_waiting_period_a_revoked_organisation_applies_at_once(world, framework, ngo_admin):
     assert framework.reapply_after_days == 0
     _accreditation(world, framework, Accreditation.Status.REVOKED)
-    application = services.application_create(
+    application = applications.application_create(
         actor=ngo_admin, organisation=world.organisation, framework=framework
     )
     assert application.status == Application.Status.DRAFT

@@ -6,12 +6,14 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from accreditation import selectors, services
+from accreditation import selectors
 from accreditation.models import Clearance
+from accreditation.services import clearances
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from tests.accreditation.factories import ClearanceFactory
 from tests.factories import PersonFactory
+from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ def person(world):
 
 
 def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, person):
-    clearance = services.clearance_request(
+    clearance = clearances.clearance_request(
         actor=ngo_admin, person=person, administration=world.administration
     )
     assert clearance.status == Clearance.Status.PENDING
@@ -39,12 +41,24 @@ def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, 
     ).exists()
 
 
+def test_a_request_is_one_entry_and_asking_again_while_pending_is_none(world, ngo_admin, person):
+    with written() as first:
+        clearances.clearance_request(
+            actor=ngo_admin, person=person, administration=world.administration
+        )
+    with written() as again:
+        clearances.clearance_request(
+            actor=ngo_admin, person=person, administration=world.administration
+        )
+    assert (first, again) == (["clearance.request"], [])
+
+
 def test_asking_again_while_pending_returns_the_pending_request(world, ngo_admin, person):
-    first = services.clearance_request(
+    first = clearances.clearance_request(
         actor=ngo_admin, person=person, administration=world.administration
     )
     assert (
-        services.clearance_request(
+        clearances.clearance_request(
             actor=ngo_admin, person=person, administration=world.administration
         )
         == first
@@ -55,7 +69,7 @@ def test_asking_again_while_pending_returns_the_pending_request(world, ngo_admin
 def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(world, ngo_admin, person):
     cleared = ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=8))
     assert (
-        services.clearance_request(
+        clearances.clearance_request(
             actor=ngo_admin, person=person, administration=world.administration
         )
         == cleared
@@ -65,7 +79,7 @@ def test_asking_while_cleared_for_longer_than_a_week_changes_nothing(world, ngo_
 
 def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, cleared=True, valid_until=today() + timedelta(days=7))
-    renewal = services.clearance_request(
+    renewal = clearances.clearance_request(
         actor=ngo_admin, person=person, administration=world.administration
     )
     assert renewal.status == Clearance.Status.PENDING
@@ -75,7 +89,7 @@ def test_asking_in_the_last_week_of_a_clearance_opens_a_new_request(world, ngo_a
 def test_asking_after_a_refusal_opens_a_new_request(world, ngo_admin, person):
     ClearanceFactory(person=person, refused=True)
     assert (
-        services.clearance_request(
+        clearances.clearance_request(
             actor=ngo_admin, person=person, administration=world.administration
         ).status
         == "pending"
@@ -88,7 +102,9 @@ def test_asking_after_a_refusal_opens_a_new_request(world, ngo_admin, person):
 def test_clearing_sets_the_validity_from_today_and_is_audited(director, person):
     clearance = ClearanceFactory(person=person)
     until = today() + timedelta(days=365)
-    services.clearance_decide(actor=director, clearance=clearance, cleared=True, valid_until=until)
+    clearances.clearance_decide(
+        actor=director, clearance=clearance, cleared=True, valid_until=until
+    )
     clearance.refresh_from_db()
     assert clearance.status == Clearance.Status.CLEARED
     assert (clearance.valid_from, clearance.valid_until) == (today(), until)
@@ -100,7 +116,9 @@ def test_clearing_sets_the_validity_from_today_and_is_audited(director, person):
 def test_expiry_reminders_go_out_90_30_and_7_days_before_the_end(director, ngo_admin, person):
     clearance = ClearanceFactory(person=person)
     until = today() + timedelta(days=200)
-    services.clearance_decide(actor=director, clearance=clearance, cleared=True, valid_until=until)
+    clearances.clearance_decide(
+        actor=director, clearance=clearance, cleared=True, valid_until=until
+    )
     reminders = Reminder.objects.filter(
         kind="accreditation.clearance_expiring", recipient=ngo_admin
     ).order_by("due_at")
@@ -120,7 +138,7 @@ def test_expiry_reminders_go_to_the_organisations_administrators_only(
     director, ngo_admin, ngo_member, outsider, person
 ):
     clearance = ClearanceFactory(person=person)
-    services.clearance_decide(
+    clearances.clearance_decide(
         actor=director, clearance=clearance, cleared=True, valid_until=today() + timedelta(days=100)
     )
     recipients = set(
@@ -135,7 +153,7 @@ def test_clearing_needs_an_end_date_in_the_future(director, person):
     clearance = ClearanceFactory(person=person)
     for until in (None, today()):
         with pytest.raises(DomainError, match="end date in the future"):
-            services.clearance_decide(
+            clearances.clearance_decide(
                 actor=director, clearance=clearance, cleared=True, valid_until=until
             )
     clearance.refresh_from_db()
@@ -145,14 +163,14 @@ def test_clearing_needs_an_end_date_in_the_future(director, person):
 def test_refusing_needs_a_reason(director, person):
     clearance = ClearanceFactory(person=person)
     with pytest.raises(DomainError, match="A refusal needs a reason"):
-        services.clearance_decide(actor=director, clearance=clearance, cleared=False, reason=" ")
+        clearances.clearance_decide(actor=director, clearance=clearance, cleared=False, reason=" ")
     clearance.refresh_from_db()
     assert clearance.status == Clearance.Status.PENDING
 
 
 def test_a_refusal_is_recorded_with_its_reason_and_schedules_no_expiry(director, ngo_admin, person):
     clearance = ClearanceFactory(person=person)
-    services.clearance_decide(
+    clearances.clearance_decide(
         actor=director, clearance=clearance, cleared=False, reason="Identity not confirmed."
     )
     clearance.refresh_from_db()
@@ -163,10 +181,28 @@ def test_a_refusal_is_recorded_with_its_reason_and_schedules_no_expiry(director,
     assert not Reminder.objects.filter(kind="accreditation.clearance_expiring").exists()
 
 
+def test_a_request_refused_meanwhile_cannot_be_cleared(director, coordinator, person):
+    pending = ClearanceFactory(person=person)
+    on_the_directors_page = Clearance.objects.get(pk=pending.pk)
+    clearances.clearance_decide(
+        actor=coordinator, clearance=pending, cleared=False, reason="Record checked."
+    )
+    with written() as entries, pytest.raises(DomainError, match="already decided"):
+        clearances.clearance_decide(
+            actor=director,
+            clearance=on_the_directors_page,
+            cleared=True,
+            valid_until=today() + timedelta(days=365),
+        )
+    assert entries == []
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_by) == (Clearance.Status.REFUSED, coordinator)
+
+
 def test_a_decided_request_cannot_be_decided_again(director, person):
     clearance = ClearanceFactory(person=person, refused=True)
     with pytest.raises(DomainError, match="already decided"):
-        services.clearance_decide(
+        clearances.clearance_decide(
             actor=director,
             clearance=clearance,
             cleared=True,

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accreditation import services
 from accreditation.models import Condition, ConditionResponse, Decision
+from accreditation.services import decisions
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from activity.permissions import get_document_for_user
@@ -25,6 +25,7 @@ from tests.accreditation.factories import (
     staff,
 )
 from tests.factories import AdministrationFactory
+from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def condition(world, ngo_admin) -> Condition:
 
 
 def answer(condition, user, note="The plan is attached.", uploads=()):
-    return services.condition_answer(actor=user, condition=condition, note=note, uploads=uploads)
+    return decisions.condition_answer(actor=user, condition=condition, note=note, uploads=uploads)
 
 
 def test_the_organisation_answers_with_a_note_and_documents(
@@ -101,7 +102,7 @@ def test_marking_met_closes_the_condition_and_tells_the_organisation(
     condition, ngo_admin, coordinator
 ):
     answer(condition, ngo_admin)
-    services.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
+    decisions.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
     condition.refresh_from_db()
     assert condition.is_met and condition.met_by == coordinator and condition.met_at
     assert [r.kind for r in condition.responses.all()] == ["answer", "met"]
@@ -116,15 +117,15 @@ def test_marking_met_closes_the_condition_and_tells_the_organisation(
     with pytest.raises(DomainError, match="already met"):
         answer(condition, ngo_admin)
     with pytest.raises(DomainError, match="already met"):
-        services.condition_mark_met(actor=coordinator, condition=condition, note="Again.")
+        decisions.condition_mark_met(actor=coordinator, condition=condition, note="Again.")
 
 
 def test_not_met_needs_a_reason_and_an_answer_to_judge(condition, ngo_admin, director):
     with pytest.raises(DomainError, match="Only a condition the organisation has answered"):
-        services.condition_mark_not_met(actor=director, condition=condition, reason="Nothing.")
+        decisions.condition_mark_not_met(actor=director, condition=condition, reason="Nothing.")
     answer(condition, ngo_admin)
     with pytest.raises(DomainError, match="Say why the condition is not met"):
-        services.condition_mark_not_met(actor=director, condition=condition, reason="")
+        decisions.condition_mark_not_met(actor=director, condition=condition, reason="")
     condition.refresh_from_db()
     assert condition.status == Condition.Status.ANSWERED
 
@@ -133,7 +134,7 @@ def test_not_met_lets_the_organisation_answer_again_and_keeps_the_history(
     condition, ngo_admin, director
 ):
     answer(condition, ngo_admin, note="First plan.")
-    services.condition_mark_not_met(
+    decisions.condition_mark_not_met(
         actor=director, condition=condition, reason="The plan has no budget."
     )
     condition.refresh_from_db()
@@ -143,7 +144,7 @@ def test_not_met_lets_the_organisation_answer_again_and_keeps_the_history(
     assert "The plan has no budget." in told.body and "You may answer again until" in told.body
     assert AuditEntry.objects.filter(action="condition.not_met", actor=director).count() == 1
     answer(condition, ngo_admin, note="Second plan, with a budget.")
-    services.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
+    decisions.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
     history = [(r.kind, r.note) for r in ConditionResponse.objects.filter(condition=condition)]
     assert history == [
         ("answer", "First plan."),
@@ -158,7 +159,7 @@ def test_a_condition_found_not_met_after_its_deadline_cannot_be_answered_again(
 ):
     answer(condition, ngo_admin)
     Condition.objects.filter(pk=condition.pk).update(due_date=in_days(-2))
-    services.condition_mark_not_met(actor=director, condition=condition, reason="No budget.")
+    decisions.condition_mark_not_met(actor=director, condition=condition, reason="No budget.")
     assert (
         "has passed"
         in Reminder.objects.get(kind="accreditation.condition_verified", recipient=ngo_admin).body
@@ -197,6 +198,41 @@ def test_the_deadline_reminders_stop_once_the_condition_is_answered(condition, n
     assert (
         Reminder.objects.get(kind="accreditation.condition_due").state == Reminder.State.CANCELLED
     )
+
+
+def test_each_step_of_a_condition_writes_one_entry(condition, ngo_admin, director):
+    with written() as answered:
+        answer(condition, ngo_admin, uploads=[pdf()])
+    with written() as not_met:
+        decisions.condition_mark_not_met(actor=director, condition=condition, reason="No budget.")
+    with written() as answered_again:
+        answer(condition, ngo_admin, note="With a budget.")
+    with written() as met:
+        decisions.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
+    # Each document stored is recorded on its own, as each read of it is.
+    assert answered == ["document.upload", "condition.answered"]
+    assert not_met == ["condition.not_met"]
+    assert answered_again == ["condition.answered"]
+    assert met == ["condition.met"]
+
+
+def test_a_condition_met_meanwhile_cannot_be_found_not_met(
+    condition, ngo_admin, director, coordinator
+):
+    answer(condition, ngo_admin)
+    on_directors_page = Condition.objects.get(pk=condition.pk)  # still "answered" there
+    decisions.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
+    with (
+        written() as entries,
+        pytest.raises(DomainError, match="Only a condition the organisation"),
+    ):
+        decisions.condition_mark_not_met(
+            actor=director, condition=on_directors_page, reason="No budget."
+        )
+    assert entries == []
+    condition.refresh_from_db()
+    assert condition.is_met and condition.met_by == coordinator
+    assert [r.kind for r in condition.responses.all()] == ["answer", "met"]
 
 
 def test_a_met_condition_has_a_date(condition):

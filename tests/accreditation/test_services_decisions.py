@@ -7,8 +7,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from accreditation import services
 from accreditation.models import Accreditation, Appeal, Application, Condition, Decision
+from accreditation.services import decisions, review
 from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
@@ -24,6 +24,7 @@ from tests.accreditation.factories import (
     submitted,
     under_review,
 )
+from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def failed(reviewing, reviewer, second_reviewer):
 
 def decide(application, actor, outcome=Decision.Outcome.ACCREDITED, **kwargs) -> Decision:
     kwargs.setdefault("reasons", "The evidence is convincing.")
-    return services.decision_make(actor=actor, application=application, outcome=outcome, **kwargs)
+    return decisions.decision_make(actor=actor, application=application, outcome=outcome, **kwargs)
 
 
 # Who decides, and when --------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def test_the_decider_cannot_have_reviewed_the_application(
 
 def test_every_assigned_review_must_be_in_before_the_decision(reviewing, director, reviewer):
     scored_one = reviewing.assignments.get(reviewer=reviewer)
-    services.review_declare(actor=reviewer, assignment=scored_one, conflict=False, statement="")
+    review.review_declare(actor=reviewer, assignment=scored_one, conflict=False, statement="")
     with pytest.raises(DomainError, match="every assigned reviewer has submitted"):
         decide(reviewing, director)
     assert not Decision.objects.exists()
@@ -93,7 +94,7 @@ def test_two_submitted_reviews_are_needed_even_if_others_recused(
     reviewing, director, reviewer, second_reviewer
 ):
     first = reviewing.assignments.get(reviewer=reviewer)
-    services.review_declare(actor=reviewer, assignment=first, conflict=True, statement="Board.")
+    review.review_declare(actor=reviewer, assignment=first, conflict=True, statement="Board.")
     scored(reviewing, {second_reviewer: 3})
     with pytest.raises(DomainError, match="At least two reviewers must have scored"):
         decide(reviewing, director)
@@ -221,8 +222,8 @@ def test_a_condition_is_marked_met_with_a_note_once(passed, director, coordinato
     )
     condition = decision.conditions.get()
     with pytest.raises(DomainError, match="Say how the condition was met"):
-        services.condition_mark_met(actor=coordinator, condition=condition, note="")
-    services.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
+        decisions.condition_mark_met(actor=coordinator, condition=condition, note="")
+    decisions.condition_mark_met(actor=coordinator, condition=condition, note="Plan received.")
     condition.refresh_from_db()
     assert condition.is_met and condition.met_by == coordinator
     assert AuditEntry.objects.filter(action="condition.met", object_id=str(condition.pk))
@@ -230,7 +231,7 @@ def test_a_condition_is_marked_met_with_a_note_once(passed, director, coordinato
         kind="accreditation.condition_due", state=Reminder.State.PENDING
     ).exists()
     with pytest.raises(DomainError, match="already met"):
-        services.condition_mark_met(actor=coordinator, condition=condition, note="Again.")
+        decisions.condition_mark_met(actor=coordinator, condition=condition, note="Again.")
 
 
 # The accreditation granted ----------------------------------------------------------------------
@@ -246,7 +247,10 @@ def test_a_grant_creates_an_accreditation_valid_for_the_frameworks_period(passed
     assert accreditation.valid_until == today + relativedelta(months=24) - timedelta(days=1)
     assert accreditation.is_in_force()
     assert len(accreditation.verification_code) == 14
-    assert AuditEntry.objects.filter(action="accreditation.grant", object_id=str(accreditation.pk))
+    # The grant is part of the decision: its one audit entry records the accreditation.
+    entry = AuditEntry.objects.get(action="application.decided", object_id=str(passed.pk))
+    assert entry.changes["code"] == accreditation.verification_code
+    assert entry.changes["valid_until"] == accreditation.valid_until.isoformat()
     passed.refresh_from_db()
     assert passed.status == Application.Status.DECIDED
 
@@ -260,8 +264,12 @@ def test_a_refusal_grants_nothing_and_sets_the_appeal_deadline(failed, director,
 
 
 def test_a_new_accreditation_supersedes_the_previous_one(passed, director, world):
-    previous = AccreditationFactory(decision__application__organisation=world.organisation)
-    decide(passed, director)
+    # The previous accreditation was granted by the same administration.
+    previous = AccreditationFactory(
+        decision__application__organisation=world.organisation,
+        decision__application__framework=passed.framework,
+    )
+    decision = decide(passed, director)
     previous.refresh_from_db()
     assert previous.status == Accreditation.Status.SUPERSEDED
     assert (
@@ -270,6 +278,18 @@ def test_a_new_accreditation_supersedes_the_previous_one(passed, director, world
         ).count()
         == 1
     )
+    entry = AuditEntry.objects.get(action="application.decided", object_id=str(passed.pk))
+    assert entry.changes["superseded"] == [previous.pk]
+    assert AuditEntry.objects.filter(action__startswith="accreditation.").count() == 0
+    assert decision.accreditation.is_in_force()
+
+
+def test_an_accreditation_from_another_administration_stays_in_force(passed, director, world):
+    elsewhere = AccreditationFactory(decision__application__organisation=world.organisation)
+    assert elsewhere.decision.application.administration != passed.administration
+    decide(passed, director)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Accreditation.Status.ACTIVE
 
 
 def test_expiry_is_announced_90_30_and_7_days_ahead(passed, director, ngo_admin):
@@ -291,8 +311,8 @@ def accreditation(passed, director):
 
 def test_a_suspension_needs_a_reason_and_tells_the_organisation(accreditation, director, ngo_admin):
     with pytest.raises(DomainError, match="Give the reason"):
-        services.accreditation_suspend(actor=director, accreditation=accreditation, reason=" ")
-    services.accreditation_suspend(
+        decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason=" ")
+    decisions.accreditation_suspend(
         actor=director, accreditation=accreditation, reason="Incident at the gate."
     )
     accreditation.refresh_from_db()
@@ -305,8 +325,8 @@ def test_a_suspension_needs_a_reason_and_tells_the_organisation(accreditation, d
 
 
 def test_a_suspended_accreditation_is_reinstated_with_a_reason(accreditation, director):
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Check.")
-    services.accreditation_reinstate(
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Check.")
+    decisions.accreditation_reinstate(
         actor=director, accreditation=accreditation, reason="Checked: no fault."
     )
     accreditation.refresh_from_db()
@@ -316,17 +336,19 @@ def test_a_suspended_accreditation_is_reinstated_with_a_reason(accreditation, di
 
 def test_an_active_accreditation_cannot_be_reinstated(accreditation, director):
     with pytest.raises(DomainError, match="Only a suspended accreditation can be reinstated"):
-        services.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
+        decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
 
 
 def test_a_revoked_accreditation_cannot_be_suspended_or_reinstated(accreditation, director):
-    services.accreditation_revoke(actor=director, accreditation=accreditation, reason="Fraud.")
+    decisions.accreditation_revoke(actor=director, accreditation=accreditation, reason="Fraud.")
     accreditation.refresh_from_db()
     assert accreditation.status == Accreditation.Status.REVOKED
-    with pytest.raises(DomainError, match="cannot change from “Revoked” to “Suspended”"):
-        services.accreditation_suspend(actor=director, accreditation=accreditation, reason="x")
+    with pytest.raises(
+        DomainError, match="This accreditation was revoked, so it cannot be suspended"
+    ):
+        decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="x")
     with pytest.raises(DomainError, match="Only a suspended accreditation"):
-        services.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
+        decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="x")
 
 
 def test_a_renewed_accreditation_cannot_be_revoked(director, world):
@@ -334,8 +356,8 @@ def test_a_renewed_accreditation_cannot_be_revoked(director, world):
         decision__application__organisation=world.organisation,
         status=Accreditation.Status.SUPERSEDED,
     )
-    with pytest.raises(DomainError, match="cannot change from “Renewed” to “Revoked”"):
-        services.accreditation_revoke(actor=director, accreditation=superseded, reason="x")
+    with pytest.raises(DomainError, match="replaced by its renewal; act on the renewal"):
+        decisions.accreditation_revoke(actor=director, accreditation=superseded, reason="x")
     superseded.refresh_from_db()
     assert superseded.status == Accreditation.Status.SUPERSEDED
 
@@ -349,12 +371,12 @@ def refusal(failed, director):
 
 
 def test_a_refusal_can_be_appealed_within_the_deadline(refusal, ngo_admin, director):
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     assert appeal.is_open
     assert appeal.original_decider == director
-    assert AuditEntry.objects.filter(action="appeal.lodge", object_id=str(appeal.pk))
+    assert AuditEntry.objects.filter(action="appeal.lodged", object_id=str(appeal.pk))
     deadline = Reminder.objects.get(recipient=ngo_admin, kind="accreditation.appeal_deadline")
     assert deadline.state == Reminder.State.CANCELLED
 
@@ -362,7 +384,7 @@ def test_a_refusal_can_be_appealed_within_the_deadline(refusal, ngo_admin, direc
 def test_the_directors_except_the_original_decider_are_asked_to_decide_the_appeal(
     refusal, ngo_admin, director, other_director
 ):
-    services.appeal_lodge(
+    decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     asked = Reminder.objects.filter(kind="accreditation.appeal_lodged")
@@ -373,7 +395,7 @@ def test_an_appeal_after_the_deadline_is_refused(refusal, ngo_admin):
     Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(-1))
     refusal.refresh_from_db()
     with pytest.raises(DomainError, match="The deadline to appeal was"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Late."
         )
     assert not Appeal.objects.exists()
@@ -382,7 +404,7 @@ def test_an_appeal_after_the_deadline_is_refused(refusal, ngo_admin):
 def test_an_appeal_on_the_last_day_is_accepted(refusal, ngo_admin):
     Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(0))
     refusal.refresh_from_db()
-    services.appeal_lodge(
+    decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Just in time."
     )
     assert Appeal.objects.count() == 1
@@ -390,14 +412,14 @@ def test_an_appeal_on_the_last_day_is_accepted(refusal, ngo_admin):
 
 def test_a_plain_accreditation_has_nothing_to_appeal(accreditation, ngo_admin):
     with pytest.raises(DomainError, match="nothing to appeal"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin,
             decision=accreditation.decision,
             subject=Appeal.Subject.DECISION,
             grounds="We want more.",
         )
     with pytest.raises(DomainError, match="nothing to appeal"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin,
             decision=accreditation.decision,
             subject=Appeal.Subject.SUSPENSION,
@@ -407,44 +429,44 @@ def test_a_plain_accreditation_has_nothing_to_appeal(accreditation, ngo_admin):
 
 def test_an_appeal_needs_grounds_and_only_one_waits_at_a_time(refusal, ngo_admin):
     with pytest.raises(DomainError, match="State the grounds"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds=""
         )
-    services.appeal_lodge(
+    decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="One."
     )
     with pytest.raises(DomainError, match="already waiting for a decision"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Two."
         )
 
 
 def test_the_original_decider_cannot_decide_the_appeal(refusal, ngo_admin, director):
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     with pytest.raises(DomainError, match="someone else must decide the appeal"):
-        services.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Fine.")
+        decisions.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Fine.")
     appeal.refresh_from_db()
     assert appeal.is_open
 
 
 def test_an_appeal_decision_needs_reasons_and_is_final(refusal, ngo_admin, other_director):
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
     with pytest.raises(DomainError, match="Give the reasons"):
-        services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="")
-    services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="")
+    decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
     with pytest.raises(DomainError, match="already decided"):
-        services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Oops.")
+        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Oops.")
 
 
 def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, other_director):
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
-    services.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
+    decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=False, reasons="Stands.")
     appeal.refresh_from_db()
     assert appeal.outcome == Appeal.Outcome.DISMISSED
     assert not Accreditation.objects.exists()
@@ -454,15 +476,24 @@ def test_a_dismissed_appeal_changes_nothing(refusal, ngo_admin, other_director):
 def test_an_upheld_appeal_against_a_refusal_grants_the_accreditation(
     refusal, ngo_admin, other_director
 ):
-    appeal = services.appeal_lodge(
-        actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
-    )
-    services.appeal_decide(
-        actor=other_director, appeal=appeal, upheld=True, reasons="The report was overlooked."
-    )
+    with written() as lodged:
+        appeal = decisions.appeal_lodge(
+            actor=ngo_admin,
+            decision=refusal,
+            subject=Appeal.Subject.DECISION,
+            grounds="Overlooked.",
+        )
+    with written() as decided:
+        decisions.appeal_decide(
+            actor=other_director, appeal=appeal, upheld=True, reasons="The report was overlooked."
+        )
     accreditation = Accreditation.objects.get(decision=refusal)
     assert accreditation.is_in_force()
     assert AuditEntry.objects.filter(action="appeal.upheld", object_id=str(appeal.pk))
+    # One entry each; the accreditation granted on appeal is in the appeal's.
+    assert (lodged, decided) == (["appeal.lodged"], ["appeal.upheld"])
+    entry = AuditEntry.objects.get(action="appeal.upheld")
+    assert entry.changes["code"] == accreditation.verification_code
 
 
 def test_an_upheld_appeal_against_conditions_lifts_them(
@@ -474,45 +505,57 @@ def test_an_upheld_appeal_against_conditions_lifts_them(
         outcome=Decision.Outcome.CONDITIONAL,
         conditions=[{"description": "Plan.", "owner": ngo_admin, "due_date": in_days(30)}],
     )
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=decision, subject=Appeal.Subject.DECISION, grounds="Unfair."
     )
-    services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Agreed.")
+    with written() as entries:
+        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Agreed.")
     condition = decision.conditions.get()
     assert condition.is_met
     assert condition.responses.get().note == "Lifted on appeal: Agreed."
     assert Accreditation.objects.filter(decision=decision).count() == 1
+    # The conditions lifted are in the appeal's one entry; the organisation hears of each.
+    assert entries == ["appeal.upheld"]
+    assert AuditEntry.objects.get(action="appeal.upheld").changes["lifted"] == [condition.pk]
+    assert Reminder.objects.filter(kind="accreditation.condition_verified", recipient=ngo_admin)
 
 
 def test_an_upheld_appeal_against_a_suspension_reinstates_the_accreditation(
     accreditation, director, ngo_admin, other_director
 ):
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
     accreditation.refresh_from_db()
     decision = accreditation.decision
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin, decision=decision, subject=Appeal.Subject.SUSPENSION, grounds="No fault."
     )
     assert appeal.original_decider == director
-    services.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="No fault.")
+    with written() as entries:
+        decisions.appeal_decide(
+            actor=other_director, appeal=appeal, upheld=True, reasons="No fault."
+        )
     accreditation.refresh_from_db()
     assert accreditation.status == Accreditation.Status.ACTIVE
     assert accreditation.status_reason == "Appeal upheld: No fault."
+    # The reinstatement is in the appeal's one entry; the organisation is told.
+    assert entries == ["appeal.upheld"]
+    assert AuditEntry.objects.get(action="appeal.upheld").changes["reinstated"] is True
+    assert Reminder.objects.filter(recipient=ngo_admin, kind="accreditation.status_changed")
 
 
 def test_an_upheld_appeal_against_a_revocation_restores_the_accreditation(
     accreditation, other_director, ngo_admin, director
 ):
-    services.accreditation_revoke(actor=other_director, accreditation=accreditation, reason="X.")
+    decisions.accreditation_revoke(actor=other_director, accreditation=accreditation, reason="X.")
     accreditation.refresh_from_db()
-    appeal = services.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin,
         decision=accreditation.decision,
         subject=Appeal.Subject.REVOCATION,
         grounds="Wrong.",
     )
     # The director who granted the accreditation did not revoke it, so may decide the appeal.
-    services.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Wrong indeed.")
+    decisions.appeal_decide(actor=director, appeal=appeal, upheld=True, reasons="Wrong indeed.")
     accreditation.refresh_from_db()
     assert accreditation.status == Accreditation.Status.ACTIVE
 
@@ -520,13 +563,108 @@ def test_an_upheld_appeal_against_a_revocation_restores_the_accreditation(
 def test_a_suspension_can_be_appealed_only_within_the_deadline_counted_from_the_suspension(
     accreditation, director, ngo_admin
 ):
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
     Accreditation.objects.filter(pk=accreditation.pk).update(
         status_changed_at=timezone.now() - timedelta(days=31)
     )
     accreditation.refresh_from_db()
     decision = Decision.objects.get(pk=accreditation.decision_id)
     with pytest.raises(DomainError, match="The deadline to appeal was"):
-        services.appeal_lodge(
+        decisions.appeal_lodge(
             actor=ngo_admin, decision=decision, subject=Appeal.Subject.SUSPENSION, grounds="Late."
         )
+
+
+# One audit entry per act, and a state that changed meanwhile --------------------------------------
+
+
+def test_a_decision_writes_one_entry_with_the_conditions_it_set(passed, director, ngo_admin):
+    with written() as entries:
+        decision = decide(
+            passed,
+            director,
+            outcome=Decision.Outcome.CONDITIONAL,
+            conditions=[{"description": "Plan.", "owner": ngo_admin, "due_date": in_days(30)}],
+        )
+    assert entries == ["application.decided"]
+    entry = AuditEntry.objects.get(action="application.decided")
+    assert entry.changes["conditions"] == [decision.conditions.get().pk]
+    assert entry.changes["code"] == decision.accreditation.verification_code
+
+
+def test_suspending_reinstating_and_revoking_write_one_entry_each(accreditation, director):
+    with written() as suspension:
+        decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="A.")
+    with written() as reinstatement:
+        decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="B.")
+    with written() as revocation:
+        decisions.accreditation_revoke(actor=director, accreditation=accreditation, reason="C.")
+    assert suspension == ["accreditation.suspended"]
+    assert reinstatement == ["accreditation.reinstated"]
+    assert revocation == ["accreditation.revoked"]
+    entry = AuditEntry.objects.get(action="accreditation.reinstated")
+    assert entry.changes == {"status": ["suspended", "active"], "reason": "B."}
+
+
+def test_suspending_an_accreditation_revoked_meanwhile_says_why_and_changes_nothing(
+    accreditation, director, other_director
+):
+    # Both directors opened the accreditation while it was active; Diego revoked it first.
+    on_marthas_page = Accreditation.objects.get(pk=accreditation.pk)
+    decisions.accreditation_revoke(
+        actor=other_director, accreditation=accreditation, reason="Fraud."
+    )
+    with written() as entries, pytest.raises(DomainError) as refusal:
+        decisions.accreditation_suspend(
+            actor=director, accreditation=on_marthas_page, reason="Incident at the gate."
+        )
+    assert refusal.value.message == "This accreditation was revoked, so it cannot be suspended."
+    assert entries == []
+    accreditation.refresh_from_db()
+    assert (accreditation.status, accreditation.status_reason) == ("revoked", "Fraud.")
+    assert accreditation.status_changed_by == other_director
+
+
+def test_suspending_or_revoking_twice_says_it_is_already_done(accreditation, director):
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="A.")
+    with pytest.raises(DomainError, match="already suspended"):
+        decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="B.")
+    decisions.accreditation_revoke(actor=director, accreditation=accreditation, reason="C.")
+    with pytest.raises(DomainError, match="already revoked"):
+        decisions.accreditation_revoke(actor=director, accreditation=accreditation, reason="D.")
+
+
+def test_an_appeal_against_a_suspension_lifted_meanwhile_cannot_be_upheld(
+    accreditation, director, ngo_admin, other_director
+):
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    appeal = decisions.appeal_lodge(
+        actor=ngo_admin,
+        decision=accreditation.decision,
+        subject=Appeal.Subject.SUSPENSION,
+        grounds="No fault.",
+    )
+    decisions.accreditation_reinstate(actor=director, accreditation=accreditation, reason="Ok.")
+    with written() as entries, pytest.raises(DomainError, match="nothing left to overturn"):
+        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Yes.")
+    assert entries == []
+    appeal.refresh_from_db()
+    assert appeal.is_open
+    decisions.appeal_decide(
+        actor=other_director, appeal=appeal, upheld=False, reasons="Lifted already."
+    )
+    appeal.refresh_from_db()
+    assert appeal.outcome == Appeal.Outcome.DISMISSED
+
+
+def test_an_accreditation_granted_on_appeal_is_not_granted_again_by_a_second_appeal(
+    refusal, ngo_admin, other_director
+):
+    for grounds in ("Overlooked.", "Overlooked, again."):
+        appeal = decisions.appeal_lodge(
+            actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds=grounds
+        )
+        decisions.appeal_decide(actor=other_director, appeal=appeal, upheld=True, reasons="Yes.")
+    assert Accreditation.objects.filter(decision=refusal).count() == 1
+    last = AuditEntry.objects.filter(action="appeal.upheld").order_by("seq").last()
+    assert "code" not in last.changes

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accreditation import selectors, services
+from accreditation import selectors
 from accreditation.models import Criterion, Framework
+from accreditation.services import frameworks
 from activity.errors import DomainError
 from activity.models import AuditEntry
 from tests.accreditation.factories import CriterionFactory, FrameworkFactory
@@ -64,7 +65,9 @@ def published(world):
 
 
 def test_first_draft_holds_the_papers_seven_criteria_with_anchored_scales(world, director):
-    framework = services.framework_create_draft(actor=director, administration=world.administration)
+    framework = frameworks.framework_create_draft(
+        actor=director, administration=world.administration
+    )
     assert framework.version == 1
     assert framework.status == Framework.Status.DRAFT
     assert framework.reapply_after_days == 0  # a revoked organisation may apply again at once
@@ -86,7 +89,9 @@ def test_first_draft_holds_the_papers_seven_criteria_with_anchored_scales(world,
 
 
 def test_a_new_draft_copies_the_version_in_force(world, director, published):
-    framework = services.framework_create_draft(actor=director, administration=world.administration)
+    framework = frameworks.framework_create_draft(
+        actor=director, administration=world.administration
+    )
     assert framework.version == 2
     assert framework.pass_threshold == Decimal("70")
     assert framework.validity_months == 12
@@ -106,7 +111,7 @@ def test_a_new_draft_copies_the_version_in_force(world, director, published):
 
 def test_a_second_draft_is_refused_while_one_exists(world, director, draft):
     with pytest.raises(DomainError, match="A draft version already exists"):
-        services.framework_create_draft(actor=director, administration=world.administration)
+        frameworks.framework_create_draft(actor=director, administration=world.administration)
     assert Framework.objects.count() == 1
 
 
@@ -114,7 +119,7 @@ def test_a_second_draft_is_refused_while_one_exists(world, director, draft):
 
 
 def test_updating_a_draft_records_what_changed(director, draft):
-    services.framework_update(
+    frameworks.framework_update(
         actor=director, framework=draft, data={"title": "New title", "validity_months": 36}
     )
     draft.refresh_from_db()
@@ -126,7 +131,7 @@ def test_updating_a_draft_records_what_changed(director, draft):
 def test_update_audits_the_change_even_when_a_form_already_changed_the_object(director, draft):
     # A bound model form sets the typed values on its instance before the service runs.
     draft.title = "Typed title"
-    services.framework_update(actor=director, framework=draft, data={"title": "Typed title"})
+    frameworks.framework_update(actor=director, framework=draft, data={"title": "Typed title"})
     entry = AuditEntry.objects.get(action="framework.update", object_id=str(draft.pk))
     assert entry.changes["title"][1] == "Typed title"
     assert entry.changes["title"][0] != "Typed title"
@@ -134,7 +139,7 @@ def test_update_audits_the_change_even_when_a_form_already_changed_the_object(di
 
 def test_an_invalid_threshold_is_refused(director, draft):
     with pytest.raises(ValidationError) as error:
-        services.framework_update(
+        frameworks.framework_update(
             actor=director, framework=draft, data={"pass_threshold": Decimal("150")}
         )
     assert "pass_threshold" in error.value.message_dict
@@ -146,7 +151,7 @@ def test_an_invalid_threshold_is_refused(director, draft):
 
 
 def test_a_criterion_is_added_with_its_scale_at_the_end(director, draft):
-    criterion = services.criterion_save(
+    criterion = frameworks.criterion_save(
         actor=director, framework=draft, data=CRITERION, levels=SCALE
     )
     assert criterion.order > draft.criteria.get(code="knowledge").order
@@ -157,7 +162,7 @@ def test_a_criterion_is_added_with_its_scale_at_the_end(director, draft):
 
 def test_changing_a_criterion_replaces_its_scale(director, draft):
     criterion = draft.criteria.get()
-    services.criterion_save(
+    frameworks.criterion_save(
         actor=director,
         framework=draft,
         criterion=criterion,
@@ -180,7 +185,7 @@ def test_changing_a_criterion_replaces_its_scale(director, draft):
 )
 def test_an_ill_formed_criterion_is_refused(director, draft, levels, data, message):
     with pytest.raises(DomainError, match=message):
-        services.criterion_save(
+        frameworks.criterion_save(
             actor=director, framework=draft, data={**CRITERION, **data}, levels=levels
         )
     assert not draft.criteria.filter(code="funds").exists()
@@ -188,7 +193,7 @@ def test_an_ill_formed_criterion_is_refused(director, draft, levels, data, messa
 
 def test_a_criterion_without_weight_is_refused(director, draft):
     with pytest.raises(ValidationError) as error:
-        services.criterion_save(
+        frameworks.criterion_save(
             actor=director, framework=draft, data={**CRITERION, "weight": 0}, levels=SCALE
         )
     assert "weight" in error.value.message_dict
@@ -198,7 +203,7 @@ def test_a_criterion_without_weight_is_refused(director, draft):
 def test_a_criterion_is_removed_from_a_draft(director, draft):
     criterion = draft.criteria.get()
     pk = criterion.pk
-    services.criterion_delete(actor=director, criterion=criterion)
+    frameworks.criterion_delete(actor=director, criterion=criterion)
     assert not Criterion.objects.filter(pk=pk).exists()
     assert AuditEntry.objects.filter(action="criterion.delete", object_id=str(pk)).exists()
 
@@ -207,18 +212,18 @@ def test_a_criterion_is_removed_from_a_draft(director, draft):
 
 
 def test_a_complete_draft_has_no_publication_problems(draft):
-    assert services.publication_problems(draft) == []
+    assert selectors.publication_problems(draft) == []
 
 
 def test_publication_problems_name_what_is_missing(world):
     empty = FrameworkFactory(administration=world.administration, introduction=" ")
-    problems = services.publication_problems(empty)
+    problems = selectors.publication_problems(empty)
     assert "Add at least one criterion." in problems
     assert any("introduction" in p for p in problems)
     CriterionFactory(framework=empty, name="Lonely", levels=[(0, "Only")])
     assert any(
         "“Lonely” needs a scale of at least two levels." in p
-        for p in services.publication_problems(empty)
+        for p in selectors.publication_problems(empty)
     )
 
 
@@ -228,21 +233,24 @@ def test_publication_problems_name_what_is_missing(world):
 def test_publishing_puts_the_draft_in_force_and_supersedes_the_previous_version(
     director, draft, published
 ):
-    services.framework_publish(actor=director, framework=draft)
+    frameworks.framework_publish(actor=director, framework=draft)
     draft.refresh_from_db()
     published.refresh_from_db()
     assert draft.status == Framework.Status.PUBLISHED
     assert draft.published_at is not None and draft.published_by == director
     assert published.status == Framework.Status.SUPERSEDED
     assert selectors.framework_in_force(draft.administration) == draft
+    # One entry: the publication, naming the version it replaces.
     assert audited("framework.published", draft)
-    assert audited("framework.superseded", published)
+    entry = AuditEntry.objects.get(action="framework.published", object_id=str(draft.pk))
+    assert entry.changes["replaces"] == published.version
+    assert not AuditEntry.objects.filter(action="framework.superseded").exists()
 
 
 def test_publishing_with_problems_is_refused_and_nothing_changes(world, director, published):
     empty = FrameworkFactory(administration=world.administration, introduction="")
     with pytest.raises(DomainError, match="Add at least one criterion"):
-        services.framework_publish(actor=director, framework=empty)
+        frameworks.framework_publish(actor=director, framework=empty)
     empty.refresh_from_db()
     published.refresh_from_db()
     assert empty.status == Framework.Status.DRAFT
@@ -251,7 +259,7 @@ def test_publishing_with_problems_is_refused_and_nothing_changes(world, director
 
 def test_a_published_version_cannot_be_published_again(director, published):
     with pytest.raises(DomainError):
-        services.framework_publish(actor=director, framework=published)
+        frameworks.framework_publish(actor=director, framework=published)
     published.refresh_from_db()
     assert published.status == Framework.Status.PUBLISHED
 
@@ -268,21 +276,21 @@ def fixed(request, world):
 
 def test_a_published_or_superseded_version_refuses_changes_to_its_fields(director, fixed):
     with pytest.raises(DomainError, match="can no longer change"):
-        services.framework_update(actor=director, framework=fixed, data={"title": "Changed"})
+        frameworks.framework_update(actor=director, framework=fixed, data={"title": "Changed"})
     fixed.refresh_from_db()
     assert fixed.title != "Changed"
 
 
 def test_a_published_or_superseded_version_refuses_new_criteria(director, fixed):
     with pytest.raises(DomainError, match="can no longer change"):
-        services.criterion_save(actor=director, framework=fixed, data=CRITERION, levels=SCALE)
+        frameworks.criterion_save(actor=director, framework=fixed, data=CRITERION, levels=SCALE)
     assert fixed.criteria.count() == 1
 
 
 def test_a_published_or_superseded_version_refuses_changed_criteria(director, fixed):
     criterion = fixed.criteria.get()
     with pytest.raises(DomainError, match="can no longer change"):
-        services.criterion_save(
+        frameworks.criterion_save(
             actor=director,
             framework=fixed,
             criterion=criterion,
@@ -297,16 +305,16 @@ def test_a_published_or_superseded_version_refuses_changed_criteria(director, fi
 def test_a_published_or_superseded_version_refuses_removed_criteria(director, fixed):
     criterion = fixed.criteria.get()
     with pytest.raises(DomainError, match="can no longer change"):
-        services.criterion_delete(actor=director, criterion=criterion)
+        frameworks.criterion_delete(actor=director, criterion=criterion)
     assert Criterion.objects.filter(pk=criterion.pk).exists()
 
 
 def test_a_stale_draft_object_cannot_change_a_version_published_meanwhile(director, draft):
     stale = Framework.objects.get(pk=draft.pk)
-    services.framework_publish(actor=director, framework=draft)
+    frameworks.framework_publish(actor=director, framework=draft)
     assert stale.status == Framework.Status.DRAFT  # the copy in memory still says draft
     with pytest.raises(DomainError, match="can no longer change"):
-        services.criterion_save(actor=director, framework=stale, data=CRITERION, levels=SCALE)
+        frameworks.criterion_save(actor=director, framework=stale, data=CRITERION, levels=SCALE)
     with pytest.raises(DomainError, match="can no longer change"):
-        services.framework_update(actor=director, framework=stale, data={"title": "Late"})
+        frameworks.framework_update(actor=director, framework=stale, data={"title": "Late"})
     assert not draft.criteria.filter(code="funds").exists()

@@ -3,8 +3,10 @@ independent scoring on the criteria's scales."""
 
 import pytest
 
-from accreditation import permissions, services
+from accreditation import permissions, selectors
 from accreditation.models import Application, ReviewAssignment, Score
+from accreditation.services import review
+from activity.audit_actions import readable
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from directory.models import Role
@@ -15,6 +17,7 @@ from tests.accreditation.factories import (
     submitted,
     under_review,
 )
+from tests.support.audit import written
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def assignment_of(application, user) -> ReviewAssignment:
 
 def declared(application, user) -> ReviewAssignment:
     assignment = assignment_of(application, user)
-    services.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
+    review.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
     assignment.refresh_from_db()
     return assignment
 
@@ -48,7 +51,7 @@ def declared(application, user) -> ReviewAssignment:
 def test_two_reviewers_put_the_application_under_review_and_are_told(
     application, director, reviewer, second_reviewer
 ):
-    assignments = services.reviewers_assign(
+    assignments = review.reviewers_assign(
         actor=director, application=application, reviewers=[reviewer, second_reviewer]
     )
     application.refresh_from_db()
@@ -63,7 +66,7 @@ def test_two_reviewers_put_the_application_under_review_and_are_told(
 
 def test_one_reviewer_is_not_enough(application, director, reviewer):
     with pytest.raises(DomainError, match="At least two reviewers"):
-        services.reviewers_assign(actor=director, application=application, reviewers=[reviewer])
+        review.reviewers_assign(actor=director, application=application, reviewers=[reviewer])
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert not application.assignments.exists()
@@ -71,12 +74,12 @@ def test_one_reviewer_is_not_enough(application, director, reviewer):
 
 def test_a_third_reviewer_can_be_added_later(reviewing, director, world):
     third = staff("rosa", Role.REVIEWER, world.administration)
-    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    review.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
     assert reviewing.assignments.count() == 3
 
 
 def test_a_recused_reviewer_does_not_count_towards_the_two(reviewing, director, reviewer, world):
-    services.review_declare(
+    review.review_declare(
         actor=reviewer,
         assignment=assignment_of(reviewing, reviewer),
         conflict=True,
@@ -84,9 +87,9 @@ def test_a_recused_reviewer_does_not_count_towards_the_two(reviewing, director, 
     )
     # Naming the recused reviewer again does not bring the count back to two.
     with pytest.raises(DomainError, match="At least two reviewers"):
-        services.reviewers_assign(actor=director, application=reviewing, reviewers=[reviewer])
+        review.reviewers_assign(actor=director, application=reviewing, reviewers=[reviewer])
     third = staff("rosa", Role.REVIEWER, world.administration)
-    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    review.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
     assert reviewing.assignments.exclude(status=ReviewAssignment.Status.RECUSED).count() == 2
 
 
@@ -98,7 +101,7 @@ def test_the_director_who_decides_cannot_be_assigned_as_reviewer(
 
     membership_grant(actor=None, user=director, role=Role.REVIEWER, scope=world.administration)
     with pytest.raises(DomainError, match="you cannot also review it"):
-        services.reviewers_assign(
+        review.reviewers_assign(
             actor=director, application=application, reviewers=[director, reviewer]
         )
     assert not application.assignments.exists()
@@ -108,7 +111,7 @@ def test_only_reviewers_of_the_administration_can_be_assigned(
     application, director, reviewer, coordinator
 ):
     with pytest.raises(DomainError, match="is not an accreditation reviewer"):
-        services.reviewers_assign(
+        review.reviewers_assign(
             actor=director, application=application, reviewers=[reviewer, coordinator]
         )
 
@@ -119,7 +122,7 @@ def test_reviewers_cannot_be_assigned_to_a_draft(
     framework = framework_in_force(world.administration)
     draft = complete_application(framework, world.organisation, created_by=ngo_admin)
     with pytest.raises(DomainError, match="only to a submitted application"):
-        services.reviewers_assign(
+        review.reviewers_assign(
             actor=director, application=draft, reviewers=[reviewer, second_reviewer]
         )
 
@@ -144,7 +147,7 @@ def test_declaring_a_conflict_recuses_the_reviewer_and_tells_the_directors(
     reviewing, reviewer, director
 ):
     assignment = assignment_of(reviewing, reviewer)
-    services.review_declare(
+    review.review_declare(
         actor=reviewer, assignment=assignment, conflict=True, statement="My sister works there."
     )
     assignment.refresh_from_db()
@@ -159,14 +162,14 @@ def test_declaring_a_conflict_recuses_the_reviewer_and_tells_the_directors(
 def test_a_conflict_must_be_described(reviewing, reviewer):
     assignment = assignment_of(reviewing, reviewer)
     with pytest.raises(DomainError, match="Describe the conflict"):
-        services.review_declare(actor=reviewer, assignment=assignment, conflict=True, statement="")
+        review.review_declare(actor=reviewer, assignment=assignment, conflict=True, statement="")
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.AWAITING_DECLARATION
 
 
 def test_only_the_assigned_reviewer_declares(reviewing, reviewer, second_reviewer):
     with pytest.raises(DomainError, match="Only the assigned reviewer"):
-        services.review_declare(
+        review.review_declare(
             actor=second_reviewer,
             assignment=assignment_of(reviewing, reviewer),
             conflict=False,
@@ -177,7 +180,7 @@ def test_only_the_assigned_reviewer_declares(reviewing, reviewer, second_reviewe
 def test_a_declaration_cannot_be_changed(reviewing, reviewer):
     assignment = declared(reviewing, reviewer)
     with pytest.raises(DomainError, match="cannot change from"):
-        services.review_declare(
+        review.review_declare(
             actor=reviewer, assignment=assignment, conflict=True, statement="Changed my mind."
         )
 
@@ -189,7 +192,7 @@ def test_scores_cannot_be_saved_before_the_declaration(reviewing, reviewer):
     assignment = assignment_of(reviewing, reviewer)
     criterion = reviewing.framework.criteria.first()
     with pytest.raises(DomainError, match="only while reviewing"):
-        services.review_save_scores(
+        review.review_save_scores(
             actor=reviewer, assignment=assignment, scores={criterion.pk: (3, "Good.")}
         )
     assert not Score.objects.exists()
@@ -199,7 +202,7 @@ def test_a_score_must_be_a_level_of_the_scale(reviewing, reviewer):
     assignment = declared(reviewing, reviewer)
     criterion = reviewing.framework.criteria.first()
     with pytest.raises(DomainError, match="7 is not a level of the scale"):
-        services.review_save_scores(
+        review.review_save_scores(
             actor=reviewer, assignment=assignment, scores={criterion.pk: (7, "Great.")}
         )
     assert not Score.objects.exists()
@@ -208,12 +211,12 @@ def test_a_score_must_be_a_level_of_the_scale(reviewing, reviewer):
 def test_scores_are_saved_changed_and_cleared_until_submission(reviewing, reviewer):
     assignment = declared(reviewing, reviewer)
     first, second = reviewing.framework.criteria.all()
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer,
         assignment=assignment,
         scores={first.pk: (2, "Adequate."), second.pk: (4, "Excellent.")},
     )
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer,
         assignment=assignment,
         scores={first.pk: (3, "Better on reflection."), second.pk: (None, "")},
@@ -222,12 +225,77 @@ def test_scores_are_saved_changed_and_cleared_until_submission(reviewing, review
     assert saved == {first.pk: (3, "Better on reflection.")}
 
 
+def test_saving_scores_writes_one_entry_naming_the_criteria_but_not_the_scores(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    first, second = reviewing.framework.criteria.all()
+    with written() as scored:
+        review.review_save_scores(
+            actor=reviewer,
+            assignment=assignment,
+            scores={first.pk: (2, "Adequate."), second.pk: (4, "Excellent.")},
+        )
+    with written() as changed:
+        review.review_save_scores(
+            actor=reviewer,
+            assignment=assignment,
+            scores={first.pk: (3, "Better on reflection."), second.pk: (None, "")},
+        )
+    assert scored == changed == ["reviewassignment.scored"]
+    entries = AuditEntry.objects.filter(action="reviewassignment.scored").order_by("seq")
+    assert [(e.actor, e.object_id) for e in entries] == [(reviewer, str(assignment.pk))] * 2
+    # Which criteria, never the scores: a review is the reviewer's own until submitted.
+    assert [e.changes for e in entries] == [
+        {"scored": [first.code, second.code], "unscored": []},
+        {"scored": [first.code], "unscored": [second.code]},
+    ]
+    told = readable([entries.last()])[0]
+    assert told.sentence.endswith(f"saved scores on the application of {reviewing.organisation}")
+    assert f"criteria scored: {first.code}" in [str(c) for c in told.changes]
+
+
+def test_declaring_and_submitting_write_one_entry_each(reviewing, reviewer):
+    assignment = assignment_of(reviewing, reviewer)
+    with written() as declaration:
+        review.review_declare(actor=reviewer, assignment=assignment, conflict=False, statement="")
+    scores = {c.pk: (3, "Good.") for c in reviewing.framework.criteria.all()}
+    review.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+    with written() as submission:
+        review.review_submit(actor=reviewer, assignment=assignment)
+    assert declaration == ["reviewassignment.scoring"]
+    assert submission == ["reviewassignment.submitted"]
+
+
+def test_scores_sent_from_a_page_opened_before_submitting_are_refused(reviewing, reviewer):
+    assignment = declared(reviewing, reviewer)
+    stale = ReviewAssignment.objects.get(pk=assignment.pk)  # the scoring page, still open
+    scores = {c.pk: (3, "Good.") for c in reviewing.framework.criteria.all()}
+    review.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+    review.review_submit(actor=reviewer, assignment=assignment)
+    with written() as entries, pytest.raises(DomainError, match="only while reviewing"):
+        review.review_save_scores(
+            actor=reviewer, assignment=stale, scores={c: (1, "Changed.") for c in scores}
+        )
+    assert entries == []
+    assert {s.score for s in assignment.scores.all()} == {3}
+    with pytest.raises(DomainError, match="already submitted"):
+        review.review_submit(actor=reviewer, assignment=stale)
+
+
+def test_a_third_reviewer_added_during_review_is_one_entry(reviewing, director, world):
+    third = staff("rosa", Role.REVIEWER, world.administration)
+    with written() as entries:
+        review.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    assert entries == ["application.reviewers_assigned"]
+    entry = AuditEntry.objects.get(action="application.reviewers_assigned")
+    assert entry.changes == {"reviewers": ["rosa"]}
+
+
 def test_scores_of_a_criterion_of_other_rules_are_refused(reviewing, reviewer):
     from tests.accreditation.factories import CriterionFactory
 
     assignment = declared(reviewing, reviewer)
     with pytest.raises(DomainError, match="not part of the application's rules"):
-        services.review_save_scores(
+        review.review_save_scores(
             actor=reviewer, assignment=assignment, scores={CriterionFactory().pk: (1, "x")}
         )
 
@@ -235,13 +303,13 @@ def test_scores_of_a_criterion_of_other_rules_are_refused(reviewing, reviewer):
 def test_submission_needs_every_criterion_scored_and_commented(reviewing, reviewer):
     assignment = declared(reviewing, reviewer)
     first, second = reviewing.framework.criteria.all()
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer,
         assignment=assignment,
         scores={first.pk: (2, "Adequate."), second.pk: (3, "  ")},
     )
     with pytest.raises(DomainError, match=f"Missing: {second.name}"):
-        services.review_submit(actor=reviewer, assignment=assignment)
+        review.review_submit(actor=reviewer, assignment=assignment)
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SCORING
 
@@ -249,8 +317,8 @@ def test_submission_needs_every_criterion_scored_and_commented(reviewing, review
 def submit_all(application, user, score: int = 3) -> ReviewAssignment:
     assignment = declared(application, user)
     scores = {c.pk: (score, "Good.") for c in application.framework.criteria.all()}
-    services.review_save_scores(actor=user, assignment=assignment, scores=scores)
-    services.review_submit(actor=user, assignment=assignment)
+    review.review_save_scores(actor=user, assignment=assignment, scores=scores)
+    review.review_submit(actor=user, assignment=assignment)
     return assignment
 
 
@@ -259,10 +327,10 @@ def test_submitted_scores_are_final_and_the_combined_sheet_waits_for_every_revie
 ):
     assignment = declared(reviewing, reviewer)
     scores = {c.pk: (3, "Good.") for c in reviewing.framework.criteria.all()}
-    services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+    review.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
     assert not permissions.can_see_scores(reviewer, reviewing)
 
-    services.review_submit(actor=reviewer, assignment=assignment)
+    review.review_submit(actor=reviewer, assignment=assignment)
 
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SUBMITTED
@@ -272,7 +340,7 @@ def test_submitted_scores_are_final_and_the_combined_sheet_waits_for_every_revie
     submit_all(reviewing, second_reviewer)
     assert permissions.can_see_scores(reviewer, reviewing)
     with pytest.raises(DomainError, match="before submitting"):
-        services.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
+        review.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
     overdue = Reminder.objects.get(recipient=reviewer, kind="accreditation.review_overdue")
     assert overdue.state == Reminder.State.CANCELLED
 
@@ -281,15 +349,15 @@ def test_the_combined_sheet_counts_only_submitted_reviews(reviewing, reviewer, s
     first = declared(reviewing, reviewer)
     second = declared(reviewing, second_reviewer)
     criteria = list(reviewing.framework.criteria.all())
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer, assignment=first, scores={c.pk: (4, "Excellent.") for c in criteria}
     )
-    services.review_submit(actor=reviewer, assignment=first)
-    services.review_save_scores(
+    review.review_submit(actor=reviewer, assignment=first)
+    review.review_save_scores(
         actor=second_reviewer, assignment=second, scores={c.pk: (0, "None.") for c in criteria}
     )
 
-    sheet = services.application_score_sheet(reviewing)
+    sheet = selectors.application_score_sheet(reviewing)
 
     assert sheet.reviewer_count == 1
     assert [row.scores for row in sheet.rows] == [[4], [4]]
@@ -316,11 +384,11 @@ def test_a_recusal_that_leaves_every_remaining_review_in_makes_it_ready(
     reviewing, director, reviewer, second_reviewer, world
 ):
     third = staff("rosa", Role.REVIEWER, world.administration)
-    services.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
+    review.reviewers_assign(actor=director, application=reviewing, reviewers=[third])
     submit_all(reviewing, reviewer)
     submit_all(reviewing, second_reviewer)
     assert not reviewing.is_ready_for_decision()
-    services.review_declare(
+    review.review_declare(
         actor=third,
         assignment=assignment_of(reviewing, third),
         conflict=True,
@@ -345,7 +413,7 @@ def test_review_progress_counts_reviewers_who_did_not_step_back(reviewing, revie
 def test_a_reviewer_keeps_a_comment_internal(reviewing, reviewer):
     assignment = declared(reviewing, reviewer)
     first, second = reviewing.framework.criteria.all()
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer,
         assignment=assignment,
         scores={first.pk: (3, "Clear reports."), second.pk: (2, "The treasurer is my cousin.")},
@@ -354,7 +422,7 @@ def test_a_reviewer_keeps_a_comment_internal(reviewing, reviewer):
     internal = dict(assignment.scores.values_list("criterion_id", "internal"))
     assert internal == {first.pk: False, second.pk: True}
     # Saving again without the mark makes the comment one the applicant reads.
-    services.review_save_scores(
+    review.review_save_scores(
         actor=reviewer, assignment=assignment, scores={second.pk: (2, "Weak accounts.")}
     )
     assert not assignment.scores.get(criterion=second).internal
@@ -366,23 +434,23 @@ def test_the_applicant_reads_the_comments_anonymised_without_the_internal_ones(
     first, second = reviewing.framework.criteria.all()
     for user, internal in ((reviewer, [second.pk]), (second_reviewer, [])):
         assignment = declared(reviewing, user)
-        services.review_save_scores(
+        review.review_save_scores(
             actor=user,
             assignment=assignment,
             scores={c.pk: (3, f"{c.name} by {user.username}.") for c in (first, second)},
             internal=internal,
         )
-        services.review_submit(actor=user, assignment=assignment)
+        review.review_submit(actor=user, assignment=assignment)
     shown = [
         (c.criterion_name, c.reviewer, c.comment)
-        for c in services.application_score_comments(reviewing, named=False)
+        for c in selectors.application_score_comments(reviewing, named=False)
     ]
     assert shown == [
         (first.name, "Reviewer 1", f"{first.name} by rita."),
         (first.name, "Reviewer 2", f"{first.name} by raul."),
         (second.name, "Reviewer 2", f"{second.name} by raul."),
     ]
-    named = services.application_score_comments(reviewing, named=True)
+    named = selectors.application_score_comments(reviewing, named=True)
     assert len(named) == 4
     assert [(c.reviewer, c.internal) for c in named if c.criterion_name == second.name] == [
         (reviewer.get_full_name(), True),

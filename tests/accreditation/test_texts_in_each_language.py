@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accreditation import services
 from accreditation.models import Criterion, Framework, Level
+from accreditation.services import frameworks
 from accreditation.services.frameworks import default_criteria
 from tests.accreditation.factories import CriterionFactory, FrameworkFactory
 from tests.conftest import login
@@ -165,7 +165,7 @@ def test_a_level_without_its_main_language_text_is_refused(client, world, direct
 def test_a_new_version_copies_every_language(world, director, spanish_rules):
     spanish_rules.introduction_es = "Solicite con pruebas."
     spanish_rules.save(update_fields=["introduction_es"])
-    draft = services.framework_create_draft(actor=director, administration=world.administration)
+    draft = frameworks.framework_create_draft(actor=director, administration=world.administration)
     assert (draft.title_es, draft.title_en) == (
         "Criterios de acreditación",
         "Accreditation criteria",
@@ -179,7 +179,9 @@ def test_a_new_version_copies_every_language(world, director, spanish_rules):
 
 def test_the_first_rules_come_in_every_language_the_catalogues_have(world, director):
     with translation.override("es"):
-        draft = services.framework_create_draft(actor=director, administration=world.administration)
+        draft = frameworks.framework_create_draft(
+            actor=director, administration=world.administration
+        )
     draft = Framework.objects.get(pk=draft.pk)
     assert draft.title_en == "Accreditation criteria for organisations"
     with translation.override("es"):

@@ -319,10 +319,10 @@ def test_a_suspended_organisation_is_told_why_and_pointed_to_the_appeal(
 def test_a_pending_appeal_against_the_suspension_is_shown_instead_of_the_button(
     client, world, framework, ngo_admin
 ):
-    from accreditation import services
+    from accreditation.services import decisions
 
     accreditation = barred(world, framework, Accreditation.Status.SUSPENDED)
-    services.appeal_lodge(
+    decisions.appeal_lodge(
         actor=ngo_admin,
         decision=accreditation.decision,
         subject="suspension",

@@ -48,7 +48,7 @@ def test_another_organisations_document_is_not_found(client, world, outsider):
 def test_a_reviewer_downloads_evidence_only_after_declaring(
     client, world, draft, ngo_admin, director, reviewer
 ):
-    from accreditation import services
+    from accreditation.services import review
 
     document = DocumentFactory(organisation=world.organisation)
     draft.evidence.first().documents.add(document)
@@ -56,7 +56,7 @@ def test_a_reviewer_downloads_evidence_only_after_declaring(
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
     login(client, reviewer)
     assert client.get(reverse("activity:document_download", args=[document.pk])).status_code == 404
-    services.review_declare(
+    review.review_declare(
         actor=reviewer,
         assignment=draft.assignments.get(reviewer=reviewer),
         conflict=False,

@@ -1,6 +1,8 @@
 """Editing an application, its evidence, submission and withdrawal; each as allowed and
 forbidden."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -18,8 +20,9 @@ from tests.accreditation.factories import (
 )
 from tests.accreditation.pages import url
 from tests.conftest import login
+from tests.factories import FacilityFactory
 from tests.support.denied import refusals as denied
-from tests.support.pages import text
+from tests.support.pages import assert_login_redirect, text
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +137,105 @@ def test_only_the_organisations_administrators_edit(
 
 def test_an_outsider_cannot_find_the_edit_form(client, draft, outsider):
     assert login(client, outsider).get(url("application_edit", draft.pk)).status_code == 404
+
+
+# Target facilities, where an administration has hundreds ----------------------------------------
+
+
+@pytest.fixture
+def many_facilities(world) -> None:
+    """Twenty-five more facilities: too many to offer each as a box."""
+    for n in range(25):
+        FacilityFactory(administration=world.administration, name=f"Probe Prison {n:02d}")
+
+
+def test_with_many_facilities_the_form_shows_the_chosen_ones_and_a_field_to_add(
+    client, world, draft, ngo_admin, many_facilities
+):
+    page = text(login(client, ngo_admin).get(url("application_edit", draft.pk)))
+    assert f'name="facilities" value="{world.facility.pk}" checked' in page
+    assert "Probe Prison" not in page
+    assert "Add a facility: type part of its name" in page
+    assert 'name="facilities_name"' in page
+
+
+def test_with_few_facilities_each_is_a_box(client, world, draft, ngo_admin):
+    page = text(login(client, ngo_admin).get(url("application_edit", draft.pk)))
+    assert f'name="facilities" value="{world.facility.pk}"' in page
+    assert f'name="facilities" value="{world.other_facility.pk}"' in page
+    assert 'name="facilities_name"' not in page
+
+
+def test_a_facility_typed_by_name_is_added_without_javascript(
+    client, world, framework, ngo_admin, many_facilities
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    response = login(client, ngo_admin).post(
+        url("application_edit", application.pk),
+        edit_form(world, facilities_name="probe prison 07"),
+    )
+    assert response.status_code == 302
+    assert {f.name for f in application.facilities.all()} == {
+        "Central Penitentiary",
+        "Probe Prison 07",
+    }
+
+
+def test_a_name_matching_several_facilities_offers_them_to_tick(
+    client, world, framework, ngo_admin, many_facilities
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    response = login(client, ngo_admin).post(
+        url("application_edit", application.pk),
+        edit_form(world, facilities_name="prison 1", summary="Typed and kept."),
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "Several facilities match “prison 1”: tick the ones you mean below." in page
+    assert "Typed and kept." in page
+    offered = re.findall(r'name="facilities" value="\d+"> (Probe Prison \d+)', page)
+    assert offered == [
+        "Probe Prison 01",
+        *(f"Probe Prison {n}" for n in range(10, 20)),
+        "Probe Prison 21",
+    ]
+    assert f'name="facilities" value="{world.facility.pk}" checked' in page
+    assert not application.facilities.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Nowhere", "No facility of this administration matches “Nowhere”."),
+        ("probe", "More than 20 facilities match “probe”: type more of the name."),
+    ],
+)
+def test_a_name_matching_none_or_too_many_is_kept_to_correct(
+    client, world, framework, ngo_admin, many_facilities, typed, message
+):
+    application = ApplicationFactory(organisation=world.organisation, framework=framework)
+    response = login(client, ngo_admin).post(
+        url("application_edit", application.pk), edit_form(world, facilities_name=typed)
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert message in page
+    assert f'name="facilities_name" value="{typed}"' in page
+
+
+def test_facilities_are_suggested_to_whoever_edits_the_application(
+    client, world, draft, ngo_admin, outsider, other_administration, many_facilities
+):
+    path = url("application_facility_choices", draft.pk)
+    assert_login_redirect(client.get(path), path)
+    login(client, ngo_admin)
+    found = client.get(path, {"q": "prison 2"}).json()["results"]
+    # Every word in the name: "2" is in 02, 12 and 20 to 24.
+    assert [f["label"] for f in found] == [
+        f"Probe Prison {n:02d}" for n in (2, 12, 20, 21, 22, 23, 24)
+    ]
+    assert client.get(path, {"q": "erbil"}).json()["results"] == []  # another administration's
+    assert login(client, outsider).get(path).status_code == 404
 
 
 # Evidence ---------------------------------------------------------------------------------------

@@ -68,10 +68,10 @@ def test_the_file_shows_the_strategic_planning_answers(client, draft, ngo_admin)
 def test_a_returned_application_shows_the_message_and_the_paused_clock(
     client, draft, ngo_admin, director
 ):
-    from accreditation import services
+    from accreditation.services import applications
 
     submitted(draft, by=ngo_admin)
-    services.application_return(actor=director, application=draft, message="Which prisons?")
+    applications.application_return(actor=director, application=draft, message="Which prisons?")
     page = text(login(client, ngo_admin).get(url("application_detail", draft.pk)))
     assert "Which prisons?" in page
     assert "the clock is paused" in page
@@ -122,14 +122,14 @@ def test_the_file_is_not_found_for_those_who_may_not_see_it(client, request, dra
 def test_the_applicant_sees_the_score_sheet_with_anonymous_reviewers_once_decided(
     client, world, draft, ngo_admin, director, reviewer
 ):
-    from accreditation import services
+    from accreditation.services import decisions
 
     second = staff("raul", Role.REVIEWER, world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
     scored(draft, {reviewer: 3, second: 4}, comment="Scored {score}.")
     login(client, ngo_admin)
     assert "Score sheet" not in text(client.get(url("application_detail", draft.pk)))
-    services.decision_make(
+    decisions.decision_make(
         actor=director, application=draft, outcome="accredited", reasons="Strong evidence."
     )
     page = text(client.get(url("application_detail", draft.pk)))
@@ -172,7 +172,7 @@ def test_the_file_makes_the_same_queries_for_one_row_and_fifty(client, world, fr
 @pytest.fixture
 def decided_with_comments(world, draft, ngo_admin, director, reviewer):
     """Decided on two reviews; Rita kept her comment on the second criterion internal."""
-    from accreditation import services
+    from accreditation.services import decisions, review
 
     second = staff("raul", Role.REVIEWER, world.administration)
     under_review(submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second])
@@ -182,15 +182,15 @@ def decided_with_comments(world, draft, ngo_admin, director, reviewer):
         (second, ("Good annual reports.", "Funding is secured.")),
     ):
         assignment = draft.assignments.get(reviewer=user)
-        services.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
-        services.review_save_scores(
+        review.review_declare(actor=user, assignment=assignment, conflict=False, statement="")
+        review.review_save_scores(
             actor=user,
             assignment=assignment,
             scores={first_criterion.pk: (3, notes[0]), second_criterion.pk: (4, notes[1])},
             internal=[second_criterion.pk] if user == reviewer else [],
         )
-        services.review_submit(actor=user, assignment=assignment)
-    services.decision_make(
+        review.review_submit(actor=user, assignment=assignment)
+    decisions.decision_make(
         actor=director, application=draft, outcome="accredited", reasons="Strong evidence."
     )
     return draft

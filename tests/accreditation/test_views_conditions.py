@@ -5,8 +5,8 @@ invisible (another organisation, another administration) and anonymous."""
 import pytest
 from django.utils import timezone
 
-from accreditation import services
 from accreditation.models import Condition, Decision
+from accreditation.services import decisions
 from activity.models import AuditEntry
 from directory.models import Role
 from tests.accreditation.factories import (
@@ -17,7 +17,7 @@ from tests.accreditation.factories import (
     pdf,
     staff,
 )
-from tests.accreditation.pages import url
+from tests.accreditation.pages import suggested, url
 from tests.conftest import login
 from tests.factories import AdministrationFactory, OrganisationFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
@@ -63,7 +63,7 @@ def elsewhere():
 
 
 def answered(condition, user, note="The plan is attached."):
-    services.condition_answer(actor=user, condition=condition, note=note, uploads=[pdf()])
+    decisions.condition_answer(actor=user, condition=condition, note=note, uploads=[pdf()])
     condition.refresh_from_db()
     return condition
 
@@ -247,7 +247,7 @@ def test_the_list_shows_the_open_conditions_of_the_own_administration_only(
     met = ConditionFactory(
         decision=condition.decision, description="Name a liaison officer.", due_date=in_days(5)
     )
-    services.condition_mark_met(actor=met.owner, condition=met, note="Named.")
+    decisions.condition_mark_met(actor=met.owner, condition=met, note="Named.")
     page = text(login(client, request.getfixturevalue(persona)).get(url("condition_list")))
     assert "Send the continuity plan." in page and world.organisation.name in page
     assert condition.get_absolute_url() in page
@@ -283,15 +283,13 @@ def test_the_list_filters_by_deadline_and_organisation(
         )
     )
     assert "Publish the annual report." in page and "Send the continuity plan." not in page
-    # The organisations offered are those with conditions here: both, and no one else.
-    page = text(client.get(url("condition_list")))
-    options = page[
-        page.index('name="organisation"') : page.index(
-            "</select>", page.index('name="organisation"')
-        )
+    # The organisations suggested are those with conditions here: both, and no one else.
+    assert suggested(client, "condition_choices", "organisation") == [
+        "Legal Aid Clinic",
+        "Local Human Rights Centre",
     ]
-    assert "Local Human Rights Centre" in options and "Legal Aid Clinic" in options
-    assert "---------" not in options
+    page = text(client.get(url("condition_list"), {"organisation_name": "legal aid"}))
+    assert "Publish the annual report." in page and "Send the continuity plan." not in page
 
 
 def test_the_list_shows_what_waits_on_whom(

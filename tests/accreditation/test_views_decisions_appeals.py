@@ -3,8 +3,8 @@ administration. Each as allowed and forbidden."""
 
 import pytest
 
-from accreditation import services
 from accreditation.models import Accreditation, Appeal, Condition, Decision
+from accreditation.services import decisions
 from directory.models import Role
 from tests.accreditation.factories import decide, in_days, staff
 from tests.accreditation.pages import audited, url
@@ -37,7 +37,7 @@ def test_the_administrator_lodges_an_appeal(client, refusal, ngo_admin):
         "Overlooked report.",
         ngo_admin,
     )
-    assert audited("appeal.lodge", ngo_admin)
+    assert audited("appeal.lodged", ngo_admin)
 
 
 def test_an_appeal_after_the_deadline_is_refused_with_the_date(client, refusal, ngo_admin):
@@ -59,7 +59,7 @@ def test_a_plain_accreditation_offers_nothing_to_appeal(client, accreditation, n
 def test_a_suspension_is_appealed_from_the_accreditation_page(
     client, accreditation, director, ngo_admin
 ):
-    services.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
     login(client, ngo_admin)
     page = text(client.get(url("accreditation_detail", accreditation.pk)))
     assert url("appeal_lodge", accreditation.decision_id) in page
@@ -82,7 +82,7 @@ def test_only_the_organisations_administrators_appeal(client, request, refusal, 
 
 @pytest.fixture
 def appeal(refusal, ngo_admin) -> Appeal:
-    return services.appeal_lodge(
+    return decisions.appeal_lodge(
         actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Overlooked."
     )
 
@@ -160,7 +160,7 @@ def test_a_condition_met_needs_a_note(client, condition, coordinator):
 
 
 def test_a_condition_already_met_says_so(client, condition, coordinator):
-    services.condition_mark_met(actor=coordinator, condition=condition, note="Done.")
+    decisions.condition_mark_met(actor=coordinator, condition=condition, note="Done.")
     response = login(client, coordinator).post(url("condition_met", condition.pk), {"note": "x"})
     assert "This condition is already met." in text(response)
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision, Framework
+from activity.models import AuditEntry
 from directory.models import Role
 from tests.accreditation.factories import (
     AppealFactory,
@@ -16,7 +17,7 @@ from tests.accreditation.factories import (
     submitted,
     under_review,
 )
-from tests.accreditation.pages import audited, decision_form, url
+from tests.accreditation.pages import decision_form, url
 from tests.conftest import login
 from tests.support.pages import count_queries, text
 
@@ -53,8 +54,9 @@ def test_the_director_accredits_and_the_organisation_is_accredited(
     assert decision.outcome == Decision.Outcome.ACCREDITED
     assert decision.decided_by == director
     assert Accreditation.objects.get(decision=decision).is_in_force()
-    assert audited("application.decided", director)
-    assert audited("accreditation.grant", director)
+    # One entry: the decision, with the accreditation it grants in its details.
+    entry = AuditEntry.objects.get(action="application.decided", actor=director)
+    assert entry.changes["code"] == Accreditation.objects.get(decision=decision).verification_code
 
 
 def test_refusing_against_the_reviewers_needs_a_justification_and_keeps_the_reasons(

@@ -300,13 +300,14 @@ def test_invalid_framework_keeps_what_was_typed(client, director, draft):
 
 def test_published_version_cannot_be_edited_and_says_why(client, director, published):
     login(client, director)
-    response = client.get(url("framework_edit", published.pk))
-    assert response.status_code == 403
+    response = client.get(url("framework_edit", published.pk), follow=True)
+    assert response.redirect_chain == [(published.get_absolute_url(), 302)]
     assert "is published and can no longer change" in text(response)
     response = client.post(
-        url("framework_edit", published.pk), framework_data(published, title_en="X")
+        url("framework_edit", published.pk), framework_data(published, title_en="X"), follow=True
     )
-    assert response.status_code == 403
+    assert response.redirect_chain == [(published.get_absolute_url(), 302)]
+    assert "is published and can no longer change" in text(response)
     published.refresh_from_db()
     assert published.title == "Rules 1"
 
@@ -338,7 +339,8 @@ def test_director_publishes_a_draft_which_supersedes_the_version_in_force(
     assert published.status == Framework.Status.SUPERSEDED
     assert "is in force" in text(response)
     assert audited("framework.published", draft)
-    assert audited("framework.superseded", published)
+    entry = AuditEntry.objects.get(action="framework.published", object_id=str(draft.pk))
+    assert entry.changes["replaces"] == published.version
 
 
 def test_publishing_an_incomplete_draft_shows_the_problems(client, director, world):
@@ -350,8 +352,9 @@ def test_publishing_an_incomplete_draft_shows_the_problems(client, director, wor
 
 
 def test_published_version_cannot_be_published_again(client, director, published):
-    response = login(client, director).post(url("framework_publish", published.pk))
-    assert response.status_code == 403
+    response = login(client, director).post(url("framework_publish", published.pk), follow=True)
+    assert response.redirect_chain == [(published.get_absolute_url(), 302)]
+    assert "is published and can no longer change" in text(response)
     published.refresh_from_db()
     assert published.status == Framework.Status.PUBLISHED
 
@@ -471,13 +474,18 @@ def test_criteria_of_a_published_version_cannot_change(client, director, publish
     criterion = published.criteria.get()
     login(client, director)
     for path in (url("criterion_edit", criterion.pk), url("criterion_create", published.pk)):
-        response = client.get(path)
-        assert response.status_code == 403
+        response = client.get(path, follow=True)
+        assert response.redirect_chain == [(published.get_absolute_url(), 302)]
         assert "is published and can no longer change" in text(response)
     data = criterion_data([("0", "None"), ("4", "All")], code="expertise", name_en="Changed")
-    assert client.post(url("criterion_edit", criterion.pk), data).status_code == 403
-    assert client.post(url("criterion_create", published.pk), data).status_code == 403
-    assert client.post(url("criterion_delete", criterion.pk)).status_code == 403
+    for path in (
+        url("criterion_edit", criterion.pk),
+        url("criterion_create", published.pk),
+        url("criterion_delete", criterion.pk),
+    ):
+        response = client.post(path, data, follow=True)
+        assert response.redirect_chain == [(published.get_absolute_url(), 302)]
+        assert "is published and can no longer change" in text(response)
     criterion.refresh_from_db()
     assert criterion.name == "Expertise"
     assert published.criteria.count() == 1

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accreditation import services
 from accreditation.models import Framework, ReviewAssignment, Score
+from accreditation.services import review
 from activity.models import AuditEntry
 from tests.accreditation.factories import (
     CriterionFactory,
@@ -43,7 +43,7 @@ def assignment(application, reviewer) -> ReviewAssignment:
 
 
 def declare(assignment: ReviewAssignment) -> ReviewAssignment:
-    services.review_declare(
+    review.review_declare(
         actor=assignment.reviewer, assignment=assignment, conflict=False, statement=""
     )
     assignment.refresh_from_db()

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import services as accreditation
 from accreditation.models import Appeal, Decision
+from accreditation.services import decisions
 from activity.audit_actions import readable
 from activity.audit_csv import neutralise
 from activity.models import AuditEntry
@@ -72,7 +72,7 @@ def decided(world, director, ngo_admin):
         submitted(draft, by=ngo_admin), director=director, reviewers=[rita, raul]
     )
     scored(application, {rita: 3, raul: 3})
-    return accreditation.decision_make(
+    return decisions.decision_make(
         actor=director,
         application=application,
         outcome=Decision.Outcome.CONDITIONAL,
@@ -92,39 +92,52 @@ def decided(world, director, ngo_admin):
 
 def test_the_accreditation_of_an_application_reads_as_sentences(decided, world):
     told = sentences(organisation=world.organisation)
+    # One sentence per act; what an act caused (the vetting asked for with the submission, the
+    # accreditation a decision grants) is in its details, below.
     assert told == [
         "John Administrator submitted the application of Local Human Rights Centre",
-        "John Administrator asked for John Representative (Local Human Rights Centre) to be vetted",
         "Martha Director sent the application of Local Human Rights Centre to review",
         "Rita Reviewer declared no conflict of interest in the application of "
         "Local Human Rights Centre",
+        "Rita Reviewer saved scores on the application of Local Human Rights Centre",
         "Rita Reviewer submitted their scores for the application of Local Human Rights Centre",
         "Raúl Reviewer declared no conflict of interest in the application of "
         "Local Human Rights Centre",
+        "Raúl Reviewer saved scores on the application of Local Human Rights Centre",
         "Raúl Reviewer submitted their scores for the application of Local Human Rights Centre",
         "Martha Director decided the application of Local Human Rights Centre: "
         "Accredited with conditions",
-        f"Martha Director accredited Local Human Rights Centre until "
-        f"{decided.accreditation.valid_until.isoformat()}",
     ]
+
+
+def test_what_an_act_caused_is_told_in_its_details_by_name(decided):
+    submission = readable([AuditEntry.objects.get(action="application.submitted")])[0]
+    assert "vetting requested for: John Representative" in [str(c) for c in submission.changes]
+    decision = readable([AuditEntry.objects.get(action="application.decided")])[0]
+    accreditation = decided.accreditation
+    assert {
+        f"valid until: {accreditation.valid_until.isoformat()}",
+        f"verification code: {accreditation.verification_code}",
+        "conditions: Train the volunteers in safeguarding",
+    } <= {str(c) for c in decision.changes}
 
 
 def test_suspension_appeal_and_its_outcome_read_as_sentences(decided, world, director, ngo_admin):
     accreditation_ = decided.accreditation
-    accreditation.accreditation_suspend(
+    decisions.accreditation_suspend(
         actor=director, accreditation=accreditation_, reason="Visits without notice."
     )
-    appeal = accreditation.appeal_lodge(
+    appeal = decisions.appeal_lodge(
         actor=ngo_admin,
         decision=decided,
         subject=Appeal.Subject.SUSPENSION,
         grounds="Every visit was announced.",
     )
     deputy = named(staff("diego", Role.DIRECTOR, world.administration), "Diego", "Deputy")
-    accreditation.appeal_decide(actor=deputy, appeal=appeal, upheld=True, reasons="Announced.")
+    decisions.appeal_decide(actor=deputy, appeal=appeal, upheld=True, reasons="Announced.")
     told = sentences(
         organisation=world.organisation,
-        seq__gt=AuditEntry.objects.filter(action="accreditation.grant").get().seq,
+        seq__gt=AuditEntry.objects.filter(action="application.decided").get().seq,
     )
     assert told[0] == (
         "Martha Director suspended the accreditation of Local Human Rights Centre: "
@@ -134,11 +147,25 @@ def test_suspension_appeal_and_its_outcome_read_as_sentences(decided, world, dir
         "John Administrator lodged an appeal for Local Human Rights Centre: "
         "The suspension of the accreditation"
     )
-    assert "Diego Deputy reinstated the accreditation of Local Human Rights Centre" in told
-    assert (
+    # The reinstatement is what upholding the appeal did: told in the appeal's one entry.
+    assert told[2:] == [
         "Diego Deputy upheld the appeal of Local Human Rights Centre: the decision is overturned"
-        in told
+    ]
+    upheld = readable([AuditEntry.objects.get(action="appeal.upheld")])[0]
+    assert "accreditation reinstated: yes" in [str(c) for c in upheld.changes]
+
+
+def test_entries_recorded_under_a_former_code_read_and_filter_as_the_new(client, decided, director):
+    entry = audit_record(
+        actor=director, action="accreditation.active", target=decided.accreditation
     )
+    assert readable([entry])[0].sentence == (
+        "Martha Director reinstated the accreditation of Local Human Rights Centre"
+    )
+    page = text(
+        login(client, director).get(url("audit_list"), {"action": "accreditation.reinstated"})
+    )
+    assert "reinstated the accreditation of Local Human Rights Centre" in page
 
 
 def test_a_decision_lists_its_changes_with_names_not_codes(decided):

@@ -163,13 +163,14 @@ def test_an_organisation_that_does_not_exist_is_not_found(world, ngo_admin):
 def test_only_the_organisations_administrators_may_change_it(request, world, persona, allowed):
     user = request.getfixturevalue(persona)
     assert permissions.can_change_organisation(user, world.organisation) is allowed
-    assert permissions.can_manage_people(user, world.organisation) is allowed
+    assert permissions.can_add_person(user, world.organisation) is allowed
+    assert permissions.can_change_person(user, world.organisation.people.get()) is allowed
 
 
 def test_organisation_administrator_gets_the_organisation_for_change(world, ngo_admin):
-    assert permissions.get_organisation_for_change(ngo_admin, world.organisation.pk) == (
-        world.organisation
-    )
+    assert permissions.get_organisation_for_user(
+        ngo_admin, world.organisation.pk, action="change"
+    ) == (world.organisation)
 
 
 @pytest.mark.parametrize("persona", ["ngo_member", "director", "coordinator"])
@@ -178,7 +179,7 @@ def test_changing_a_visible_organisation_without_the_right_is_forbidden_with_a_r
 ):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied, match="Only the organisation's administrators"):
-        permissions.get_organisation_for_change(user, world.organisation.pk)
+        permissions.get_organisation_for_user(user, world.organisation.pk, action="change")
     entry = denied_entries(user, "organisation.change").get()
     assert entry.object_id == str(world.organisation.pk)
     assert "Only the organisation's administrators" in entry.reason
@@ -186,7 +187,7 @@ def test_changing_a_visible_organisation_without_the_right_is_forbidden_with_a_r
 
 def test_changing_an_invisible_organisation_is_not_found(world, outsider):
     with pytest.raises(Http404):
-        permissions.get_organisation_for_change(outsider, world.organisation.pk)
+        permissions.get_organisation_for_user(outsider, world.organisation.pk, action="change")
     assert attempts(outsider, "organisation.view") == 1
     assert not denied_entries(outsider, "organisation.change").exists()
 
@@ -197,8 +198,10 @@ def test_network_administrator_sees_but_may_not_change_a_member_organisation(
     member = network.members.get()
     assert permissions.get_organisation_for_user(network_admin, member.pk) == member
     with pytest.raises(PermissionDenied):
-        permissions.get_organisation_for_change(network_admin, member.pk)
-    assert permissions.get_organisation_for_change(network_admin, network.pk) == network
+        permissions.get_organisation_for_user(network_admin, member.pk, action="change")
+    assert (
+        permissions.get_organisation_for_user(network_admin, network.pk, action="change") == network
+    )
 
 
 # Facilities -------------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def test_another_administrations_facility_is_not_found_for_its_director(world, d
     with pytest.raises(Http404):
         permissions.get_facility_for_user(director, foreign.pk)
     with pytest.raises(Http404):
-        permissions.get_facility_for_change(director, foreign.pk)
+        permissions.get_facility_for_user(director, foreign.pk, action="change")
 
 
 @pytest.mark.parametrize(
@@ -267,9 +270,9 @@ def test_only_the_director_may_change_a_facility(request, world, persona, allowe
 
 
 def test_director_gets_a_facility_for_change(world, director):
-    assert permissions.get_facility_for_change(director, world.other_facility.pk) == (
-        world.other_facility
-    )
+    assert permissions.get_facility_for_user(
+        director, world.other_facility.pk, action="change"
+    ) == (world.other_facility)
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "coordinator", "facility_officer", "gate_officer"])
@@ -278,14 +281,14 @@ def test_changing_a_visible_facility_without_the_right_is_forbidden_with_a_reaso
 ):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied, match="Only the director of the administration"):
-        permissions.get_facility_for_change(user, world.facility.pk)
+        permissions.get_facility_for_user(user, world.facility.pk, action="change")
     entry = denied_entries(user, "facility.change").get()
     assert entry.object_id == str(world.facility.pk)
 
 
 def test_changing_a_facility_an_organisation_cannot_see_is_not_found(world, ngo_admin):
     with pytest.raises(Http404):
-        permissions.get_facility_for_change(ngo_admin, world.facility.pk)
+        permissions.get_facility_for_user(ngo_admin, world.facility.pk, action="change")
     assert attempts(ngo_admin, "facility.view") == 1
 
 
@@ -336,7 +339,7 @@ def test_a_person_of_another_organisation_is_not_found(request, world, persona):
 
 def test_organisation_administrator_gets_a_person_for_change(world, ngo_admin):
     john = world.organisation.people.get()
-    assert permissions.get_person_for_change(ngo_admin, john.pk) == john
+    assert permissions.get_person_for_user(ngo_admin, john.pk, action="change") == john
 
 
 @pytest.mark.parametrize("persona", ["ngo_member", "director", "reviewer"])
@@ -346,21 +349,25 @@ def test_changing_a_visible_person_without_the_right_is_forbidden_with_a_reason(
     user = request.getfixturevalue(persona)
     john = world.organisation.people.get()
     with pytest.raises(PermissionDenied, match="Only the organisation's administrators"):
-        permissions.get_person_for_change(user, john.pk)
+        permissions.get_person_for_user(user, john.pk, action="change")
     entry = denied_entries(user, "person.change").get()
-    assert entry.object_type == "directory.organisation"
-    assert entry.object_id == str(world.organisation.pk)
+    assert entry.object_type == "directory.person"
+    assert entry.object_id == str(john.pk)
 
 
 def test_changing_a_person_of_another_organisation_is_not_found(world, outsider):
     john = world.organisation.people.get()
     with pytest.raises(Http404):
-        permissions.get_person_for_change(outsider, john.pk)
+        permissions.get_person_for_user(outsider, john.pk, action="change")
     assert not denied_entries(outsider, "person.change").exists()
 
 
 def test_adding_people_to_an_organisation_is_refused_to_its_members(world, ngo_member, ngo_admin):
-    permissions.check_can_manage_people(ngo_admin, world.organisation)
+    organisation = world.organisation
+    added_to = permissions.get_organisation_for_user(
+        ngo_admin, organisation.pk, action="add_person"
+    )
+    assert added_to == organisation
     with pytest.raises(PermissionDenied, match="add or change its people"):
-        permissions.check_can_manage_people(ngo_member, world.organisation)
+        permissions.get_organisation_for_user(ngo_member, organisation.pk, action="add_person")
     assert attempts(ngo_member, "person.change") == 1

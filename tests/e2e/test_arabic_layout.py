@@ -13,7 +13,7 @@ from playwright.sync_api import FloatRect, Page, expect
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from accreditation import services
+from accreditation.services import decisions
 from activity.models import NotificationPreference
 from directory.models import Role
 from tests.accreditation.factories import (
@@ -42,7 +42,7 @@ def decided(world, ngo_admin, director, reviewer):
         submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second]
     )
     scored(application, {reviewer: 3, second: 4})
-    services.decision_make(
+    decisions.decision_make(
         actor=director,
         application=application,
         outcome="accredited",

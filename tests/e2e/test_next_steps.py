@@ -17,8 +17,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from accreditation import services
 from accreditation.models import Application
+from accreditation.services import decisions
 from activity import services as activity_services
 from directory.models import Role
 from tests.accreditation.factories import (
@@ -89,7 +89,7 @@ def accredited(world, framework, ngo_admin, director, reviewer, second_reviewer)
         submitted(draft, by=ngo_admin), director=director, reviewers=[reviewer, second_reviewer]
     )
     scored(application, {reviewer: 3, second_reviewer: 4})
-    services.decision_make(
+    decisions.decision_make(
         actor=director,
         application=application,
         outcome="accredited",
