@@ -8,9 +8,12 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from accreditation import effects
+        from directory import twofactor
 
-        from . import audit_actions, reminders, services
+        from . import audit_actions, permissions, reminders, services
 
         audit_actions.register()
         reminders.register()
         effects.subscribe(services.agreements_follow_accreditation)
+        # Whoever may sign for an organisation signs in with a second factor.
+        twofactor.register_requirement(permissions.is_signatory)

@@ -90,6 +90,21 @@ def register() -> None:
             _("%(actor)s countersigned the MoU “%(object)s”: it is signed by both sides"),
         ),
         (
+            "agreement.pdf_prepared",
+            _("Signed copy of an MoU prepared"),
+            _("The signed copy of the MoU “%(object)s” was prepared"),
+        ),
+        (
+            "agreement.pdf_failed",
+            _("Signed copy of an MoU not prepared"),
+            _("The signed copy of the MoU “%(object)s” could not be prepared: %(reason)s"),
+        ),
+        (
+            "agreement.pdf_requested",
+            _("Signed copy of an MoU asked for again"),
+            _("%(actor)s asked again for the signed copy of the MoU “%(object)s”"),
+        ),
+        (
             "agreement.superseded",
             _("MoU superseded"),
             _("The MoU “%(object)s” was superseded by its signed amendment"),

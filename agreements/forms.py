@@ -361,3 +361,41 @@ class MapFilter(django_filters.FilterSet):
     def keep_all_rows(self, queryset: QuerySet[Facility], name: str, value: Any) -> Any:
         # The activity chooses the map's column, not its rows.
         return queryset
+
+
+# Signing ----------------------------------------------------------------------------------------
+
+
+class SignForm(forms.Form):
+    """The signer confirms who they are at the moment of signing: their password and a code
+    from their authenticator app."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class SignatoryForm(forms.Form):
+    user = StaffChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Person to authorise"),
+        empty_label=_("Choose a person"),
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class VerificationForm(forms.Form):
+    document = forms.FileField(
+        label=_("The MoU's PDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

@@ -256,6 +256,15 @@ def _validate_equipment(value: Any) -> None:
         raise ValidationError(_("Choose equipment from the list."), code="equipment")
 
 
+class PdfStatus(models.TextChoices):
+    """Where the preparation of an MoU's signed copy stands after the latest signature."""
+
+    NONE = "", _("Not signed yet")
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be prepared")
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def signed(self) -> "AgreementQuerySet":
         return self.filter(status=Agreement.Status.SIGNED)
@@ -393,9 +402,19 @@ class Agreement(models.Model):
         ),
     )
 
-    # The signed document, prepared by a background task.
+    # The signed document, prepared by a background task (``agreements.documents``) after each
+    # signature: certified by the administration, then countersigned by the organisation.
     pdf = models.FileField(_("signed MoU"), upload_to=_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True)
+    # The file as the administration certified it, before the countersignature: a copy of it is
+    # recognised as an earlier copy of the MoU.
+    pdf_certified_sha256 = models.CharField(
+        _("SHA-256 of the certified file"), max_length=64, blank=True
+    )
+    pdf_status = models.CharField(
+        _("signed copy"), max_length=20, choices=PdfStatus.choices, blank=True, default=""
+    )
+    pdf_error = models.TextField(_("why the signed copy could not be prepared"), blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -766,6 +785,12 @@ class Signature(models.Model):
         return f"{self.agreement} — {self.get_side_display()}"
 
 
+class SignatoryQuerySet(models.QuerySet["Signatory"]):
+    def active(self) -> "SignatoryQuerySet":
+        """Authorisations in force: not withdrawn, held by an open account."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
 class Signatory(models.Model):
     """A person an organisation has authorised to sign MoUs on its behalf."""
 
@@ -780,6 +805,8 @@ class Signatory(models.Model):
     )
     authorised_at = models.DateTimeField(_("authorised"), default=timezone.now)
     revoked_at = models.DateTimeField(_("authority withdrawn"), null=True, blank=True)
+
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("authorised signatory")

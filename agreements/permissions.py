@@ -21,7 +21,7 @@ from activity.typing import AnyUser
 from directory.models import Facility, Organisation, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
-from .models import Agreement, Comment, Consultation, Side
+from .models import Agreement, Comment, Consultation, Side, Signatory
 
 #: Who speaks for each side.
 ADMINISTRATION_NEGOTIATORS = (Role.DIRECTOR, Role.COORDINATOR)
@@ -122,6 +122,32 @@ def can_approve_agreement(user: AnyUser, agreement: Agreement) -> bool:
     return side == Side.ORGANISATION
 
 
+def can_certify_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """Sign first, certifying the MoU for the administration: its director."""
+    return agreement.administration_id in administration_ids(user, (Role.DIRECTOR,))
+
+
+def can_countersign_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """Countersign for the organisation: a person it authorised to sign for it."""
+    return (
+        user.is_authenticated
+        and Signatory.objects.active()
+        .filter(organisation_id=agreement.organisation_id, user=user)
+        .exists()
+    )
+
+
+def is_signatory(user: AnyUser) -> bool:
+    """Whether the user may sign MoUs for an organisation: they must sign in with a second
+    factor (registered with the directory in ``AppConfig.ready``)."""
+    return user.is_authenticated and Signatory.objects.active().filter(user=user).exists()
+
+
+def can_manage_signatories(user: AnyUser, organisation: Organisation) -> bool:
+    """Authorise people to sign for the organisation, or withdraw it: its administrators."""
+    return organisation.pk in organisation_ids(user, (Role.NGO_ADMIN,))
+
+
 def can_start_agreement(user: AnyUser, organisation: Organisation | None = None) -> bool:
     """Directors and coordinators start MoUs with organisations; an organisation's
     administrators start one for their organisation."""
@@ -147,6 +173,14 @@ _ACTION_RULES = {
             "administrators for the organisation."
         ),
     ),
+    "certify": (
+        can_certify_agreement,
+        _("Only the administration's director signs the MoU for the administration."),
+    ),
+    "countersign": (
+        can_countersign_agreement,
+        _("Only a person the organisation authorised to sign countersigns the MoU for it."),
+    ),
 }
 
 
@@ -158,6 +192,8 @@ class AgreementActions:
     negotiate: bool
     consult: bool
     approve: bool
+    certify: bool
+    countersign: bool
 
 
 def agreement_actions(user: AnyUser, agreement: Agreement) -> AgreementActions:
@@ -166,6 +202,8 @@ def agreement_actions(user: AnyUser, agreement: Agreement) -> AgreementActions:
         negotiate=can_negotiate_agreement(user, agreement),
         consult=can_consult_on_agreement(user, agreement),
         approve=can_approve_agreement(user, agreement),
+        certify=can_certify_agreement(user, agreement),
+        countersign=can_countersign_agreement(user, agreement),
     )
 
 

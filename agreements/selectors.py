@@ -37,6 +37,7 @@ from .models import (
     fill_variables,
 )
 from .permissions import ADMINISTRATION_NEGOTIATORS, ORGANISATION_NEGOTIATORS
+from .signing.verification import VerificationReport
 
 # In force ---------------------------------------------------------------------------------------
 
@@ -283,6 +284,62 @@ def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:
         .filter(Exists(accredited))
         .select_related("organisation", "administration")
     )
+
+
+# The register, for the verification page -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterMatch:
+    """How an uploaded PDF compares with the signed copies in the register."""
+
+    #: The signed copy as the register keeps it.
+    MATCHES = "matches"
+    #: The copy the administration certified, since countersigned by the organisation.
+    EARLIER = "earlier"
+    #: A copy from the register, with something added to it after it was signed.
+    ADDED_TO = "added_to"
+    #: Not a copy of an MoU in the register.
+    NONE = "none"
+
+    kind: str
+    agreement: Agreement | None = None
+    #: The MoU's status as the register has it today, for a copy of it.
+    status: str = ""
+
+    @property
+    def countersigned(self) -> bool:
+        """The register's copy carries the organisation's signature too."""
+        return self.agreement is not None and (
+            self.agreement.pdf_sha256 != self.agreement.pdf_certified_sha256
+        )
+
+
+def register_match(report: VerificationReport) -> RegisterMatch:
+    """Find the MoU an uploaded PDF is a copy of: by the identifier its embedded terms state,
+    and then by the hash of the file against the signed copies the register keeps. An
+    identifier alone proves nothing (anyone can write one), so an MoU is named only when the
+    file, or what its signatures cover, is one of its copies."""
+    identifier = report.identifier
+    if not identifier or not report.signed:
+        return RegisterMatch(RegisterMatch.NONE)
+    candidates = (
+        Agreement.objects.filter(reference=identifier)
+        .exclude(pdf_sha256="")
+        .select_related("administration", "organisation")
+    )
+    for agreement in candidates:
+        kept = {agreement.pdf_sha256, agreement.pdf_certified_sha256}
+        if report.sha256 == agreement.pdf_sha256:
+            kind = RegisterMatch.MATCHES
+        elif report.sha256 == agreement.pdf_certified_sha256:
+            kind = RegisterMatch.EARLIER
+        elif report.last_signed_sha256 in kept:
+            kind = RegisterMatch.ADDED_TO
+        else:
+            continue
+        return RegisterMatch(kind, agreement, agreement_display_status(agreement))
+    return RegisterMatch(RegisterMatch.NONE)
 
 
 # Coordination map -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from directory.models import (
 )
 from directory.selectors import administration_users, organisation_users
 
-from . import reminders
+from . import documents, reminders
 from .models import (
     Agreement,
     AgreementClause,
@@ -45,12 +45,15 @@ from .models import (
     Comment,
     Consultation,
     Obligation,
+    PdfStatus,
     Side,
     Signatory,
     Signature,
+    SignerCertificate,
     Template,
 )
 from .selectors import snapshot, term_values
+from .signing.services import signer_certificate_revoke
 
 #: Who speaks for each side in a negotiation, and is told of the other side's comments.
 NEGOTIATORS: dict[str, tuple[str, ...]] = {
@@ -746,6 +749,9 @@ def agreement_amend(*, actor: User, agreement: Agreement, side: str) -> Agreemen
     amendment.reference = ""
     amendment.pdf = ""
     amendment.pdf_sha256 = ""
+    amendment.pdf_certified_sha256 = ""
+    amendment.pdf_status = PdfStatus.NONE
+    amendment.pdf_error = ""
     amendment.signed_at = None
     amendment.status_reason = ""
     amendment.created_by = actor
@@ -933,6 +939,8 @@ def signatory_authorise(*, actor: User, organisation: Organisation, user: User) 
 
 @transaction.atomic
 def signatory_revoke(*, actor: User, signatory: Signatory) -> None:
+    """Withdraw someone's authority to sign for the organisation, and the certificate they
+    signed with for it."""
     signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
     if signatory.revoked_at is not None:
         raise DomainError(_("This authority was withdrawn already."))
@@ -944,20 +952,29 @@ def signatory_revoke(*, actor: User, signatory: Signatory) -> None:
         target=signatory.organisation,
         changes={"signatory": signatory.user.get_username()},
     )
+    # Their certificate for the organisation signs nothing more; what they signed stays valid.
+    for certificate in SignerCertificate.objects.current().filter(
+        user=signatory.user,
+        organisation=signatory.organisation,
+        role=SignerCertificate.Role.APPROVE,
+    ):
+        signer_certificate_revoke(
+            actor=actor,
+            certificate=certificate,
+            reason=SignerCertificate.RevocationReason.LEFT_ROLE,
+        )
 
 
 def is_authorised_signatory(user: User, organisation: Organisation) -> bool:
-    return Signatory.objects.filter(
-        organisation=organisation, user=user, revoked_at__isnull=True
-    ).exists()
+    return Signatory.objects.active().filter(organisation=organisation, user=user).exists()
 
 
 def _signatories(agreement: Agreement) -> list[User]:
     return [
         signatory.user
-        for signatory in Signatory.objects.filter(
-            organisation=agreement.organisation, revoked_at__isnull=True, user__is_active=True
-        ).select_related("user")
+        for signatory in Signatory.objects.active()
+        .filter(organisation=agreement.organisation)
+        .select_related("user")
     ]
 
 
@@ -976,7 +993,10 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
     first, once both sides have approved it; then an authorised signatory of the organisation
     countersigns, and the MoU is in force from its first day. Who may sign and the step-up
     (password and code, just before) are checked by the page; the order and the state here.
-    Two signers racing are serialised by the lock on the MoU: one signature each, in order."""
+    Two signers racing are serialised by the lock on the MoU: one signature each, in order.
+
+    Each signature asks for the signed copy (``documents``), prepared in the background: the
+    certified file first, which the organisation countersigns, so not before it is ready."""
     agreement = _locked(agreement)
     version = agreement.versions.order_by("-number").first()
     if side == Side.ADMINISTRATION:
@@ -999,6 +1019,7 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             )
         if not is_authorised_signatory(actor, agreement.organisation):
             raise DomainError(_("Only an authorised signatory of the organisation signs for it."))
+        _require_certified_copy(agreement)
         to = Agreement.Status.SIGNED
     try:
         with transaction.atomic():
@@ -1007,11 +1028,15 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             )
     except IntegrityError:
         raise DomainError(_("Your side has signed already.")) from None
-    extra: tuple[str, ...] = ()
+    # The reference is given at certification: the certified file carries it, and the
+    # countersignature may only add to that file.
+    agreement.reference = agreement.reference or _next_reference(agreement)
+    agreement.pdf_status = PdfStatus.PENDING
+    agreement.pdf_error = ""
+    extra: tuple[str, ...] = ("reference", "pdf_status", "pdf_error")
     if to == Agreement.Status.SIGNED:
         agreement.signed_at = signature.signed_at
-        agreement.reference = _next_reference(agreement)
-        extra = ("signed_at", "reference")
+        extra = (*extra, "signed_at")
     transition(
         agreement,
         to,
@@ -1050,4 +1075,43 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             )
             notify.cancel(key=notify.reminder_key(previous))
         remind_expiry(agreement)
+    documents.agreement_pdf_request(agreement)
     return signature
+
+
+@transaction.atomic
+def agreement_pdf_retry(*, actor: User, agreement: Agreement) -> Agreement:
+    """Ask again for a signed copy that could not be prepared, once what stopped it is put
+    right (the signing authority created, a signer's key restored)."""
+    agreement = _locked(agreement)
+    if agreement.pdf_status != PdfStatus.FAILED:
+        raise DomainError(
+            _("The signed copy is ready or being prepared: there is nothing to retry.")
+        )
+    agreement.pdf_status = PdfStatus.PENDING
+    agreement.pdf_error = ""
+    agreement.save(update_fields=["pdf_status", "pdf_error"])
+    audit_record(actor=actor, action="agreement.pdf_requested", target=agreement)
+    documents.agreement_pdf_request(agreement)
+    return agreement
+
+
+def _require_certified_copy(agreement: Agreement) -> None:
+    """The organisation countersigns the very file the administration certified: not before
+    that file is ready."""
+    if agreement.pdf_status == PdfStatus.READY and agreement.pdf:
+        return
+    if agreement.pdf_status == PdfStatus.FAILED:
+        raise DomainError(
+            _(
+                "The copy certified by the administration could not be prepared, so it cannot be "
+                "countersigned yet: %(error)s"
+            )
+            % {"error": agreement.pdf_error}
+        )
+    raise DomainError(
+        _(
+            "The copy certified by the administration is still being prepared. Countersign once "
+            "the MoU's page offers it for download."
+        )
+    )

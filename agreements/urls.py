@@ -1,24 +1,33 @@
 from django.urls import path
 
-from . import views
+from .views import mous, public, signing
 
 app_name = "agreements"
 
 urlpatterns = [
-    path("", views.agreement_list, name="agreement_list"),
-    path("start/", views.agreement_start, name="agreement_start"),
-    path("map/", views.coordination_map, name="coordination_map"),
-    path("start/<int:organisation>/", views.agreement_new, name="agreement_new"),
-    path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("<int:pk>/terms/", views.agreement_terms, name="agreement_terms"),
-    path("<int:pk>/share/", views.agreement_share, name="agreement_share"),
-    path("<int:pk>/agree/", views.agreement_agree, name="agreement_agree"),
-    path("<int:pk>/approve/", views.agreement_approve, name="agreement_approve"),
-    path("<int:pk>/consult/", views.consultation_ask, name="consultation_ask"),
-    path("<int:pk>/redline/", views.agreement_redline, name="agreement_redline"),
-    path("clauses/<int:pk>/comment/", views.clause_comment, name="clause_comment"),
-    path("clauses/<int:pk>/position/", views.clause_position, name="clause_position"),
-    path("clauses/<int:pk>/include/", views.clause_include, name="clause_include"),
-    path("comments/<int:pk>/answer/", views.comment_answer, name="comment_answer"),
-    path("consultations/<int:pk>/answer/", views.consultation_answer, name="consultation_answer"),
+    # Public, without login.
+    path("verify/", public.verify, name="verify"),
+    path("", mous.agreement_list, name="agreement_list"),
+    path("start/", mous.agreement_start, name="agreement_start"),
+    path("map/", mous.coordination_map, name="coordination_map"),
+    path("start/<int:organisation>/", mous.agreement_new, name="agreement_new"),
+    path("<int:pk>/", mous.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/terms/", mous.agreement_terms, name="agreement_terms"),
+    path("<int:pk>/share/", mous.agreement_share, name="agreement_share"),
+    path("<int:pk>/agree/", mous.agreement_agree, name="agreement_agree"),
+    path("<int:pk>/approve/", mous.agreement_approve, name="agreement_approve"),
+    path("<int:pk>/consult/", mous.consultation_ask, name="consultation_ask"),
+    path("<int:pk>/redline/", mous.agreement_redline, name="agreement_redline"),
+    path("clauses/<int:pk>/comment/", mous.clause_comment, name="clause_comment"),
+    path("clauses/<int:pk>/position/", mous.clause_position, name="clause_position"),
+    path("clauses/<int:pk>/include/", mous.clause_include, name="clause_include"),
+    path("comments/<int:pk>/answer/", mous.comment_answer, name="comment_answer"),
+    path("consultations/<int:pk>/answer/", mous.consultation_answer, name="consultation_answer"),
+    # Signing.
+    path("<int:pk>/sign/", signing.agreement_certify, name="agreement_certify"),
+    path("<int:pk>/countersign/", signing.agreement_countersign, name="agreement_countersign"),
+    path("<int:pk>/signed-copy/", signing.agreement_pdf, name="agreement_pdf"),
+    path("<int:pk>/signed-copy/retry/", signing.agreement_pdf_retry, name="agreement_pdf_retry"),
+    path("organisations/<int:pk>/signatories/", signing.signatories, name="signatories"),
+    path("signatories/<int:pk>/withdraw/", signing.signatory_revoke, name="signatory_revoke"),
 ]

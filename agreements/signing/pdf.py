@@ -23,6 +23,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
@@ -146,3 +147,10 @@ def sign_pdf(
         raise DomainError(_("The document cannot take this signature.")) from error
     result: bytes = signed.getvalue()
     return result
+
+
+def signature_fields(pdf: bytes) -> list[str]:
+    """The names of the signature fields signed in ``pdf``, in order. For this system's own
+    files only: an uploaded file is read by ``inspection``, in a process of its own."""
+    reader = PdfFileReader(BytesIO(pdf), strict=True)
+    return [str(signature.field_name) for signature in reader.embedded_regular_signatures]

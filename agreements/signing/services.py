@@ -9,7 +9,7 @@ from activity.services import Actor, audit_record
 from activity.typing import User
 from directory.models import Administration, Membership, Organisation, Role
 
-from ..models import SignerCertificate, SigningAuthority
+from ..models import Signatory, SignerCertificate, SigningAuthority
 from . import keys
 
 
@@ -61,11 +61,17 @@ def _check_signatory(
                 _("Only a director of %(administration)s certifies its agreements.")
                 % {"administration": administration}
             )
-    elif not Membership.objects.filter(
-        user=user, role=Role.NGO_ADMIN, organisation=organisation
-    ).exists():
+    elif not (
+        Membership.objects.filter(
+            user=user, role=Role.NGO_ADMIN, organisation=organisation
+        ).exists()
+        or Signatory.objects.active().filter(user=user, organisation=organisation).exists()
+    ):
         raise DomainError(
-            _("Only an administrator of %(organisation)s signs for it.")
+            _(
+                "Only an administrator of %(organisation)s, or a person it authorised to sign, "
+                "signs for it."
+            )
             % {"organisation": organisation}
         )
 
@@ -80,8 +86,8 @@ def signer_certificate_issue(
     renew: bool = False,
 ) -> tuple[SignerCertificate, bool]:
     """Issue a signing certificate under the administration's authority: to one of its directors,
-    who certifies agreements for it (``organisation`` None), or to an administrator of an
-    organisation, who signs agreements for that organisation.
+    who certifies agreements for it (``organisation`` None), or to an administrator or an
+    authorised signatory of an organisation, who signs agreements for that organisation.
 
     A signatory has one certificate in use per role. While it has more than
     ``SignerCertificate.RENEW_WITHIN`` to run it is returned as it is (``False``: nothing was

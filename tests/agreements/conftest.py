@@ -1,5 +1,6 @@
 """Fixtures the agreements tests share: an organisation accredited with the administration, a
-cleared person and a small clause library with a template; and for signing, the
+cleared person and a small clause library with a template, an MoU agreed and approved by both
+sides with an authorised signatory; and for signing, the
 administration's signing authority in a key store of the test's own, its director's and an
 organisation's signatory's certificates, and an agreement rendered as PDF/A-3 with its terms
 embedded, then certified and countersigned."""
@@ -7,6 +8,7 @@ embedded, then certified and countersigned."""
 import copy
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from accreditation.models import Accreditation
 from activity.pdf import PdfAttachment, render_pdf
+from agreements import services
 from agreements.models import (
     Agreement,
     Clause,
     ClauseVersion,
+    Side,
     SignerCertificate,
     SigningAuthority,
     Template,
@@ -34,6 +38,8 @@ from tests.accreditation.factories import (
     ClearanceFactory,
     DecisionFactory,
     FrameworkFactory,
+    today,
+    use_temporary_storage,
 )
 
 
@@ -129,6 +135,61 @@ def draft(world, library, accreditation, director) -> Agreement:
     )
 
 
+def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
+    services.agreement_share(actor=director, agreement=agreement)
+    services.agreement_set_terms(
+        actor=director,
+        agreement=agreement,
+        terms=services.Terms(
+            valid_from=today(),
+            valid_until=today() + timedelta(days=365),
+            facilities=[world.facility],
+            permitted_areas=[],
+            forbidden_areas=[],
+            people=[john],
+            activity_types=list(agreement.activity_types.all()),
+            weekdays=[0, 2],
+            day_starts=agreement.day_starts,
+            day_ends=agreement.day_ends,
+            visits_per_week=2,
+            visits_per_month=8,
+        ),
+    )
+    for clause in agreement.clauses.all():
+        for actor, side in ((director, Side.ADMINISTRATION), (ngo_admin, Side.ORGANISATION)):
+            services.clause_take_position(actor=actor, clause=clause, side=side, position="agreed")
+    services.agreement_agree(actor=director, agreement=agreement)
+    services.agreement_approve(actor=director, agreement=agreement, side=Side.ADMINISTRATION)
+    services.agreement_approve(actor=ngo_admin, agreement=agreement, side=Side.ORGANISATION)
+    agreement.refresh_from_db()
+    return agreement
+
+
+@pytest.fixture
+def agreed(draft, world, director, ngo_admin, john) -> Agreement:
+    return ready_to_sign(draft, world, director, ngo_admin, john)
+
+
+@pytest.fixture
+def signatory(world, ngo_admin):
+    services.signatory_authorise(actor=ngo_admin, organisation=world.organisation, user=ngo_admin)
+    return ngo_admin
+
+
+@pytest.fixture
+def signing(authority, django_capture_on_commit_callbacks):
+    """Sign as the signing pages do, with the signed copy then prepared as the worker would:
+    the Celery task, run in the test, once the signature commits."""
+
+    def sign_for(actor, agreement: Agreement, side: str) -> Agreement:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.agreement_sign(actor=actor, agreement=agreement, side=side)
+        agreement.refresh_from_db()
+        return agreement
+
+    return sign_for
+
+
 TEST_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 TERMS = {
@@ -148,6 +209,12 @@ KEYS_PER_TEST = 6
 @pytest.fixture(autouse=True)
 def _key_store(settings, tmp_path):
     settings.SIGNING_KEYS_DIR = tmp_path / "signing-keys"
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Signed copies are kept in the test's own folder, not in var/."""
+    use_temporary_storage(settings, tmp_path / "files")
 
 
 @pytest.fixture(scope="session")
@@ -236,3 +303,29 @@ def agreement(_test_templates, director_certificate, signatory_certificate) -> S
     certified = sign(unsigned, director_certificate, certify=True, field_name="administration")
     signed = sign(certified, signatory_certificate, certify=False, field_name="organisation")
     return SignedAgreement(unsigned, certified, signed)
+
+
+def stored(agreement: Agreement) -> bytes:
+    """The signed copy the register keeps."""
+    agreement.refresh_from_db()
+    with agreement.pdf.open("rb") as kept:
+        return kept.read()
+
+
+@dataclass(frozen=True)
+class SignedMou:
+    agreement: Agreement
+    #: The file as the administration certified it, before the countersignature.
+    certified: bytes
+    #: The file signed by both sides, as the register keeps it.
+    signed: bytes
+
+
+@pytest.fixture
+def signed_mou(agreed, director, signatory, signing) -> SignedMou:
+    """The agreed MoU signed through the services by both sides, its signed copy prepared after
+    each signature."""
+    signing(director, agreed, Side.ADMINISTRATION)
+    certified = stored(agreed)
+    signing(signatory, agreed, Side.ORGANISATION)
+    return SignedMou(agreed, certified, stored(agreed))

@@ -2,7 +2,6 @@
 organisation countersigns; nobody signs twice or out of turn."""
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,59 +12,19 @@ from agreements import services
 from agreements.models import Agreement, Side, Signature
 from directory.models import Role
 from directory.services import membership_grant
-from tests.accreditation.factories import today
 from tests.factories import UserFactory
+
+from .conftest import ready_to_sign
 
 pytestmark = pytest.mark.django_db
 
 
-def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
-    services.agreement_share(actor=director, agreement=agreement)
-    services.agreement_set_terms(
-        actor=director,
-        agreement=agreement,
-        terms=services.Terms(
-            valid_from=today(),
-            valid_until=today() + timedelta(days=365),
-            facilities=[world.facility],
-            permitted_areas=[],
-            forbidden_areas=[],
-            people=[john],
-            activity_types=list(agreement.activity_types.all()),
-            weekdays=[0, 2],
-            day_starts=agreement.day_starts,
-            day_ends=agreement.day_ends,
-            visits_per_week=2,
-            visits_per_month=8,
-        ),
-    )
-    for clause in agreement.clauses.all():
-        for actor, side in ((director, Side.ADMINISTRATION), (ngo_admin, Side.ORGANISATION)):
-            services.clause_take_position(actor=actor, clause=clause, side=side, position="agreed")
-    services.agreement_agree(actor=director, agreement=agreement)
-    services.agreement_approve(actor=director, agreement=agreement, side=Side.ADMINISTRATION)
-    services.agreement_approve(actor=ngo_admin, agreement=agreement, side=Side.ORGANISATION)
-    agreement.refresh_from_db()
-    return agreement
-
-
-@pytest.fixture
-def agreed(draft, world, director, ngo_admin, john) -> Agreement:
-    return ready_to_sign(draft, world, director, ngo_admin, john)
-
-
-@pytest.fixture
-def signatory(world, ngo_admin):
-    services.signatory_authorise(actor=ngo_admin, organisation=world.organisation, user=ngo_admin)
-    return ngo_admin
-
-
 def test_the_administration_certifies_first_then_the_signatory_countersigns(
-    agreed, director, signatory
+    agreed, director, signatory, signing
 ):
     with pytest.raises(DomainError, match="administration signs first"):
         services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
-    services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+    signing(director, agreed, Side.ADMINISTRATION)
     agreed.refresh_from_db()
     assert agreed.status == Agreement.Status.CERTIFIED
     awaited = Reminder.objects.filter(kind="agreements.signature_awaited", recipient=signatory)
@@ -80,8 +39,8 @@ def test_the_administration_certifies_first_then_the_signatory_countersigns(
     assert Reminder.objects.filter(kind="agreements.expiring").exists()
 
 
-def test_nobody_signs_twice(agreed, director, signatory):
-    services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+def test_nobody_signs_twice(agreed, director, signatory, signing):
+    signing(director, agreed, Side.ADMINISTRATION)
     with pytest.raises(DomainError):
         services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
@@ -111,12 +70,14 @@ def test_signing_waits_for_both_approvals(draft, world, director, ngo_admin, joh
         services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
 
 
-def test_a_signed_amendment_supersedes_the_mou(agreed, world, director, ngo_admin, signatory, john):
-    services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+def test_a_signed_amendment_supersedes_the_mou(
+    agreed, world, director, ngo_admin, signatory, john, signing
+):
+    signing(director, agreed, Side.ADMINISTRATION)
     services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
     amendment = services.agreement_amend(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     amendment = ready_to_sign(amendment, world, director, ngo_admin, john)
-    services.agreement_sign(actor=director, agreement=amendment, side=Side.ADMINISTRATION)
+    signing(director, amendment, Side.ADMINISTRATION)
     services.agreement_sign(actor=signatory, agreement=amendment, side=Side.ORGANISATION)
     agreed.refresh_from_db()
     assert agreed.status == Agreement.Status.SUPERSEDED

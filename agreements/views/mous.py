@@ -15,11 +15,11 @@ from activity.paging import keyset_page
 from activity.permissions import deny, not_found
 from activity.shortcuts import run_action, run_service
 from activity.typing import AuthenticatedRequest
-from directory.models import ActivityType, Administration, Organisation
+from directory.models import ActivityType, Administration, Organisation, Role
 from directory.permissions import administration_ids, get_organisation_for_user, organisation_ids
 
-from . import permissions, selectors, services
-from .forms import (
+from .. import permissions, selectors, services
+from ..forms import (
     AgreementFilter,
     AgreementStartForm,
     AnswerForm,
@@ -33,8 +33,8 @@ from .forms import (
     RemarksForm,
     TermsForm,
 )
-from .models import Agreement, AgreementClause, Comment, Consultation
-from .selectors import (
+from ..models import Agreement, AgreementClause, Comment, Consultation
+from ..selectors import (
     agreement_display_status,
     agreement_in_force,
     redline,
@@ -58,6 +58,9 @@ def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "can_start": permissions.can_start_agreement(request.user),
         "can_view_map": permissions.can_view_coordination_map(request.user),
+        "signatory_organisations": Organisation.objects.filter(
+            pk__in=organisation_ids(request.user, (Role.NGO_ADMIN,))
+        ).order_by("name"),
     }
     return render(request, "agreements/agreement_list.html", context)
 
@@ -179,6 +182,9 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else [],
         "versions": list(agreement.versions.select_related("created_by")),
         "approvals": list(agreement.approvals.select_related("approved_by", "version")),
+        "signatures": list(
+            agreement.signatures.filter(annex__isnull=True).select_related("signer")
+        ),
         "consultations": permissions.consultations_for_user(user, agreement).select_related(
             "staff", "facility"
         ),
