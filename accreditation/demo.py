@@ -16,7 +16,7 @@ from .models import Application, Clearance, Decision, FormalMechanism, Framework
 from .services import applications, clearances, decisions, frameworks, mechanisms, review
 
 
-def _pdf(title: str) -> SimpleUploadedFile:
+def sample_pdf(title: str) -> SimpleUploadedFile:
     """A small, valid one-page PDF standing in for a scanned document."""
     text = title.replace("(", "").replace(")", "")
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
@@ -89,7 +89,7 @@ def _fill(application: Application, actor, *, activities: list[str], facilities:
         member_organisations=org.members.all(),
     )
     for criterion in application.framework.criteria.all():
-        uploads = [_pdf(f"{criterion.code} evidence")] if criterion.document_required else []
+        uploads = [sample_pdf(f"{criterion.code} evidence")] if criterion.document_required else []
         applications.evidence_save(
             actor=actor,
             application=application,
@@ -118,7 +118,9 @@ def _review(application: Application, director, reviewers, scores: list[int]) ->
         review.review_submit(actor=reviewer, assignment=assignment)
 
 
-def _apply(org: Organisation, admin_user, framework: Framework, **scope) -> Application:
+def apply(org: Organisation, admin_user, framework: Framework, **scope) -> Application:
+    """The organisation's application, filled in and submitted by its administrator (the
+    agreements demo applies to the second administration with it too)."""
     application = applications.application_create(
         actor=admin_user, organisation=org, framework=framework
     )
@@ -144,7 +146,7 @@ def seed(out: IO[str]) -> None:
     good, weak = [4, 3, 3, 4, 3, 3, 4], [1, 1, 2, 1, 2, 0, 2]
 
     # Accredited: the local human-rights NGO (John's).
-    lhrc = _apply(
+    lhrc = apply(
         orgs["Local Human Rights Centre"],
         users["john"],
         framework,
@@ -160,7 +162,7 @@ def seed(out: IO[str]) -> None:
     )
 
     # Accredited with conditions: the women's handcraft collective.
-    weavers = _apply(
+    weavers = apply(
         orgs["Women Weavers Collective"],
         users["ana"],
         framework,
@@ -186,11 +188,11 @@ def seed(out: IO[str]) -> None:
         actor=users["ana"],
         condition=weavers.decision.conditions.get(),
         note="The funding agreement with the Foundation is signed; a copy is attached.",
-        uploads=[_pdf("Funding agreement, second year")],
+        uploads=[sample_pdf("Funding agreement, second year")],
     )
 
     # Refused, then applying again and returned for information: the legal-aid clinic.
-    legal = _apply(
+    legal = apply(
         orgs["Legal Aid Clinic"],
         users["lucia"],
         framework,
@@ -204,7 +206,7 @@ def seed(out: IO[str]) -> None:
         outcome=Decision.Outcome.REFUSED,
         reasons="The evidence of funding and of track record is insufficient.",
     )
-    legal_again = _apply(
+    legal_again = apply(
         orgs["Legal Aid Clinic"],
         users["lucia"],
         framework,
@@ -218,7 +220,7 @@ def seed(out: IO[str]) -> None:
     )
 
     # Under review: the faith-based education provider; one reviewer has declared.
-    hope = _apply(
+    hope = apply(
         orgs["Hope Education Ministry"],
         users["pedro"],
         framework,
@@ -234,7 +236,7 @@ def seed(out: IO[str]) -> None:
     )
 
     # Submitted, waiting for reviewers: the network, on behalf of its members.
-    _apply(
+    apply(
         orgs["Civil Society Network for Prison Reform"],
         users["nadia"],
         framework,
@@ -268,7 +270,7 @@ def seed(out: IO[str]) -> None:
         document_number="S-000001",
         defaults={"full_name": "Sofía Coach", "nationality": "State A", "user": sports_admin},
     )
-    sport_app = _apply(
+    sport_app = apply(
         sports,
         sports_admin,
         framework,
@@ -337,7 +339,7 @@ def seed(out: IO[str]) -> None:
                 administration=administration,
                 organisation=org,
                 legal_basis=basis,
-                mandate=_pdf(basis),
+                mandate=sample_pdf(basis),
                 valid_from=date(2020, 1, 1),
                 members=members,
             )
@@ -345,7 +347,7 @@ def seed(out: IO[str]) -> None:
     # each administration sees only its own process.
     second = Administration.objects.get(name=SECOND_ADMINISTRATION)
     karim = User.objects.get(username="karim")
-    _apply(
+    apply(
         orgs["Local Human Rights Centre"],
         users["john"],
         _framework(second, karim),

@@ -1,10 +1,13 @@
 """Demo data for the directory: the working paper's world."""
 
 import os
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from activity.typing import User
 
 from . import services, twofactor
 from .models import Administration, Area, Facility, Membership, Organisation, Person, Role
@@ -53,6 +56,7 @@ FACILITIES: list[dict[str, Any]] = [
         "areas": [
             ("Legal visits room", Area.Sensitivity.CONTROLLED),
             ("Chapel", Area.Sensitivity.OPEN),
+            ("Exercise yard", Area.Sensitivity.OPEN),
             ("High-security block", Area.Sensitivity.RESTRICTED),
         ],
     },
@@ -125,6 +129,8 @@ USERS: list[tuple[str, str, str, str]] = [
     ("ines", "Inés Delegate", Role.MONITOR, "ICRC Regional Delegation"),
     ("karim", "Karim Director", Role.DIRECTOR, SECOND_ADMINISTRATION),
     ("shirin", "Shirin Coordinator", Role.COORDINATOR, SECOND_ADMINISTRATION),
+    ("yusuf", "Yusuf Reviewer", Role.REVIEWER, SECOND_ADMINISTRATION),
+    ("leila", "Leila Reviewer", Role.REVIEWER, SECOND_ADMINISTRATION),
 ]
 
 PEOPLE: list[tuple[str, str, str, str]] = [
@@ -140,6 +146,17 @@ PEOPLE: list[tuple[str, str, str, str]] = [
     ("National Preventive Mechanism of State A", "Mario Monitor", "Commissioner", "State A"),
     ("ICRC Regional Delegation", "Inés Delegate", "Detention delegate", "State C"),
 ]
+
+
+def give_demo_authenticators(users: Iterable[User]) -> None:
+    """Everyone who must sign in with a second factor gets the published demo secret (README), so
+    that any authenticator app, or `oathtool --totp -b`, gives their codes. Later demos call this
+    for the people they make subject to it (an MoU's signatories)."""
+    for user in users:
+        if twofactor.second_factor_required(user) and twofactor.authenticator(user) is None:
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=twofactor.DEMO_KEY_HEX, confirmed=True
+            )
 
 
 def seed(out: IO[str]) -> None:
@@ -210,13 +227,7 @@ def seed(out: IO[str]) -> None:
         if not Membership.objects.filter(user=user, role=role).exists():
             services.membership_grant(actor=None, user=user, role=role, scope=scopes[scope_name])
 
-    # Everyone who must sign in with a second factor gets the published demo secret (README), so
-    # that any authenticator app, or `oathtool --totp -b`, gives their codes.
-    for user in User.objects.filter(username__in=["admin", *(u[0] for u in USERS)]):
-        if twofactor.second_factor_required(user) and twofactor.authenticator(user) is None:
-            TOTPDevice.objects.create(
-                user=user, name="Demo authenticator", key=twofactor.DEMO_KEY_HEX, confirmed=True
-            )
+    give_demo_authenticators(User.objects.filter(username__in=["admin", *(u[0] for u in USERS)]))
 
     for number, (org_name, full_name, title, nationality) in enumerate(PEOPLE, start=1):
         org = Organisation.objects.get(name=org_name)

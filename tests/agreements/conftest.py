@@ -111,7 +111,7 @@ def accreditation(world) -> Accreditation:
         framework=framework,
         status="decided",
         facilities=[world.facility],
-        activity_types=[ActivityType.objects.get(code=ActivityType.Code.EDUCATION)],
+        activity_types=[ActivityType.objects.get_or_create(code=ActivityType.Code.EDUCATION)[0]],
     )
     return AccreditationFactory.create(decision=DecisionFactory.create(application=application))
 

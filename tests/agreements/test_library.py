@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from activity.models import AuditEntry
-from agreements import demo
 from agreements.library import CLAUSES, TEMPLATES, install_library
 from agreements.models import (
     VARIABLE_PATTERN,
@@ -21,8 +20,6 @@ from agreements.models import (
     fill_variables,
     validate_wording,
 )
-from directory.demo import SECOND_ADMINISTRATION
-from tests.factories import AdministrationFactory, UserFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 SHIPPED = {clause.kind: clause for clause in CLAUSES}
@@ -211,7 +208,7 @@ def test_the_installation_is_in_the_audit_trail_once(world, director):
     assert ClauseVersion.objects.filter(created_by=director).count() == 15
 
 
-# The command and the demo -----------------------------------------------------------------------
+# The command --------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -231,25 +228,3 @@ def test_the_command_installs_the_library_by_id_or_name(world, other_administrat
 def test_the_command_names_the_administrations_when_it_finds_none(world):
     with pytest.raises(CommandError, match="Administrations: State A Prison System"):
         call_command("install_clause_library", "State B")
-
-
-@pytest.mark.django_db
-def test_the_demo_installs_the_library_in_each_demo_administration_once():
-    administrations = [
-        AdministrationFactory(name="State A Prison System"),
-        AdministrationFactory(name=SECOND_ADMINISTRATION),
-    ]
-    martha = UserFactory(username="martha")
-    demo.seed(io.StringIO())
-    out = io.StringIO()
-    demo.seed(out)
-    for administration in administrations:
-        assert Clause.objects.filter(administration=administration).count() == 15
-        assert Template.objects.filter(administration=administration).count() == 2
-    assert "State A Prison System already has its clause library" in out.getvalue()
-    assert (
-        AuditEntry.objects.get(
-            action="clause_library.installed", administration_id=administrations[0].pk
-        ).actor
-        == martha
-    )
