@@ -471,14 +471,19 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
     await their remarks."""
     if not user.is_authenticated:
         return []
-    waiting = waiting_on(user)
-    consultations = list(
-        Consultation.objects.filter(staff=user, answered_at__isnull=True).select_related(
-            "agreement"
-        )[:AGREEMENTS_ON_DASHBOARD]
-    )
     held = roles(user)
     negotiates = bool(held & {Role.DIRECTOR, Role.COORDINATOR, Role.NGO_ADMIN})
+    # Only negotiators have MoUs waiting on them; only staff are consulted.
+    waiting = waiting_on(user) if negotiates else []
+    consultations = (
+        list(
+            Consultation.objects.filter(staff=user, answered_at__isnull=True).select_related(
+                "agreement"
+            )[:AGREEMENTS_ON_DASHBOARD]
+        )
+        if held - {Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR}
+        else []
+    )
     if not (waiting or consultations or negotiates):
         return []
     return [
