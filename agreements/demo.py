@@ -45,6 +45,7 @@ from accreditation.services.review import (
 )
 from activity.services import document_add
 from activity.typing import User
+from agreements.documents import agreement_pdf_prepare
 from directory.demo import SECOND_ADMINISTRATION, SECOND_FACILITY, give_demo_authenticators
 from directory.models import Administration, Area, Facility, Organisation, Person
 
@@ -194,8 +195,12 @@ def _conclude(agreement: Agreement, director: User, organisation_admin: User) ->
 
 
 def _sign(agreement: Agreement, director: User, signatory: User) -> None:
+    # seed_demo runs in one transaction, so the task queued after each signature has not run
+    # yet: the signed copy is prepared here, as the task would (it is safe to run again).
     agreement_sign(actor=director, agreement=agreement, side=ADMINISTRATION)
+    agreement_pdf_prepare(agreement_id=agreement.pk)
     agreement_sign(actor=signatory, agreement=agreement, side=ORGANISATION)
+    agreement_pdf_prepare(agreement_id=agreement.pk)
 
 
 # Accreditations the MoUs need ------------------------------------------------------------------
@@ -539,6 +544,7 @@ def _certified(world: World, story: Story) -> None:
     agreement_share(actor=martha, agreement=mou, note="Draft for the literacy classes.")
     _conclude(mou, martha, pedro)
     agreement_sign(actor=martha, agreement=mou, side=ADMINISTRATION)
+    agreement_pdf_prepare(agreement_id=mou.pk)
 
 
 def _draft(world: World, story: Story) -> None:
