@@ -176,7 +176,11 @@ def agreement_pdf_prepare(*, agreement_id: int) -> bool:
     administration's, add the countersignature after the organisation's. Safe to run twice, or
     twice at once: the second run waits for the first, finds the signatures in the file and
     changes nothing. A failure (no signing authority, an unusable key…) is recorded on the MoU,
-    for its page to say; return whether the file changed."""
+    for its page to say; return whether the file changed.
+
+    Whatever signs both sides in one transaction (the demo data) calls this directly after each
+    signature: the task is only queued once the transaction commits, and the organisation
+    countersigns only the prepared copy."""
     with transaction.atomic():
         agreement = (
             Agreement.objects.select_for_update(of=("self",))

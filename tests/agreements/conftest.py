@@ -111,6 +111,7 @@ def accreditation(world) -> Accreditation:
         framework=framework,
         status="decided",
         facilities=[world.facility],
+        # The catalogue the migrations seed, which a transactional test may have flushed.
         activity_types=[ActivityType.objects.get_or_create(code=ActivityType.Code.EDUCATION)[0]],
     )
     return AccreditationFactory.create(decision=DecisionFactory.create(application=application))
