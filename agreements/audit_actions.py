@@ -9,7 +9,7 @@ from activity import audit_actions
 from .models import SignerCertificate
 
 #: The deployment's languages, by which the details of an entry name a copy's language.
-Language = models.TextChoices(  # type: ignore[misc]
+Language = models.TextChoices(  # type: ignore[call-overload]
     "Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES]
 )
 

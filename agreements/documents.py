@@ -239,7 +239,7 @@ def agreement_pdf_prepare(*, agreement_id: int) -> bool:
 
         with translation.override(agreement.language):
             changed, failure = _attempt(sign, f"Preparing the signed copy of MoU {agreement.pk}")
-            if failure:
+            if changed is None:
                 _record_failure(agreement, failure)
                 return False
         if not changed and agreement.pdf_status == PdfStatus.READY:
@@ -316,7 +316,9 @@ def signed_terms(agreement: Agreement) -> bytes:
     return terms
 
 
-def translation_context(agreement: Agreement, language: str, terms: dict[str, Any]) -> dict[str, Any]:
+def translation_context(
+    agreement: Agreement, language: str, terms: dict[str, Any]
+) -> dict[str, Any]:
     """What the copy in ``language`` says, in the active language (``language``, set by the
     caller): the signed version's clauses, the signed ``terms``, who signed the original."""
     signatures = {

@@ -1139,9 +1139,7 @@ def agreement_translation_request(
         copy.requested_at = timezone.now()
         copy.save(update_fields=["status", "error", "requested_by", "requested_at"])
     elif copy.status == PdfStatus.READY:
-        raise DomainError(
-            _("The copy in %(language)s is ready: download it.") % {"language": name}
-        )
+        raise DomainError(_("The copy in %(language)s is ready: download it.") % {"language": name})
     else:
         raise DomainError(
             _("The copy in %(language)s is being prepared already.") % {"language": name}

@@ -89,7 +89,9 @@ def agreement_pdf_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_translation(request: AuthenticatedRequest, pk: int, language: str) -> HttpResponseBase:
+def agreement_translation(
+    request: AuthenticatedRequest, pk: int, language: str
+) -> HttpResponseBase:
     """A signed MoU's copy in another language, for reading: to whoever may download the
     signed copy."""
     agreement = permissions.get_agreement_for_user(request.user, pk)

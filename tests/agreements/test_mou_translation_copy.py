@@ -34,17 +34,17 @@ from agreements.services import agreement_create
 from agreements.signing.pdf import signature_fields
 from directory.models import Administration, Organisation
 from tests.conftest import login
-from tests.support.pages import assert_login_redirect, text
+from tests.support.pages import assert_login_redirect, count_queries, text
 
-from .conftest import ready_to_sign, stored
+from .conftest import ready_to_sign
 
 pytestmark = pytest.mark.django_db
 
 VERIFY = reverse("agreements:verify")
 
 #: The library's title and wording of each clause in Spanish and Arabic; the optional
-#: fundraising clause has no wording in either. The Arabic avoids the lam-alef ligature, which text extraction
-#: gives back with its letters swapped.
+#: fundraising clause has no wording in either. The Arabic avoids the lam-alef ligature, which
+#: text extraction gives back with its letters swapped.
 SPANISH = {
     "purpose": ("Propósito", "{administration} y {organisation} colaboran en {facilities}."),
     "people": ("Personas autorizadas", "Solo {people} pueden entrar, los {weekdays}, {hours}."),
@@ -114,13 +114,15 @@ WORD = re.compile(
 
 
 def line_extent(pdf: bytes, tmp_path: Path, word: str) -> tuple[float, float, float]:
-    """Where the line with a word containing ``word`` starts and ends on its page, and the page's width."""
+    """Where the line with a word containing ``word`` starts and ends, and the page's width."""
     path = tmp_path / "layout.pdf"
     path.write_bytes(pdf)
     layout = subprocess.run(
         ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
     ).stdout.decode()
-    width = float(re.search(r'<page width="([\d.]+)"', layout).group(1))
+    page = re.search(r'<page width="([\d.]+)"', layout)
+    assert page is not None
+    width = float(page.group(1))
     words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in WORD.findall(layout)]
     y = next(y0 for _x0, y0, _x1, w in words if word in w)
     line = [(x0, x1) for x0, y0, x1, _w in words if abs(y0 - y) < 1]
@@ -303,7 +305,7 @@ def test_asking_twice_makes_one_copy_and_preparing_it_again_changes_nothing(
     first = content(copy)
 
     assert tasks.agreement_translation_prepare.delay(copy.pk).get() is False
-    with pytest.raises(DomainError, match="The copy in Russian is ready: download it."):
+    with pytest.raises(DomainError, match=r"The copy in Russian is ready: download it\."):
         services.agreement_translation_request(actor=director, agreement=agreement, language="ru")
 
     assert content(copy) == first
@@ -417,6 +419,22 @@ def test_the_page_says_why_a_copy_failed_and_offers_to_prepare_it_again(
     assert "Prepare it again" in page
 
 
+def test_the_page_makes_as_many_queries_with_one_copy_as_with_three(
+    client, spanish_copy, signed_mou, director
+):
+    agreement = signed_mou.agreement
+    path = url("agreement_detail", agreement.pk)
+    login(client, director).get(path)
+    one = count_queries(client, path)
+
+    for language in ("ru", "ar"):
+        AgreementTranslation.objects.create(
+            agreement=agreement, language=language, status=PdfStatus.FAILED, error="Try again."
+        )
+
+    assert count_queries(client, path) == one
+
+
 def test_an_unsigned_mou_offers_no_copy(client, agreed, director):
     page = text(login(client, director).get(url("agreement_detail", agreed.pk)))
     assert "In other languages" not in page
@@ -439,7 +457,9 @@ def test_other_organisations_and_administrations_do_not_find_the_copies(
     for user in (outsider, other_director):
         login(client, user)
         assert client.get(url("agreement_translation", agreement.pk, "es")).status_code == 404
-        response = client.post(url("agreement_translation_request", agreement.pk), {"language": "ru"})
+        response = client.post(
+            url("agreement_translation_request", agreement.pk), {"language": "ru"}
+        )
         assert response.status_code == 404
     assert list(agreement.translations.values_list("language", flat=True)) == ["es"]
 
