@@ -82,6 +82,7 @@ DETAIL_LABELS: dict[str, str | Promise] = {
     "replaces": gettext_lazy("replaces version"),
     "scored": gettext_lazy("criteria scored"),
     "unscored": gettext_lazy("scores taken back"),
+    "translation": gettext_lazy("copy in another language"),
 }
 
 

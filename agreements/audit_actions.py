@@ -1,10 +1,17 @@
 """How agreements' entries read in the audit trail (see ``activity.audit_actions``)."""
 
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from activity import audit_actions
 
 from .models import SignerCertificate
+
+#: The deployment's languages, by which the details of an entry name a copy's language.
+Language = models.TextChoices(  # type: ignore[call-overload]
+    "Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES]
+)
 
 
 def register() -> None:
@@ -105,6 +112,24 @@ def register() -> None:
             _("%(actor)s asked again for the signed copy of the MoU “%(object)s”"),
         ),
         (
+            "agreement.translation_requested",
+            _("Copy of an MoU in another language asked for"),
+            _("%(actor)s asked for a copy of the MoU “%(object)s” in %(translation)s"),
+        ),
+        (
+            "agreement.translation_prepared",
+            _("Copy of an MoU in another language prepared"),
+            _("The copy of the MoU “%(object)s” in %(translation)s was prepared"),
+        ),
+        (
+            "agreement.translation_failed",
+            _("Copy of an MoU in another language not prepared"),
+            _(
+                "The copy of the MoU “%(object)s” in %(translation)s could not be prepared: "
+                "%(reason)s"
+            ),
+        ),
+        (
             "agreement.superseded",
             _("MoU superseded"),
             _("The MoU “%(object)s” was superseded by its signed amendment"),
@@ -155,7 +180,7 @@ def register() -> None:
             _("%(actor)s recorded remarks on the MoU “%(object)s”"),
         ),
     ]:
-        audit_actions.register(code, label, sentence)
+        audit_actions.register(code, label, sentence, choices={"translation": Language})
     audit_actions.register(
         "signing_authority.created",
         _("Signing authority created"),

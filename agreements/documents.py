@@ -7,19 +7,30 @@ part (rendering, keys, signatures) runs here, in a Celery task (``tasks.agreemen
 never in a request. The countersignature is added to the very file the administration certified,
 as an incremental update, so the certified file is rendered once and never again: it names the
 administration's signer; the organisation's signatory is named by their signature in the file.
+
+Once signed, the MoU can also be read in the other languages: a copy in each, asked for on its
+page (the one in the administration's main language at the signature), rendered here in a task
+(``tasks.agreement_translation_prepare``) from the signed version, with the same ``terms.json``,
+marked on every page as a translation whose signed original is in the MoU's language. Nobody
+signs it: its words were never negotiated nor signed, so a signature, even the administration's
+as a certified translation, would vouch for what nobody checked. The register keeps its hash so
+that the verification page recognises it, as a translation and never as the signed MoU.
 """
 
 import hashlib
+import io
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from activity.errors import DomainError
 from activity.pdf import PdfAttachment, PdfResourceError, render_pdf
@@ -27,16 +38,35 @@ from activity.services import audit_record
 from activity.typing import User
 from directory.models import Organisation, Role
 
-from .models import Agreement, PdfStatus, Side, Signature, SignerCertificate, SigningAuthority
-from .selectors import rendered_clauses, term_values, terms_data
+from .models import (
+    Agreement,
+    AgreementTranslation,
+    PdfStatus,
+    Side,
+    Signature,
+    SignerCertificate,
+    SigningAuthority,
+    Variable,
+)
+from .selectors import (
+    language_is_bidi,
+    language_name,
+    recorded_term_values,
+    rendered_clauses,
+    term_values,
+    terms_data,
+    translated_clauses,
+)
 from .signing.pdf import sign_pdf, signature_fields
 from .signing.selectors import signer_certificate_for
 from .signing.services import signer_certificate_issue
 from .signing.verification import IDENTIFIER_KEY, TERMS_FILE_NAME
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TEMPLATE = "agreements/pdf/mou.html"
+TRANSLATION_TEMPLATE = "agreements/pdf/mou_translation.html"
 #: The signature field of each side in the file.
 FIELD_NAMES = {Side.ADMINISTRATION: "administration", Side.ORGANISATION: "organisation"}
 
@@ -73,24 +103,28 @@ def mou_context(agreement: Agreement, certification: Signature) -> dict[str, Any
     }
 
 
+def _render_with_terms(template: str, context: dict[str, Any], terms: bytes) -> bytes:
+    """A PDF/A-3 of the MoU with ``terms`` embedded as ``terms.json``, in the active language."""
+    return render_pdf(
+        template,
+        context,
+        variant="pdf/a-3b",
+        attachments=[
+            PdfAttachment(
+                TERMS_FILE_NAME,
+                terms,
+                description=_("The terms of the MoU as data"),
+                relationship="Data",
+            )
+        ],
+    )
+
+
 def render_mou(agreement: Agreement, certification: Signature) -> bytes:
     """The MoU as PDF/A-3, its terms embedded, in the MoU's language; not signed yet."""
     with translation.override(agreement.language):
-        context = mou_context(agreement, certification)
         terms = json.dumps(embedded_terms(agreement), ensure_ascii=False, indent=2, sort_keys=True)
-        return render_pdf(
-            TEMPLATE,
-            context,
-            variant="pdf/a-3b",
-            attachments=[
-                PdfAttachment(
-                    TERMS_FILE_NAME,
-                    terms.encode(),
-                    description=_("The terms of the MoU as data"),
-                    relationship="Data",
-                )
-            ],
-        )
+        return _render_with_terms(TEMPLATE, mou_context(agreement, certification), terms.encode())
 
 
 def _certificate(
@@ -198,21 +232,15 @@ def agreement_pdf_prepare(*, agreement_id: int) -> bool:
         }
         if Side.ADMINISTRATION not in signatures:
             return False
+
+        def sign() -> bool:
+            with transaction.atomic():
+                return _sign_what_is_missing(agreement, signatures)
+
         with translation.override(agreement.language):
-            try:
-                with transaction.atomic():
-                    changed = _sign_what_is_missing(agreement, signatures)
-            except (DomainError, PdfResourceError) as error:
-                message = error.message if isinstance(error, DomainError) else str(error)
-                _record_failure(agreement, message)
-                return False
-            except Exception:
-                # Recorded for the MoU's page; the traceback goes to the site administration.
-                logger.exception("Preparing the signed copy of MoU %s failed.", agreement.pk)
-                _record_failure(
-                    agreement,
-                    _("Something went wrong on the server; the site administration has been told."),
-                )
+            changed, failure = _attempt(sign, f"Preparing the signed copy of MoU {agreement.pk}")
+            if changed is None:
+                _record_failure(agreement, failure)
                 return False
         if not changed and agreement.pdf_status == PdfStatus.READY:
             return False
@@ -234,6 +262,20 @@ def agreement_pdf_prepare(*, agreement_id: int) -> bool:
     return changed
 
 
+def _attempt(work: Callable[[], T], what: str) -> tuple[T | None, str]:
+    """Run ``work``: its result, or why it failed in words for the MoU's page. An unexpected
+    error's traceback goes to the site administration, its page says only that it happened."""
+    try:
+        return work(), ""
+    except DomainError as error:
+        return None, error.message
+    except PdfResourceError as error:
+        return None, str(error)
+    except Exception:
+        logger.exception("%s failed.", what)
+        return None, _("Something went wrong on the server; the site administration has been told.")
+
+
 def _record_failure(agreement: Agreement, message: str) -> None:
     agreement.pdf_status = PdfStatus.FAILED
     agreement.pdf_error = message
@@ -251,4 +293,147 @@ def agreement_pdf_request(agreement: Agreement) -> None:
     from .tasks import agreement_pdf_prepare as task
 
     pk = agreement.pk
+    transaction.on_commit(lambda: task.delay(pk), robust=True)
+
+
+# Copies in other languages ---------------------------------------------------------------------
+
+
+def signed_terms(agreement: Agreement) -> bytes:
+    """The ``terms.json`` the signed file embeds, byte for byte: what a copy in another language
+    carries, and whose terms it states. Read under the lock on the MoU, which the preparation
+    of the signed file holds while it replaces the file."""
+    pdf = _stored(agreement)
+    found = PdfReader(io.BytesIO(pdf)).attachments.get(TERMS_FILE_NAME) if pdf else None
+    if not found:
+        raise DomainError(
+            _(
+                "The signed copy is not ready, and a copy in another language is made from it. "
+                "Ask for this one again once the signed copy can be downloaded."
+            )
+        )
+    terms: bytes = found[0]
+    return terms
+
+
+def translation_context(
+    agreement: Agreement, language: str, terms: dict[str, Any]
+) -> dict[str, Any]:
+    """What the copy in ``language`` says, in the active language (``language``, set by the
+    caller): the signed version's clauses, the signed ``terms``, who signed the original."""
+    signatures = {
+        signature.side: signature
+        for signature in agreement.signatures.filter(annex__isnull=True).select_related(
+            "signer", "version"
+        )
+    }
+    certification = signatures.get(Side.ADMINISTRATION)
+    if (
+        certification is None
+        or certification.version is None
+        or Side.ORGANISATION not in signatures
+    ):
+        raise DomainError(_("Only a signed MoU has copies in other languages."))
+    version = certification.version
+    words = recorded_term_values(agreement, terms)
+    parties = (
+        (Side.ADMINISTRATION, agreement.administration.name),
+        (Side.ORGANISATION, agreement.organisation.name),
+    )
+    return {
+        "administration": agreement.administration,
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "members": words[Variable.MEMBERS] if terms["member_organisations"] else "",
+        "version": version,
+        "clauses": translated_clauses(agreement, version, language, words),
+        "terms": words,
+        "signed_by": [
+            {
+                "party": party,
+                "name": signatures[side].signer.get_full_name()
+                or signatures[side].signer.get_username(),
+                "signed_at": signatures[side].signed_at,
+            }
+            for side, party in parties
+        ],
+        "language_name": language_name(language),
+        "original_language": agreement.language,
+        "original_language_name": language_name(agreement.language),
+        "original_rtl": language_is_bidi(agreement.language),
+        "verification_address": verification_address(),
+    }
+
+
+def render_translation(agreement: Agreement, language: str) -> bytes:
+    """The copy of a signed MoU in ``language`` as PDF/A-3, for reading, not signed: the signed
+    version's clauses in that language where the library has them (the others quoted from the
+    original, saying so), the terms of the signed file and its very ``terms.json``, marked on
+    every page as a translation of the original."""
+    terms = signed_terms(agreement)
+    with translation.override(language):
+        context = translation_context(agreement, language, json.loads(terms))
+        return _render_with_terms(TRANSLATION_TEMPLATE, context, terms)
+
+
+def agreement_translation_prepare(*, translation_id: int) -> bool:
+    """Prepare a copy asked for in another language. Safe to run twice, or twice at once: the
+    second run waits for the first and finds the copy ready. A failure is recorded on the copy,
+    for the MoU's page to say; asking again (``services.agreement_translation_request``) puts
+    it back in the queue. Return whether a file was made."""
+    with transaction.atomic():
+        agreement_id = (
+            AgreementTranslation.objects.filter(pk=translation_id)
+            .values_list("agreement_id", flat=True)
+            .first()
+        )
+        if agreement_id is None:
+            return False
+        # The MoU first, as the services lock it, then the copy: its signed file cannot be
+        # replaced while the copy reads it.
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("administration", "organisation")
+            .get(pk=agreement_id)
+        )
+        copy = AgreementTranslation.objects.select_for_update().get(pk=translation_id)
+        if copy.status != PdfStatus.PENDING:
+            return False
+        with translation.override(agreement.language):
+            pdf, failure = _attempt(
+                lambda: render_translation(agreement, copy.language),
+                f"Preparing the copy of MoU {agreement.pk} in {copy.language}",
+            )
+            if pdf is None:
+                copy.status = PdfStatus.FAILED
+                copy.error = failure
+                copy.save(update_fields=["status", "error"])
+                audit_record(
+                    actor=None,
+                    action="agreement.translation_failed",
+                    target=agreement,
+                    changes={"translation": copy.language, "reason": failure},
+                )
+                return False
+        copy.pdf.save("mou-translation.pdf", ContentFile(pdf), save=False)
+        copy.sha256 = hashlib.sha256(pdf).hexdigest()
+        copy.status = PdfStatus.READY
+        copy.error = ""
+        copy.prepared_at = timezone.now()
+        copy.save(update_fields=["pdf", "sha256", "status", "error", "prepared_at"])
+        audit_record(
+            actor=None,
+            action="agreement.translation_prepared",
+            target=agreement,
+            changes={"translation": copy.language, "sha256": copy.sha256},
+        )
+    logger.info("Copy of MoU %s in %s prepared.", agreement.pk, copy.language)
+    return True
+
+
+def agreement_translation_request(copy: AgreementTranslation) -> None:
+    """Ask, once the transaction commits, for a copy in another language to be prepared."""
+    from .tasks import agreement_translation_prepare as task
+
+    pk = copy.pk
     transaction.on_commit(lambda: task.delay(pk), robust=True)

@@ -488,6 +488,44 @@ class Agreement(models.Model):
         )
 
 
+class AgreementTranslation(models.Model):
+    """A copy of a signed MoU in another language, for reading. It is rendered in the background
+    from the signed version's clauses and terms, carries the same ``terms.json``, and says on
+    every page that it is a translation whose signed original is in the MoU's language. It is
+    not signed: nobody signed these words. The register keeps its hash, so the verification page
+    recognises it as this MoU's translation and never as a signed original."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="translations", verbose_name=_("MoU")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("copy"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    error = models.TextField(_("why the copy could not be prepared"), blank=True)
+    pdf = models.FileField(_("translated copy"), upload_to=_pdf_path, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    # Nobody, for the copy in the administration's main language, asked for at the signature.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("translated copy of an MoU")
+        verbose_name_plural = _("translated copies of MoUs")
+        ordering = ["agreement", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "language"], name="agreement_translation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} — {self.get_language_display()}"
+
+
 class AgreementClause(models.Model):
     """A clause of one MoU as negotiated: the library wording it started from, the wording
     the two sides settled on, and whether they agree on it."""

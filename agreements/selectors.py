@@ -7,30 +7,36 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force
 from activity.panels import Panel
 from activity.typing import AnyUser
-from directory.models import ActivityType, Area, Facility, Role
+from directory.models import ActivityType, Area, Facility, Organisation, Person, Role
 from directory.permissions import administration_ids, organisation_ids, roles
 
 from .models import (
     Agreement,
     AgreementClause,
+    AgreementTranslation,
     AgreementVersion,
     Approval,
+    Clause,
+    ClauseVersion,
     Comment,
     Consultation,
     Equipment,
     Escort,
+    PdfStatus,
     Side,
     Variable,
     Weekday,
@@ -93,36 +99,133 @@ def _date(value: date | None) -> str:
     return date_format(value, "DATE_FORMAT") if value else _("(to be agreed)")
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """The terms of an MoU with the names the words need: from the MoU as it stands, or from
+    the terms a signed version recorded as data."""
+
+    members: list[str]
+    facilities: list[str]
+    people: list[str]
+    activities: list[str]
+    permitted_areas: list[Area]
+    forbidden_areas: list[Area]
+    weekdays: list[int]
+    day_starts: time
+    day_ends: time
+    visits_per_week: int
+    visits_per_month: int
+    equipment: list[str]
+    escort: str
+    private_interviews: bool
+    photographs: bool
+    response_days: int
+    valid_from: date | None
+    valid_until: date | None
+
+
+def _current_terms(agreement: Agreement) -> _Terms:
+    return _Terms(
+        members=[o.name for o in agreement.member_organisations.all()],
+        facilities=[f.name for f in agreement.facilities.all()],
+        people=[person.full_name for person in agreement.people.all()],
+        activities=[t.code for t in agreement.activity_types.all()],
+        permitted_areas=list(agreement.permitted_areas.all()),
+        forbidden_areas=list(agreement.forbidden_areas.all()),
+        weekdays=agreement.weekdays,
+        day_starts=agreement.day_starts,
+        day_ends=agreement.day_ends,
+        visits_per_week=agreement.visits_per_week,
+        visits_per_month=agreement.visits_per_month,
+        equipment=agreement.equipment,
+        escort=agreement.escort,
+        private_interviews=agreement.private_interviews,
+        photographs=agreement.photographs,
+        response_days=agreement.response_days,
+        valid_from=agreement.valid_from,
+        valid_until=agreement.valid_until,
+    )
+
+
+def _recorded_terms(data: dict[str, Any]) -> _Terms:
+    """The terms as ``terms_data`` recorded them, with today's names of what they name."""
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    def areas(pks: list[int]) -> list[Area]:
+        return list(Area.objects.filter(pk__in=pks).select_related("facility"))
+
+    return _Terms(
+        members=list(
+            Organisation.objects.filter(pk__in=data["member_organisations"]).values_list(
+                "name", flat=True
+            )
+        ),
+        facilities=list(
+            Facility.objects.filter(pk__in=data["facilities"]).values_list("name", flat=True)
+        ),
+        people=list(
+            Person.objects.filter(pk__in=data["people"]).values_list("full_name", flat=True)
+        ),
+        activities=list(data["activity_types"]),
+        permitted_areas=areas(data["permitted_areas"]),
+        forbidden_areas=areas(data["forbidden_areas"]),
+        weekdays=list(data["weekdays"]),
+        day_starts=time.fromisoformat(data["day_starts"]),
+        day_ends=time.fromisoformat(data["day_ends"]),
+        visits_per_week=data["visits_per_week"],
+        visits_per_month=data["visits_per_month"],
+        equipment=list(data["equipment"]),
+        escort=data["escort"],
+        private_interviews=data["private_interviews"],
+        photographs=data["photographs"],
+        response_days=data["response_days"],
+        valid_from=day(data["valid_from"]),
+        valid_until=day(data["valid_until"]),
+    )
+
+
+def _words(agreement: Agreement, terms: _Terms) -> dict[str, str]:
+    return {
+        Variable.ADMINISTRATION: agreement.administration.name,
+        Variable.ORGANISATION: agreement.organisation.name,
+        Variable.MEMBERS: _join(sorted(terms.members)),
+        Variable.FACILITIES: _join(sorted(terms.facilities)),
+        Variable.PEOPLE: _join(sorted(terms.people)),
+        Variable.WEEKDAYS: _join([str(Weekday(day).label) for day in sorted(terms.weekdays)]),
+        Variable.HOURS: _("%(start)s to %(end)s")
+        % {"start": time_format(terms.day_starts), "end": time_format(terms.day_ends)},
+        Variable.VISITS_PER_WEEK: str(terms.visits_per_week),
+        Variable.VISITS_PER_MONTH: str(terms.visits_per_month),
+        Variable.ESCORT: str(Escort(terms.escort).label),
+        Variable.ACTIVITIES: _join(
+            sorted(str(ActivityType.Code(code).label) for code in terms.activities)
+        ),
+        Variable.PRIVATE_INTERVIEWS: _yes_no(terms.private_interviews),
+        Variable.PHOTOGRAPHS: _yes_no(terms.photographs),
+        Variable.EQUIPMENT: _join([str(Equipment(item).label) for item in terms.equipment]),
+        Variable.PERMITTED_AREAS: _join(sorted(_area(a) for a in terms.permitted_areas)),
+        Variable.FORBIDDEN_AREAS: _join(sorted(_area(a) for a in terms.forbidden_areas)),
+        Variable.RESPONSE_DAYS: str(terms.response_days),
+        Variable.VALID_FROM: _date(terms.valid_from),
+        Variable.VALID_UNTIL: _date(terms.valid_until),
+    }
+
+
 def term_values(agreement: Agreement) -> dict[str, str]:
     """Each variable of the clause wording, in the active language, from the MoU's terms.
 
     Reads the MoU's many-to-many terms: prefetch them (``AGREEMENT_TERM_PREFETCH``) when
     rendering several MoUs."""
-    people = sorted(person.full_name for person in agreement.people.all())
-    return {
-        Variable.ADMINISTRATION: agreement.administration.name,
-        Variable.ORGANISATION: agreement.organisation.name,
-        Variable.MEMBERS: _join(sorted(o.name for o in agreement.member_organisations.all())),
-        Variable.FACILITIES: _join(sorted(f.name for f in agreement.facilities.all())),
-        Variable.PEOPLE: _join(people),
-        Variable.WEEKDAYS: _join([str(Weekday(day).label) for day in sorted(agreement.weekdays)]),
-        Variable.HOURS: _("%(start)s to %(end)s")
-        % {"start": time_format(agreement.day_starts), "end": time_format(agreement.day_ends)},
-        Variable.VISITS_PER_WEEK: str(agreement.visits_per_week),
-        Variable.VISITS_PER_MONTH: str(agreement.visits_per_month),
-        Variable.ESCORT: str(Escort(agreement.escort).label),
-        Variable.ACTIVITIES: _join(
-            sorted(str(t.get_code_display()) for t in agreement.activity_types.all())
-        ),
-        Variable.PRIVATE_INTERVIEWS: _yes_no(agreement.private_interviews),
-        Variable.PHOTOGRAPHS: _yes_no(agreement.photographs),
-        Variable.EQUIPMENT: _join([str(Equipment(item).label) for item in agreement.equipment]),
-        Variable.PERMITTED_AREAS: _join(sorted(_area(a) for a in agreement.permitted_areas.all())),
-        Variable.FORBIDDEN_AREAS: _join(sorted(_area(a) for a in agreement.forbidden_areas.all())),
-        Variable.RESPONSE_DAYS: str(agreement.response_days),
-        Variable.VALID_FROM: _date(agreement.valid_from),
-        Variable.VALID_UNTIL: _date(agreement.valid_until),
-    }
+    return _words(agreement, _current_terms(agreement))
+
+
+def recorded_term_values(agreement: Agreement, data: dict[str, Any]) -> dict[str, str]:
+    """Each variable of the clause wording, in the active language, from terms recorded as data
+    (``terms_data``, as a version of the MoU keeps them): what a signed version said, whatever
+    has changed since."""
+    return _words(agreement, _recorded_terms(data))
 
 
 def terms_data(agreement: Agreement) -> dict[str, Any]:
@@ -195,6 +298,91 @@ def rendered_clauses(agreement: Agreement) -> list[RenderedClause]:
             )
             for number, clause in enumerate(clauses, start=1)
         ]
+
+
+def library_wording(version: ClauseVersion, language: str) -> str:
+    """A library wording in ``language``, or in the first language that has one: what an MoU in
+    that language starts from."""
+    with translation.override(language):
+        return str(version.wording)
+
+
+# Copies of a signed MoU in other languages ------------------------------------------------------
+
+
+def language_name(code: str) -> str:
+    """A language's name in the active language."""
+    return str(translation.get_language_info(code)["name_translated"])
+
+
+def language_is_bidi(code: str) -> bool:
+    return bool(translation.get_language_info(code)["bidi"])
+
+
+@dataclass(frozen=True)
+class TranslatedClause:
+    number: int
+    title: str
+    #: The wording in the copy's language, the terms filled in; empty when there is none.
+    text: str
+    #: The clause as the signed version states it, in the MoU's language.
+    original: str
+
+
+def translated_clauses(
+    agreement: Agreement, version: AgreementVersion, language: str, values: dict[str, str]
+) -> list[TranslatedClause]:
+    """The clauses of the signed version, numbered as signed, in ``language``: the wording of
+    the library version each was drafted from, in that language only, its variables filled with
+    ``values`` (the signed terms in that language). A clause has no wording in the language when
+    the library has none, or when the parties changed the library's words in negotiation (nobody
+    translated theirs); its ``text`` is then empty, for the copy to say so and quote the
+    original."""
+    drafted = {
+        clause.clause_version.clause_id: clause
+        for clause in agreement.clauses.filter(included=True).select_related(
+            "clause_version__clause"
+        )
+    }
+    wording_field = build_localized_fieldname("wording", language)
+    title_field = build_localized_fieldname("title", language)
+    with translation.override(language):
+        translated: list[TranslatedClause] = []
+        for number, signed in enumerate(version.content["clauses"], start=1):
+            clause = drafted.get(signed["clause"])
+            text = ""
+            title = str(Clause.Kind(signed["kind"]).label)
+            if clause is not None:
+                library = clause.clause_version
+                title = getattr(library.clause, title_field) or title
+                if clause.wording == library_wording(library, agreement.language):
+                    text = fill_variables(getattr(library, wording_field) or "", values)
+            translated.append(TranslatedClause(number, title, text, signed["text"]))
+    return translated
+
+
+@dataclass(frozen=True)
+class LanguageCopy:
+    """A language a signed MoU can be read in besides its own, and its copy if asked for."""
+
+    language: str
+    name: str
+    copy: AgreementTranslation | None
+
+
+def translation_copies(agreement: Agreement) -> list[LanguageCopy]:
+    """The languages a signed MoU may be copied into, the administration's main language first
+    (its copy is made at the signature), then the others in the deployment's order; none
+    before the MoU is signed."""
+    if agreement.signed_at is None:
+        return []
+    copies = {copy.language: copy for copy in agreement.translations.all()}
+    main = agreement.administration.main_language
+    languages = sorted(
+        (code for code, _name in settings.LANGUAGES if code != agreement.language),
+        key=lambda code: code != main,
+    )
+    return [LanguageCopy(code, language_name(code), copies.get(code)) for code in languages]
 
 
 def snapshot(agreement: Agreement) -> dict[str, Any]:
@@ -299,6 +487,8 @@ class RegisterMatch:
     EARLIER = "earlier"
     #: A copy from the register, with something added to it after it was signed.
     ADDED_TO = "added_to"
+    #: An unsigned copy in another language that the register made of a signed MoU.
+    TRANSLATION = "translation"
     #: Not a copy of an MoU in the register.
     NONE = "none"
 
@@ -306,6 +496,16 @@ class RegisterMatch:
     agreement: Agreement | None = None
     #: The MoU's status as the register has it today, for a copy of it.
     status: str = ""
+    #: The language of a translated copy.
+    language: str = ""
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language) if self.language else ""
+
+    @property
+    def original_language_name(self) -> str:
+        return language_name(self.agreement.language) if self.agreement else ""
 
     @property
     def countersigned(self) -> bool:
@@ -321,8 +521,10 @@ def register_match(report: VerificationReport) -> RegisterMatch:
     identifier alone proves nothing (anyone can write one), so an MoU is named only when the
     file, or what its signatures cover, is one of its copies."""
     identifier = report.identifier
-    if not identifier or not report.signed:
+    if not identifier:
         return RegisterMatch(RegisterMatch.NONE)
+    if not report.signed:
+        return _translation_match(identifier, report.sha256)
     candidates = (
         Agreement.objects.filter(reference=identifier)
         .exclude(pdf_sha256="")
@@ -340,6 +542,27 @@ def register_match(report: VerificationReport) -> RegisterMatch:
             continue
         return RegisterMatch(kind, agreement, agreement_display_status(agreement))
     return RegisterMatch(RegisterMatch.NONE)
+
+
+def _translation_match(identifier: str, sha256: str) -> RegisterMatch:
+    """A file without signatures is at best a translated copy the register made: recognised by
+    the identifier it embeds and its hash, never as a signed original."""
+    copy = (
+        AgreementTranslation.objects.filter(
+            agreement__reference=identifier, sha256=sha256, status=PdfStatus.READY
+        )
+        .select_related("agreement__administration", "agreement__organisation")
+        .first()
+    )
+    if copy is None:
+        return RegisterMatch(RegisterMatch.NONE)
+    agreement = copy.agreement
+    return RegisterMatch(
+        RegisterMatch.TRANSLATION,
+        agreement,
+        agreement_display_status(agreement),
+        language=copy.language,
+    )
 
 
 # Coordination map -------------------------------------------------------------------------------

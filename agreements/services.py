@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -39,6 +40,7 @@ from . import documents, reminders
 from .models import (
     Agreement,
     AgreementClause,
+    AgreementTranslation,
     AgreementVersion,
     Approval,
     ClauseVersion,
@@ -52,7 +54,7 @@ from .models import (
     SignerCertificate,
     Template,
 )
-from .selectors import snapshot, term_values
+from .selectors import language_name, library_wording, snapshot, term_values
 from .signing.services import signer_certificate_revoke
 
 #: Who speaks for each side in a negotiation, and is told of the other side's comments.
@@ -98,12 +100,6 @@ def _people_of_side(agreement: Agreement, side: str) -> list[User]:
     if side == Side.ADMINISTRATION:
         return list(administration_users(agreement.administration, NEGOTIATORS[side]))
     return list(organisation_users(agreement.organisation, NEGOTIATORS[side]))
-
-
-def _wording_in(version: ClauseVersion, language: str) -> str:
-    # The library's wording in the MoU's language, or the first language that has it.
-    with translation.override(language):
-        return str(version.wording)
 
 
 # Drafting ---------------------------------------------------------------------------------------
@@ -159,7 +155,7 @@ def agreement_create(
             agreement=agreement,
             clause_version=latest[entry.clause_id],
             order=entry.order,
-            wording=_wording_in(latest[entry.clause_id], agreement.language),
+            wording=library_wording(latest[entry.clause_id], agreement.language),
         )
         for entry in template.entries.order_by("order")
         if entry.clause_id in latest
@@ -1034,16 +1030,25 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
     agreement.pdf_status = PdfStatus.PENDING
     agreement.pdf_error = ""
     extra: tuple[str, ...] = ("reference", "pdf_status", "pdf_error")
+    details: dict[str, object] = {"version": version.number if version else None, "side": side}
+    translated: AgreementTranslation | None = None
     if to == Agreement.Status.SIGNED:
         agreement.signed_at = signature.signed_at
         extra = (*extra, "signed_at")
+        # The administration reads its MoUs in its main language: a copy in it is made at once.
+        main_language = agreement.administration.main_language
+        if main_language != agreement.language:
+            translated, _created = AgreementTranslation.objects.get_or_create(
+                agreement=agreement, language=main_language
+            )
+            details["translation"] = main_language
     transition(
         agreement,
         to,
         actor=actor,
         transitions=Agreement.TRANSITIONS,
         extra_fields=extra,
-        details={"version": version.number if version else None, "side": side},
+        details=details,
     )
     if to == Agreement.Status.CERTIFIED:
         signers = _signatories(agreement)
@@ -1076,6 +1081,8 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             notify.cancel(key=notify.reminder_key(previous))
         remind_expiry(agreement)
     documents.agreement_pdf_request(agreement)
+    if translated is not None:
+        documents.agreement_translation_request(translated)
     return signature
 
 
@@ -1094,6 +1101,57 @@ def agreement_pdf_retry(*, actor: User, agreement: Agreement) -> Agreement:
     audit_record(actor=actor, action="agreement.pdf_requested", target=agreement)
     documents.agreement_pdf_request(agreement)
     return agreement
+
+
+@transaction.atomic
+def agreement_translation_request(
+    *, actor: User, agreement: Agreement, language: str
+) -> AgreementTranslation:
+    """Ask for a copy of a signed MoU in another language, for reading; or ask again for one
+    that could not be prepared. The copy is made in the background from the signed version and
+    is not signed: the signed original, in the MoU's language, stays the MoU."""
+    agreement = _locked(agreement)
+    if agreement.signed_at is None:
+        raise DomainError(
+            _("Only a signed MoU has copies in other languages; this one is “%(status)s”.")
+            % {"status": agreement.get_status_display()}
+        )
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose one of the languages offered."), field="language")
+    name = language_name(language)
+    if language == agreement.language:
+        raise DomainError(
+            _("The signed MoU is in %(language)s: download the signed copy.") % {"language": name}
+        )
+    copy = (
+        AgreementTranslation.objects.select_for_update()
+        .filter(agreement=agreement, language=language)
+        .first()
+    )
+    if copy is None:
+        copy = AgreementTranslation.objects.create(
+            agreement=agreement, language=language, requested_by=actor
+        )
+    elif copy.status == PdfStatus.FAILED:
+        copy.status = PdfStatus.PENDING
+        copy.error = ""
+        copy.requested_by = actor
+        copy.requested_at = timezone.now()
+        copy.save(update_fields=["status", "error", "requested_by", "requested_at"])
+    elif copy.status == PdfStatus.READY:
+        raise DomainError(_("The copy in %(language)s is ready: download it.") % {"language": name})
+    else:
+        raise DomainError(
+            _("The copy in %(language)s is being prepared already.") % {"language": name}
+        )
+    audit_record(
+        actor=actor,
+        action="agreement.translation_requested",
+        target=agreement,
+        changes={"translation": language},
+    )
+    documents.agreement_translation_request(copy)
+    return copy
 
 
 def _require_certified_copy(agreement: Agreement) -> None:

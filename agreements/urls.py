@@ -28,6 +28,16 @@ urlpatterns = [
     path("<int:pk>/countersign/", signing.agreement_countersign, name="agreement_countersign"),
     path("<int:pk>/signed-copy/", signing.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/signed-copy/retry/", signing.agreement_pdf_retry, name="agreement_pdf_retry"),
+    path(
+        "<int:pk>/translations/",
+        signing.agreement_translation_request,
+        name="agreement_translation_request",
+    ),
+    path(
+        "<int:pk>/translations/<str:language>/",
+        signing.agreement_translation,
+        name="agreement_translation",
+    ),
     path("organisations/<int:pk>/signatories/", signing.signatories, name="signatories"),
     path("signatories/<int:pk>/withdraw/", signing.signatory_revoke, name="signatory_revoke"),
 ]

@@ -40,6 +40,7 @@ from ..selectors import (
     redline,
     rendered_clauses,
     term_values,
+    translation_copies,
 )
 
 #: How many organisations a search for one to start an MoU with shows.
@@ -185,6 +186,7 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "signatures": list(
             agreement.signatures.filter(annex__isnull=True).select_related("signer")
         ),
+        "translations": translation_copies(agreement),
         "consultations": permissions.consultations_for_user(user, agreement).select_related(
             "staff", "facility"
         ),

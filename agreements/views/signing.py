@@ -1,7 +1,7 @@
 """Signing an MoU: the director signs for the administration and an authorised signatory
 countersigns for the organisation, each confirming who they are (password and authenticator
-code) in the very request that signs; the signed copy's download; and the organisation's page of
-authorised signatories."""
+code) in the very request that signs; the signed copy's download, and its copies in other
+languages; and the organisation's page of authorised signatories."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -86,6 +86,39 @@ def agreement_pdf_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _("The signed copy is being prepared again."),
     )
     return redirect(agreement)
+
+
+@login_required
+def agreement_translation(
+    request: AuthenticatedRequest, pk: int, language: str
+) -> HttpResponseBase:
+    """A signed MoU's copy in another language, for reading: to whoever may download the
+    signed copy."""
+    agreement = permissions.get_agreement_for_user(request.user, pk)
+    copy = agreement.translations.filter(language=language, status=PdfStatus.READY).first()
+    if copy is None or not copy.pdf:
+        raise not_found(request.user, "agreement.download", agreement)
+    return attachment_response(
+        copy.pdf,
+        _("mou-%(reference)s-%(language)s.pdf")
+        % {"reference": agreement.reference, "language": language},
+        PDF,
+    )
+
+
+@login_required
+@require_POST
+def agreement_translation_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Ask for a copy in another language, or again for one that failed."""
+    agreement = permissions.get_agreement_for_user(request.user, pk)
+    run_action(
+        request,
+        lambda: services.agreement_translation_request(
+            actor=request.user, agreement=agreement, language=request.POST.get("language", "")
+        ),
+        _("The copy is being prepared. It is usually ready within a minute."),
+    )
+    return redirect(f"{agreement.get_absolute_url()}#translations")
 
 
 # Authorised signatories -------------------------------------------------------------------------
