@@ -63,3 +63,10 @@ class TextsInEachLanguage(forms.ModelForm):
 
     def main_language(self) -> str:
         raise NotImplementedError
+
+    def main_language_name(self) -> str:
+        return language_name(self.main_language())
+
+    def texts(self, name: str) -> dict[str, str | None]:
+        """The text ``name`` as typed in each language: ``{"en": …, "es": …}``."""
+        return {code: self.cleaned_data.get(f"{name}_{code}") for code in LANGUAGE_CODES}

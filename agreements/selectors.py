@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -18,20 +19,26 @@ from django.utils.translation import gettext as _
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force
 from activity.panels import Panel
+from activity.texts import LANGUAGE_CODES, language_name
 from activity.typing import AnyUser
 from directory.models import ActivityType, Area, Facility, Role
 from directory.permissions import administration_ids, organisation_ids, roles
 
 from .models import (
+    VARIABLE_PATTERN,
     Agreement,
     AgreementClause,
     AgreementVersion,
     Approval,
+    Clause,
+    ClauseVersion,
     Comment,
     Consultation,
     Equipment,
     Escort,
     Side,
+    Template,
+    TemplateClause,
     Variable,
     Weekday,
     fill_variables,
@@ -244,7 +251,7 @@ def redline(older: AgreementVersion, newer: AgreementVersion) -> list[ClauseChan
         if old is None:
             changes.append(ClauseChange(item["title"], "added", [Fragment(item["text"], "added")]))
             continue
-        fragments = _word_diff(old["text"], item["text"])
+        fragments = word_diff(old["text"], item["text"])
         changed = any(fragment.change for fragment in fragments)
         changes.append(ClauseChange(item["title"], "changed" if changed else "", fragments))
     for item in older.content["clauses"]:
@@ -255,7 +262,8 @@ def redline(older: AgreementVersion, newer: AgreementVersion) -> list[ClauseChan
     return changes
 
 
-def _word_diff(old: str, new: str) -> list[Fragment]:
+def word_diff(old: str, new: str) -> list[Fragment]:
+    """``new`` compared with ``old`` word by word: the words kept, removed and added."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
     fragments: list[Fragment] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
@@ -267,6 +275,121 @@ def _word_diff(old: str, new: str) -> list[Fragment]:
         if op in ("insert", "replace"):
             fragments.append(Fragment("".join(b[j1:j2]), "added"))
     return fragments
+
+
+# The clause library and the templates ---------------------------------------------------------
+
+
+def _mou_count(clause_path: str) -> Coalesce:
+    """How many MoUs hold a version of the clause (or this version) ``OuterRef("pk")``."""
+    held = (
+        AgreementClause.objects.filter(**{clause_path: OuterRef("pk")})
+        .order_by()
+        .values(clause_path)
+        .annotate(n=Count("agreement", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(held), 0)
+
+
+def _in_kind_order() -> Case:
+    return Case(
+        *(When(kind=kind, then=position) for position, kind in enumerate(Clause.Kind.values)),
+        default=len(Clause.Kind.values),
+    )
+
+
+def clause_library(clauses: QuerySet[Clause]) -> QuerySet[Clause]:
+    """The clauses in the order of their kinds, each with its current version's number
+    (``current``) and how many MoUs hold a version of it (``mou_count``): one query."""
+    current = ClauseVersion.objects.filter(clause=OuterRef("pk")).order_by("-number")
+    return clauses.annotate(
+        current=Subquery(current.values("number")[:1]),
+        mou_count=_mou_count("clause_version__clause"),
+        kind_order=_in_kind_order(),
+    ).order_by("kind_order", "id")
+
+
+def clause_history(clause: Clause) -> list[ClauseVersion]:
+    """The clause's versions, the newest first, each with who wrote it and how many MoUs hold
+    it (``mou_count``)."""
+    return list(
+        clause.versions.select_related("created_by")
+        .annotate(mou_count=_mou_count("clause_version"))
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class WordingText:
+    language: str
+    name: str
+    #: Written right to left.
+    bidi: bool
+    #: The text written in this language, or "" where readers see another language's.
+    text: str
+
+
+def wording_texts(version: ClauseVersion) -> list[WordingText]:
+    """The version's wording in each language the deployment offers, as written."""
+    return [
+        WordingText(
+            code,
+            language_name(code),
+            translation.get_language_info(code)["bidi"],
+            getattr(version, f"wording_{code}") or "",
+        )
+        for code in LANGUAGE_CODES
+    ]
+
+
+def wording_in(version: ClauseVersion, language: str) -> str:
+    """The wording readers of ``language`` see: theirs, or the first language that has one."""
+    with translation.override(language):
+        return str(version.wording)
+
+
+def clause_variables(version: ClauseVersion) -> list[tuple[str, str]]:
+    """The variables the wording names in any of its languages, with what each stands for, in
+    the order of ``Variable``."""
+    used: set[str] = set()
+    for code in LANGUAGE_CODES:
+        used.update(VARIABLE_PATTERN.findall(getattr(version, f"wording_{code}") or ""))
+    return [(variable.value, str(variable.label)) for variable in Variable if variable in used]
+
+
+def template_library(templates: QuerySet[Template]) -> QuerySet[Template]:
+    """The templates, those offered for new MoUs first, each with how many clauses it holds
+    (``clause_count``) and how many MoUs were drafted from it (``mou_count``): one query."""
+    entries = (
+        TemplateClause.objects.filter(template=OuterRef("pk"))
+        .order_by()
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    drafted = (
+        Agreement.objects.filter(template=OuterRef("pk"))
+        .order_by()
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return templates.annotate(
+        clause_count=Coalesce(Subquery(entries), 0),
+        mou_count=Coalesce(Subquery(drafted), 0),
+    ).order_by("-active", "id")
+
+
+def template_entries(template: Template) -> list[TemplateClause]:
+    """The template's clauses in their order, each with its clause's current version number
+    (``current``)."""
+    current = ClauseVersion.objects.filter(clause=OuterRef("clause")).order_by("-number")
+    return list(
+        template.entries.select_related("clause")
+        .annotate(current=Subquery(current.values("number")[:1]))
+        .order_by("order")
+    )
 
 
 def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:
