@@ -7,13 +7,15 @@ The forms require the text in the administration's main language, so that there 
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+T = TypeVar("T")
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -27,7 +29,7 @@ def in_each_language(*names: str) -> list[str]:
     return [f"{name}_{code}" for name in names for code in LANGUAGE_CODES]
 
 
-def text_columns(name: str, texts: Mapping[str, str]) -> dict[str, str]:
+def text_columns(name: str, texts: Mapping[str, T]) -> dict[str, T]:
     """The columns of the text ``name`` given as ``{language: text}``: ``{"title_en": …}``, for
     the languages the deployment offers."""
     return {f"{name}_{code}": texts[code] for code in LANGUAGE_CODES if code in texts}

@@ -185,7 +185,9 @@ class TemplateForm(TextsInEachLanguage):
 class TemplateClauseForm(forms.Form):
     """A clause of the library to add to a template: one it does not hold yet."""
 
-    clause = forms.ModelChoiceField(queryset=Clause.objects.none(), label=_("Clause"))
+    clause: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Clause.objects.none(), label=_("Clause")
+    )
 
     def __init__(self, *args: Any, template: Template, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -280,16 +280,17 @@ def word_diff(old: str, new: str) -> list[Fragment]:
 # The clause library and the templates ---------------------------------------------------------
 
 
-def _mou_count(clause_path: str) -> Coalesce:
-    """How many MoUs hold a version of the clause (or this version) ``OuterRef("pk")``."""
-    held = (
-        AgreementClause.objects.filter(**{clause_path: OuterRef("pk")})
-        .order_by()
-        .values(clause_path)
-        .annotate(n=Count("agreement", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(held), 0)
+def _count(rows: QuerySet[Any], per: str, counted: str = "pk") -> Coalesce:
+    """How many distinct ``counted`` of ``rows`` (filtered on an ``OuterRef``), as a subquery
+    grouped by ``per``: no join that would multiply the outer rows, no query per row."""
+    counts = rows.order_by().values(per).annotate(n=Count(counted, distinct=True)).values("n")
+    return Coalesce(Subquery(counts), 0)
+
+
+def _current_number(clause: OuterRef) -> Subquery:
+    """The number of the clause's version in use: its latest."""
+    latest = ClauseVersion.objects.filter(clause=clause).order_by("-number")
+    return Subquery(latest.values("number")[:1])
 
 
 def _in_kind_order() -> Case:
@@ -302,10 +303,13 @@ def _in_kind_order() -> Case:
 def clause_library(clauses: QuerySet[Clause]) -> QuerySet[Clause]:
     """The clauses in the order of their kinds, each with its current version's number
     (``current``) and how many MoUs hold a version of it (``mou_count``): one query."""
-    current = ClauseVersion.objects.filter(clause=OuterRef("pk")).order_by("-number")
     return clauses.annotate(
-        current=Subquery(current.values("number")[:1]),
-        mou_count=_mou_count("clause_version__clause"),
+        current=_current_number(OuterRef("pk")),
+        mou_count=_count(
+            AgreementClause.objects.filter(clause_version__clause=OuterRef("pk")),
+            "clause_version__clause",
+            "agreement",
+        ),
         kind_order=_in_kind_order(),
     ).order_by("kind_order", "id")
 
@@ -315,7 +319,13 @@ def clause_history(clause: Clause) -> list[ClauseVersion]:
     it (``mou_count``)."""
     return list(
         clause.versions.select_related("created_by")
-        .annotate(mou_count=_mou_count("clause_version"))
+        .annotate(
+            mou_count=_count(
+                AgreementClause.objects.filter(clause_version=OuterRef("pk")),
+                "clause_version",
+                "agreement",
+            )
+        )
         .order_by("-number")
     )
 
@@ -361,33 +371,18 @@ def clause_variables(version: ClauseVersion) -> list[tuple[str, str]]:
 def template_library(templates: QuerySet[Template]) -> QuerySet[Template]:
     """The templates, those offered for new MoUs first, each with how many clauses it holds
     (``clause_count``) and how many MoUs were drafted from it (``mou_count``): one query."""
-    entries = (
-        TemplateClause.objects.filter(template=OuterRef("pk"))
-        .order_by()
-        .values("template")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    drafted = (
-        Agreement.objects.filter(template=OuterRef("pk"))
-        .order_by()
-        .values("template")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return templates.annotate(
-        clause_count=Coalesce(Subquery(entries), 0),
-        mou_count=Coalesce(Subquery(drafted), 0),
+        clause_count=_count(TemplateClause.objects.filter(template=OuterRef("pk")), "template"),
+        mou_count=_count(Agreement.objects.filter(template=OuterRef("pk")), "template"),
     ).order_by("-active", "id")
 
 
 def template_entries(template: Template) -> list[TemplateClause]:
     """The template's clauses in their order, each with its clause's current version number
     (``current``)."""
-    current = ClauseVersion.objects.filter(clause=OuterRef("clause")).order_by("-number")
     return list(
         template.entries.select_related("clause")
-        .annotate(current=Subquery(current.values("number")[:1]))
+        .annotate(current=_current_number(OuterRef("clause")))
         .order_by("order")
     )
 

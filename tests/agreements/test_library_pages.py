@@ -44,7 +44,7 @@ def template_fields(name: str, *, active: bool = True, description: str = "") ->
 
 def entries(template: Template) -> list[str]:
     return [
-        entry.clause.title_en
+        entry.clause.title
         for entry in TemplateClause.objects.filter(template=template)
         .select_related("clause")
         .order_by("order")
