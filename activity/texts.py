@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.db.models import Model
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,9 @@ class TextsInEachLanguage(forms.ModelForm):
                 "language": language_name(code),
             }
             field.required = code == main and text in self.required_texts
+            # Typed in its own language and direction, whatever the page's.
+            bidi = translation.get_language_info(code)["bidi"]
+            field.widget.attrs.update({"lang": code, "dir": "rtl" if bidi else "ltr"})
             if code != main:
                 field.help_text = ""  # said once, beside the main language
 

@@ -257,6 +257,8 @@ def test_an_unknown_variable_is_refused_and_what_was_typed_is_kept(client, libra
     assert "Unknown variables in braces: {persons}" in page
     assert typed in page
     assert "يدخل {persons} فقط." in page
+    # Each language is typed in its own direction.
+    assert re.search(r'<textarea name="wording_ar"[^>]* lang="ar" dir="rtl"', page)
     assert 'value="Shorter"' in page
     assert library.people.versions.count() == 1
     assert not AuditEntry.objects.filter(action="clause.reworded").exists()
