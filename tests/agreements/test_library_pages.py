@@ -603,3 +603,27 @@ def test_the_clause_page_makes_the_same_queries_for_one_version_and_many(client,
         )
     assert count_queries(client, path) == one
     assert "Wording 29." in text(client.get(path))
+
+
+def test_an_administration_writing_in_spanish_needs_no_english(client, library, director):
+    administration = library.purpose.administration
+    administration.main_language = "es"
+    administration.save(update_fields=["main_language"])
+    login(client, director)
+    response = client.post(
+        url("clause_create", administration.pk),
+        {
+            "kind": "disputes",
+            **titles("", es="Solución de controversias"),
+            **wording(
+                "", es="Las controversias entre {administration} y {organisation} se median."
+            ),
+        },
+    )
+    assert response.status_code == 302
+    clause = Clause.objects.get(kind="disputes")
+    # An English reader sees the Spanish text, the only one there is.
+    page = text(client.get(clause.get_absolute_url()))
+    assert "<h1>Solución de controversias</h1>" in page
+    assert "Not written in English" in page
+    assert "se median." in page
