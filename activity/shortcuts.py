@@ -28,6 +28,11 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> tuple[bool, T | 
     return False, None
 
 
+def errors_text(form: forms.BaseForm) -> str:
+    """A refused action as one message, for buttons that have no page of their own."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> tuple[bool, T | None]:
     """Run a service behind a button (no fields to fill): say that it was done, or why not."""
     form = forms.Form(data={})

@@ -181,6 +181,7 @@ def register() -> None:
         ),
     ]:
         audit_actions.register(code, label, sentence, choices={"translation": Language})
+    _register_library()
     audit_actions.register(
         "signing_authority.created",
         _("Signing authority created"),
@@ -198,3 +199,54 @@ def register() -> None:
         _("%(actor)s revoked the signing certificate of %(object)s: %(reason)s"),
         choices={"reason": SignerCertificate.RevocationReason},
     )
+
+
+def _register_library() -> None:
+    """The clause library and the templates, whose details name clauses and templates by id."""
+    names = {"clauses": "agreements.clause", "templates": "agreements.template"}
+    for code, label, sentence in [
+        (
+            "clause.created",
+            _("Clause added to the library"),
+            _("%(actor)s added the clause “%(object)s” to the clause library"),
+        ),
+        (
+            "clause.updated",
+            _("Library clause changed"),
+            _("%(actor)s changed the clause “%(object)s” of the clause library"),
+        ),
+        (
+            "clause.reworded",
+            _("Library clause worded anew"),
+            _("%(actor)s wrote version %(version)s of the clause “%(object)s”"),
+        ),
+        (
+            "template.created",
+            _("MoU template created"),
+            _("%(actor)s created the MoU template “%(object)s”"),
+        ),
+        (
+            "template.updated",
+            _("MoU template changed"),
+            _("%(actor)s changed the MoU template “%(object)s”"),
+        ),
+        (
+            "template.clause_added",
+            _("Clause added to an MoU template"),
+            _("%(actor)s added the clause “%(clauses)s” to the MoU template “%(object)s”"),
+        ),
+        (
+            "template.clause_removed",
+            _("Clause taken out of an MoU template"),
+            _("%(actor)s took the clause “%(clauses)s” out of the MoU template “%(object)s”"),
+        ),
+        (
+            "template.reordered",
+            _("Clauses of an MoU template reordered"),
+            _(
+                "%(actor)s moved the clause “%(clauses)s” to place %(position)s in the MoU "
+                "template “%(object)s”"
+            ),
+        ),
+    ]:
+        audit_actions.register(code, label, sentence, references=names)

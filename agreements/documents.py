@@ -35,6 +35,7 @@ from pypdf import PdfReader
 from activity.errors import DomainError
 from activity.pdf import PdfAttachment, PdfResourceError, render_pdf
 from activity.services import audit_record
+from activity.texts import language_name
 from activity.typing import User
 from directory.models import Organisation, Role
 
@@ -50,7 +51,6 @@ from .models import (
 )
 from .selectors import (
     language_is_bidi,
-    language_name,
     recorded_term_values,
     rendered_clauses,
     term_values,

@@ -4,13 +4,15 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Accreditation
 from accreditation.selectors import cleared_people
-from activity.validators import TextLimit
+from activity.texts import TextsInEachLanguage, in_each_language
+from activity.validators import NameField, TextLimit
 from directory.models import ActivityType, Administration, Area, Facility, Person
 
 from .models import (
@@ -18,9 +20,12 @@ from .models import (
     MAX_VISITS,
     Agreement,
     AgreementClause,
+    Clause,
+    ClauseVersion,
     Equipment,
     Escort,
     Template,
+    TemplateClause,
     Weekday,
     validate_wording,
 )
@@ -110,6 +115,87 @@ class AgreementStartForm(forms.Form):
         if template and administration and template.administration_id != administration.pk:
             self.add_error("template", _("Choose one of this administration's templates."))
         return data
+
+
+# The clause library and the templates ---------------------------------------------------------
+
+
+class ClauseForm(TextsInEachLanguage):
+    """A clause's title in each language, and whether every MoU holds it."""
+
+    required_texts = ("title",)
+
+    class Meta:
+        model = Clause
+        fields = [*in_each_language("title"), "mandatory"]
+        field_classes = dict.fromkeys(in_each_language("title"), NameField)
+
+    def main_language(self) -> str:
+        return self.instance.administration.main_language
+
+
+class NewClauseForm(ClauseForm):
+    """A new clause of the library: its kind too."""
+
+    class Meta(ClauseForm.Meta):
+        fields = ["kind", *ClauseForm.Meta.fields]
+
+
+_WORDING = forms.Textarea(attrs={"rows": 8})
+
+
+class WordingForm(TextsInEachLanguage):
+    """A clause's wording in each language, with ``{variables}`` for the MoU's terms, and, for
+    a new version, what changed."""
+
+    required_texts = ("wording",)
+
+    class Meta:
+        model = ClauseVersion
+        fields = [*in_each_language("wording"), "change_note"]
+        widgets = dict.fromkeys(in_each_language("wording"), _WORDING)
+        help_texts = {
+            "change_note": _("One line for those who compare the versions."),
+        }
+
+    def __init__(self, *args: Any, first: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first:
+            del self.fields["change_note"]
+        else:
+            self.fields["change_note"].required = True
+
+    def main_language(self) -> str:
+        return self.instance.clause.administration.main_language
+
+
+class TemplateForm(TextsInEachLanguage):
+    required_texts = ("name",)
+
+    class Meta:
+        model = Template
+        fields = [*in_each_language("name"), *in_each_language("description"), "active"]
+        field_classes = dict.fromkeys(in_each_language("name"), NameField)
+        widgets = dict.fromkeys(in_each_language("description"), forms.Textarea(attrs={"rows": 3}))
+
+    def main_language(self) -> str:
+        return self.instance.administration.main_language
+
+
+class TemplateClauseForm(forms.Form):
+    """A clause of the library to add to a template: one it does not hold yet."""
+
+    clause: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Clause.objects.none(), label=_("Clause")
+    )
+
+    def __init__(self, *args: Any, template: Template, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["clause"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Clause.objects.filter(
+            administration_id=template.administration_id
+        ).exclude(pk__in=TemplateClause.objects.filter(template=template).values("clause"))
 
 
 class TermsForm(forms.Form):
@@ -338,6 +424,12 @@ class RedlineForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
             field.choices = choices
+
+
+class WordingRedlineForm(RedlineForm):
+    """Two versions of a library clause to compare, in one language."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("in"))
 
 
 class MapFilter(django_filters.FilterSet):

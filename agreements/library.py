@@ -19,10 +19,10 @@ An administration edits its library afterwards like any other: a new wording is 
 import textwrap
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 
 from activity.services import audit_record
+from activity.texts import text_columns
 from activity.typing import User
 from directory.models import Administration
 
@@ -47,11 +47,6 @@ class ShippedTemplate:
     kinds: tuple[str, ...]
 
 
-def _columns(field: str, texts: Texts) -> dict[str, str]:
-    """``title_en``, ``title_es``… for the languages the deployment offers."""
-    return {f"{field}_{code}": texts[code] for code, _name in settings.LANGUAGES if code in texts}
-
-
 @transaction.atomic
 def install_library(administration: Administration, *, actor: User | None = None) -> Template:
     """Give an administration the shipped clause library and its two templates, and return the
@@ -71,10 +66,10 @@ def install_library(administration: Administration, *, actor: User | None = None
             administration=administration,
             kind=shipped.kind,
             mandatory=shipped.mandatory,
-            **_columns("title", shipped.title),
+            **text_columns("title", shipped.title),
         )
         ClauseVersion.objects.create(
-            clause=clause, number=1, created_by=actor, **_columns("wording", shipped.wording)
+            clause=clause, number=1, created_by=actor, **text_columns("wording", shipped.wording)
         )
         clauses[shipped.kind] = clause
         added_clauses.append(shipped.kind)
@@ -90,8 +85,8 @@ def install_library(administration: Administration, *, actor: User | None = None
         if template is None:
             template = Template.objects.create(
                 administration=administration,
-                **_columns("name", spec.name),
-                **_columns("description", spec.description),
+                **text_columns("name", spec.name),
+                **text_columns("description", spec.description),
             )
             TemplateClause.objects.bulk_create(
                 TemplateClause(template=template, clause=clauses[kind], order=order)

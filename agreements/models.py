@@ -137,6 +137,9 @@ class Clause(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:clause_detail", args=[self.pk])
+
 
 class ClauseVersion(models.Model):
     """One wording of a clause. A version an MoU has used is never changed: a new wording is
@@ -191,6 +194,9 @@ class Template(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:template_detail", args=[self.pk])
 
 
 class TemplateClause(models.Model):

@@ -7,21 +7,25 @@ Facility visits officers read the MoUs that name their facility once signed, sin
 them; staff asked for their view read the draft they were consulted on. Nobody else sees an MoU,
 and a second administration sees nothing of the first's.
 
+The clause library and the MoU templates an administration drafts from are written by its
+director and read by its coordinators; nobody else sees them.
+
 Roles come from memberships. What the state allows (a signed MoU no longer changes) is a rule of
 the services; here are who-may rules only.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from activity.permissions import deny, not_found
+from activity.permissions import Rule, deny, get_for_user, not_found
 from activity.typing import AnyUser
-from directory.models import Facility, Organisation, Role
+from directory.models import Administration, Facility, Organisation, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
-from .models import Agreement, Comment, Consultation, Side, Signatory
+from .models import Agreement, Clause, Comment, Consultation, Side, Signatory, Template
 
 #: Who speaks for each side.
 ADMINISTRATION_NEGOTIATORS = (Role.DIRECTOR, Role.COORDINATOR)
@@ -242,3 +246,130 @@ def can_view_coordination_map(user: AnyUser) -> bool:
 def map_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
     """The facilities the user's coordination map covers: their administrations'."""
     return Facility.objects.filter(administration__in=administration_ids(user))
+
+
+# The clause library and the templates --------------------------------------------------------
+
+#: Who writes an administration's clause library and templates, and who reads them.
+LIBRARY_EDITORS = (Role.DIRECTOR,)
+LIBRARY_READERS = (Role.DIRECTOR, Role.COORDINATOR)
+
+ONLY_THE_DIRECTOR_CHANGES_THE_LIBRARY = _(
+    "Only the director changes the clause library and the MoU templates."
+)
+
+
+def library_administrations_for_user(user: AnyUser) -> QuerySet[Administration]:
+    """The administrations whose clause library the user reads."""
+    return Administration.objects.filter(pk__in=administration_ids(user, LIBRARY_READERS))
+
+
+def can_view_library(user: AnyUser) -> bool:
+    """The directors and coordinators of an administration read its library."""
+    return bool(administration_ids(user, LIBRARY_READERS))
+
+
+def can_change_library(user: AnyUser, administration: Administration) -> bool:
+    """The director writes the clause library and the templates of their administration."""
+    return administration.pk in administration_ids(user, LIBRARY_EDITORS)
+
+
+_LIBRARY_RULES: dict[str, Rule[Administration]] = {
+    "change": Rule(
+        can_change_library, "clause_library.change", ONLY_THE_DIRECTOR_CHANGES_THE_LIBRARY
+    ),
+}
+
+
+def get_library_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Administration:
+    """The administration ``pk``, if the user reads its library (else not found) and, for
+    "change", writes it (else refused)."""
+    return get_for_user(
+        user,
+        library_administrations_for_user(user),
+        pk,
+        entity="clause_library",
+        action=action,
+        rules=_LIBRARY_RULES,
+    )
+
+
+def clauses_for_user(user: AnyUser) -> QuerySet[Clause]:
+    """The clauses of the libraries the user reads."""
+    return Clause.objects.filter(
+        administration__in=administration_ids(user, LIBRARY_READERS)
+    ).select_related("administration")
+
+
+def can_change_clause(user: AnyUser, clause: Clause) -> bool:
+    """Word a clause anew, rename it, make it mandatory or optional: the director."""
+    return clause.administration_id in administration_ids(user, LIBRARY_EDITORS)
+
+
+_CLAUSE_RULES: dict[str, Rule[Clause]] = {
+    "change": Rule(can_change_clause, "clause.change", ONLY_THE_DIRECTOR_CHANGES_THE_LIBRARY),
+}
+
+
+def get_clause_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Clause:
+    return get_for_user(
+        user, clauses_for_user(user), pk, entity="clause", action=action, rules=_CLAUSE_RULES
+    )
+
+
+@dataclass(frozen=True)
+class ClauseActions:
+    """What a clause's page offers the user."""
+
+    # Word it anew, rename it, make it mandatory or optional.
+    edit: bool = False
+
+
+def clause_actions(user: AnyUser, clause: Clause) -> ClauseActions:
+    return ClauseActions(edit=can_change_clause(user, clause))
+
+
+def templates_for_user(user: AnyUser) -> QuerySet[Template]:
+    """The MoU templates of the libraries the user reads, those no longer offered included."""
+    return Template.objects.filter(
+        administration__in=administration_ids(user, LIBRARY_READERS)
+    ).select_related("administration")
+
+
+def can_change_template(user: AnyUser, template: Template) -> bool:
+    """Rename a template, offer it or not, choose and order its clauses: the director."""
+    return template.administration_id in administration_ids(user, LIBRARY_EDITORS)
+
+
+_TEMPLATE_RULES: dict[str, Rule[Template]] = {
+    "change": Rule(can_change_template, "template.change", ONLY_THE_DIRECTOR_CHANGES_THE_LIBRARY),
+}
+
+
+def get_template_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "change"] = "view"
+) -> Template:
+    return get_for_user(
+        user,
+        templates_for_user(user),
+        pk,
+        entity="template",
+        action=action,
+        rules=_TEMPLATE_RULES,
+    )
+
+
+@dataclass(frozen=True)
+class TemplateActions:
+    """What a template's page offers the user."""
+
+    # Rename it, offer it or not, add, remove and move its clauses.
+    edit: bool = False
+
+
+def template_actions(user: AnyUser, template: Template) -> TemplateActions:
+    return TemplateActions(edit=can_change_template(user, template))

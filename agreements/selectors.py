@@ -11,7 +11,8 @@ from datetime import date, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -20,11 +21,13 @@ from modeltranslation.utils import build_localized_fieldname
 from accreditation.models import Accreditation
 from accreditation.selectors import accreditation_in_force
 from activity.panels import Panel
+from activity.texts import LANGUAGE_CODES, language_name
 from activity.typing import AnyUser
 from directory.models import ActivityType, Area, Facility, Organisation, Person, Role
 from directory.permissions import administration_ids, organisation_ids, roles
 
 from .models import (
+    VARIABLE_PATTERN,
     Agreement,
     AgreementClause,
     AgreementTranslation,
@@ -38,6 +41,8 @@ from .models import (
     Escort,
     PdfStatus,
     Side,
+    Template,
+    TemplateClause,
     Variable,
     Weekday,
     fill_variables,
@@ -300,19 +305,7 @@ def rendered_clauses(agreement: Agreement) -> list[RenderedClause]:
         ]
 
 
-def library_wording(version: ClauseVersion, language: str) -> str:
-    """A library wording in ``language``, or in the first language that has one: what an MoU in
-    that language starts from."""
-    with translation.override(language):
-        return str(version.wording)
-
-
 # Copies of a signed MoU in other languages ------------------------------------------------------
-
-
-def language_name(code: str) -> str:
-    """A language's name in the active language."""
-    return str(translation.get_language_info(code)["name_translated"])
 
 
 def language_is_bidi(code: str) -> bool:
@@ -355,7 +348,7 @@ def translated_clauses(
             if clause is not None:
                 library = clause.clause_version
                 title = getattr(library.clause, title_field) or title
-                if clause.wording == library_wording(library, agreement.language):
+                if clause.wording == wording_in(library, agreement.language):
                     text = fill_variables(getattr(library, wording_field) or "", values)
             translated.append(TranslatedClause(number, title, text, signed["text"]))
     return translated
@@ -432,7 +425,7 @@ def redline(older: AgreementVersion, newer: AgreementVersion) -> list[ClauseChan
         if old is None:
             changes.append(ClauseChange(item["title"], "added", [Fragment(item["text"], "added")]))
             continue
-        fragments = _word_diff(old["text"], item["text"])
+        fragments = word_diff(old["text"], item["text"])
         changed = any(fragment.change for fragment in fragments)
         changes.append(ClauseChange(item["title"], "changed" if changed else "", fragments))
     for item in older.content["clauses"]:
@@ -443,7 +436,8 @@ def redline(older: AgreementVersion, newer: AgreementVersion) -> list[ClauseChan
     return changes
 
 
-def _word_diff(old: str, new: str) -> list[Fragment]:
+def word_diff(old: str, new: str) -> list[Fragment]:
+    """``new`` compared with ``old`` word by word: the words kept, removed and added."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
     fragments: list[Fragment] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
@@ -455,6 +449,116 @@ def _word_diff(old: str, new: str) -> list[Fragment]:
         if op in ("insert", "replace"):
             fragments.append(Fragment("".join(b[j1:j2]), "added"))
     return fragments
+
+
+# The clause library and the templates ---------------------------------------------------------
+
+
+def _count(rows: QuerySet[Any], per: str, counted: str = "pk") -> Coalesce:
+    """How many distinct ``counted`` of ``rows`` (filtered on an ``OuterRef``), as a subquery
+    grouped by ``per``: no join that would multiply the outer rows, no query per row."""
+    counts = rows.order_by().values(per).annotate(n=Count(counted, distinct=True)).values("n")
+    return Coalesce(Subquery(counts), 0)
+
+
+def _current_number(clause: OuterRef) -> Subquery:
+    """The number of the clause's version in use: its latest."""
+    latest = ClauseVersion.objects.filter(clause=clause).order_by("-number")
+    return Subquery(latest.values("number")[:1])
+
+
+def _in_kind_order() -> Case:
+    return Case(
+        *(When(kind=kind, then=position) for position, kind in enumerate(Clause.Kind.values)),
+        default=len(Clause.Kind.values),
+    )
+
+
+def clause_library(clauses: QuerySet[Clause]) -> QuerySet[Clause]:
+    """The clauses in the order of their kinds, each with its current version's number
+    (``current``) and how many MoUs hold a version of it (``mou_count``): one query."""
+    return clauses.annotate(
+        current=_current_number(OuterRef("pk")),
+        mou_count=_count(
+            AgreementClause.objects.filter(clause_version__clause=OuterRef("pk")),
+            "clause_version__clause",
+            "agreement",
+        ),
+        kind_order=_in_kind_order(),
+    ).order_by("kind_order", "id")
+
+
+def clause_history(clause: Clause) -> list[ClauseVersion]:
+    """The clause's versions, the newest first, each with who wrote it and how many MoUs hold
+    it (``mou_count``)."""
+    return list(
+        clause.versions.select_related("created_by")
+        .annotate(
+            mou_count=_count(
+                AgreementClause.objects.filter(clause_version=OuterRef("pk")),
+                "clause_version",
+                "agreement",
+            )
+        )
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class WordingText:
+    language: str
+    name: str
+    #: Written right to left.
+    bidi: bool
+    #: The text written in this language, or "" where readers see another language's.
+    text: str
+
+
+def wording_texts(version: ClauseVersion) -> list[WordingText]:
+    """The version's wording in each language the deployment offers, as written."""
+    return [
+        WordingText(
+            code,
+            language_name(code),
+            translation.get_language_info(code)["bidi"],
+            getattr(version, f"wording_{code}") or "",
+        )
+        for code in LANGUAGE_CODES
+    ]
+
+
+def wording_in(version: ClauseVersion, language: str) -> str:
+    """The wording readers of ``language`` see: theirs, or the first language that has one."""
+    with translation.override(language):
+        return str(version.wording)
+
+
+def clause_variables(version: ClauseVersion) -> list[tuple[str, str]]:
+    """The variables the wording names in any of its languages, with what each stands for, in
+    the order of ``Variable``."""
+    used: set[str] = set()
+    for code in LANGUAGE_CODES:
+        used.update(VARIABLE_PATTERN.findall(getattr(version, f"wording_{code}") or ""))
+    return [(variable.value, str(variable.label)) for variable in Variable if variable in used]
+
+
+def template_library(templates: QuerySet[Template]) -> QuerySet[Template]:
+    """The templates, those offered for new MoUs first, each with how many clauses it holds
+    (``clause_count``) and how many MoUs were drafted from it (``mou_count``): one query."""
+    return templates.annotate(
+        clause_count=_count(TemplateClause.objects.filter(template=OuterRef("pk")), "template"),
+        mou_count=_count(Agreement.objects.filter(template=OuterRef("pk")), "template"),
+    ).order_by("-active", "id")
+
+
+def template_entries(template: Template) -> list[TemplateClause]:
+    """The template's clauses in their order, each with its clause's current version number
+    (``current``)."""
+    return list(
+        template.entries.select_related("clause")
+        .annotate(current=_current_number(OuterRef("clause")))
+        .order_by("order")
+    )
 
 
 def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:

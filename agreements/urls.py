@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mous, public, signing
+from .views import library, mous, public, signing
 
 app_name = "agreements"
 
@@ -23,6 +23,35 @@ urlpatterns = [
     path("clauses/<int:pk>/include/", mous.clause_include, name="clause_include"),
     path("comments/<int:pk>/answer/", mous.comment_answer, name="comment_answer"),
     path("consultations/<int:pk>/answer/", mous.consultation_answer, name="consultation_answer"),
+    # The clause library and the templates.
+    path("library/", library.clause_list, name="clause_list"),
+    path("library/<int:administration>/new-clause/", library.clause_create, name="clause_create"),
+    path("library/clauses/<int:pk>/", library.clause_detail, name="clause_detail"),
+    path("library/clauses/<int:pk>/change/", library.clause_edit, name="clause_edit"),
+    path("library/clauses/<int:pk>/new-wording/", library.clause_reword, name="clause_reword"),
+    path("library/templates/", library.template_list, name="template_list"),
+    path(
+        "library/<int:administration>/new-template/",
+        library.template_create,
+        name="template_create",
+    ),
+    path("library/templates/<int:pk>/", library.template_detail, name="template_detail"),
+    path("library/templates/<int:pk>/change/", library.template_edit, name="template_edit"),
+    path(
+        "library/templates/<int:pk>/clauses/",
+        library.template_clause_add,
+        name="template_clause_add",
+    ),
+    path(
+        "library/templates/<int:pk>/clauses/<int:clause>/remove/",
+        library.template_clause_remove,
+        name="template_clause_remove",
+    ),
+    path(
+        "library/templates/<int:pk>/clauses/<int:clause>/move/",
+        library.template_clause_move,
+        name="template_clause_move",
+    ),
     # Signing.
     path("<int:pk>/sign/", signing.agreement_certify, name="agreement_certify"),
     path("<int:pk>/countersign/", signing.agreement_countersign, name="agreement_countersign"),

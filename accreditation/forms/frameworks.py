@@ -6,14 +6,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from activity.texts import LANGUAGE_CODES, TextsInEachLanguage, in_each_language, language_name
 from activity.validators import NameField
 from directory.models import Administration
 
 from ..models import Criterion, Framework
-from ..translation import LANGUAGE_CODES, in_each_language
 
 
 class FrameworkCreateForm(forms.Form):
@@ -28,37 +27,6 @@ class FrameworkCreateForm(forms.Form):
         field = self.fields["administration"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = administrations
-
-
-def _language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES)[code])
-
-
-class TextsInEachLanguage(forms.ModelForm):
-    """A form with one field per language for each published text. The administration's main
-    language is required for the ``required_texts``; the other languages are optional (a reader
-    of a language left empty sees another one, the main language's text at the latest)."""
-
-    required_texts: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        main = self.main_language()
-        for name in self.fields:
-            text, _sep, code = name.rpartition("_")
-            if code not in LANGUAGE_CODES or not text:
-                continue
-            field = self.fields[name]
-            field.label = _("%(text)s (%(language)s)") % {
-                "text": capfirst(self._meta.model._meta.get_field(text).verbose_name),
-                "language": _language_name(code),
-            }
-            field.required = code == main and text in self.required_texts
-            if code != main:
-                field.help_text = ""  # said once, beside the main language
-
-    def main_language(self) -> str:
-        raise NotImplementedError
 
 
 class FrameworkForm(TextsInEachLanguage):
@@ -112,7 +80,7 @@ class LevelForm(forms.Form):
         self.main_language = main_language
         for code in LANGUAGE_CODES:
             self.fields[f"description_{code}"] = forms.CharField(
-                label=_("What it means (%(language)s)") % {"language": _language_name(code)},
+                label=_("What it means (%(language)s)") % {"language": language_name(code)},
                 max_length=500,
                 required=False,
             )

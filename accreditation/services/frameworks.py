@@ -14,13 +14,13 @@ from modeltranslation.manager import rewrite_lookup_key
 
 from activity.errors import DomainError
 from activity.services import audit_record
+from activity.texts import LANGUAGE_CODES, text_columns, texts_of
 from activity.transitions import change_state, transition
 from activity.typing import User
 from directory.models import Administration
 
 from .. import selectors
 from ..models import Criterion, Framework, Level
-from ..translation import LANGUAGE_CODES, texts_of
 
 # What a level means: one text (in the language being used), or one per language.
 LevelText = str | Mapping[str, str]
@@ -38,10 +38,6 @@ def in_each_language(text: Promise) -> dict[str, str]:
         if code == settings.LANGUAGE_CODE or translated != source:
             texts[code] = translated
     return texts
-
-
-def _columns(name: str, texts: Mapping[str, str]) -> dict[str, str]:
-    return {f"{name}_{code}": text for code, text in texts.items()}
 
 
 def _level(criterion: Criterion, score: int, text: LevelText) -> Level:
@@ -130,9 +126,9 @@ def default_criteria() -> list[dict[str, Any]]:
     return [
         {
             "code": code,
-            **_columns("name", in_each_language(name)),
-            **_columns("description", in_each_language(description)),
-            **_columns("evidence", in_each_language(evidence)),
+            **text_columns("name", in_each_language(name)),
+            **text_columns("description", in_each_language(description)),
+            **text_columns("evidence", in_each_language(evidence)),
             "weight": weight,
             "minimum_score": minimum,
             "document_required": minimum is not None,
@@ -164,7 +160,7 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
     texts = (
         texts_of(current, "title", "introduction")
         if current
-        else _columns(
+        else text_columns(
             "title", in_each_language(gettext_lazy("Accreditation criteria for organisations"))
         )
     )

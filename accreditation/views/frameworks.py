@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from activity.errors import DomainError
 from activity.paging import keyset_page
 from activity.permissions import deny
-from activity.shortcuts import run_service
+from activity.shortcuts import errors_text, run_service
 from activity.typing import AuthenticatedRequest
 
 from .. import permissions, selectors
@@ -21,11 +21,6 @@ from ..forms.frameworks import CriterionForm, FrameworkCreateForm, FrameworkForm
 from ..models import Criterion, Framework
 from ..services import frameworks
 from ..services.frameworks import check_editable, default_criteria, level_texts
-
-
-def errors_text(form: forms.BaseForm) -> str:
-    """A refused action as one message, for buttons that have no page of their own."""
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 @login_required

@@ -59,6 +59,7 @@ def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "can_start": permissions.can_start_agreement(request.user),
         "can_view_map": permissions.can_view_coordination_map(request.user),
+        "can_view_library": permissions.can_view_library(request.user),
         "signatory_organisations": Organisation.objects.filter(
             pk__in=organisation_ids(request.user, (Role.NGO_ADMIN,))
         ).order_by("name"),
