@@ -68,7 +68,7 @@ def verification_address() -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse('agreements:verify')}"
 
 
-def _certifier(certification: Signature) -> dict[str, str]:
+def _certifier(certification: Signature) -> dict[str, Any]:
     signer = certification.signer
     # Only a director certifies for the administration (``signer_certificate_issue``).
     return {"name": signer.get_full_name() or signer.get_username(), "role": Role.DIRECTOR.label}

@@ -4,10 +4,10 @@ clause by clause, consulting staff and agreeing on the text.
 Each service locks the MoU first, checks its state, changes it and writes one audit entry.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -1081,11 +1081,13 @@ def _sign_in_turn(
     if to == Agreement.Status.SIGNED:
         document.signed_at = signature.signed_at
         extra = (*extra, "signed_at")
+    # Both state machines go from "certified" to "signed"; each is checked against its own.
+    transitions = cast("Mapping[str, set[str]]", document.TRANSITIONS)
     transition(
         document,
         to,
         actor=actor,
-        transitions=document.TRANSITIONS,
+        transitions=transitions,
         extra_fields=extra,
         details={**(details or {}), "side": side},
     )

@@ -44,7 +44,7 @@ def url(name: str, *args) -> str:
 
 
 def cleared(world, full_name: str, role_title: str = "", organisation=None) -> Person:
-    person = PersonFactory(
+    person = PersonFactory.create(
         organisation=organisation or world.organisation, full_name=full_name, role_title=role_title
     )
     ClearanceFactory(person=person, administration=world.administration, cleared=True)
