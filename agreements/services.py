@@ -704,20 +704,33 @@ def agreements_follow_accreditation(change: StatusChange) -> None:
 # Ending, amending -------------------------------------------------------------------------------
 
 
+def _end(
+    document: Signed,
+    to: str,
+    *,
+    actor: User,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Bring an MoU or annex to an end (withdrawn, terminated) with the reason both sides read;
+    nothing pending about it is reminded any more."""
+    document.status_reason = reason
+    transition(
+        document,
+        to,
+        actor=actor,
+        transitions=cast("Mapping[str, set[str]]", document.TRANSITIONS),
+        extra_fields=("status_reason",),
+        details={"reason": reason, **(details or {})},
+    )
+    notify.cancel(key=notify.reminder_key(document))
+
+
 @transaction.atomic
 def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
     """Abandon an MoU before it is signed, with the reason both sides read."""
     agreement = _locked(agreement)
-    agreement.status_reason = reason
-    transition(
-        agreement,
-        Agreement.Status.WITHDRAWN,
-        actor=actor,
-        transitions=Agreement.TRANSITIONS,
-        extra_fields=("status_reason",),
-        details={"reason": reason},
-    )
-    notify.cancel(key=notify.reminder_key(agreement))
+    _end(agreement, Agreement.Status.WITHDRAWN, actor=actor, reason=reason)
     return agreement
 
 
@@ -726,22 +739,13 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
     """End a signed MoU before its term, as its termination clause allows either party to,
     with the reason. Access it granted ends at once."""
     agreement = _locked(agreement)
-    agreement.status_reason = reason
-    details: dict[str, Any] = {"reason": reason}
+    details: dict[str, Any] = {}
     if agreement.status == Agreement.Status.SIGNED:
         # A change of people not yet signed by both sides ends with the MoU.
         withdrawn = _withdraw_open_annex(agreement)
         if withdrawn is not None:
             details["annex_withdrawn"] = withdrawn
-    transition(
-        agreement,
-        Agreement.Status.TERMINATED,
-        actor=actor,
-        transitions=Agreement.TRANSITIONS,
-        extra_fields=("status_reason",),
-        details=details,
-    )
-    notify.cancel(key=notify.reminder_key(agreement))
+    _end(agreement, Agreement.Status.TERMINATED, actor=actor, reason=reason, details=details)
     return agreement
 
 
@@ -1352,16 +1356,7 @@ def annex_withdraw(*, actor: User, annex: PeopleAnnex, reason: str) -> PeopleAnn
         raise DomainError(
             _("A signed annex stays part of the MoU: propose a new annex to change the people.")
         )
-    annex.status_reason = reason
-    transition(
-        annex,
-        PeopleAnnex.Status.WITHDRAWN,
-        actor=actor,
-        transitions=PeopleAnnex.TRANSITIONS,
-        extra_fields=("status_reason",),
-        details={"reason": reason},
-    )
-    notify.cancel(key=notify.reminder_key(annex))
+    _end(annex, PeopleAnnex.Status.WITHDRAWN, actor=actor, reason=reason)
     return annex
 
 

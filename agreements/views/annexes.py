@@ -9,16 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activity.permissions import not_found
 from activity.shortcuts import run_action, run_service
 from activity.typing import AuthenticatedRequest
-from activity.uploads import PDF, attachment_response
 
 from .. import permissions, services
 from ..forms import AnnexForm, ReasonForm
-from ..models import PdfStatus, PeopleAnnex, Side
+from ..models import PeopleAnnex, Side
 from ..selectors import agreement_display_status, people_in_force
-from .signing import sign_page
+from .signing import sign_page, signed_copy_response
 
 
 @login_required
@@ -124,12 +122,9 @@ def annex_countersign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def annex_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    """The annex's signed copy, as kept: certified, or signed by both sides."""
     annex = permissions.get_annex_for_user(request.user, pk)
-    if annex.pdf_status != PdfStatus.READY or not annex.pdf:
-        raise not_found(request.user, "peopleannex.download", annex)
-    return attachment_response(
-        annex.pdf, _("annex-%(identifier)s.pdf") % {"identifier": annex.identifier}, PDF
+    return signed_copy_response(
+        request, annex, _("annex-%(identifier)s.pdf") % {"identifier": annex.identifier}
     )
 
 

@@ -85,14 +85,21 @@ def agreement_countersign(request: AuthenticatedRequest, pk: int) -> HttpRespons
     return _sign(request, agreement, Side.ORGANISATION)
 
 
+def signed_copy_response(
+    request: AuthenticatedRequest, document: Agreement | PeopleAnnex, filename: str
+) -> HttpResponseBase:
+    """The signed copy of an MoU or annex, as kept: certified, or signed by both sides; not
+    found while it is being prepared."""
+    if document.pdf_status != PdfStatus.READY or not document.pdf:
+        raise not_found(request.user, f"{document._meta.model_name}.download", document)
+    return attachment_response(document.pdf, filename, PDF)
+
+
 @login_required
 def agreement_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    """The signed copy, as kept: certified, or signed by both sides."""
     agreement = permissions.get_agreement_for_user(request.user, pk)
-    if agreement.pdf_status != PdfStatus.READY or not agreement.pdf:
-        raise not_found(request.user, "agreement.download", agreement)
-    return attachment_response(
-        agreement.pdf, _("mou-%(reference)s.pdf") % {"reference": agreement.reference}, PDF
+    return signed_copy_response(
+        request, agreement, _("mou-%(reference)s.pdf") % {"reference": agreement.reference}
     )
 
 
