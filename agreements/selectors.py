@@ -521,20 +521,31 @@ def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> QuerySet[Ag
     approved = Approval.objects.filter(
         agreement=OuterRef("pk"), side=side, version=Subquery(latest.values("pk")[:1])
     )
-    waiting = Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True) | Q(
-        status=Agreement.Status.AGREED, approved=False
+    # A people annex awaits the director's signature first, then the organisation's.
+    annex_to_sign = PeopleAnnex.objects.filter(
+        agreement=OuterRef("pk"),
+        status=PeopleAnnex.Status.DRAFT
+        if side == Side.ADMINISTRATION
+        else PeopleAnnex.Status.CERTIFIED,
+    )
+    waiting = (
+        Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True)
+        | Q(status=Agreement.Status.AGREED, approved=False)
+        | Q(annex_to_sign=True)
     )
     if side == Side.ORGANISATION:
         # Only the organisation countersigns a certified MoU.
         waiting |= Q(status=Agreement.Status.CERTIFIED)
-    return agreements.annotate(unanswered=Exists(unanswered), approved=Exists(approved)).filter(
-        waiting
-    )
+    return agreements.annotate(
+        unanswered=Exists(unanswered),
+        approved=Exists(approved),
+        annex_to_sign=Exists(annex_to_sign),
+    ).filter(waiting)
 
 
 def waiting_on(user: AnyUser) -> list[WaitingMou]:
     """The MoUs waiting on the user's side: comments to answer, an agreed text to approve, a
-    text to countersign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
+    text or a people annex to sign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
     waiting: list[WaitingMou] = []
     sides = (
         (
@@ -560,6 +571,8 @@ def waiting_on(user: AnyUser) -> list[WaitingMou]:
                 reason = _("A comment awaits your answer")
             elif agreement.status == Agreement.Status.AGREED:
                 reason = _("The agreed text awaits your side's approval")
+            elif getattr(agreement, "annex_to_sign", False):
+                reason = _("A people annex awaits your side's signature")
             else:
                 reason = _("Awaiting the organisation's signature")
             waiting.append(WaitingMou(agreement, reason))

@@ -632,3 +632,22 @@ def test_the_mou_page_makes_the_same_queries_for_one_annex_and_many(
 
     assert count_queries(client, path) == one
     assert "Volunteer 11" in text(client.get(path))
+
+
+def test_the_dashboard_shows_an_annex_awaiting_each_sides_signature(
+    client, mou, ngo_admin, director, signatory, other_director, maria, sign_annex
+):
+    dashboard = reverse("dashboard")
+    annex = propose(ngo_admin, mou, added=[maria])
+    page = text(login(client, director).get(dashboard))
+    assert "A people annex awaits your side's signature" in page
+    assert mou.title in page
+    assert "A people annex" not in text(login(client, signatory).get(dashboard))
+    assert mou.title not in text(login(client, other_director).get(dashboard))
+
+    sign_annex(director, annex, Side.ADMINISTRATION)
+
+    assert "A people annex" not in text(login(client, director).get(dashboard))
+    assert "A people annex awaits your side's signature" in text(
+        login(client, signatory).get(dashboard)
+    )
