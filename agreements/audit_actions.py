@@ -135,6 +135,41 @@ def register() -> None:
             _("The MoU “%(object)s” was superseded by its signed amendment"),
         ),
         (
+            "peopleannex.proposed",
+            _("People annex proposed"),
+            _("%(actor)s proposed “%(object)s”, which changes the people allowed to enter"),
+        ),
+        (
+            "peopleannex.certified",
+            _("People annex signed by the administration"),
+            _("%(actor)s signed “%(object)s” for the administration"),
+        ),
+        (
+            "peopleannex.signed",
+            _("People annex signed"),
+            _("%(actor)s countersigned “%(object)s”: it is signed by both sides"),
+        ),
+        (
+            "peopleannex.withdrawn",
+            _("People annex withdrawn"),
+            _("%(actor)s withdrew “%(object)s”"),
+        ),
+        (
+            "peopleannex.pdf_prepared",
+            _("Signed copy of a people annex prepared"),
+            _("The signed copy of “%(object)s” was prepared"),
+        ),
+        (
+            "peopleannex.pdf_failed",
+            _("Signed copy of a people annex not prepared"),
+            _("The signed copy of “%(object)s” could not be prepared: %(reason)s"),
+        ),
+        (
+            "peopleannex.pdf_requested",
+            _("Signed copy of a people annex asked for again"),
+            _("%(actor)s asked again for the signed copy of “%(object)s”"),
+        ),
+        (
             "signatory.authorised",
             _("Signatory authorised"),
             _("%(actor)s authorised a signatory of %(organisation)s"),

@@ -5,7 +5,7 @@ so that the audit trail, the reminders and the dashboards are real:
   director;
 - each administration's signing authority, a certificate for its director, and the
   organisations' administrators authorised to sign for them, each with a certificate;
-- MoUs in every state, each titled for its story (``STORIES``).
+- MoUs in every state, each titled for its story (``STORIES``), and a signed people annex.
 
 What the MoUs need and the accreditation demo leaves out is added here the same way: the
 faith-based ministry's review is finished and it is accredited (the reviewers then take up the
@@ -31,7 +31,7 @@ from accreditation.models import Accreditation, Application, Clearance, Decision
 from accreditation.selectors import accreditation_in_force, cleared_people, framework_in_force
 
 # The demo builds the accreditations its MoUs stand on through accreditation's own services.
-from accreditation.services.clearances import clearance_decide
+from accreditation.services.clearances import clearance_decide, clearance_request
 from accreditation.services.decisions import (
     accreditation_reinstate,
     accreditation_suspend,
@@ -45,9 +45,12 @@ from accreditation.services.review import (
 )
 from activity.services import document_add
 from activity.typing import User
-from agreements.documents import agreement_pdf_prepare
+from agreements.documents import agreement_pdf_prepare, annex_pdf_prepare
 from directory.demo import SECOND_ADMINISTRATION, SECOND_FACILITY, give_demo_authenticators
 from directory.models import Administration, Area, Facility, Organisation, Person
+
+# The person a people annex adds is named through the directory's service, as John would.
+from directory.services import person_create
 
 from .forms import TermsForm
 from .library import TEMPLATES, install_library
@@ -75,6 +78,8 @@ from .services import (
     agreement_sign,
     agreement_terminate,
     agreement_withdraw,
+    annex_draft,
+    annex_sign,
     clause_include,
     clause_take_position,
     comment_add,
@@ -309,7 +314,8 @@ def _start(
 def _signed_and_amended(world: World, story: Story) -> None:
     """The Local Human Rights Centre's MoU: signed for John alone on Tuesdays, then amended at
     the centre's request to add María, Thursday mornings and private interviews. The amendment,
-    signed, supersedes it and is in force, with a continuity plan due and an obligation met."""
+    signed, supersedes it and is in force, with a continuity plan due, an obligation met and a
+    people annex signed that adds the centre's new paralegal."""
     martha, john = world.users["martha"], world.users["john"]
     centre = Facility.objects.get(name="Central Penitentiary")
     mou = _start(world, story, martha)
@@ -393,6 +399,38 @@ def _signed_and_amended(world: World, story: Story) -> None:
             )
         ],
     )
+    _people_annex(world, amendment)
+
+
+def _people_annex(world: World, mou: Agreement) -> None:
+    """Elena, the centre's new paralegal, joins the visits without reopening the MoU: John names
+    her and asks for her clearance, Martha clears her, and annex 1, which adds her, is signed by
+    both."""
+    martha, john = world.users["martha"], world.users["john"]
+    elena = person_create(
+        actor=john,
+        organisation=mou.organisation,
+        data={
+            "full_name": "Elena Paralegal",
+            "role_title": "Paralegal",
+            "document_type": Person.DocumentType.NATIONAL_ID,
+            "document_number": "A-5518-2024",
+            "nationality": "State A",
+        },
+    )
+    clearance = clearance_request(actor=john, person=elena, administration=mou.administration)
+    clearance_decide(
+        actor=martha,
+        clearance=clearance,
+        cleared=True,
+        valid_until=timezone.localdate() + timedelta(days=365),
+    )
+    annex = annex_draft(actor=john, agreement=mou, side=ORGANISATION, added=[elena])
+    # As for the MoU (``_sign``): the signed copy is prepared here after each signature.
+    annex_sign(actor=martha, annex=annex, side=ADMINISTRATION)
+    annex_pdf_prepare(annex_id=annex.pk)
+    annex_sign(actor=john, annex=annex, side=ORGANISATION)
+    annex_pdf_prepare(annex_id=annex.pk)
 
 
 def _withdrawn(world: World, story: Story) -> None:

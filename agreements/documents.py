@@ -1,12 +1,15 @@
-"""The signed MoU: one PDF/A-3 in the MoU's language, with its terms embedded as data, certified
-by the administration's director and then countersigned by the organisation's signatory, kept
-with the hashes the verification page compares against.
+"""The signed MoU and its signed people annexes: each one PDF/A-3 in the MoU's language, with its
+data embedded (the MoU's terms, an annex's change of people), certified by the administration's
+director and then countersigned by the organisation's signatory, kept with the hashes the
+verification page compares against.
 
-Signing (``services.agreement_sign``) records who signed and asks for the signed copy; the slow
-part (rendering, keys, signatures) runs here, in a Celery task (``tasks.agreement_pdf_prepare``),
-never in a request. The countersignature is added to the very file the administration certified,
-as an incremental update, so the certified file is rendered once and never again: it names the
-administration's signer; the organisation's signatory is named by their signature in the file.
+Signing (``services.agreement_sign``, ``services.annex_sign``) records who signed and asks for
+the signed copy; the slow part (rendering, keys, signatures) runs here, in a Celery task
+(``tasks.agreement_pdf_prepare``, ``tasks.annex_pdf_prepare``), never in a request. The
+countersignature is added to the very file the administration certified, as an incremental
+update, so the certified file is rendered once and never again: it names the administration's
+signer; the organisation's signatory is named by their signature in the file. An MoU and an
+annex go through the same steps; only what is rendered differs.
 
 Once signed, the MoU can also be read in the other languages: a copy in each, asked for on its
 page (the one in the administration's main language at the signature), rendered here in a task
@@ -37,12 +40,13 @@ from activity.pdf import PdfAttachment, PdfResourceError, render_pdf
 from activity.services import audit_record
 from activity.texts import language_name
 from activity.typing import User
-from directory.models import Organisation, Role
+from directory.models import Organisation, Person, Role
 
 from .models import (
     Agreement,
     AgreementTranslation,
     PdfStatus,
+    PeopleAnnex,
     Side,
     Signature,
     SignerCertificate,
@@ -50,7 +54,9 @@ from .models import (
     Variable,
 )
 from .selectors import (
+    annex_data,
     language_is_bidi,
+    people_in_force_ids,
     recorded_term_values,
     rendered_clauses,
     term_values,
@@ -60,20 +66,37 @@ from .selectors import (
 from .signing.pdf import sign_pdf, signature_fields
 from .signing.selectors import signer_certificate_for
 from .signing.services import signer_certificate_issue
-from .signing.verification import IDENTIFIER_KEY, TERMS_FILE_NAME
+from .signing.verification import ANNEX_FILE_NAME, IDENTIFIER_KEY, TERMS_FILE_NAME
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TEMPLATE = "agreements/pdf/mou.html"
 TRANSLATION_TEMPLATE = "agreements/pdf/mou_translation.html"
+ANNEX_TEMPLATE = "agreements/pdf/annex.html"
 #: The signature field of each side in the file.
 FIELD_NAMES = {Side.ADMINISTRATION: "administration", Side.ORGANISATION: "organisation"}
+
+#: What is signed by both sides and kept as a signed copy: an MoU, or one of its people annexes.
+Signed = Agreement | PeopleAnnex
 
 
 def verification_address() -> str:
     """The public page where anyone checks an MoU's PDF, at the address people use."""
     return f"{settings.SITE_URL.rstrip('/')}{reverse('agreements:verify')}"
+
+
+def _certifier(certification: Signature) -> dict[str, Any]:
+    signer = certification.signer
+    # Only a director certifies for the administration (``signer_certificate_issue``).
+    return {"name": signer.get_full_name() or signer.get_username(), "role": Role.DIRECTOR.label}
+
+
+def _as_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
+
+
+# The MoU -----------------------------------------------------------------------------------------
 
 
 def embedded_terms(agreement: Agreement) -> dict[str, Any]:
@@ -84,7 +107,6 @@ def embedded_terms(agreement: Agreement) -> dict[str, Any]:
 
 def mou_context(agreement: Agreement, certification: Signature) -> dict[str, Any]:
     """What the MoU says, in the active language (the MoU's own, set by the caller)."""
-    signer = certification.signer
     return {
         "administration": agreement.administration,
         "agreement": agreement,
@@ -94,11 +116,7 @@ def mou_context(agreement: Agreement, certification: Signature) -> dict[str, Any
         "clauses": rendered_clauses(agreement),
         "terms": term_values(agreement),
         "certification": certification,
-        # Only a director certifies for the administration (``signer_certificate_issue``).
-        "certifier": {
-            "name": signer.get_full_name() or signer.get_username(),
-            "role": Role.DIRECTOR.label,
-        },
+        "certifier": _certifier(certification),
         "verification_address": verification_address(),
     }
 
@@ -123,8 +141,62 @@ def _render_with_terms(template: str, context: dict[str, Any], terms: bytes) -> 
 def render_mou(agreement: Agreement, certification: Signature) -> bytes:
     """The MoU as PDF/A-3, its terms embedded, in the MoU's language; not signed yet."""
     with translation.override(agreement.language):
-        terms = json.dumps(embedded_terms(agreement), ensure_ascii=False, indent=2, sort_keys=True)
-        return _render_with_terms(TEMPLATE, mou_context(agreement, certification), terms.encode())
+        return _render_with_terms(
+            TEMPLATE, mou_context(agreement, certification), _as_json(embedded_terms(agreement))
+        )
+
+
+# A people annex ----------------------------------------------------------------------------------
+
+
+def embedded_annex(annex: PeopleAnnex) -> dict[str, Any]:
+    """What an annex's file carries as ``annex.json``: the change of people as data, and the
+    annex's identifier (``<MoU reference>/A<number>``), by which the verification page finds
+    it in the register."""
+    return {**annex_data(annex), IDENTIFIER_KEY: annex.identifier}
+
+
+def annex_context(annex: PeopleAnnex, certification: Signature) -> dict[str, Any]:
+    """What the annex says, in the active language (the MoU's own, set by the caller): the
+    people it adds and removes, with their role, and who may enter once it is signed."""
+    agreement = annex.agreement
+    return {
+        "administration": agreement.administration,
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "annex": annex,
+        "added": list(annex.added.order_by("full_name")),
+        "removed": list(annex.removed.order_by("full_name")),
+        "people": list(
+            Person.objects.filter(pk__in=people_in_force_ids(agreement, with_annex=annex)).order_by(
+                "full_name"
+            )
+        ),
+        "certification": certification,
+        "certifier": _certifier(certification),
+        "verification_address": verification_address(),
+    }
+
+
+def render_annex(annex: PeopleAnnex, certification: Signature) -> bytes:
+    """The annex as PDF/A-3, its change embedded, in the MoU's language; not signed yet."""
+    with translation.override(annex.agreement.language):
+        return render_pdf(
+            ANNEX_TEMPLATE,
+            annex_context(annex, certification),
+            variant="pdf/a-3b",
+            attachments=[
+                PdfAttachment(
+                    ANNEX_FILE_NAME,
+                    _as_json(embedded_annex(annex)),
+                    description=_("The people the annex adds and removes, as data"),
+                    relationship="Data",
+                )
+            ],
+        )
+
+
+# Signing what was signed --------------------------------------------------------------------------
 
 
 def _certificate(
@@ -152,36 +224,49 @@ def _certificate(
     return certificate
 
 
-def _stored(agreement: Agreement) -> bytes:
-    if not agreement.pdf:
+def _agreement_of(document: Signed) -> Agreement:
+    return document.agreement if isinstance(document, PeopleAnnex) else document
+
+
+def _render(document: Signed) -> Callable[[Signature], bytes]:
+    if isinstance(document, PeopleAnnex):
+        return lambda certification: render_annex(document, certification)
+    return lambda certification: render_mou(document, certification)
+
+
+def _stored(document: Signed) -> bytes:
+    if not document.pdf:
         return b""
     try:
-        with agreement.pdf.open("rb") as stored:
+        with document.pdf.open("rb") as stored:
             content: bytes = stored.read()
     except OSError:
-        logger.warning("The signed copy of MoU %s is missing from storage.", agreement.pk)
+        logger.warning(
+            "The signed copy of %s %s is missing from storage.", document._meta.label, document.pk
+        )
         return b""
     return content
 
 
-def _sign_what_is_missing(agreement: Agreement, signatures: dict[str, Signature]) -> bool:
+def _sign_what_is_missing(document: Signed, signatures: dict[str, Signature]) -> bool:
     """Add to the stored file the signatures recorded but not yet in it; return whether the
     file changed."""
-    pdf = _stored(agreement)
+    agreement = _agreement_of(document)
+    pdf = _stored(document)
     present = signature_fields(pdf) if pdf else []
     changed = False
     certification = signatures[Side.ADMINISTRATION]
     if FIELD_NAMES[Side.ADMINISTRATION] not in present:
         # Nothing of an earlier file can be kept: the certification is the first signature.
         pdf = sign_pdf(
-            render_mou(agreement, certification),
+            _render(document)(certification),
             certificate=_certificate(agreement, certification.signer, None),
             certify=True,
             reason=_("Certified for %(party)s") % {"party": agreement.administration.name},
             location=agreement.administration.name,
             field_name=FIELD_NAMES[Side.ADMINISTRATION],
         )
-        agreement.pdf_certified_sha256 = hashlib.sha256(pdf).hexdigest()
+        document.pdf_certified_sha256 = hashlib.sha256(pdf).hexdigest()
         present = [FIELD_NAMES[Side.ADMINISTRATION]]
         changed = True
     countersignature = signatures.get(Side.ORGANISATION)
@@ -196,17 +281,51 @@ def _sign_what_is_missing(agreement: Agreement, signatures: dict[str, Signature]
         )
         changed = True
     if changed:
-        replaced = agreement.pdf.name if agreement.pdf else ""
-        agreement.pdf.save("mou.pdf", ContentFile(pdf), save=False)
-        agreement.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        replaced = document.pdf.name if document.pdf else ""
+        document.pdf.save("signed.pdf", ContentFile(pdf), save=False)
+        document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         if replaced:
-            storage = agreement.pdf.storage
+            storage = document.pdf.storage
             transaction.on_commit(lambda: storage.delete(replaced), robust=True)
     return changed
 
 
+def _prepare(document: Signed, signatures: dict[str, Signature]) -> bool:
+    """Bring the locked document's signed copy up to its recorded signatures, or record why it
+    cannot be; return whether the file changed."""
+    if Side.ADMINISTRATION not in signatures:
+        return False
+
+    def sign() -> bool:
+        with transaction.atomic():
+            return _sign_what_is_missing(document, signatures)
+
+    with translation.override(_agreement_of(document).language):
+        changed, failure = _attempt(
+            sign, f"Preparing the signed copy of {document._meta.label} {document.pk}"
+        )
+        if changed is None:
+            _record_failure(document, failure)
+            return False
+    if not changed and document.pdf_status == PdfStatus.READY:
+        return False
+    document.pdf_status = PdfStatus.READY
+    document.pdf_error = ""
+    document.save(
+        update_fields=["pdf", "pdf_sha256", "pdf_certified_sha256", "pdf_status", "pdf_error"]
+    )
+    audit_record(
+        actor=None,
+        action=f"{document._meta.model_name}.pdf_prepared",
+        target=document,
+        changes={"signatures": sorted(signatures), "sha256": document.pdf_sha256},
+    )
+    logger.info("Signed copy of %s %s prepared.", document._meta.label, document.pk)
+    return changed
+
+
 def agreement_pdf_prepare(*, agreement_id: int) -> bool:
-    """Prepare the signed copy after a signature: render and certify it after the
+    """Prepare the MoU's signed copy after a signature: render and certify it after the
     administration's, add the countersignature after the organisation's. Safe to run twice, or
     twice at once: the second run waits for the first, finds the signatures in the file and
     changes nothing. A failure (no signing authority, an unusable key…) is recorded on the MoU,
@@ -230,36 +349,25 @@ def agreement_pdf_prepare(*, agreement_id: int) -> bool:
                 "signer", "version"
             )
         }
-        if Side.ADMINISTRATION not in signatures:
-            return False
+        return _prepare(agreement, signatures)
 
-        def sign() -> bool:
-            with transaction.atomic():
-                return _sign_what_is_missing(agreement, signatures)
 
-        with translation.override(agreement.language):
-            changed, failure = _attempt(sign, f"Preparing the signed copy of MoU {agreement.pk}")
-            if changed is None:
-                _record_failure(agreement, failure)
-                return False
-        if not changed and agreement.pdf_status == PdfStatus.READY:
+def annex_pdf_prepare(*, annex_id: int) -> bool:
+    """Prepare a people annex's signed copy after a signature, as ``agreement_pdf_prepare``
+    does the MoU's, and as safely run twice."""
+    with transaction.atomic():
+        annex = (
+            PeopleAnnex.objects.select_for_update(of=("self",))
+            .select_related("agreement__administration", "agreement__organisation")
+            .filter(pk=annex_id)
+            .first()
+        )
+        if annex is None:
             return False
-        agreement.pdf_status = PdfStatus.READY
-        agreement.pdf_error = ""
-        agreement.save(
-            update_fields=["pdf", "pdf_sha256", "pdf_certified_sha256", "pdf_status", "pdf_error"]
-        )
-        audit_record(
-            actor=None,
-            action="agreement.pdf_prepared",
-            target=agreement,
-            changes={
-                "signatures": sorted(signatures),
-                "sha256": agreement.pdf_sha256,
-            },
-        )
-    logger.info("Signed copy of MoU %s prepared.", agreement.pk)
-    return changed
+        signatures = {
+            signature.side: signature for signature in annex.signatures.select_related("signer")
+        }
+        return _prepare(annex, signatures)
 
 
 def _attempt(work: Callable[[], T], what: str) -> tuple[T | None, str]:
@@ -276,23 +384,28 @@ def _attempt(work: Callable[[], T], what: str) -> tuple[T | None, str]:
         return None, _("Something went wrong on the server; the site administration has been told.")
 
 
-def _record_failure(agreement: Agreement, message: str) -> None:
-    agreement.pdf_status = PdfStatus.FAILED
-    agreement.pdf_error = message
-    agreement.save(update_fields=["pdf_status", "pdf_error"])
+def _record_failure(document: Signed, message: str) -> None:
+    document.pdf_status = PdfStatus.FAILED
+    document.pdf_error = message
+    document.save(update_fields=["pdf_status", "pdf_error"])
     audit_record(
         actor=None,
-        action="agreement.pdf_failed",
-        target=agreement,
+        action=f"{document._meta.model_name}.pdf_failed",
+        target=document,
         changes={"reason": message},
     )
 
 
-def agreement_pdf_request(agreement: Agreement) -> None:
-    """Ask, once the transaction commits, for the signed copy to be prepared."""
-    from .tasks import agreement_pdf_prepare as task
+def pdf_request(document: Signed) -> None:
+    """Ask, once the transaction commits, for the signed copy of the MoU or annex to be
+    prepared."""
+    from . import tasks
 
-    pk = agreement.pk
+    if isinstance(document, PeopleAnnex):
+        task = tasks.annex_pdf_prepare
+    else:
+        task = tasks.agreement_pdf_prepare
+    pk = document.pk
     transaction.on_commit(lambda: task.delay(pk), robust=True)
 
 

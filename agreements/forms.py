@@ -29,6 +29,7 @@ from .models import (
     Weekday,
     validate_wording,
 )
+from .selectors import people_in_force_ids, people_who_may_be_named
 from .services import Terms
 
 
@@ -49,6 +50,11 @@ class TimeInput(forms.TimeInput):
 class AreaChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.facility.name})"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.role_title})" if obj.role_title else str(obj.full_name)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -453,6 +459,52 @@ class MapFilter(django_filters.FilterSet):
     def keep_all_rows(self, queryset: QuerySet[Facility], name: str, value: Any) -> Any:
         # The activity chooses the map's column, not its rows.
         return queryset
+
+
+# People annexes ---------------------------------------------------------------------------------
+
+
+class AnnexForm(forms.Form):
+    """A change of the people an MoU allows to enter: whom to add, among the people the
+    administration cleared, and whom to remove, among those it names now."""
+
+    added = PeopleChoiceField(
+        queryset=Person.objects.none(),
+        label=_("People to add"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only people the administration has cleared, and who may not enter yet, are listed."
+        ),
+    )
+    removed = PeopleChoiceField(
+        queryset=Person.objects.none(),
+        label=_("People to remove"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The people the MoU allows to enter now."),
+    )
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = people_in_force_ids(agreement)
+        choices = {
+            "added": people_who_may_be_named(agreement).exclude(pk__in=named),
+            "removed": Person.objects.filter(pk__in=named),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset.order_by("full_name")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Both sides read this reason."),
+        max_length=TextLimit.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # Signing ----------------------------------------------------------------------------------------

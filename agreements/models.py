@@ -736,6 +736,10 @@ class Approval(models.Model):
         return f"{self.agreement} — {self.get_side_display()}"
 
 
+#: Between an MoU's reference and an annex's number in the annex's identifier.
+ANNEX_SEPARATOR = "/A"
+
+
 class PeopleAnnex(models.Model):
     """A change to the people named in a signed MoU, signed on its own, so that adding or
     removing a cleared person does not reopen the whole agreement."""
@@ -752,6 +756,10 @@ class PeopleAnnex(models.Model):
         Status.SIGNED: set(),
         Status.WITHDRAWN: set(),
     }
+    #: Proposed and not yet signed by both sides: one such annex per MoU at a time.
+    OPEN_STATUSES = (Status.DRAFT, Status.CERTIFIED)
+    #: The highest number an annex can have (the column's limit).
+    MAX_NUMBER = 32767
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="annexes")
     number = models.PositiveSmallIntegerField(_("annex"))
@@ -764,13 +772,25 @@ class PeopleAnnex(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # The signed document, prepared like the MoU's (``agreements.documents``) after each
+    # signature: certified by the administration, then countersigned by the organisation.
     pdf = models.FileField(_("signed annex"), upload_to=_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True)
+    pdf_certified_sha256 = models.CharField(
+        _("SHA-256 of the certified file"), max_length=64, blank=True
+    )
+    pdf_status = models.CharField(
+        _("signed copy"), max_length=20, choices=PdfStatus.choices, blank=True, default=""
+    )
+    pdf_error = models.TextField(_("why the signed copy could not be prepared"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    status_reason = models.TextField(
+        _("reason for the current status"), blank=True, max_length=TextLimit.TEXT
+    )
 
     class Meta:
         verbose_name = _("people annex")
@@ -786,11 +806,24 @@ class PeopleAnnex(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agreement} — annex {self.number}"
+        return _("Annex %(number)s of %(mou)s") % {"number": self.number, "mou": self.agreement}
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:annex_detail", args=[self.pk])
 
     @property
     def audit_administration_id(self) -> int:
         return self.agreement.administration_id
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.agreement.organisation_id
+
+    @property
+    def identifier(self) -> str:
+        """How the annex is known in the register and names itself in its file: the MoU's
+        reference and its number, as ``MOU/1/2026/0001/A2``."""
+        return f"{self.agreement.reference}{ANNEX_SEPARATOR}{self.number}"
 
 
 class Signature(models.Model):

@@ -25,7 +25,7 @@ from activity.typing import AnyUser
 from directory.models import Administration, Facility, Organisation, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
-from .models import Agreement, Clause, Comment, Consultation, Side, Signatory, Template
+from .models import Agreement, Clause, Comment, Consultation, PeopleAnnex, Side, Signatory, Template
 
 #: Who speaks for each side.
 ADMINISTRATION_NEGOTIATORS = (Role.DIRECTOR, Role.COORDINATOR)
@@ -185,6 +185,10 @@ _ACTION_RULES = {
         can_countersign_agreement,
         _("Only a person the organisation authorised to sign countersigns the MoU for it."),
     ),
+    "propose_annex": (
+        can_negotiate_agreement,
+        _("Only the negotiators of the two sides propose a change of the people allowed to enter."),
+    ),
 }
 
 
@@ -206,6 +210,73 @@ def agreement_actions(user: AnyUser, agreement: Agreement) -> AgreementActions:
         negotiate=can_negotiate_agreement(user, agreement),
         consult=can_consult_on_agreement(user, agreement),
         approve=can_approve_agreement(user, agreement),
+        certify=can_certify_agreement(user, agreement),
+        countersign=can_countersign_agreement(user, agreement),
+    )
+
+
+# People annexes ---------------------------------------------------------------------------------
+
+
+def annexes_for_user(user: AnyUser) -> QuerySet[PeopleAnnex]:
+    """The people annexes the user may see: those of the MoUs they see."""
+    return PeopleAnnex.objects.filter(agreement__in=agreements_for_user(user))
+
+
+_ANNEX_RULES: dict[str, Rule[PeopleAnnex]] = {
+    "withdraw": Rule(
+        lambda user, annex: can_negotiate_agreement(user, annex.agreement),
+        "peopleannex.withdraw",
+        _("Only the negotiators of the two sides withdraw a people annex."),
+    ),
+    "retry": Rule(
+        lambda user, annex: can_negotiate_agreement(user, annex.agreement),
+        "peopleannex.retry",
+        _("Only the negotiators of the two sides ask for the signed copy again."),
+    ),
+    "certify": Rule(
+        lambda user, annex: can_certify_agreement(user, annex.agreement),
+        "peopleannex.certify",
+        _("Only the administration's director signs a people annex for the administration."),
+    ),
+    "countersign": Rule(
+        lambda user, annex: can_countersign_agreement(user, annex.agreement),
+        "peopleannex.countersign",
+        _("Only a person the organisation authorised to sign countersigns a people annex for it."),
+    ),
+}
+
+
+def get_annex_for_user(user: AnyUser, pk: int, *, action: str = "view") -> PeopleAnnex:
+    """The people annex, if the user may see its MoU (else 404) and do ``action`` on it (else
+    403, with the reason)."""
+    return get_for_user(
+        user,
+        annexes_for_user(user).select_related(
+            "agreement__administration", "agreement__organisation", "created_by"
+        ),
+        pk,
+        entity="peopleannex",
+        action=action,
+        rules=_ANNEX_RULES,
+    )
+
+
+@dataclass(frozen=True)
+class AnnexActions:
+    """What a people annex's page may offer the user; the services still check the state."""
+
+    side: str | None
+    withdraw: bool
+    certify: bool
+    countersign: bool
+
+
+def annex_actions(user: AnyUser, annex: PeopleAnnex) -> AnnexActions:
+    agreement = annex.agreement
+    return AnnexActions(
+        side=side_of(user, agreement),
+        withdraw=can_negotiate_agreement(user, agreement),
         certify=can_certify_agreement(user, agreement),
         countersign=can_countersign_agreement(user, agreement),
     )

@@ -11,7 +11,7 @@ from datetime import date, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from accreditation.models import Accreditation
-from accreditation.selectors import accreditation_in_force
+from accreditation.selectors import accreditation_in_force, cleared_people
 from activity.panels import Panel
 from activity.texts import LANGUAGE_CODES, language_name
 from activity.typing import AnyUser
@@ -40,6 +40,7 @@ from .models import (
     Equipment,
     Escort,
     PdfStatus,
+    PeopleAnnex,
     Side,
     Template,
     TemplateClause,
@@ -260,6 +261,78 @@ def terms_data(agreement: Agreement) -> dict[str, Any]:
         "photographs": agreement.photographs,
         "response_days": agreement.response_days,
     }
+
+
+# People ----------------------------------------------------------------------------------------
+
+
+def people_who_may_be_named(agreement: Agreement) -> QuerySet[Person]:
+    """The people the MoU may allow to enter, in its terms or by an annex: those of the
+    organisation (and of the member organisations it covers) whom the administration has
+    cleared today."""
+    members = [o.pk for o in agreement.member_organisations.all()]
+    organisations = [agreement.organisation_id, *members]
+    return cleared_people(agreement.administration).filter(organisation__in=organisations)
+
+
+def people_in_force_ids(agreement: Agreement, *, with_annex: PeopleAnnex | None = None) -> set[int]:
+    """The ids of the people the MoU allows to enter: those its terms name, with the additions
+    and removals of its signed people annexes, in their order. ``with_annex``: as they stand
+    once that annex is signed (the annexes signed before it, then its own changes). Three
+    queries, whatever the number of annexes."""
+    people = set(
+        Agreement.people.through.objects.filter(agreement=agreement).values_list(
+            "person_id", flat=True
+        )
+    )
+    signed = Q(peopleannex__agreement=agreement, peopleannex__status=PeopleAnnex.Status.SIGNED)
+    if with_annex is not None:
+        signed = (signed & Q(peopleannex__number__lt=with_annex.number)) | Q(peopleannex=with_annex)
+    changes: list[tuple[int, bool, int]] = []
+    for added, through in ((True, PeopleAnnex.added.through), (False, PeopleAnnex.removed.through)):
+        changes.extend(
+            (number, added, person)
+            for number, person in through.objects.filter(signed).values_list(
+                "peopleannex__number", "person_id"
+            )
+        )
+    # An annex never both adds and removes one person, so the order within it does not matter.
+    for _number, added, person in sorted(changes):
+        if added:
+            people.add(person)
+        else:
+            people.discard(person)
+    return people
+
+
+def people_in_force(agreement: Agreement) -> QuerySet[Person]:
+    """The people the MoU allows to enter today: its terms' people, with the changes of its
+    signed people annexes. What the visits module checks a visitor against, together with the
+    person's clearance on the day (``accreditation.selectors.cleared_people``) and whether the
+    MoU is in force (``agreement_in_force``)."""
+    return Person.objects.filter(pk__in=people_in_force_ids(agreement)).order_by("full_name")
+
+
+def annex_data(annex: PeopleAnnex) -> dict[str, Any]:
+    """The change an annex makes, as data, as embedded in its signed PDF: identifiers, never
+    words in one language."""
+    agreement = annex.agreement
+    return {
+        "agreement": agreement.pk,
+        "reference": agreement.reference,
+        "annex": annex.number,
+        "administration": agreement.administration_id,
+        "organisation": agreement.organisation_id,
+        "added": sorted(person.pk for person in annex.added.all()),
+        "removed": sorted(person.pk for person in annex.removed.all()),
+    }
+
+
+#: What to prefetch to list annexes with their people without a query per annex.
+ANNEX_PEOPLE_PREFETCH = (
+    Prefetch("added", queryset=Person.objects.order_by("full_name")),
+    Prefetch("removed", queryset=Person.objects.order_by("full_name")),
+)
 
 
 #: What to prefetch to render the terms of MoUs without a query per MoU.
@@ -583,7 +656,8 @@ def agreements_in_force(on: date | None = None) -> QuerySet[Agreement]:
 
 @dataclass(frozen=True)
 class RegisterMatch:
-    """How an uploaded PDF compares with the signed copies in the register."""
+    """How an uploaded PDF compares with the signed copies in the register: of an MoU, or of
+    one of its people annexes."""
 
     #: The signed copy as the register keeps it.
     MATCHES = "matches"
@@ -593,15 +667,22 @@ class RegisterMatch:
     ADDED_TO = "added_to"
     #: An unsigned copy in another language that the register made of a signed MoU.
     TRANSLATION = "translation"
-    #: Not a copy of an MoU in the register.
+    #: Not a copy of an MoU or annex in the register.
     NONE = "none"
 
     kind: str
     agreement: Agreement | None = None
-    #: The MoU's status as the register has it today, for a copy of it.
+    #: The MoU's status as the register has it today, for a copy of it or of its annex.
     status: str = ""
+    #: The people annex the file is a copy of, if it is one.
+    annex: PeopleAnnex | None = None
     #: The language of a translated copy.
     language: str = ""
+
+    @property
+    def document(self) -> Agreement | PeopleAnnex | None:
+        """What the file is a copy of: the annex, or else the MoU."""
+        return self.annex or self.agreement
 
     @property
     def language_name(self) -> str:
@@ -614,37 +695,56 @@ class RegisterMatch:
     @property
     def countersigned(self) -> bool:
         """The register's copy carries the organisation's signature too."""
-        return self.agreement is not None and (
-            self.agreement.pdf_sha256 != self.agreement.pdf_certified_sha256
+        document = self.document
+        return document is not None and document.pdf_sha256 != document.pdf_certified_sha256
+
+
+#: An annex's identifier: its MoU's reference, ``/A`` and its number.
+_ANNEX_IDENTIFIER = re.compile(r"^(?P<reference>.+)/A(?P<number>[1-9][0-9]{0,4})$")
+
+
+def _copies_named(identifier: str) -> list[Agreement | PeopleAnnex]:
+    """The MoUs and annexes of the register with a signed copy that bear ``identifier``."""
+    found: list[Agreement | PeopleAnnex] = list(
+        Agreement.objects.filter(reference=identifier)
+        .exclude(pdf_sha256="")
+        .select_related("administration", "organisation")
+    )
+    annex = _ANNEX_IDENTIFIER.match(identifier)
+    if annex is not None and int(annex["number"]) <= PeopleAnnex.MAX_NUMBER:
+        found.extend(
+            PeopleAnnex.objects.filter(
+                agreement__reference=annex["reference"], number=int(annex["number"])
+            )
+            .exclude(pdf_sha256="")
+            .select_related("agreement__administration", "agreement__organisation")
         )
+    return found
 
 
 def register_match(report: VerificationReport) -> RegisterMatch:
-    """Find the MoU an uploaded PDF is a copy of: by the identifier its embedded terms state,
-    and then by the hash of the file against the signed copies the register keeps. An
-    identifier alone proves nothing (anyone can write one), so an MoU is named only when the
-    file, or what its signatures cover, is one of its copies."""
+    """Find the MoU or people annex an uploaded PDF is a copy of: by the identifier its
+    embedded data states, and then by the hash of the file against the signed copies the
+    register keeps. An identifier alone proves nothing (anyone can write one), so an MoU or
+    annex is named only when the file, or what its signatures cover, is one of its copies."""
     identifier = report.identifier
     if not identifier:
         return RegisterMatch(RegisterMatch.NONE)
     if not report.signed:
         return _translation_match(identifier, report.sha256)
-    candidates = (
-        Agreement.objects.filter(reference=identifier)
-        .exclude(pdf_sha256="")
-        .select_related("administration", "organisation")
-    )
-    for agreement in candidates:
-        kept = {agreement.pdf_sha256, agreement.pdf_certified_sha256}
-        if report.sha256 == agreement.pdf_sha256:
+    for document in _copies_named(identifier):
+        kept = {document.pdf_sha256, document.pdf_certified_sha256}
+        if report.sha256 == document.pdf_sha256:
             kind = RegisterMatch.MATCHES
-        elif report.sha256 == agreement.pdf_certified_sha256:
+        elif report.sha256 == document.pdf_certified_sha256:
             kind = RegisterMatch.EARLIER
         elif report.last_signed_sha256 in kept:
             kind = RegisterMatch.ADDED_TO
         else:
             continue
-        return RegisterMatch(kind, agreement, agreement_display_status(agreement))
+        annex = document if isinstance(document, PeopleAnnex) else None
+        agreement = document.agreement if isinstance(document, PeopleAnnex) else document
+        return RegisterMatch(kind, agreement, agreement_display_status(agreement), annex)
     return RegisterMatch(RegisterMatch.NONE)
 
 
@@ -748,20 +848,31 @@ def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> QuerySet[Ag
     approved = Approval.objects.filter(
         agreement=OuterRef("pk"), side=side, version=Subquery(latest.values("pk")[:1])
     )
-    waiting = Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True) | Q(
-        status=Agreement.Status.AGREED, approved=False
+    # A people annex awaits the director's signature first, then the organisation's.
+    annex_to_sign = PeopleAnnex.objects.filter(
+        agreement=OuterRef("pk"),
+        status=PeopleAnnex.Status.DRAFT
+        if side == Side.ADMINISTRATION
+        else PeopleAnnex.Status.CERTIFIED,
+    )
+    waiting = (
+        Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True)
+        | Q(status=Agreement.Status.AGREED, approved=False)
+        | Q(annex_to_sign=True)
     )
     if side == Side.ORGANISATION:
         # Only the organisation countersigns a certified MoU.
         waiting |= Q(status=Agreement.Status.CERTIFIED)
-    return agreements.annotate(unanswered=Exists(unanswered), approved=Exists(approved)).filter(
-        waiting
-    )
+    return agreements.annotate(
+        unanswered=Exists(unanswered),
+        approved=Exists(approved),
+        annex_to_sign=Exists(annex_to_sign),
+    ).filter(waiting)
 
 
 def waiting_on(user: AnyUser) -> list[WaitingMou]:
     """The MoUs waiting on the user's side: comments to answer, an agreed text to approve, a
-    text to countersign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
+    text or a people annex to sign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
     waiting: list[WaitingMou] = []
     sides = (
         (
@@ -787,6 +898,8 @@ def waiting_on(user: AnyUser) -> list[WaitingMou]:
                 reason = _("A comment awaits your answer")
             elif agreement.status == Agreement.Status.AGREED:
                 reason = _("The agreed text awaits your side's approval")
+            elif getattr(agreement, "annex_to_sign", False):
+                reason = _("A people annex awaits your side's signature")
             else:
                 reason = _("Awaiting the organisation's signature")
             waiting.append(WaitingMou(agreement, reason))

@@ -7,24 +7,26 @@ Each service locks the MoU first, checks its state, changes it and writes one au
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.effects import StatusChange
 from accreditation.models import Accreditation
-from accreditation.selectors import accreditation_in_force, cleared_people
+from accreditation.selectors import accreditation_in_force
 from activity import notify
 from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.models import Document
 from activity.services import audit_record
 from activity.texts import in_each_language, language_name, text_columns
-from activity.transitions import transition
+from activity.transitions import change_state, transition
 from activity.typing import User
 from directory.models import (
     ActivityType,
@@ -38,6 +40,7 @@ from directory.models import (
 from directory.selectors import administration_users, organisation_users
 
 from . import documents, reminders
+from .documents import Signed
 from .models import (
     Agreement,
     AgreementClause,
@@ -50,6 +53,7 @@ from .models import (
     Consultation,
     Obligation,
     PdfStatus,
+    PeopleAnnex,
     Side,
     Signatory,
     Signature,
@@ -57,7 +61,15 @@ from .models import (
     Template,
     TemplateClause,
 )
-from .selectors import snapshot, term_values, wording_in
+from .selectors import (
+    agreement_display_status,
+    agreement_in_force,
+    people_in_force_ids,
+    people_who_may_be_named,
+    snapshot,
+    term_values,
+    wording_in,
+)
 from .signing.services import signer_certificate_revoke
 
 #: Who speaks for each side in a negotiation, and is told of the other side's comments.
@@ -509,12 +521,7 @@ def terms_problems(agreement: Agreement, terms: Terms) -> dict[str, str]:
         problems["activity_types"] = _("Outside the accreditation's scope: %(names)s.") % {
             "names": names(outside_activities)
         }
-    organisations = [agreement.organisation, *agreement.member_organisations.all()]
-    cleared = set(
-        cleared_people(agreement.administration)
-        .filter(organisation__in=organisations)
-        .values_list("pk", flat=True)
-    )
+    cleared = set(people_who_may_be_named(agreement).values_list("pk", flat=True))
     uncleared = [p.full_name for p in terms.people if p.pk not in cleared]
     if uncleared:
         problems["people"] = _(
@@ -991,20 +998,33 @@ def agreements_follow_accreditation(change: StatusChange) -> None:
 # Ending, amending -------------------------------------------------------------------------------
 
 
+def _end(
+    document: Signed,
+    to: str,
+    *,
+    actor: User,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Bring an MoU or annex to an end (withdrawn, terminated) with the reason both sides read;
+    nothing pending about it is reminded any more."""
+    document.status_reason = reason
+    transition(
+        document,
+        to,
+        actor=actor,
+        transitions=cast("Mapping[str, set[str]]", document.TRANSITIONS),
+        extra_fields=("status_reason",),
+        details={"reason": reason, **(details or {})},
+    )
+    notify.cancel(key=notify.reminder_key(document))
+
+
 @transaction.atomic
 def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
     """Abandon an MoU before it is signed, with the reason both sides read."""
     agreement = _locked(agreement)
-    agreement.status_reason = reason
-    transition(
-        agreement,
-        Agreement.Status.WITHDRAWN,
-        actor=actor,
-        transitions=Agreement.TRANSITIONS,
-        extra_fields=("status_reason",),
-        details={"reason": reason},
-    )
-    notify.cancel(key=notify.reminder_key(agreement))
+    _end(agreement, Agreement.Status.WITHDRAWN, actor=actor, reason=reason)
     return agreement
 
 
@@ -1013,27 +1033,34 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
     """End a signed MoU before its term, as its termination clause allows either party to,
     with the reason. Access it granted ends at once."""
     agreement = _locked(agreement)
-    agreement.status_reason = reason
-    transition(
-        agreement,
-        Agreement.Status.TERMINATED,
-        actor=actor,
-        transitions=Agreement.TRANSITIONS,
-        extra_fields=("status_reason",),
-        details={"reason": reason},
-    )
-    notify.cancel(key=notify.reminder_key(agreement))
+    details: dict[str, Any] = {}
+    if agreement.status == Agreement.Status.SIGNED:
+        # A change of people not yet signed by both sides ends with the MoU.
+        withdrawn = _withdraw_open_annex(agreement)
+        if withdrawn is not None:
+            details["annex_withdrawn"] = withdrawn
+    _end(agreement, Agreement.Status.TERMINATED, actor=actor, reason=reason, details=details)
     return agreement
 
 
 @transaction.atomic
 def agreement_amend(*, actor: User, agreement: Agreement, side: str) -> Agreement:
-    """Start an amendment of a signed MoU: a new draft with the signed clauses and terms, which
-    supersedes the MoU once signed. One amendment at a time."""
+    """Start an amendment of a signed MoU: a new draft with the signed clauses and terms, and
+    the people as its signed annexes left them, which supersedes the MoU once signed. One
+    amendment at a time, and not while a people annex is open."""
     agreement = _locked(agreement)
     if agreement.status != Agreement.Status.SIGNED:
         raise DomainError(_("Only a signed MoU can be amended."))
     _scope(agreement)
+    open_annex = agreement.annexes.filter(status__in=PeopleAnnex.OPEN_STATUSES).first()
+    if open_annex is not None:
+        raise DomainError(
+            _(
+                "Annex %(number)s of this MoU, which changes its people, is still open: sign or "
+                "withdraw it before amending the MoU."
+            )
+            % {"number": open_annex.number}
+        )
     amendment = Agreement.objects.get(pk=agreement.pk)
     amendment.pk = None
     amendment.supersedes = agreement
@@ -1059,10 +1086,11 @@ def agreement_amend(*, actor: User, agreement: Agreement, side: str) -> Agreemen
         "facilities",
         "permitted_areas",
         "forbidden_areas",
-        "people",
         "activity_types",
     ):
         getattr(amendment, name).set(getattr(agreement, name).all())
+    # The people as its signed annexes left them, not only as its terms named them.
+    amendment.people.set(people_in_force_ids(agreement))
     AgreementClause.objects.bulk_create(
         AgreementClause(
             agreement=amendment,
@@ -1280,6 +1308,96 @@ def _next_reference(agreement: Agreement) -> str:
     return f"{prefix}{taken + 1:04d}"
 
 
+@dataclass(frozen=True)
+class _Awaited:
+    """The reminder that tells signers an MoU or annex awaits their signature."""
+
+    subject: Promise
+    body: Promise
+    params: dict[str, Any]
+
+
+def _remind_to_sign(
+    document: Signed, recipients: list[User], event: str, awaited: _Awaited
+) -> None:
+    """Remind ``recipients`` that the document awaits their signature, now and again after
+    ``SIGNATURE_FOLLOW_UP_DAYS``; ``event`` names the step, for ``_cancel_reminders_to_sign``."""
+    for suffix, kind, delay in (
+        ("", reminders.SIGNATURE_AWAITED, 0),
+        ("-follow-up", reminders.SIGNATURE_FOLLOW_UP, SIGNATURE_FOLLOW_UP_DAYS),
+    ):
+        notify.remind(
+            recipients=recipients,
+            kind=kind,
+            key=notify.reminder_key(document, f"{event}{suffix}"),
+            subject=awaited.subject,
+            body=awaited.body,
+            params=awaited.params,
+            url=document.get_absolute_url(),
+            due_at=timezone.now() + timedelta(days=delay),
+        )
+
+
+def _cancel_reminders_to_sign(document: Signed, event: str) -> None:
+    notify.cancel(key=notify.reminder_key(document, event))
+    notify.cancel(key=notify.reminder_key(document, f"{event}-follow-up"))
+
+
+def _sign_in_turn(
+    *,
+    actor: User,
+    document: Signed,
+    agreement: Agreement,
+    side: str,
+    awaited: _Awaited,
+    version: AgreementVersion | None = None,
+    extra_fields: tuple[str, ...] = (),
+    details: dict[str, Any] | None = None,
+) -> Signature:
+    """Record one side's signature of an MoU or of one of its people annexes, once the caller
+    has checked that it is that side's turn: the administration certifies (the document becomes
+    "certified") and the organisation's signatories are asked to countersign; an authorised
+    signatory countersigns the certified copy, once it is ready (the document becomes "signed").
+    One signature per side; the signed copy is then prepared in the background. The document
+    is locked by the caller, so two signers racing sign one after the other."""
+    annex = document if isinstance(document, PeopleAnnex) else None
+    if side == Side.ORGANISATION:
+        if not is_authorised_signatory(actor, agreement.organisation):
+            raise DomainError(_("Only an authorised signatory of the organisation signs for it."))
+        _require_certified_copy(document)
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                agreement=agreement, annex=annex, version=version, side=side, signer=actor
+            )
+    except IntegrityError:
+        raise DomainError(_("Your side has signed already.")) from None
+    to = Agreement.Status.CERTIFIED if side == Side.ADMINISTRATION else Agreement.Status.SIGNED
+    document.pdf_status = PdfStatus.PENDING
+    document.pdf_error = ""
+    extra = (*extra_fields, "pdf_status", "pdf_error")
+    if to == Agreement.Status.SIGNED:
+        document.signed_at = signature.signed_at
+        extra = (*extra, "signed_at")
+    # Both state machines go from "certified" to "signed"; each is checked against its own.
+    transitions = cast("Mapping[str, set[str]]", document.TRANSITIONS)
+    transition(
+        document,
+        to,
+        actor=actor,
+        transitions=transitions,
+        extra_fields=extra,
+        details={**(details or {}), "side": side},
+    )
+    if to == Agreement.Status.CERTIFIED:
+        _cancel_reminders_to_sign(document, "certification")
+        _remind_to_sign(document, _signatories(agreement), "signature", awaited)
+    else:
+        _cancel_reminders_to_sign(document, "signature")
+    documents.pdf_request(document)
+    return signature
+
+
 @transaction.atomic
 def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature:
     """Sign the agreed text for one side, in order: the administration's director certifies
@@ -1299,73 +1417,41 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             )
         if version is None or agreement.approvals.filter(version=version).count() < 2:
             raise DomainError(_("Both sides must approve the agreed text before it is signed."))
-        to = Agreement.Status.CERTIFIED
-    else:
-        if agreement.status == Agreement.Status.AGREED:
-            raise DomainError(
-                _("The administration signs first; the organisation then countersigns.")
-            )
-        if agreement.status != Agreement.Status.CERTIFIED:
-            raise DomainError(
-                _("There is nothing to sign: the MoU is “%(status)s”.")
-                % {"status": agreement.get_status_display()}
-            )
-        if not is_authorised_signatory(actor, agreement.organisation):
-            raise DomainError(_("Only an authorised signatory of the organisation signs for it."))
-        _require_certified_copy(agreement)
-        to = Agreement.Status.SIGNED
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                agreement=agreement, version=version, side=side, signer=actor
-            )
-    except IntegrityError:
-        raise DomainError(_("Your side has signed already.")) from None
+    elif agreement.status == Agreement.Status.AGREED:
+        raise DomainError(_("The administration signs first; the organisation then countersigns."))
+    elif agreement.status != Agreement.Status.CERTIFIED:
+        raise DomainError(
+            _("There is nothing to sign: the MoU is “%(status)s”.")
+            % {"status": agreement.get_status_display()}
+        )
     # The reference is given at certification: the certified file carries it, and the
     # countersignature may only add to that file.
     agreement.reference = agreement.reference or _next_reference(agreement)
-    agreement.pdf_status = PdfStatus.PENDING
-    agreement.pdf_error = ""
-    extra: tuple[str, ...] = ("reference", "pdf_status", "pdf_error")
-    details: dict[str, object] = {"version": version.number if version else None, "side": side}
+    details: dict[str, object] = {"version": version.number if version else None}
     translated: AgreementTranslation | None = None
-    if to == Agreement.Status.SIGNED:
-        agreement.signed_at = signature.signed_at
-        extra = (*extra, "signed_at")
-        # The administration reads its MoUs in its main language: a copy in it is made at once.
-        main_language = agreement.administration.main_language
-        if main_language != agreement.language:
-            translated, _created = AgreementTranslation.objects.get_or_create(
-                agreement=agreement, language=main_language
-            )
-            details["translation"] = main_language
-    transition(
-        agreement,
-        to,
+    main_language = agreement.administration.main_language
+    if side == Side.ORGANISATION and main_language != agreement.language:
+        # The administration reads its MoUs in its main language: a copy in it is made as soon
+        # as the MoU is signed (undone with the rest if the signature is refused).
+        translated, _created = AgreementTranslation.objects.get_or_create(
+            agreement=agreement, language=main_language
+        )
+        details["translation"] = main_language
+    signature = _sign_in_turn(
         actor=actor,
-        transitions=Agreement.TRANSITIONS,
-        extra_fields=extra,
+        document=agreement,
+        agreement=agreement,
+        side=side,
+        version=version,
+        extra_fields=("reference",),
         details=details,
+        awaited=_Awaited(
+            subject=gettext_lazy("The MoU “%(title)s” awaits your signature"),
+            body=gettext_lazy("The administration has signed. Sign for %(organisation)s."),
+            params={"title": agreement.title, "organisation": agreement.organisation.name},
+        ),
     )
-    if to == Agreement.Status.CERTIFIED:
-        signers = _signatories(agreement)
-        for event, kind, delay in (
-            ("signature", reminders.SIGNATURE_AWAITED, 0),
-            ("signature-follow-up", reminders.SIGNATURE_FOLLOW_UP, SIGNATURE_FOLLOW_UP_DAYS),
-        ):
-            notify.remind(
-                recipients=signers,
-                kind=kind,
-                key=notify.reminder_key(agreement, event),
-                subject=gettext_lazy("The MoU “%(title)s” awaits your signature"),
-                body=gettext_lazy("The administration has signed. Sign for %(organisation)s."),
-                params={"title": agreement.title, "organisation": agreement.organisation.name},
-                url=agreement.get_absolute_url(),
-                due_at=timezone.now() + timedelta(days=delay),
-            )
-    else:
-        notify.cancel(key=notify.reminder_key(agreement, "signature"))
-        notify.cancel(key=notify.reminder_key(agreement, "signature-follow-up"))
+    if agreement.status == Agreement.Status.SIGNED:
         if agreement.supersedes_id is not None:
             previous = _locked(Agreement(pk=agreement.supersedes_id))
             transition(
@@ -1377,10 +1463,21 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
             )
             notify.cancel(key=notify.reminder_key(previous))
         remind_expiry(agreement)
-    documents.agreement_pdf_request(agreement)
     if translated is not None:
         documents.agreement_translation_request(translated)
     return signature
+
+
+def _pdf_retry(*, actor: User, document: Signed) -> None:
+    if document.pdf_status != PdfStatus.FAILED:
+        raise DomainError(
+            _("The signed copy is ready or being prepared: there is nothing to retry.")
+        )
+    document.pdf_status = PdfStatus.PENDING
+    document.pdf_error = ""
+    document.save(update_fields=["pdf_status", "pdf_error"])
+    audit_record(actor=actor, action=f"{document._meta.model_name}.pdf_requested", target=document)
+    documents.pdf_request(document)
 
 
 @transaction.atomic
@@ -1388,15 +1485,7 @@ def agreement_pdf_retry(*, actor: User, agreement: Agreement) -> Agreement:
     """Ask again for a signed copy that could not be prepared, once what stopped it is put
     right (the signing authority created, a signer's key restored)."""
     agreement = _locked(agreement)
-    if agreement.pdf_status != PdfStatus.FAILED:
-        raise DomainError(
-            _("The signed copy is ready or being prepared: there is nothing to retry.")
-        )
-    agreement.pdf_status = PdfStatus.PENDING
-    agreement.pdf_error = ""
-    agreement.save(update_fields=["pdf_status", "pdf_error"])
-    audit_record(actor=actor, action="agreement.pdf_requested", target=agreement)
-    documents.agreement_pdf_request(agreement)
+    _pdf_retry(actor=actor, document=agreement)
     return agreement
 
 
@@ -1451,22 +1540,241 @@ def agreement_translation_request(
     return copy
 
 
-def _require_certified_copy(agreement: Agreement) -> None:
+def _require_certified_copy(document: Signed) -> None:
     """The organisation countersigns the very file the administration certified: not before
     that file is ready."""
-    if agreement.pdf_status == PdfStatus.READY and agreement.pdf:
+    if document.pdf_status == PdfStatus.READY and document.pdf:
         return
-    if agreement.pdf_status == PdfStatus.FAILED:
+    if document.pdf_status == PdfStatus.FAILED:
         raise DomainError(
             _(
                 "The copy certified by the administration could not be prepared, so it cannot be "
                 "countersigned yet: %(error)s"
             )
-            % {"error": agreement.pdf_error}
+            % {"error": document.pdf_error}
         )
     raise DomainError(
         _(
             "The copy certified by the administration is still being prepared. Countersign once "
-            "the MoU's page offers it for download."
+            "the page offers it for download."
         )
     )
+
+
+# People annexes -----------------------------------------------------------------------------------
+
+
+def _locked_annex(annex: PeopleAnnex) -> tuple[Agreement, PeopleAnnex]:
+    """The annex's MoU and the annex, locked in that order (as every service that changes
+    either locks them)."""
+    agreement = _locked(annex.agreement)
+    return agreement, PeopleAnnex.objects.select_for_update().get(pk=annex.pk)
+
+
+def _names(people: Iterable[Person]) -> str:
+    return ", ".join(sorted(person.full_name for person in people))
+
+
+def _require_in_force(agreement: Agreement, message: str) -> None:
+    """``message`` says what cannot be done, naming the MoU's ``status``."""
+    if not agreement_in_force(agreement):
+        raise DomainError(message % {"status": agreement_display_status(agreement)})
+
+
+def annex_problems(
+    agreement: Agreement, added: list[Person], removed: list[Person]
+) -> dict[str, str]:
+    """Why this change of people cannot be proposed, by field: each names the people who are
+    not cleared, already allowed to enter, or not named. Empty when it can."""
+    problems: dict[str, str] = {}
+    if not added and not removed:
+        problems["added"] = _("Choose at least one person to add or to remove.")
+        return problems
+    both = {p.pk for p in added} & {p.pk for p in removed}
+    if both:
+        problems["removed"] = _("Nobody can be both added and removed: %(names)s.") % {
+            "names": _names(p for p in removed if p.pk in both)
+        }
+        return problems
+    named = people_in_force_ids(agreement)
+    already = [p for p in added if p.pk in named]
+    cleared = set(people_who_may_be_named(agreement).values_list("pk", flat=True))
+    uncleared = [p for p in added if p.pk not in cleared and p.pk not in named]
+    if uncleared:
+        problems["added"] = _(
+            "Not cleared by %(administration)s for the organisation: %(names)s. Only cleared "
+            "people can be allowed to enter."
+        ) % {"administration": agreement.administration.name, "names": _names(uncleared)}
+    elif already:
+        problems["added"] = _("Already allowed to enter under the MoU: %(names)s.") % {
+            "names": _names(already)
+        }
+    unnamed = [p for p in removed if p.pk not in named]
+    if unnamed:
+        problems["removed"] = _("Not named in the MoU, so they cannot be removed: %(names)s.") % {
+            "names": _names(unnamed)
+        }
+    elif not problems and not ((named - {p.pk for p in removed}) | {p.pk for p in added}):
+        problems["removed"] = _(
+            "The MoU would allow nobody to enter. Add the people who take over in the same annex."
+        )
+    return problems
+
+
+@transaction.atomic
+def annex_draft(
+    *,
+    actor: User,
+    agreement: Agreement,
+    side: str,
+    added: Iterable[Person] = (),
+    removed: Iterable[Person] = (),
+) -> PeopleAnnex:
+    """Propose a people annex of an MoU in force: people to add, whom the administration has
+    cleared for the organisation (or a member organisation it covers), and people to remove,
+    whom the MoU names now. Nothing else of the MoU changes. Either side's negotiators propose;
+    the administration's director signs first, then the organisation's signatory. One annex
+    at a time, and none while an amendment is being negotiated (it would carry the people)."""
+    agreement = _locked(agreement)
+    added, removed = list(added), list(removed)
+    _require_in_force(
+        agreement,
+        _(
+            "The MoU is “%(status)s”: only an MoU in force has the people it allows to enter "
+            "changed by an annex."
+        ),
+    )
+    if agreement.amendments.filter(status__in=Agreement.OPEN_STATUSES).exists():
+        raise DomainError(
+            _(
+                "An amendment of this MoU is being negotiated: change the people in the amendment "
+                "instead."
+            )
+        )
+    open_annex = agreement.annexes.filter(status__in=PeopleAnnex.OPEN_STATUSES).first()
+    if open_annex is not None:
+        raise DomainError(
+            _("Annex %(number)s of this MoU is still open: sign or withdraw it first.")
+            % {"number": open_annex.number}
+        )
+    problems = annex_problems(agreement, added, removed)
+    if problems:
+        field_name, message = next(iter(problems.items()))
+        raise DomainError(message, field=field_name)
+    number = (agreement.annexes.aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            annex = PeopleAnnex.objects.create(agreement=agreement, number=number, created_by=actor)
+    except IntegrityError:
+        raise DomainError(_("Another annex of this MoU was proposed at the same time.")) from None
+    annex.added.set(added)
+    annex.removed.set(removed)
+    audit_record(
+        actor=actor,
+        action="peopleannex.proposed",
+        target=annex,
+        changes={
+            "side": side,
+            "added": sorted(p.full_name for p in added),
+            "removed": sorted(p.full_name for p in removed),
+        },
+    )
+    directors = [
+        user
+        for user in administration_users(agreement.administration, (Role.DIRECTOR,))
+        if user.pk != actor.pk
+    ]
+    _remind_to_sign(
+        annex,
+        directors,
+        "certification",
+        _Awaited(
+            subject=gettext_lazy("Annex %(number)s of the MoU “%(title)s” awaits your signature"),
+            body=gettext_lazy(
+                "It changes the people allowed to enter. Sign it for %(administration)s, or "
+                "withdraw it."
+            ),
+            params={
+                "number": annex.number,
+                "title": agreement.title,
+                "administration": agreement.administration.name,
+            },
+        ),
+    )
+    return annex
+
+
+@transaction.atomic
+def annex_withdraw(*, actor: User, annex: PeopleAnnex, reason: str) -> PeopleAnnex:
+    """Withdraw a people annex before both sides have signed it, with the reason both sides
+    read: its proposer thought better of it, or the other side will not sign it."""
+    _agreement, annex = _locked_annex(annex)
+    if annex.status == PeopleAnnex.Status.SIGNED:
+        raise DomainError(
+            _("A signed annex stays part of the MoU: propose a new annex to change the people.")
+        )
+    _end(annex, PeopleAnnex.Status.WITHDRAWN, actor=actor, reason=reason)
+    return annex
+
+
+@transaction.atomic
+def annex_sign(*, actor: User, annex: PeopleAnnex, side: str) -> Signature:
+    """Sign a people annex for one side, as the MoU is signed: the administration's director
+    certifies first, then an authorised signatory of the organisation countersigns the certified
+    copy, and the change applies from then on (``selectors.people_in_force``). Who may sign and
+    the step-up are checked by the page; the order and the state here. Only while the MoU is in
+    force."""
+    agreement, annex = _locked_annex(annex)
+    if annex.status not in PeopleAnnex.OPEN_STATUSES:
+        raise DomainError(
+            _("There is nothing to sign: the annex is “%(status)s”.")
+            % {"status": annex.get_status_display()}
+        )
+    if side == Side.ADMINISTRATION and annex.status != PeopleAnnex.Status.DRAFT:
+        raise DomainError(_("The administration has signed this annex already."))
+    if side == Side.ORGANISATION and annex.status == PeopleAnnex.Status.DRAFT:
+        raise DomainError(_("The administration signs first; the organisation then countersigns."))
+    _require_in_force(
+        agreement, _("The MoU is “%(status)s”: an annex is signed only while the MoU is in force.")
+    )
+    return _sign_in_turn(
+        actor=actor,
+        document=annex,
+        agreement=agreement,
+        side=side,
+        details={"number": annex.number},
+        awaited=_Awaited(
+            subject=gettext_lazy("Annex %(number)s of the MoU “%(title)s” awaits your signature"),
+            body=gettext_lazy(
+                "The administration has signed the change of people. Sign for %(organisation)s."
+            ),
+            params={
+                "number": annex.number,
+                "title": agreement.title,
+                "organisation": agreement.organisation.name,
+            },
+        ),
+    )
+
+
+@transaction.atomic
+def annex_pdf_retry(*, actor: User, annex: PeopleAnnex) -> PeopleAnnex:
+    """Ask again for an annex's signed copy that could not be prepared."""
+    _agreement, annex = _locked_annex(annex)
+    _pdf_retry(actor=actor, document=annex)
+    return annex
+
+
+def _withdraw_open_annex(agreement: Agreement) -> int | None:
+    """Withdraw the MoU's open annex, if any, as part of ending the MoU (whose audit entry
+    says so); return its number."""
+    annex = (
+        PeopleAnnex.objects.select_for_update()
+        .filter(agreement=agreement, status__in=PeopleAnnex.OPEN_STATUSES)
+        .first()
+    )
+    if annex is None:
+        return None
+    change_state(annex, PeopleAnnex.Status.WITHDRAWN, transitions=PeopleAnnex.TRANSITIONS)
+    notify.cancel(key=notify.reminder_key(annex))
+    return annex.number

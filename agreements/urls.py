@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import library, mous, public, signing
+from .views import annexes, library, mous, public, signing
 
 app_name = "agreements"
 
@@ -67,6 +67,14 @@ urlpatterns = [
         signing.agreement_translation,
         name="agreement_translation",
     ),
+    # People annexes.
+    path("<int:pk>/annexes/new/", annexes.annex_new, name="annex_new"),
+    path("annexes/<int:pk>/", annexes.annex_detail, name="annex_detail"),
+    path("annexes/<int:pk>/withdraw/", annexes.annex_withdraw, name="annex_withdraw"),
+    path("annexes/<int:pk>/sign/", annexes.annex_certify, name="annex_certify"),
+    path("annexes/<int:pk>/countersign/", annexes.annex_countersign, name="annex_countersign"),
+    path("annexes/<int:pk>/signed-copy/", annexes.annex_pdf, name="annex_pdf"),
+    path("annexes/<int:pk>/signed-copy/retry/", annexes.annex_pdf_retry, name="annex_pdf_retry"),
     path("organisations/<int:pk>/signatories/", signing.signatories, name="signatories"),
     path("signatories/<int:pk>/withdraw/", signing.signatory_revoke, name="signatory_revoke"),
 ]

@@ -35,8 +35,10 @@ from . import inspection, keys
 
 logger = logging.getLogger(__name__)
 
-#: The embedded file that carries an agreement's structured terms, and the key of its identifier.
+#: The embedded file that carries an agreement's structured terms, the one that carries the change
+#: a people annex makes, and the key of the identifier either states.
 TERMS_FILE_NAME = "terms.json"
+ANNEX_FILE_NAME = "annex.json"
 IDENTIFIER_KEY = "identifier"
 
 TOO_LARGE = "too_large"
@@ -139,11 +141,21 @@ class VerificationReport:
         return terms.content if terms is not None else None
 
     @property
+    def annex(self) -> Any:
+        """The change of people embedded as ``annex.json`` in a people annex, parsed; None if
+        absent."""
+        annex = self.file(ANNEX_FILE_NAME)
+        return annex.content if annex is not None else None
+
+    @property
     def identifier(self) -> str | None:
-        """The agreement's identifier, as its embedded terms state it."""
-        terms = self.terms
-        value = terms.get(IDENTIFIER_KEY) if isinstance(terms, dict) else None
-        return value if isinstance(value, str) else None
+        """The identifier of the agreement, or of its people annex, as its embedded data
+        states it."""
+        for data in (self.terms, self.annex):
+            value = data.get(IDENTIFIER_KEY) if isinstance(data, dict) else None
+            if isinstance(value, str):
+                return value
+        return None
 
 
 def verify_pdf(data: bytes | File[bytes]) -> VerificationReport:

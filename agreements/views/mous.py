@@ -33,10 +33,12 @@ from ..forms import (
     RemarksForm,
     TermsForm,
 )
-from ..models import Agreement, AgreementClause, Comment, Consultation
+from ..models import Agreement, AgreementClause, Comment, Consultation, PeopleAnnex
 from ..selectors import (
+    ANNEX_PEOPLE_PREFETCH,
     agreement_display_status,
     agreement_in_force,
+    people_in_force,
     redline,
     rendered_clauses,
     term_values,
@@ -168,10 +170,18 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         (item, clauses[item.clause.pk].visible_comments) for item in rendered_clauses(agreement)
     ]
     negotiable = agreement.status in Agreement.NEGOTIABLE_STATUSES
+    in_force = agreement_in_force(agreement)
+    annexes = list(agreement.annexes.prefetch_related(*ANNEX_PEOPLE_PREFETCH).order_by("number"))
     context = {
         "agreement": agreement,
         "status": agreement_display_status(agreement),
-        "in_force": agreement_in_force(agreement),
+        "in_force": in_force,
+        "people": people_in_force(agreement),
+        "annexes": annexes,
+        "annexes_signed": any(a.status == PeopleAnnex.Status.SIGNED for a in annexes),
+        "may_propose_annex": actions.negotiate
+        and in_force
+        and not any(a.status in PeopleAnnex.OPEN_STATUSES for a in annexes),
         "actions": actions,
         "negotiable": negotiable,
         "clauses": rendered,

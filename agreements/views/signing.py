@@ -3,6 +3,9 @@ countersigns for the organisation, each confirming who they are (password and au
 code) in the very request that signs; the signed copy's download, and its copies in other
 languages; and the organisation's page of authorised signatories."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBase
@@ -21,13 +24,21 @@ from directory.selectors import organisation_users
 
 from .. import permissions, services
 from ..forms import SignatoryForm, SignForm
-from ..models import Agreement, PdfStatus, Side, Signatory
+from ..models import Agreement, PdfStatus, PeopleAnnex, Side, Signatory
 from ..permissions import ORGANISATION_READERS
 
 
-def _sign(request: AuthenticatedRequest, agreement: Agreement, side: str) -> HttpResponse:
-    """The signing page of one side: the password and a code, checked (``step_up``) in the
-    same request as the signature, so that nobody signs from a session left open."""
+def sign_page(
+    request: AuthenticatedRequest,
+    *,
+    document: Agreement | PeopleAnnex,
+    sign: Callable[[], object],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The signing page of one side, for an MoU or a people annex: the password and a code,
+    checked (``step_up``) in the same request as the signature (``sign``), so that nobody signs
+    from a session left open."""
     user = request.user
     enrolled = twofactor.authenticator(user) is not None
     form = SignForm(request.POST if request.method == "POST" and enrolled else None)
@@ -37,7 +48,7 @@ def _sign(request: AuthenticatedRequest, agreement: Agreement, side: str) -> Htt
             twofactor.step_up(
                 request, password=form.cleaned_data["password"], code=form.cleaned_data["code"]
             )
-            return services.agreement_sign(actor=user, agreement=agreement, side=side)
+            return sign()
 
         done, _signature = run_service(form, step_up_and_sign)
         if done:
@@ -48,9 +59,18 @@ def _sign(request: AuthenticatedRequest, agreement: Agreement, side: str) -> Htt
                     "offered for download on this page."
                 ),
             )
-            return redirect(agreement)
-    context = {"agreement": agreement, "side": side, "form": form, "enrolled": enrolled}
-    return render(request, "agreements/agreement_sign.html", context)
+            return redirect(document)
+    return render(request, template, {**context, "form": form, "enrolled": enrolled})
+
+
+def _sign(request: AuthenticatedRequest, agreement: Agreement, side: str) -> HttpResponse:
+    return sign_page(
+        request,
+        document=agreement,
+        sign=lambda: services.agreement_sign(actor=request.user, agreement=agreement, side=side),
+        template="agreements/agreement_sign.html",
+        context={"agreement": agreement, "side": side},
+    )
 
 
 @login_required
@@ -65,14 +85,21 @@ def agreement_countersign(request: AuthenticatedRequest, pk: int) -> HttpRespons
     return _sign(request, agreement, Side.ORGANISATION)
 
 
+def signed_copy_response(
+    request: AuthenticatedRequest, document: Agreement | PeopleAnnex, filename: str
+) -> HttpResponseBase:
+    """The signed copy of an MoU or annex, as kept: certified, or signed by both sides; not
+    found while it is being prepared."""
+    if document.pdf_status != PdfStatus.READY or not document.pdf:
+        raise not_found(request.user, f"{document._meta.model_name}.download", document)
+    return attachment_response(document.pdf, filename, PDF)
+
+
 @login_required
 def agreement_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    """The signed copy, as kept: certified, or signed by both sides."""
     agreement = permissions.get_agreement_for_user(request.user, pk)
-    if agreement.pdf_status != PdfStatus.READY or not agreement.pdf:
-        raise not_found(request.user, "agreement.download", agreement)
-    return attachment_response(
-        agreement.pdf, _("mou-%(reference)s.pdf") % {"reference": agreement.reference}, PDF
+    return signed_copy_response(
+        request, agreement, _("mou-%(reference)s.pdf") % {"reference": agreement.reference}
     )
 
 

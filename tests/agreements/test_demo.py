@@ -26,6 +26,8 @@ from agreements.models import (
     Comment,
     Consultation,
     Obligation,
+    PdfStatus,
+    PeopleAnnex,
     Side,
     Signatory,
     Signature,
@@ -35,7 +37,12 @@ from agreements.models import (
     Weekday,
 )
 from agreements.permissions import agreements_for_user, comments_for_user
-from agreements.selectors import agreement_display_status, agreement_in_force, redline
+from agreements.selectors import (
+    agreement_display_status,
+    agreement_in_force,
+    people_in_force,
+    redline,
+)
 from agreements.signing import keys
 from directory.demo import SECOND_ADMINISTRATION
 from directory.models import Administration
@@ -47,6 +54,7 @@ pytestmark = pytest.mark.django_db
 #: What loading the demo again must not add to.
 COUNTED = (
     Agreement,
+    PeopleAnnex,
     AgreementVersion,
     Comment,
     Consultation,
@@ -163,7 +171,10 @@ def test_the_signed_mou_is_the_amendment_in_force_on_the_agreed_terms(loaded, cl
     assert (signed.visits_per_week, signed.visits_per_month) == (2, 8)
     assert signed.private_interviews
     assert signed.response_days == 30
-    assert [s.side for s in signed.signatures.all()] == [Side.ADMINISTRATION, Side.ORGANISATION]
+    assert [s.side for s in signed.signatures.filter(annex=None)] == [
+        Side.ADMINISTRATION,
+        Side.ORGANISATION,
+    ]
 
     continuity = signed.obligations.get(kind=Obligation.Kind.CONTINUITY_PLAN)
     assert continuity.due_date == timezone.localdate() + timedelta(days=20)
@@ -174,6 +185,24 @@ def test_the_signed_mou_is_the_amendment_in_force_on_the_agreed_terms(loaded, cl
     page = text(login(client, user("john")).get(signed.get_absolute_url()))
     assert "In force" in page
     assert "John Representative, María Member" in page
+
+
+def test_a_signed_people_annex_adds_the_centres_paralegal_to_the_mou_in_force(loaded, client):
+    signed = Agreement.objects.get(title=SIGNED, status=Agreement.Status.SIGNED)
+    annex = signed.annexes.get()
+    assert (annex.number, annex.status) == (1, PeopleAnnex.Status.SIGNED)
+    assert [p.full_name for p in annex.added.all()] == ["Elena Paralegal"]
+    assert annex.pdf_status == PdfStatus.READY and annex.pdf_sha256 != annex.pdf_certified_sha256
+    assert [s.signer.username for s in annex.signatures.order_by("signed_at")] == ["martha", "john"]
+    assert [p.full_name for p in people_in_force(signed)] == [
+        "Elena Paralegal",
+        "John Representative",
+        "María Member",
+    ]
+
+    page = text(login(client, user("martha")).get(annex.get_absolute_url()))
+    assert "Elena Paralegal — Paralegal" in page
+    assert "Download the signed annex (PDF)" in page
 
 
 def test_the_suspended_mou_is_signed_but_not_in_force_with_its_organisation(loaded):
