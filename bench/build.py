@@ -1023,9 +1023,9 @@ AUDIT_ACTIONS = [
     ("review.submitted", "accreditation.reviewassignment"),
     ("decision.made", "accreditation.decision"),
     ("clearance.decided", "accreditation.clearance"),
-    ("membership.grant", "directory.membership"),
+    ("membership.granted", "directory.membership"),
     ("denied.application.view", "accreditation.application"),
-    ("notification_preference.update", "activity.notificationpreference"),
+    ("notification_preference.updated", "activity.notificationpreference"),
 ]
 
 

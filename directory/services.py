@@ -57,7 +57,7 @@ def membership_grant(*, actor: Actor, user: User, role: str, scope: Scope) -> Me
         raise DomainError(_("This person already holds this role there.")) from None
     audit_record(
         actor=actor,
-        action="membership.grant",
+        action="membership.granted",
         target=membership,
         changes={"user": user.get_username(), "role": role, field: str(scope)},
     )
@@ -69,7 +69,7 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     """End a membership; what the user's other memberships give them stays."""
     audit_record(
         actor=actor,
-        action="membership.revoke",
+        action="membership.revoked",
         target=membership,
         changes={
             "user": membership.user.get_username(),
@@ -105,12 +105,12 @@ def _update(obj: models.Model, *, actor: Actor, action: str, data: dict[str, Any
 
 @transaction.atomic
 def organisation_update(*, actor: Actor, organisation: Organisation, data: dict[str, Any]) -> None:
-    _update(organisation, actor=actor, action="organisation.update", data=data)
+    _update(organisation, actor=actor, action="organisation.updated", data=data)
 
 
 @transaction.atomic
 def facility_update(*, actor: Actor, facility: Facility, data: dict[str, Any]) -> None:
-    _update(facility, actor=actor, action="facility.update", data=data)
+    _update(facility, actor=actor, action="facility.updated", data=data)
 
 
 @transaction.atomic
@@ -121,7 +121,7 @@ def person_create(*, actor: Actor, organisation: Organisation, data: dict[str, A
     person.save()
     audit_record(
         actor=actor,
-        action="person.create",
+        action="person.created",
         target=person,
         changes={"organisation": str(organisation), "full_name": person.full_name},
     )
@@ -130,4 +130,4 @@ def person_create(*, actor: Actor, organisation: Organisation, data: dict[str, A
 
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> None:
-    _update(person, actor=actor, action="person.update", data=data)
+    _update(person, actor=actor, action="person.updated", data=data)

@@ -87,7 +87,7 @@ def test_granting_a_membership_is_audited(world, director):
     membership = services.membership_grant(
         actor=director, user=user, role=Role.COORDINATOR, scope=world.administration
     )
-    entry = entries("membership.grant").get(actor=director)
+    entry = entries("membership.granted").get(actor=director)
     assert entry.object_id == str(membership.pk)
     assert entry.changes == {
         "user": "newcomer",
@@ -112,7 +112,7 @@ def test_a_role_held_in_the_wrong_kind_of_scope_is_refused(world, role, scope):
     with pytest.raises(DomainError, match="cannot be held in"):
         services.membership_grant(actor=None, user=user, role=role, scope=getattr(world, scope))
     assert not Membership.objects.filter(user=user).exists()
-    assert not entries("membership.grant").filter(changes__user=user.username).exists()
+    assert not entries("membership.granted").filter(changes__user=user.username).exists()
 
 
 @pytest.mark.parametrize("kind", [Organisation.Kind.NPM, Organisation.Kind.SPECIAL_AGREEMENT])
@@ -150,7 +150,7 @@ def test_the_same_role_in_the_same_place_cannot_be_granted_twice(world):
             actor=None, user=user, role=Role.NGO_ADMIN, scope=world.organisation
         )
     assert Membership.objects.filter(user=user).count() == 1
-    assert entries("membership.grant").filter(changes__user=user.username).count() == 1
+    assert entries("membership.granted").filter(changes__user=user.username).count() == 1
 
 
 def test_the_same_role_may_be_held_in_two_places(world):
@@ -174,7 +174,7 @@ def test_revoking_takes_away_what_the_role_gave_and_the_membership(world, direct
     assert not sees(user, world.organisation)
     assert not can_change_organisation(user, world.organisation)
     assert not Membership.objects.filter(pk=pk).exists()
-    entry = entries("membership.revoke").get(actor=director)
+    entry = entries("membership.revoked").get(actor=director)
     assert entry.object_id == str(pk)
     assert entry.changes == {
         "user": "leaver",
@@ -269,7 +269,7 @@ def test_creating_a_person_names_them_for_the_organisation_and_is_audited(world,
     person.refresh_from_db()
     assert person.organisation == world.organisation
     assert person.document_number == "P-123456"
-    entry = entries("person.create").get()
+    entry = entries("person.created").get()
     assert entry.actor == ngo_admin
     assert entry.object_id == str(person.pk)
     assert entry.changes == {"organisation": "Local Human Rights Centre", "full_name": "Ana Pérez"}
@@ -283,7 +283,7 @@ def test_a_second_person_with_the_same_identity_document_is_refused(world, ngo_a
     message = " ".join(refused.value.messages)
     assert "Identity document and Document number already exists" in message
     assert world.organisation.people.count() == 1
-    assert not entries("person.create").exists()
+    assert not entries("person.created").exists()
 
 
 def test_the_same_identity_document_may_be_named_by_another_organisation(world, ngo_admin):
@@ -321,7 +321,7 @@ def test_updating_an_organisation_saves_only_the_changed_field_and_audits_it(wor
     assert '"country"' not in update
     org.refresh_from_db()
     assert org.phone == "+502 5555 0100"
-    entry = entries("organisation.update").get()
+    entry = entries("organisation.updated").get()
     assert entry.actor == ngo_admin
     assert entry.changes == {"phone": ["", "+502 5555 0100"]}
 
@@ -342,7 +342,7 @@ def test_changes_already_applied_to_the_instance_by_a_form_are_still_recorded(wo
     org = world.organisation
     org.country = "State B"
     services.organisation_update(actor=ngo_admin, organisation=org, data={"country": "State B"})
-    assert entries("organisation.update").get().changes == {"country": ["State A", "State B"]}
+    assert entries("organisation.updated").get().changes == {"country": ["State A", "State B"]}
     org.refresh_from_db()
     assert org.country == "State B"
 
@@ -354,7 +354,7 @@ def test_an_update_that_changes_nothing_writes_nothing(world, ngo_admin):
             actor=ngo_admin, organisation=org, data={"name": org.name, "country": org.country}
         )
     assert not updates_of("directory_organisation", queries)
-    assert not entries("organisation.update").exists()
+    assert not entries("organisation.updated").exists()
 
 
 def test_updating_a_facility_audits_before_and_after(world, director):
@@ -366,7 +366,7 @@ def test_updating_a_facility_audits_before_and_after(world, director):
     )
     facility.refresh_from_db()
     assert facility.visitor_capacity == 35
-    entry = entries("facility.update").get()
+    entry = entries("facility.updated").get()
     assert entry.actor == director
     assert entry.changes == {"visitor_capacity": [20, 35]}
 
@@ -379,7 +379,7 @@ def test_a_facility_update_with_an_unknown_time_zone_is_refused(world, director)
     assert "time_zone" in refused.value.message_dict
     world.facility.refresh_from_db()
     assert world.facility.time_zone == "America/Guatemala"
-    assert not entries("facility.update").exists()
+    assert not entries("facility.updated").exists()
 
 
 def test_a_facility_cannot_take_the_name_of_another_in_the_administration(world, director):
@@ -407,7 +407,7 @@ def test_updating_a_facility_with_the_same_values_writes_nothing(world, director
         facility=facility,
         data={"name": facility.name, "visitor_capacity": facility.visitor_capacity},
     )
-    assert not entries("facility.update").exists()
+    assert not entries("facility.updated").exists()
 
 
 def test_updating_a_person_audits_before_and_after(world, ngo_admin):
@@ -423,7 +423,7 @@ def test_updating_a_person_audits_before_and_after(world, ngo_admin):
     assert '"full_name"' not in update
     john.refresh_from_db()
     assert john.role_title == "Coordinator"
-    assert entries("person.update").get().changes == {"role_title": ["", "Coordinator"]}
+    assert entries("person.updated").get().changes == {"role_title": ["", "Coordinator"]}
 
 
 def test_a_person_cannot_take_the_identity_document_of_a_colleague(world, ngo_admin):
@@ -439,10 +439,10 @@ def test_a_person_cannot_take_the_identity_document_of_a_colleague(world, ngo_ad
         )
     colleague.refresh_from_db()
     assert colleague.document_number == "P-123456"
-    assert not entries("person.update").exists()
+    assert not entries("person.updated").exists()
 
 
 def test_updating_a_person_with_the_same_values_writes_nothing(world, ngo_admin):
     john = world.organisation.people.get()
     services.person_update(actor=ngo_admin, person=john, data={"full_name": john.full_name})
-    assert not entries("person.update").exists()
+    assert not entries("person.updated").exists()
