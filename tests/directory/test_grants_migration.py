@@ -5,8 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
@@ -14,15 +12,10 @@ from accreditation.models import Application
 from directory.models import Role
 from tests.accreditation.factories import ApplicationFactory
 from tests.factories import staff
+from tests.support.migrations import migrate
 
 BEFORE = ("directory", "0008_facility_region")
 AFTER = ("directory", "0009_membership_grants_removed")
-
-
-def _migrate(target: tuple[str, str]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def undone(transactional_db) -> Iterator[None]:
     try:
         yield
     finally:
-        _migrate(AFTER)
+        migrate(AFTER)
 
 
 def grants() -> set[tuple[str, str, str]]:
@@ -58,7 +51,7 @@ def test_the_grants_memberships_gave_are_removed_and_a_reviewers_grant_stays(wor
     assert grants() == {("rita", "view_application", str(application.pk))}
     assert audit_readers() == set()
 
-    _migrate(BEFORE)  # as memberships gave them
+    migrate(BEFORE)  # as memberships gave them
     administration, organisation = str(world.administration.pk), str(world.organisation.pk)
     assert grants() == {
         ("martha", "view_administration", administration),
@@ -71,7 +64,7 @@ def test_the_grants_memberships_gave_are_removed_and_a_reviewers_grant_stays(wor
     }
     assert audit_readers() == {"martha"}
 
-    _migrate(AFTER)
+    migrate(AFTER)
     assert grants() == {("rita", "view_application", str(application.pk))}
     assert audit_readers() == set()
     assert martha.memberships.exists()
