@@ -17,11 +17,31 @@ REFERENCES = {
     "superseded": "accreditation.accreditation",
 }
 
+# The codes entries were recorded under before every action was named by its past participle.
+FORMERLY = {
+    "document.uploaded": ("document.upload",),
+    "application.created": ("application.create",),
+    "application.renewed": ("application.renew",),
+    "application.updated": ("application.update",),
+    "evidence.saved": ("evidence.save",),
+    "application.sent_to_review": ("application.under_review",),
+    "reviewassignment.no_conflict_declared": ("reviewassignment.scoring",),
+    "accreditation.granted": ("accreditation.grant",),
+    "framework.created": ("framework.create",),
+    "framework.updated": ("framework.update",),
+    "criterion.created": ("criterion.create",),
+    "criterion.updated": ("criterion.update",),
+    "criterion.deleted": ("criterion.delete",),
+    "clearance.requested": ("clearance.request",),
+    "mechanism.registered": ("mechanism.register",),
+    "mechanism.members_changed": ("mechanism.members",),
+}
+
 
 def register() -> None:
     for code, label, sentence in [
         (
-            "document.upload",
+            "document.uploaded",
             _("Document uploaded"),
             _("%(actor)s uploaded the document “%(object)s” of %(organisation)s"),
         ),
@@ -31,22 +51,22 @@ def register() -> None:
             _("%(actor)s opened the document “%(object)s” of %(organisation)s"),
         ),
         (
-            "application.create",
+            "application.created",
             _("Application started"),
             _("%(actor)s started an application for %(organisation)s"),
         ),
         (
-            "application.renew",
+            "application.renewed",
             _("Renewal started"),
             _("%(actor)s started a renewal application for %(organisation)s"),
         ),
         (
-            "application.update",
+            "application.updated",
             _("Application edited"),
             _("%(actor)s edited the application of %(organisation)s"),
         ),
         (
-            "evidence.save",
+            "evidence.saved",
             _("Evidence saved"),
             _("%(actor)s saved evidence in the application of %(organisation)s"),
         ),
@@ -61,7 +81,7 @@ def register() -> None:
             _("%(actor)s returned the application of %(organisation)s for more information"),
         ),
         (
-            "application.under_review",
+            "application.sent_to_review",
             _("Application sent to review"),
             _("%(actor)s sent the application of %(organisation)s to review"),
         ),
@@ -76,7 +96,7 @@ def register() -> None:
             _("%(actor)s withdrew the application of %(organisation)s"),
         ),
         (
-            "reviewassignment.scoring",
+            "reviewassignment.no_conflict_declared",
             _("No conflict of interest declared"),
             _("%(actor)s declared no conflict of interest in the application of %(organisation)s"),
         ),
@@ -100,7 +120,7 @@ def register() -> None:
         ),
         # Written before a grant became part of the decision's (or the appeal's) one entry.
         (
-            "accreditation.grant",
+            "accreditation.granted",
             _("Accreditation granted"),
             _("%(actor)s accredited %(organisation)s until %(valid_until)s"),
         ),
@@ -119,27 +139,31 @@ def register() -> None:
             _("Accreditation renewed"),
             _("%(actor)s replaced the accreditation of %(organisation)s by its renewal"),
         ),
-        ("framework.create", _("Criteria drafted"), _("%(actor)s drafted %(object)s")),
-        ("framework.update", _("Draft criteria edited"), _("%(actor)s edited %(object)s")),
+        ("framework.created", _("Criteria drafted"), _("%(actor)s drafted %(object)s")),
+        ("framework.updated", _("Draft criteria edited"), _("%(actor)s edited %(object)s")),
         ("framework.published", _("Criteria published"), _("%(actor)s published %(object)s")),
         (
             "framework.superseded",
             _("Criteria replaced"),
             _("%(actor)s replaced %(object)s by a newer version"),
         ),
-        ("criterion.create", _("Criterion added"), _("%(actor)s added the criterion “%(object)s”")),
         (
-            "criterion.update",
+            "criterion.created",
+            _("Criterion added"),
+            _("%(actor)s added the criterion “%(object)s”"),
+        ),
+        (
+            "criterion.updated",
             _("Criterion changed"),
             _("%(actor)s changed the criterion “%(object)s”"),
         ),
         (
-            "criterion.delete",
+            "criterion.deleted",
             _("Criterion removed"),
             _("%(actor)s removed the criterion “%(object)s”"),
         ),
         (
-            "clearance.request",
+            "clearance.requested",
             _("Vetting requested"),
             _("%(actor)s asked for %(object)s (%(organisation)s) to be vetted"),
         ),
@@ -169,21 +193,18 @@ def register() -> None:
             _("%(actor)s dismissed the appeal of %(organisation)s: the decision stands"),
         ),
         (
-            "mechanism.register",
+            "mechanism.registered",
             _("Formal mechanism registered"),
             _("%(actor)s registered %(object)s as a formal monitoring mechanism"),
         ),
         (
-            "mechanism.members",
+            "mechanism.members_changed",
             _("Formal mechanism's members changed"),
             _("%(actor)s changed the members of %(object)s"),
         ),
     ]:
         audit_actions.register(
-            code,
-            label,
-            sentence,
-            references=REFERENCES,
+            code, label, sentence, references=REFERENCES, formerly=FORMERLY.get(code, ())
         )
     audit_actions.register(
         "accreditation.reinstated",

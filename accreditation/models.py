@@ -1104,6 +1104,12 @@ class Appeal(models.Model):
                 condition=~Q(decided_by=models.F("original_decider")),
                 name="appeal_decided_by_someone_else",
             ),
+            # One appeal on each subject of a decision waits for a decision at a time.
+            models.UniqueConstraint(
+                fields=["decision", "subject"],
+                condition=Q(decided_at__isnull=True),
+                name="appeal_one_waiting_per_subject",
+            ),
         ]
 
     def __str__(self) -> str:

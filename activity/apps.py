@@ -11,7 +11,8 @@ class ActivityConfig(AppConfig):
 
         reminders.register(reminders.MESSAGE, _("Message from the administration"))
         audit_actions.register(
-            "notification_preference.update",
+            "notification_preference.updated",
             _("Notification preferences changed"),
             _("%(actor)s changed their notification preferences"),
+            formerly=("notification_preference.update",),
         )

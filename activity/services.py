@@ -544,7 +544,7 @@ def preference_set_language(*, user: User, language: str) -> NotificationPrefere
     pref.save(update_fields=["language"])
     audit_record(
         actor=user,
-        action="notification_preference.update",
+        action="notification_preference.updated",
         target=pref,
         changes={"before": {"language": before}, "after": {"language": language}},
     )
@@ -568,7 +568,7 @@ def preference_update(*, user: User, delivery: str, language: str) -> Notificati
     pref.save(update_fields=["delivery", "language"])
     audit_record(
         actor=user,
-        action="notification_preference.update",
+        action="notification_preference.updated",
         target=pref,
         changes={"before": before, "after": {"delivery": delivery, "language": language}},
     )
@@ -593,7 +593,7 @@ def document_add(*, actor: User, organisation: "Organisation", uploaded: Uploade
     document.save()
     audit_record(
         actor=actor,
-        action="document.upload",
+        action="document.uploaded",
         target=document,
         changes={"organisation": str(organisation), "type": content_type, "size": document.size},
     )

@@ -28,7 +28,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Permission, User
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from guardian.models import UserObjectPermission
 
@@ -384,12 +383,10 @@ def build_directory(w: World) -> None:
 
 
 def build_users(w: World) -> None:
-    """Users, their memberships and the object permissions the memberships give."""
+    """Users and their memberships (what a role lets a user see follows from them)."""
     s, rng, now = w.sizes, w.rng, w.now
     users: list[dict[str, Any]] = []
     memberships: list[dict[str, Any]] = []
-    grants: list[tuple[int, str, str, int]] = []  # user, perm codename, model, object id
-    global_grants: list[int] = []
 
     def user(username: str, first: str = "", last: str = "") -> int:
         uid = len(users) + 1
@@ -422,12 +419,6 @@ def build_users(w: World) -> None:
                 "created_at": now - timedelta(days=rng.randint(0, 2000)),
             }
         )
-        model, obj = next(iter(scope.items()))
-        grants.append((uid, f"view_{model}", model, obj))
-        if role == Role.NGO_ADMIN or (role == Role.DIRECTOR and model == "administration"):
-            grants.append((uid, f"change_{model}", model, obj))
-        if role == Role.DIRECTOR:
-            global_grants.append(uid)
 
     reviewers_per_admin = {1: max(5, s.reviews // 400), 2: max(3, s.reviews // 2000)}
     for admin in w.admins:
@@ -482,34 +473,6 @@ def build_users(w: World) -> None:
 
     w.loader.copy(User, users)
     w.loader.copy(Membership, memberships)
-
-    perms = {
-        (p.content_type.model, p.codename): p.pk
-        for p in Permission.objects.select_related("content_type")
-    }
-    cts = {ct.model: ct.pk for ct in ContentType.objects.filter(app_label="directory")}
-    w.loader.copy(
-        UserObjectPermission,
-        (
-            {
-                "id": i,
-                "user_id": uid,
-                "permission_id": perms[(model, codename)],
-                "content_type_id": cts[model],
-                "object_pk": str(obj),
-            }
-            for i, (uid, codename, model, obj) in enumerate(grants, 1)
-        ),
-    )
-    w.next_grant = len(grants) + 1  # type: ignore[attr-defined]
-    audit_perm = perms[("auditentry", "view_auditentry")]
-    w.loader.copy(
-        User.user_permissions.through,
-        (
-            {"id": i, "user_id": uid, "permission_id": audit_perm}
-            for i, uid in enumerate(global_grants, 1)
-        ),
-    )
 
     # People: each organisation's, the first of them with the user accounts of its staff.
     people, users_of_org = [], {}
@@ -927,18 +890,17 @@ def build_applications(w: World) -> None:
     perm = Permission.objects.get(
         codename="view_application", content_type__app_label="accreditation"
     )
-    start = w.next_grant  # type: ignore[attr-defined]
     w.loader.copy(
         UserObjectPermission,
         (
             {
-                "id": start + i,
+                "id": i,
                 "user_id": uid,
                 "permission_id": perm.pk,
                 "content_type_id": perm.content_type_id,
                 "object_pk": str(app),
             }
-            for i, (uid, app) in enumerate(view_grants)
+            for i, (uid, app) in enumerate(view_grants, 1)
         ),
     )
     w.doc_id = doc_id  # type: ignore[attr-defined]
@@ -1061,9 +1023,9 @@ AUDIT_ACTIONS = [
     ("review.submitted", "accreditation.reviewassignment"),
     ("decision.made", "accreditation.decision"),
     ("clearance.decided", "accreditation.clearance"),
-    ("membership.grant", "directory.membership"),
+    ("membership.granted", "directory.membership"),
     ("denied.application.view", "accreditation.application"),
-    ("notification_preference.update", "activity.notificationpreference"),
+    ("notification_preference.updated", "activity.notificationpreference"),
 ]
 
 

@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from guardian.admin import GuardedModelAdmin
 
 from . import services
 from .models import Administration, Area, Facility, Membership, Organisation, Person
@@ -15,13 +14,13 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(Administration)
-class AdministrationAdmin(GuardedModelAdmin):
+class AdministrationAdmin(admin.ModelAdmin):
     list_display = ["name", "country"]
     search_fields = ["name"]
 
 
 @admin.register(Facility)
-class FacilityAdmin(GuardedModelAdmin):
+class FacilityAdmin(admin.ModelAdmin):
     list_display = ["name", "administration", "kind", "security_level", "visitor_capacity"]
     list_filter = ["administration", "kind", "security_level"]
     search_fields = ["name"]
@@ -29,7 +28,7 @@ class FacilityAdmin(GuardedModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GuardedModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "network", "country"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -46,8 +45,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    """Memberships are granted and revoked through the services, which also give and take the
-    object permissions that come with them; they are never edited in place."""
+    """Memberships are granted and revoked through the services, which check the role fits the
+    place and record it in the audit trail; they are never edited in place."""
 
     list_display = ["user", "role", "administration", "facility", "organisation"]
     list_filter = ["role"]

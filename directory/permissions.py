@@ -4,9 +4,9 @@ Every rule lives here once, in the shape every app follows: ``<entities>_for_use
 ``get_<entity>_for_user(user, pk, action=…)`` which raises ``Http404`` when the user may not know
 the object exists and ``PermissionDenied`` (with the reason) when they may see it but not act,
 and ``can_<verb>_<entity>`` predicates.
-Object grants that follow from a membership are django-guardian permissions given by
-``membership_grant``; role-wide rules (administration staff see every organisation) are written
-out below.
+Every rule here follows from the user's memberships, read once per request (``memberships``):
+the roles they hold and where. django-guardian keeps only grants on one object that no role
+implies (a reviewer's assignment, in accreditation).
 """
 
 from collections.abc import Callable, Iterable
@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from activity.models import Document
-from activity.permissions import Rule, get_for_user, granted_ids
+from activity.permissions import Rule, get_for_user
 from activity.typing import AnyUser
 
 from .models import (
@@ -94,22 +94,24 @@ def can_read_own_document(user: AnyUser, document: Document) -> bool:
 
 
 def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
-    """Administration staff see every organisation; others see their own and, for a network,
-    its member organisations."""
+    """Administration staff and the site administration see every organisation; others see
+    those they hold a role in and, for a network, its member organisations."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    if is_administration_staff(user):
+    if user.is_superuser or is_administration_staff(user):
         return Organisation.objects.all()
-    own = granted_ids(user, "directory.view_organisation", Organisation)
-    members = Organisation.objects.filter(network__in=own).order_by().values("pk")
-    # One set of ids, each part read from an index: an OR of the two made the database test
-    # every organisation.
-    return Organisation.objects.filter(pk__in=own.union(members))
+    own = organisation_ids(user)
+    if not own:
+        return Organisation.objects.none()
+    # The few ids come from the memberships already read: the database finds the rows by
+    # primary key and the members by the network index.
+    return Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
 
 
 def can_change_organisation(user: AnyUser, org: Organisation) -> bool:
-    """Only the organisation's own administrators keep its profile."""
-    return user.has_perm("directory.change_organisation", org)
+    """Only the organisation's own administrators (and the site administration) keep its
+    profile."""
+    return user.is_superuser or org.pk in organisation_ids(user, {Role.NGO_ADMIN})
 
 
 def can_add_person(user: AnyUser, org: Organisation) -> bool:

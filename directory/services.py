@@ -1,11 +1,10 @@
-"""Use cases of the directory: memberships and the object permissions they grant, people, and
-the details of organisations and facilities."""
+"""Use cases of the directory: memberships, people, and the details of organisations and
+facilities."""
 
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from activity.errors import DomainError
 from activity.services import Actor, audit_record
@@ -24,21 +23,6 @@ from .models import (
 )
 
 Scope = Administration | Facility | Organisation
-
-
-#: Permissions that a role gives everywhere, not on one object.
-GLOBAL_GRANTS: dict[str, list[str]] = {
-    Role.DIRECTOR: ["activity.view_auditentry"],
-}
-
-
-def _grants(role: str, scope: Scope) -> list[str]:
-    """The object permissions a membership gives on its scope."""
-    model = scope._meta.model_name
-    perms = [f"directory.view_{model}"]
-    if role == Role.NGO_ADMIN or (role == Role.DIRECTOR and isinstance(scope, Administration)):
-        perms.append(f"directory.change_{model}")
-    return perms
 
 
 def _scope_field(role: str, scope: Scope) -> str:
@@ -63,21 +47,17 @@ def _scope_field(role: str, scope: Scope) -> str:
 
 @transaction.atomic
 def membership_grant(*, actor: Actor, user: User, role: str, scope: Scope) -> Membership:
-    """Give a user a role in an administration, a facility or an organisation, with the object
-    permissions that come with it."""
+    """Give a user a role in an administration, a facility or an organisation. What the role
+    lets them see and do follows from the membership (``directory.permissions``)."""
     field = _scope_field(role, scope)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, role=role, **{field: scope})
     except IntegrityError:
         raise DomainError(_("This person already holds this role there.")) from None
-    for perm in _grants(role, scope):
-        assign_perm(perm, user, scope)
-    for perm in GLOBAL_GRANTS.get(role, []):
-        assign_perm(perm, user)
     audit_record(
         actor=actor,
-        action="membership.grant",
+        action="membership.granted",
         target=membership,
         changes={"user": user.get_username(), "role": role, field: str(scope)},
     )
@@ -86,38 +66,18 @@ def membership_grant(*, actor: Actor, user: User, role: str, scope: Scope) -> Me
 
 @transaction.atomic
 def membership_revoke(*, actor: Actor, membership: Membership) -> None:
-    """End a membership; permissions that another of the user's memberships still gives stay."""
-    scope = membership.scope
-    user = membership.user
-    remaining = Membership.objects.filter(
-        user=user, **{membership_scope_field(membership): scope}
-    ).exclude(pk=membership.pk)
-    still_granted = {perm for other in remaining for perm in _grants(other.role, scope)}
-    for perm in set(_grants(membership.role, scope)) - still_granted:
-        remove_perm(perm, user, scope)
-    other_roles = set(
-        Membership.objects.filter(user=user)
-        .exclude(pk=membership.pk)
-        .values_list("role", flat=True)
-    )
-    still_global = {perm for role in other_roles for perm in GLOBAL_GRANTS.get(role, [])}
-    for perm in set(GLOBAL_GRANTS.get(membership.role, [])) - still_global:
-        remove_perm(perm, user)
+    """End a membership; what the user's other memberships give them stays."""
     audit_record(
         actor=actor,
-        action="membership.revoke",
+        action="membership.revoked",
         target=membership,
-        changes={"user": user.get_username(), "role": membership.role, "scope": str(scope)},
+        changes={
+            "user": membership.user.get_username(),
+            "role": membership.role,
+            "scope": str(membership.scope),
+        },
     )
     membership.delete()
-
-
-def membership_scope_field(membership: Membership) -> str:
-    if membership.administration_id:
-        return "administration"
-    if membership.facility_id:
-        return "facility"
-    return "organisation"
 
 
 def _apply(obj: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
@@ -145,12 +105,12 @@ def _update(obj: models.Model, *, actor: Actor, action: str, data: dict[str, Any
 
 @transaction.atomic
 def organisation_update(*, actor: Actor, organisation: Organisation, data: dict[str, Any]) -> None:
-    _update(organisation, actor=actor, action="organisation.update", data=data)
+    _update(organisation, actor=actor, action="organisation.updated", data=data)
 
 
 @transaction.atomic
 def facility_update(*, actor: Actor, facility: Facility, data: dict[str, Any]) -> None:
-    _update(facility, actor=actor, action="facility.update", data=data)
+    _update(facility, actor=actor, action="facility.updated", data=data)
 
 
 @transaction.atomic
@@ -161,7 +121,7 @@ def person_create(*, actor: Actor, organisation: Organisation, data: dict[str, A
     person.save()
     audit_record(
         actor=actor,
-        action="person.create",
+        action="person.created",
         target=person,
         changes={"organisation": str(organisation), "full_name": person.full_name},
     )
@@ -170,4 +130,4 @@ def person_create(*, actor: Actor, organisation: Organisation, data: dict[str, A
 
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> None:
-    _update(person, actor=actor, action="person.update", data=data)
+    _update(person, actor=actor, action="person.updated", data=data)

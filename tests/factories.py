@@ -39,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
 
 def staff(username: str, role: str, scope: Scope) -> User:
-    """A user holding one role, granted as real users are (with its object permissions)."""
+    """A user holding one role, granted as real users are."""
     user = UserFactory.create(username=username)
     membership_grant(actor=None, user=user, role=role, scope=scope)
     return user

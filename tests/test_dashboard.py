@@ -96,7 +96,7 @@ def test_director_sees_the_organisation_count_and_the_latest_audit_entries(clien
     page = dashboard(client, director)
     assert "2 organisations in the directory." in page
     assert "The system gave a role: martha – Director – State A Prison System" in page
-    assert "membership.grant" not in page
+    assert "membership.granted" not in page
     assert "Open the audit trail" in page
 
 

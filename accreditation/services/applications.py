@@ -107,7 +107,7 @@ def application_create(
             evidence.documents.set(old.documents.all())
     audit_record(
         actor=actor,
-        action="application.renew" if previous else "application.create",
+        action="application.renewed" if previous else "application.created",
         target=application,
         changes={"framework": framework.version, "previous": previous.pk if previous else None},
     )
@@ -163,7 +163,7 @@ def application_update(
     application.member_organisations.set(members)
     audit_record(
         actor=actor,
-        action="application.update",
+        action="application.updated",
         target=application,
         changes={"fields": changed, "people": [p.pk for p in people]},
     )
@@ -199,7 +199,7 @@ def evidence_save(
     evidence.documents.add(*added)
     audit_record(
         actor=actor,
-        action="evidence.save",
+        action="evidence.saved",
         target=application,
         changes={
             "criterion": criterion.code,

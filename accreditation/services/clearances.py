@@ -57,7 +57,7 @@ def clearance_request(*, actor: User, person: Person, administration: Administra
         return current
     audit_record(
         actor=actor,
-        action="clearance.request",
+        action="clearance.requested",
         target=person,
         administration=administration,
     )

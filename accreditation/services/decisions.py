@@ -6,7 +6,7 @@ from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -543,12 +543,11 @@ def accreditation_revoke(
 def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str) -> Appeal:
     """Appeal a refusal, conditions, a suspension or a revocation, within the deadline. One
     appeal on each of them waits for a decision at a time."""
-    # Locked, so that two appeals lodged at the same moment cannot both be the only one.
-    decision = (
-        Decision.objects.select_for_update(of=("self",))
-        .select_related("application__framework", "application__organisation")
-        .get(pk=decision.pk)
-    )
+    # Not locked: the decision does not change, and the database keeps a second waiting appeal
+    # out (appeal_one_waiting_per_subject), however close together two are lodged.
+    decision = Decision.objects.select_related(
+        "application__framework", "application__organisation"
+    ).get(pk=decision.pk)
     deadline = selectors.appeal_deadline(decision, subject)
     if deadline is None:
         raise DomainError(_("There is nothing to appeal here."))
@@ -556,8 +555,9 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
         raise DomainError(
             _("The deadline to appeal was %(date)s.") % {"date": date_format(deadline)}
         )
+    already_waiting = _("An appeal on this is already waiting for a decision.")
     if decision.appeals.filter(subject=subject, decided_at__isnull=True).exists():
-        raise DomainError(_("An appeal on this is already waiting for a decision."))
+        raise DomainError(already_waiting)
     if not grounds.strip():
         raise DomainError(_("State the grounds of the appeal."), field="grounds")
     original: User | None
@@ -566,13 +566,19 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
     else:
         original = decision.accreditation.status_changed_by
         assert original is not None  # set with the date appeal_deadline checked
-    appeal = Appeal.objects.create(
-        decision=decision,
-        subject=subject,
-        appealed_by_user=actor,
-        original_decider=original,
-        grounds=grounds,
-    )
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                decision=decision,
+                subject=subject,
+                appealed_by_user=actor,
+                original_decider=original,
+                grounds=grounds,
+            )
+    except IntegrityError:
+        # Another appeal on the same subject was lodged at the same moment: the database holds
+        # the rule (appeal_one_waiting_per_subject).
+        raise DomainError(already_waiting) from None
     audit_record(actor=actor, action="appeal.lodged", target=appeal, changes={"subject": subject})
     notify.cancel(key=notify.reminder_key(decision, "appeal-deadline"))
     notify.remind(

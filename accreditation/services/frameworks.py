@@ -196,7 +196,7 @@ def framework_create_draft(*, actor: User, administration: Administration) -> Fr
         Level.objects.bulk_create(_level(criterion, score, text) for score, text in levels)
     audit_record(
         actor=actor,
-        action="framework.create",
+        action="framework.created",
         target=framework,
         changes={"version": framework.version, "copied_from": current.version if current else None},
     )
@@ -228,7 +228,7 @@ def framework_update(*, actor: User, framework: Framework, data: dict[str, Any])
     # A translated text given by its plain name ("title") is the one in the language being used.
     stored.save(update_fields=[rewrite_lookup_key(Framework, key) for key in data])
     if changes:
-        audit_record(actor=actor, action="framework.update", target=stored, changes=changes)
+        audit_record(actor=actor, action="framework.updated", target=stored, changes=changes)
 
 
 @transaction.atomic
@@ -262,13 +262,13 @@ def criterion_save(
     if criterion is None:
         order = framework.criteria.aggregate(o=Max("order"))["o"] or 0
         criterion = Criterion(framework=framework, order=order + 1)
-        action = "criterion.create"
+        action = "criterion.created"
     else:
-        action = "criterion.update"
+        action = "criterion.updated"
     for key, value in data.items():
         setattr(criterion, key, value)
     criterion.full_clean()
-    if action == "criterion.create":
+    if action == "criterion.created":
         criterion.save()
     else:
         criterion.save(update_fields=[rewrite_lookup_key(Criterion, key) for key in data])
@@ -286,7 +286,7 @@ def criterion_save(
 @transaction.atomic
 def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     check_editable(Framework.objects.select_for_update().get(pk=criterion.framework_id))
-    audit_record(actor=actor, action="criterion.delete", target=criterion)
+    audit_record(actor=actor, action="criterion.deleted", target=criterion)
     criterion.delete()
 
 

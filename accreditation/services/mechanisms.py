@@ -63,7 +63,7 @@ def mechanism_register(
     mechanism.members.set(members)
     audit_record(
         actor=actor,
-        action="mechanism.register",
+        action="mechanism.registered",
         target=mechanism,
         changes={"legal_basis": legal_basis, "members": [m.pk for m in members]},
     )
@@ -82,7 +82,7 @@ def mechanism_set_members(
     mechanism.members.set(members)
     audit_record(
         actor=actor,
-        action="mechanism.members",
+        action="mechanism.members_changed",
         target=mechanism,
         changes={"members": [m.pk for m in members]},
     )

@@ -81,6 +81,7 @@ def reviewers_assign(
             actor=actor,
             transitions=Application.TRANSITIONS,
             details=details,
+            event="sent_to_review",
         )
     elif new:
         # Under review already: a reviewer added, in place of one who recused, say.
@@ -148,6 +149,7 @@ def review_declare(
         transitions=ReviewAssignment.TRANSITIONS,
         extra_fields=("conflict_statement", "declared_at"),
         details={"conflict": conflict},
+        event="" if conflict else "no_conflict_declared",  # or "recused", the state reached
     )
     if conflict:
         notify.cancel(key=notify.reminder_key(assignment, "overdue"))

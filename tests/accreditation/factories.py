@@ -314,7 +314,9 @@ def complete_application(framework: Framework, organisation, *, created_by) -> A
         sustainability_plan="Two donors until 2027.",
         partner_mapping="The Ministry of Education and the Bar Association.",
     )
-    application.activity_types.set(ActivityType.objects.filter(code="education"))
+    # Seeded by a migration, but a transactional test before this one may have flushed it.
+    education, _created = ActivityType.objects.get_or_create(code=ActivityType.Code.EDUCATION)
+    application.activity_types.set([education])
     application.facilities.set(framework.administration.facilities.all()[:1])
     application.people.set(organisation.people.all())
     for criterion in framework.criteria.all():

@@ -190,7 +190,7 @@ def test_the_audit_trail_of_vetting_belongs_to_the_administration_that_vets(
     clearances.clearance_request(
         actor=ngo_admin, person=person, administration=world.administration
     )
-    entry = AuditEntry.objects.get(action="clearance.request")
+    entry = AuditEntry.objects.get(action="clearance.requested")
     assert entry.administration_id == world.administration.pk
 
 

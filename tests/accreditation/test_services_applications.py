@@ -52,7 +52,7 @@ def test_an_application_starts_as_a_draft_under_the_rules_in_force(world, framew
     )
     assert application.status == Application.Status.DRAFT
     assert application.framework == framework
-    assert AuditEntry.objects.filter(action="application.create", object_id=str(application.pk))
+    assert AuditEntry.objects.filter(action="application.created", object_id=str(application.pk))
 
 
 def test_a_formal_mechanism_cannot_apply(world, framework, ngo_admin):
@@ -101,7 +101,7 @@ def test_a_renewal_copies_answers_scope_people_evidence_and_documents(world, fra
     assert {e.criterion_id for e in previous.evidence.all()} == set(copied)
     assert list(copied[first.criterion_id].documents.all()) == [document]
     assert selectors.missing_items(renewal) == []
-    assert AuditEntry.objects.filter(action="application.renew", object_id=str(renewal.pk))
+    assert AuditEntry.objects.filter(action="application.renewed", object_id=str(renewal.pk))
 
 
 def test_a_renewal_under_new_rules_keeps_only_the_evidence_of_criteria_still_in_force(
@@ -370,7 +370,7 @@ def test_the_draft_saves_answers_and_scope(world, framework, ngo_admin):
     assert list(application.activity_types.all()) == [education]
     assert list(application.facilities.all()) == [world.facility]
     assert list(application.people.all()) == [person]
-    entry = AuditEntry.objects.get(action="application.update", object_id=str(application.pk))
+    entry = AuditEntry.objects.get(action="application.updated", object_id=str(application.pk))
     assert set(entry.changes["fields"]) == {"summary", "partner_mapping"}
 
 
@@ -462,7 +462,7 @@ def test_evidence_keeps_text_and_uploaded_documents_and_takes_documents_off(
         remove_document_ids=[document.pk],
     )
     assert not Evidence.objects.get(pk=evidence.pk).documents.exists()
-    assert AuditEntry.objects.filter(action="document.upload", object_id=str(document.pk))
+    assert AuditEntry.objects.filter(action="document.uploaded", object_id=str(document.pk))
 
 
 def test_evidence_rejects_a_file_that_is_not_a_document(world, framework, ngo_admin):

@@ -37,7 +37,7 @@ def test_a_request_creates_a_pending_clearance_and_is_audited(world, ngo_admin, 
     assert clearance.status == Clearance.Status.PENDING
     assert selectors.current_clearance(person, world.administration) == clearance
     assert AuditEntry.objects.filter(
-        action="clearance.request", actor=ngo_admin, object_id=str(person.pk)
+        action="clearance.requested", actor=ngo_admin, object_id=str(person.pk)
     ).exists()
 
 
@@ -50,7 +50,7 @@ def test_a_request_is_one_entry_and_asking_again_while_pending_is_none(world, ng
         clearances.clearance_request(
             actor=ngo_admin, person=person, administration=world.administration
         )
-    assert (first, again) == (["clearance.request"], [])
+    assert (first, again) == (["clearance.requested"], [])
 
 
 def test_asking_again_while_pending_returns_the_pending_request(world, ngo_admin, person):

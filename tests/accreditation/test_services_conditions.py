@@ -207,7 +207,7 @@ def test_each_step_of_a_condition_writes_one_entry(condition, ngo_admin, directo
     with written() as met:
         decisions.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
     # Each document stored is recorded on its own, as each read of it is.
-    assert answered == ["document.upload", "condition.answered"]
+    assert answered == ["document.uploaded", "condition.answered"]
     assert not_met == ["condition.not_met"]
     assert answered_again == ["condition.answered"]
     assert met == ["condition.met"]

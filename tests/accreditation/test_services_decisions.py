@@ -1,10 +1,13 @@
 """Decisions: separation of duties, reasons and justification, moderation, conditions, the
 accreditation granted, its suspension, reinstatement and revocation, and appeals."""
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Application, Condition, Decision
@@ -410,6 +413,61 @@ def test_an_appeal_needs_grounds_and_only_one_waits_at_a_time(refusal, ngo_admin
         decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Two."
         )
+
+
+def test_the_database_keeps_one_waiting_appeal_per_subject(refusal, ngo_admin, director):
+    waiting = {
+        "decision": refusal,
+        "subject": Appeal.Subject.DECISION,
+        "appealed_by_user": ngo_admin,
+        "original_decider": director,
+        "grounds": "Overlooked.",
+    }
+    first = Appeal.objects.create(**waiting)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appeal.objects.create(**waiting)
+    Appeal.objects.filter(pk=first.pk).update(outcome="dismissed", decided_at=timezone.now())
+    Appeal.objects.create(**waiting)  # once the first is decided, another may wait
+    assert Appeal.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_appeals_lodged_at_the_same_moment_make_one_appeal_and_one_clear_refusal(
+    refusal, ngo_admin, monkeypatch
+):
+    # Both requests have found no waiting appeal before either writes its own: only the
+    # database's rule can keep the second out.
+    both_checked = threading.Barrier(2, timeout=5)
+    create = Appeal.objects.create
+
+    def create_once_both_checked(**fields):
+        # Broken when the other request was kept waiting before its check: nothing to race.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait()
+        return create(**fields)
+
+    monkeypatch.setattr(Appeal.objects, "create", create_once_both_checked)
+    outcomes: list[str] = []
+
+    def lodge(grounds: str) -> None:
+        try:
+            decisions.appeal_lodge(
+                actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds=grounds
+            )
+            outcomes.append("lodged")
+        except DomainError as refused:
+            outcomes.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=lodge, args=(g,)) for g in ("One.", "Two.")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["An appeal on this is already waiting for a decision.", "lodged"]
+    assert Appeal.objects.filter(decision=refusal).count() == 1
+    assert AuditEntry.objects.filter(action="appeal.lodged").count() == 1
 
 
 def test_the_original_decider_cannot_decide_the_appeal(refusal, ngo_admin, director):

@@ -85,7 +85,7 @@ def test_first_draft_holds_the_papers_seven_criteria_with_anchored_scales(world,
     knock_outs = {c.code for c in criteria if c.minimum_score is not None}
     assert knock_outs == {"track-record", "funds"}
     assert {c.code for c in criteria if c.document_required} == knock_outs
-    assert audited("framework.create", framework)
+    assert audited("framework.created", framework)
 
 
 def test_a_new_draft_copies_the_version_in_force(world, director, published):
@@ -124,7 +124,7 @@ def test_updating_a_draft_records_what_changed(director, draft):
     )
     draft.refresh_from_db()
     assert draft.title == "New title" and draft.validity_months == 36
-    entry = AuditEntry.objects.get(action="framework.update", object_id=str(draft.pk))
+    entry = AuditEntry.objects.get(action="framework.updated", object_id=str(draft.pk))
     assert entry.changes["validity_months"] == ["24", "36"]
 
 
@@ -132,7 +132,7 @@ def test_update_audits_the_change_even_when_a_form_already_changed_the_object(di
     # A bound model form sets the typed values on its instance before the service runs.
     draft.title = "Typed title"
     frameworks.framework_update(actor=director, framework=draft, data={"title": "Typed title"})
-    entry = AuditEntry.objects.get(action="framework.update", object_id=str(draft.pk))
+    entry = AuditEntry.objects.get(action="framework.updated", object_id=str(draft.pk))
     assert entry.changes["title"][1] == "Typed title"
     assert entry.changes["title"][0] != "Typed title"
 
@@ -157,7 +157,7 @@ def test_a_criterion_is_added_with_its_scale_at_the_end(director, draft):
     assert criterion.order > draft.criteria.get(code="knowledge").order
     assert [(lv.score, lv.description) for lv in criterion.levels.all()] == SCALE
     assert criterion.max_score() == 4
-    assert audited("criterion.create", criterion)
+    assert audited("criterion.created", criterion)
 
 
 def test_changing_a_criterion_replaces_its_scale(director, draft):
@@ -172,7 +172,7 @@ def test_changing_a_criterion_replaces_its_scale(director, draft):
     criterion.refresh_from_db()
     assert criterion.name == "Knowledge of standards"
     assert [lv.score for lv in criterion.levels.all()] == [1, 3]
-    assert audited("criterion.update", criterion)
+    assert audited("criterion.updated", criterion)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_a_criterion_is_removed_from_a_draft(director, draft):
     pk = criterion.pk
     frameworks.criterion_delete(actor=director, criterion=criterion)
     assert not Criterion.objects.filter(pk=pk).exists()
-    assert AuditEntry.objects.filter(action="criterion.delete", object_id=str(pk)).exists()
+    assert AuditEntry.objects.filter(action="criterion.deleted", object_id=str(pk)).exists()
 
 
 # What stops publication -------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_two_reviewers_put_the_application_under_review_and_are_told(
     assert Reminder.objects.filter(recipient=reviewer, kind="accreditation.review_assigned")
     overdue = Reminder.objects.get(recipient=reviewer, kind="accreditation.review_overdue")
     assert overdue.due_at == assignments[0].due_at
-    assert AuditEntry.objects.filter(action="application.under_review")
+    assert AuditEntry.objects.filter(action="application.sent_to_review")
 
 
 def test_one_reviewer_is_not_enough(sent, director, reviewer):
@@ -120,7 +120,7 @@ def test_declaring_no_conflict_opens_the_file(reviewing, reviewer):
     assert assignment.status == ReviewAssignment.Status.SCORING
     assert assignment.declared_at is not None
     assert permissions.can_see_file(reviewer, reviewing)
-    assert AuditEntry.objects.filter(action="reviewassignment.scoring")
+    assert AuditEntry.objects.filter(action="reviewassignment.no_conflict_declared")
 
 
 def test_declaring_a_conflict_recuses_the_reviewer_and_tells_the_directors(
@@ -241,7 +241,7 @@ def test_declaring_and_submitting_write_one_entry_each(reviewing, reviewer):
     review.review_save_scores(actor=reviewer, assignment=assignment, scores=scores)
     with written() as submission:
         review.review_submit(actor=reviewer, assignment=assignment)
-    assert declaration == ["reviewassignment.scoring"]
+    assert declaration == ["reviewassignment.no_conflict_declared"]
     assert submission == ["reviewassignment.submitted"]
 
 

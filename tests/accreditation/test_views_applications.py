@@ -177,7 +177,7 @@ def test_the_administrator_starts_an_application_and_lands_on_its_form(
     assert response.status_code == 302
     assert response["Location"] == url("application_edit", application.pk)
     assert application.framework == framework and application.created_by == ngo_admin
-    assert AuditEntry.objects.filter(action="application.create", actor=ngo_admin)
+    assert AuditEntry.objects.filter(action="application.created", actor=ngo_admin)
 
 
 def test_starting_a_second_application_shows_the_services_reason(client, world, draft, ngo_admin):
@@ -241,7 +241,7 @@ def test_renewal_starts_from_the_last_application(client, world, framework, ngo_
     assert response["Location"] == url("application_edit", renewal.pk)
     assert renewal.summary == previous.summary
     assert renewal.evidence.count() == 2
-    assert AuditEntry.objects.filter(action="application.renew", object_id=str(renewal.pk))
+    assert AuditEntry.objects.filter(action="application.renewed", object_id=str(renewal.pk))
 
 
 def test_renewal_under_new_rules_uses_the_version_in_force(client, world, framework, ngo_admin):

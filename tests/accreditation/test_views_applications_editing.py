@@ -67,7 +67,7 @@ def test_the_administrator_saves_the_draft(client, world, framework, ngo_admin):
     assert application.swot_strengths == "Volunteers."
     assert list(application.facilities.all()) == [world.facility]
     assert list(application.people.all()) == [world.organisation.people.get()]
-    assert AuditEntry.objects.filter(action="application.update", actor=ngo_admin)
+    assert AuditEntry.objects.filter(action="application.updated", actor=ngo_admin)
 
 
 def test_a_network_names_its_member_organisations(client, world, framework, network, network_admin):
@@ -268,7 +268,7 @@ def test_evidence_is_saved_with_several_documents(client, world, framework, ngo_
         "report.pdf",
         "statutes.pdf",
     ]
-    assert AuditEntry.objects.filter(action="evidence.save", actor=ngo_admin)
+    assert AuditEntry.objects.filter(action="evidence.saved", actor=ngo_admin)
 
 
 def test_a_document_is_taken_off(client, world, framework, ngo_admin):

@@ -254,7 +254,7 @@ def test_organisation_administrator_sees_the_history_and_asks_for_vetting(client
     assert "is with the administration" in text(response)
     assert person.clearances.filter(status=Clearance.Status.PENDING).count() == 1
     assert AuditEntry.objects.filter(
-        action="clearance.request", actor=ngo_admin, object_id=str(person.pk)
+        action="clearance.requested", actor=ngo_admin, object_id=str(person.pk)
     ).exists()
 
 

@@ -117,7 +117,7 @@ def test_the_director_assigns_two_reviewers_with_a_due_date(
     assignments = list(sent.assignments.all())
     assert {a.reviewer for a in assignments} == {reviewer, second_reviewer}
     assert all(timezone.localdate(a.due_at) == due for a in assignments)
-    assert audited("application.under_review", director)
+    assert audited("application.sent_to_review", director)
 
 
 def test_one_reviewer_is_refused_and_the_choice_kept(client, sent, director, reviewer):

@@ -1,6 +1,7 @@
 """Accreditations: their list and page, suspension, reinstatement and revocation."""
 
 import pytest
+from django.utils import timezone
 
 from accreditation.models import Accreditation
 from directory.models import ActivityType
@@ -100,16 +101,34 @@ def test_the_accreditation_is_not_found_by_others(client, request, accreditation
 
 
 def test_the_accreditation_page_makes_the_same_queries_for_one_row_and_fifty(
-    client, accreditation, director, ngo_admin
+    client, accreditation, director, second_director, ngo_admin
 ):
     decision = accreditation.decision
-    AppealFactory(decision=decision, appealed_by_user=ngo_admin, grounds="Grounds 00.")
+
+    def appeal(n: int, *, decided: bool = True) -> None:
+        # One appeal waits at a time: the others were decided before it.
+        AppealFactory(
+            decision=decision,
+            appealed_by_user=ngo_admin,
+            grounds=f"Grounds {n:02d}.",
+            **(
+                {
+                    "outcome": "dismissed",
+                    "decided_by": second_director,
+                    "decided_at": timezone.now(),
+                }
+                if decided
+                else {}
+            ),
+        )
+
+    appeal(0)
     login(client, director)
     path = url("accreditation_detail", accreditation.pk)
     client.get(path)
     one = count_queries(client, path)
     for n in range(1, 50):
-        AppealFactory(decision=decision, appealed_by_user=ngo_admin, grounds=f"Grounds {n:02d}.")
+        appeal(n, decided=n < 49)
     fifty = count_queries(client, path)
     assert "Grounds 49." in text(client.get(path))
     assert fifty == one

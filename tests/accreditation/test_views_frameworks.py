@@ -160,7 +160,7 @@ def test_director_starts_a_new_version_from_the_one_in_force(client, world, dire
     assert response["Location"] == framework.get_absolute_url()
     assert framework.status == Framework.Status.DRAFT
     assert list(framework.criteria.values_list("code", flat=True)) == ["expertise"]
-    assert audited("framework.create", framework)
+    assert audited("framework.created", framework)
 
 
 def test_first_version_starts_with_the_papers_seven_criteria(client, world, director):
@@ -281,7 +281,7 @@ def test_director_changes_a_draft(client, director, draft):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Rules 2 revised"
-    entry = AuditEntry.objects.get(action="framework.update", object_id=str(draft.pk))
+    entry = AuditEntry.objects.get(action="framework.updated", object_id=str(draft.pk))
     assert entry.changes["title_en"] == ["Rules 2", "Rules 2 revised"]
 
 
@@ -392,7 +392,7 @@ def test_director_adds_a_criterion_with_its_scale(client, director, draft):
         (2, "Half the budget"),
         (4, "Fully funded"),
     ]
-    assert audited("criterion.create", criterion)
+    assert audited("criterion.created", criterion)
 
 
 def test_a_scale_of_one_level_is_refused_and_the_typed_values_stay(client, director, draft):
@@ -448,7 +448,7 @@ def test_director_changes_a_criterion_and_its_scale(client, director, draft):
     assert criterion.name == "Knowledge of standards"
     assert criterion.minimum_score is None
     assert [lv.score for lv in criterion.levels.all()] == [1, 3]
-    assert audited("criterion.update", criterion)
+    assert audited("criterion.updated", criterion)
 
 
 def test_emptying_a_row_drops_that_level(client, director, draft):
@@ -466,7 +466,7 @@ def test_director_removes_a_criterion_from_a_draft(client, director, draft):
     assert response.status_code == 302
     assert not Criterion.objects.filter(pk=criterion.pk).exists()
     assert AuditEntry.objects.filter(
-        action="criterion.delete", object_id=str(criterion.pk)
+        action="criterion.deleted", object_id=str(criterion.pk)
     ).exists()
 
 

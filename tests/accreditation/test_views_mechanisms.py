@@ -147,8 +147,10 @@ def test_director_registers_a_body_with_its_mandate_and_members(client, world, d
     document.file.open("rb")
     assert document.file.read() == PDF_BYTES
     document.file.close()
-    assert AuditEntry.objects.filter(action="mechanism.register", actor=director).exists()
-    assert AuditEntry.objects.filter(action="document.upload", object_id=str(document.pk)).exists()
+    assert AuditEntry.objects.filter(action="mechanism.registered", actor=director).exists()
+    assert AuditEntry.objects.filter(
+        action="document.uploaded", object_id=str(document.pk)
+    ).exists()
 
 
 def test_a_mandate_that_is_not_a_document_is_refused_and_the_rest_is_kept(

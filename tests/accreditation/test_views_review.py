@@ -148,7 +148,7 @@ def test_declaring_no_conflict_opens_the_file_and_the_scoring_form(client, assig
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.SCORING
-    assert AuditEntry.objects.filter(action="reviewassignment.scoring", actor=reviewer)
+    assert AuditEntry.objects.filter(action="reviewassignment.no_conflict_declared", actor=reviewer)
     page = text(client.get(url("review", assignment.pk)))
     assert "Ten years of literacy classes" in page
     assert "Level 4" in page  # the anchored levels as choices

@@ -1,6 +1,7 @@
 """The lists and counts read through indexes (ids from each role's index, counts by subquery)
-show each person exactly the rows the rules gave them when they were written as one OR with
-guardian's own shortcut and a join with every assignment: nothing more, nothing less."""
+show each person exactly the rows the rules gave them when they were written as one OR (with
+guardian's own shortcut for a reviewer's grants) and a join with every assignment: nothing more,
+nothing less."""
 
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from accreditation import permissions, selectors
 from accreditation.models import Appeal, Application, Condition, ReviewAssignment
-from directory.models import Organisation, Role
+from directory.models import Membership, Organisation, Role
 from directory.permissions import administration_ids, organisation_ids, organisations_for_user
 from directory.services import membership_grant
 from tests.accreditation.factories import (
@@ -55,9 +56,7 @@ def organisations_as_written(user) -> set[int]:
         return set()
     if administration_ids(user):
         return set(Organisation.objects.values_list("pk", flat=True))
-    own = get_objects_for_user(
-        user, "directory.view_organisation", klass=Organisation, accept_global_perms=False
-    ).values("pk")
+    own = Membership.objects.filter(user=user, organisation__isnull=False).values("organisation")
     rows = Organisation.objects.filter(Q(pk__in=own) | Q(network__in=own))
     return set(rows.values_list("pk", flat=True))
 

@@ -14,7 +14,7 @@ def _chain(count: int = 5) -> list[AuditEntry]:
     actor = UserFactory.create()
     org = OrganisationFactory.create()
     return [
-        audit_record(actor=actor, action="organisation.update", target=org, changes={"n": n})
+        audit_record(actor=actor, action="organisation.updated", target=org, changes={"n": n})
         for n in range(count)
     ]
 
@@ -38,7 +38,7 @@ def test_entries_link_to_their_predecessor():
 def test_entry_records_actor_object_changes_and_time():
     actor = UserFactory(username="martha")
     org = OrganisationFactory(name="Legal Aid Clinic")
-    entry = audit_record(actor=actor, action="organisation.update", target=org, changes={"a": 1})
+    entry = audit_record(actor=actor, action="organisation.updated", target=org, changes={"a": 1})
     entry.refresh_from_db()
     assert entry.actor == actor
     assert entry.actor_label == "martha"
@@ -155,8 +155,8 @@ def test_entries_written_before_the_administration_was_recorded_keep_their_hash(
 
 def test_a_chain_of_old_and_new_entries_verifies(world, capsys):
     audit_record(actor=None, action="session.login")
-    audit_record(actor=None, action="facility.update", target=world.facility)
-    audit_record(actor=None, action="organisation.update", target=world.organisation)
+    audit_record(actor=None, action="facility.updated", target=world.facility)
+    audit_record(actor=None, action="organisation.updated", target=world.organisation)
     entries = list(AuditEntry.objects.order_by("seq"))
     assert [e.administration_id for e in entries[-3:]] == [None, world.administration.pk, None]
     assert entries[-1].organisation_id == world.organisation.pk
@@ -167,7 +167,7 @@ def test_a_chain_of_old_and_new_entries_verifies(world, capsys):
 def test_moving_an_entry_to_another_administration_breaks_the_chain(world):
     from tests.factories import AdministrationFactory
 
-    entry = audit_record(actor=None, action="facility.update", target=world.facility)
+    entry = audit_record(actor=None, action="facility.updated", target=world.facility)
     other = AdministrationFactory.create()
     _unguarded(
         "UPDATE activity_auditentry SET administration_id = %s WHERE id = %s", [other.pk, entry.pk]
@@ -177,7 +177,7 @@ def test_moving_an_entry_to_another_administration_breaks_the_chain(world):
 
 
 def test_taking_an_entry_out_of_its_administration_breaks_the_chain(world):
-    entry = audit_record(actor=None, action="facility.update", target=world.facility)
+    entry = audit_record(actor=None, action="facility.updated", target=world.facility)
     _unguarded("UPDATE activity_auditentry SET administration_id = NULL WHERE id = %s", [entry.pk])
     with pytest.raises(CommandError, match=rf"entry #{entry.seq} .*does not match its hash"):
         call_command("verify_audit")

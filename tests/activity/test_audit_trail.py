@@ -183,7 +183,7 @@ def test_an_edit_names_the_fields_and_the_people_it_changed(decided, world, dire
         facility=world.facility,
         data={"kind": "women", "name": "Central Women's Prison"},
     )
-    item = readable([AuditEntry.objects.get(action="facility.update")])[0]
+    item = readable([AuditEntry.objects.get(action="facility.updated")])[0]
     assert item.sentence == "Martha Director changed the details of Central Women's Prison"
     assert [str(c) for c in item.changes] == [
         "type: Prison → Women's prison",
@@ -199,7 +199,7 @@ def test_ids_in_the_details_are_shown_as_names(world, director):
     john = world.organisation.people.get()
     entry = audit_record(
         actor=director,
-        action="mechanism.members",
+        action="mechanism.members_changed",
         target=world.facility,
         changes={"members": [john.pk]},
     )
@@ -234,7 +234,7 @@ def test_each_entry_belongs_to_the_administration_of_what_it_is_about(decided, w
     assert entries.count() > 5
     assert {e.administration_id for e in entries} == {world.administration.pk}
     profile = OrganisationFactory.create()
-    entry = audit_record(actor=None, action="organisation.update", target=profile)
+    entry = audit_record(actor=None, action="organisation.updated", target=profile)
     assert entry.administration_id is None
     assert entry.organisation_id == profile.pk
 
@@ -287,7 +287,7 @@ def test_entries_about_an_organisations_own_profile_are_for_the_site_administrat
     assert "+1 555 0100" not in text(login(client, director).get(url("audit_list")))
     admin = UserFactory.create(username="admin", is_staff=True, is_superuser=True)
     page = text(login(client, admin).get(reverse("admin:activity_auditentry_changelist")))
-    assert "organisation.update" in page
+    assert "organisation.updated" in page
 
 
 # Filters ----------------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_filters_by_person_organisation_kind_and_date(client, decided, world, di
     other = OrganisationFactory.create(name="Legal Aid Clinic Two")
     audit_record(
         actor=director,
-        action="organisation.update",
+        action="organisation.updated",
         target=other,
         administration=world.administration,
     )
@@ -322,6 +322,59 @@ def test_filters_by_person_organisation_kind_and_date(client, decided, world, di
     assert "decided the application" in shown(since=today.isoformat(), until=today.isoformat())
     assert "No entries match." in shown(since=(today + timedelta(days=1)).isoformat())
     assert "No entries match." in shown(until=(today - timedelta(days=1)).isoformat())
+
+
+# The codes entries were recorded under before each action was named by its past participle.
+RENAMED = {
+    "membership.grant": "membership.granted",
+    "membership.revoke": "membership.revoked",
+    "organisation.update": "organisation.updated",
+    "facility.update": "facility.updated",
+    "person.create": "person.created",
+    "person.update": "person.updated",
+    "notification_preference.update": "notification_preference.updated",
+    "document.upload": "document.uploaded",
+    "application.create": "application.created",
+    "application.renew": "application.renewed",
+    "application.update": "application.updated",
+    "evidence.save": "evidence.saved",
+    "application.under_review": "application.sent_to_review",
+    "reviewassignment.scoring": "reviewassignment.no_conflict_declared",
+    "accreditation.grant": "accreditation.granted",
+    "framework.create": "framework.created",
+    "framework.update": "framework.updated",
+    "criterion.create": "criterion.created",
+    "criterion.update": "criterion.updated",
+    "criterion.delete": "criterion.deleted",
+    "clearance.request": "clearance.requested",
+    "mechanism.register": "mechanism.registered",
+    "mechanism.members": "mechanism.members_changed",
+}
+
+
+@pytest.mark.parametrize(("former", "code"), RENAMED.items())
+def test_an_entry_under_a_former_code_reads_as_the_action_it_became(world, former, code):
+    then, now = (
+        readable([audit_record(actor=None, action=action, target=world.organisation)])[0]
+        for action in (former, code)
+    )
+    assert then.kind == now.kind
+    assert then.sentence == now.sentence
+    assert "recorded “" not in then.sentence  # not the sentence of an undeclared action
+
+
+def test_the_filter_of_a_kind_finds_its_entries_under_the_former_code(client, world, director):
+    profile = {"target": world.organisation, "administration": world.administration}
+    audit_record(
+        actor=director, action="organisation.update", changes={"phone": ["", "1"]}, **profile
+    )
+    audit_record(
+        actor=director, action="organisation.updated", changes={"phone": ["1", "2"]}, **profile
+    )
+    page = text(login(client, director).get(url("audit_list"), {"action": "organisation.updated"}))
+    assert page.count("changed the profile of Local Human Rights Centre") == 2
+    assert "gave a role" not in page
+    assert '<option value="organisation.update">' not in page
 
 
 def test_the_filters_offer_translated_kinds_and_no_dashes(client, world, director):

@@ -99,7 +99,7 @@ def _in_another_request(results: dict) -> None:
 
 def test_a_refusal_does_not_wait_for_the_audit_chain(world, outsider):
     # This test's transaction writes to the chain, and so holds its lock until the test ends.
-    audit_record(actor=outsider, action="facility.update", target=world.facility)
+    audit_record(actor=outsider, action="facility.updated", target=world.facility)
     results: dict = {}
     other = threading.Thread(target=_in_another_request, args=(results,))
     other.start()

@@ -5,31 +5,24 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from activity import notify, reminders
 from activity.models import Reminder
 from tests.factories import UserFactory
+from tests.support.migrations import migrate
 
 BEFORE = ("activity", "0008_merge_20261128_1024")
 AFTER = ("activity", "0009_reminder_keys_from_the_object")
 
 
-def _migrate(target: tuple[str, str]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
 @pytest.fixture
 def before_the_migration(transactional_db) -> Iterator[None]:
-    _migrate(BEFORE)
+    migrate(BEFORE)
     try:
         yield
     finally:
-        _migrate(AFTER)
+        migrate(AFTER)
 
 
 def _reminder(user, key: str, state: str = "pending", **fields) -> Reminder:
@@ -66,7 +59,7 @@ def test_an_old_key_becomes_the_key_reminder_key_gives_for_the_same_event():
     new_style = _reminder(john, f"accreditation.application:13:decided:user:{john.pk}")
     other = _reminder(john, "test:reminder:1")
 
-    _migrate(AFTER)
+    migrate(AFTER)
 
     assert _after(decided) == (f"accreditation.application:12:decided:user:{john.pk}", "pending")
     assert _after(overdue) == (
@@ -96,7 +89,7 @@ def test_after_the_migration_scheduling_the_event_again_adds_nothing_and_cancel_
     _reminder(john, f"condition:4:due-7d:user:{john.pk}")
     _reminder(john, f"appeal:2:decided:user:{john.pk}", state="sent")
 
-    _migrate(AFTER)
+    migrate(AFTER)
 
     for key in ("accreditation.condition:4:due-7d", "accreditation.appeal:2:decided"):
         assert notify.remind(recipients=[john], kind=reminders.MESSAGE, key=key, subject="s") == 0
@@ -128,7 +121,7 @@ def test_an_event_scheduled_under_both_keys_is_reminded_once():
         _reminder(john, f"accreditation.reviewassignment:9:overdue:user:{john.pk}", "cancelled"),
     ]
 
-    _migrate(AFTER)
+    migrate(AFTER)
 
     def states(pair: list[Reminder]) -> list[str]:
         return [_after(reminder)[1] for reminder in pair]

@@ -201,7 +201,7 @@ def test_saving_preferences_stores_delivery_and_language(client, world, ngo_admi
     assert response.cookies["django_language"].value == "es"
     pref = NotificationPreference.objects.get(user=ngo_admin)
     assert (pref.delivery, pref.language) == ("digest", "es")
-    entry = AuditEntry.objects.get(action="notification_preference.update")
+    entry = AuditEntry.objects.get(action="notification_preference.updated")
     assert entry.actor == ngo_admin
     assert entry.changes == {
         # No language chosen yet: pages followed the browser until now.
@@ -227,7 +227,7 @@ def test_invalid_preferences_keep_what_was_chosen_and_say_what_is_wrong(client, 
     assert is_checked(page, "digest")
     assert not is_checked(page, "immediate")
     assert not NotificationPreference.objects.filter(user=ngo_admin, delivery="digest").exists()
-    assert not AuditEntry.objects.filter(action="notification_preference.update").exists()
+    assert not AuditEntry.objects.filter(action="notification_preference.updated").exists()
 
 
 # Audit trail ------------------------------------------------------------------------------------
@@ -248,10 +248,10 @@ def test_audit_trail_filters_by_kind_of_action(client, world, director, outsider
         actor=director, facility=world.facility, data={"name": "Central Prison"}
     )
     login(client, director)
-    page = text(client.get(url("audit_list"), {"action": "facility.update"}))
+    page = text(client.get(url("audit_list"), {"action": "facility.updated"}))
     assert "changed the details of Central Prison" in page
     assert "gave a role" not in page
-    page = text(client.get(url("audit_list"), {"action": "membership.grant"}))
+    page = text(client.get(url("audit_list"), {"action": "membership.granted"}))
     assert "changed the details of Central Prison" not in page
     assert "gave a role" in page
 
@@ -266,7 +266,7 @@ def test_others_may_not_read_the_audit_trail(client, request, world, persona):
     assert response.status_code == 403
     page = text(response)
     assert "Only directors can read the audit trail." in page
-    assert "membership.grant" not in page
+    assert "membership.granted" not in page
     assert attempts(user, "audit.view") == 1
 
 
@@ -280,7 +280,7 @@ def test_audit_trail_makes_the_same_queries_for_one_row_and_fifty(client, world,
         )
         audit_record(
             actor=actor,
-            action="mechanism.members",
+            action="mechanism.members_changed",
             target=facility,
             changes={"name": [f"Before {n}", f"After {n}"], "members": [john.pk]},
         )
@@ -336,7 +336,7 @@ def test_the_header_switch_posts_to_the_switch_that_saves_the_choice(client, wor
 def test_switching_language_saves_it_in_the_users_preferences(client, world, ngo_admin, language):
     login(client, ngo_admin).post(url("language"), {"language": language, "next": "/"})
     assert NotificationPreference.objects.get(user=ngo_admin).language == language
-    entry = AuditEntry.objects.get(action="notification_preference.update")
+    entry = AuditEntry.objects.get(action="notification_preference.updated")
     assert entry.changes == {"before": {"language": ""}, "after": {"language": language}}
 
 

@@ -1,4 +1,5 @@
-"""Memberships and the permissions they grant; people; details of organisations and facilities."""
+"""Memberships and what they let a user see and do; people; details of organisations and
+facilities."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,17 +9,22 @@ from django.test.utils import CaptureQueriesContext
 
 from activity.errors import DomainError
 from activity.models import AuditEntry
+from activity.permissions import can_view_audit
 from directory import services
 from directory.models import Membership, Organisation, Person, Role
+from directory.permissions import (
+    can_change_facility,
+    can_change_organisation,
+    facilities_for_user,
+    organisations_for_user,
+)
 from tests.factories import AdministrationFactory, FacilityFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AUDIT = "activity.view_auditentry"
-
 
 def fresh(user):
-    """The user as a new request would load it, without Django's cached permissions."""
+    """The user as a new request would load it, without the memberships read for another."""
     return get_user_model().objects.get(pk=user.pk)
 
 
@@ -30,47 +36,50 @@ def updates_of(table: str, queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
 
 
+def sees(user, organisation: Organisation) -> bool:
+    return organisations_for_user(user).filter(pk=organisation.pk).exists()
+
+
 # membership_grant -------------------------------------------------------------------------------
 
 
-def test_director_gets_their_administration_and_the_audit_trail(world):
+def test_director_keeps_their_administrations_facilities_and_reads_its_audit_trail(world):
     user = UserFactory()
     services.membership_grant(actor=None, user=user, role=Role.DIRECTOR, scope=world.administration)
     user = fresh(user)
-    assert user.has_perm("directory.view_administration", world.administration)
-    assert user.has_perm("directory.change_administration", world.administration)
-    assert user.has_perm(AUDIT)
-    assert not user.has_perm("directory.view_administration", AdministrationFactory())
+    assert set(facilities_for_user(user)) == {world.facility, world.other_facility}
+    assert can_change_facility(user, world.facility)
+    assert can_view_audit(user)
+    assert not can_change_facility(user, FacilityFactory(administration=AdministrationFactory()))
 
 
-def test_reviewer_sees_the_administration_but_neither_changes_it_nor_reads_the_audit(world):
+def test_reviewer_sees_the_facilities_but_neither_changes_them_nor_reads_the_audit(world):
     user = UserFactory()
     services.membership_grant(actor=None, user=user, role=Role.REVIEWER, scope=world.administration)
     user = fresh(user)
-    assert user.has_perm("directory.view_administration", world.administration)
-    assert not user.has_perm("directory.change_administration", world.administration)
-    assert not user.has_perm(AUDIT)
+    assert set(facilities_for_user(user)) == {world.facility, world.other_facility}
+    assert not can_change_facility(user, world.facility)
+    assert not can_view_audit(user)
 
 
-def test_facility_officer_gets_view_on_their_facility_only(world):
+def test_facility_officer_sees_their_facility_only(world):
     user = UserFactory()
     services.membership_grant(
         actor=None, user=user, role=Role.FACILITY_OFFICER, scope=world.facility
     )
     user = fresh(user)
-    assert user.has_perm("directory.view_facility", world.facility)
-    assert not user.has_perm("directory.change_facility", world.facility)
-    assert not user.has_perm("directory.view_facility", world.other_facility)
+    assert list(facilities_for_user(user)) == [world.facility]
+    assert not can_change_facility(user, world.facility)
 
 
 @pytest.mark.parametrize(("role", "may_change"), [(Role.NGO_ADMIN, True), (Role.NGO_MEMBER, False)])
-def test_organisation_roles_get_view_and_administrators_also_change(world, role, may_change):
+def test_organisation_roles_see_it_and_administrators_also_change_it(world, role, may_change):
     user = UserFactory()
     services.membership_grant(actor=None, user=user, role=role, scope=world.organisation)
     user = fresh(user)
-    assert user.has_perm("directory.view_organisation", world.organisation)
-    assert user.has_perm("directory.change_organisation", world.organisation) is may_change
-    assert not user.has_perm("directory.view_organisation", world.other_organisation)
+    assert sees(user, world.organisation)
+    assert can_change_organisation(user, world.organisation) is may_change
+    assert not sees(user, world.other_organisation)
 
 
 def test_granting_a_membership_is_audited(world, director):
@@ -78,7 +87,7 @@ def test_granting_a_membership_is_audited(world, director):
     membership = services.membership_grant(
         actor=director, user=user, role=Role.COORDINATOR, scope=world.administration
     )
-    entry = entries("membership.grant").get(actor=director)
+    entry = entries("membership.granted").get(actor=director)
     assert entry.object_id == str(membership.pk)
     assert entry.changes == {
         "user": "newcomer",
@@ -103,7 +112,7 @@ def test_a_role_held_in_the_wrong_kind_of_scope_is_refused(world, role, scope):
     with pytest.raises(DomainError, match="cannot be held in"):
         services.membership_grant(actor=None, user=user, role=role, scope=getattr(world, scope))
     assert not Membership.objects.filter(user=user).exists()
-    assert not entries("membership.grant").filter(changes__user=user.username).exists()
+    assert not entries("membership.granted").filter(changes__user=user.username).exists()
 
 
 @pytest.mark.parametrize("kind", [Organisation.Kind.NPM, Organisation.Kind.SPECIAL_AGREEMENT])
@@ -112,7 +121,7 @@ def test_monitors_belong_to_formal_mechanisms(kind):
     user = UserFactory()
     membership = services.membership_grant(actor=None, user=user, role=Role.MONITOR, scope=body)
     assert membership.organisation == body
-    assert fresh(user).has_perm("directory.view_organisation", body)
+    assert sees(fresh(user), body)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +150,7 @@ def test_the_same_role_in_the_same_place_cannot_be_granted_twice(world):
             actor=None, user=user, role=Role.NGO_ADMIN, scope=world.organisation
         )
     assert Membership.objects.filter(user=user).count() == 1
-    assert entries("membership.grant").filter(changes__user=user.username).count() == 1
+    assert entries("membership.granted").filter(changes__user=user.username).count() == 1
 
 
 def test_the_same_role_may_be_held_in_two_places(world):
@@ -154,7 +163,7 @@ def test_the_same_role_may_be_held_in_two_places(world):
 # membership_revoke ------------------------------------------------------------------------------
 
 
-def test_revoking_removes_the_permissions_and_the_membership(world, director):
+def test_revoking_takes_away_what_the_role_gave_and_the_membership(world, director):
     user = UserFactory(username="leaver")
     membership = services.membership_grant(
         actor=None, user=user, role=Role.NGO_ADMIN, scope=world.organisation
@@ -162,10 +171,10 @@ def test_revoking_removes_the_permissions_and_the_membership(world, director):
     pk = membership.pk
     services.membership_revoke(actor=director, membership=membership)
     user = fresh(user)
-    assert not user.has_perm("directory.view_organisation", world.organisation)
-    assert not user.has_perm("directory.change_organisation", world.organisation)
+    assert not sees(user, world.organisation)
+    assert not can_change_organisation(user, world.organisation)
     assert not Membership.objects.filter(pk=pk).exists()
-    entry = entries("membership.revoke").get(actor=director)
+    entry = entries("membership.revoked").get(actor=director)
     assert entry.object_id == str(pk)
     assert entry.changes == {
         "user": "leaver",
@@ -174,7 +183,7 @@ def test_revoking_removes_the_permissions_and_the_membership(world, director):
     }
 
 
-def test_revoking_one_role_keeps_what_another_role_in_the_same_place_grants(world):
+def test_revoking_one_role_keeps_what_another_role_in_the_same_place_gives(world):
     user = UserFactory()
     admin = services.membership_grant(
         actor=None, user=user, role=Role.NGO_ADMIN, scope=world.organisation
@@ -182,11 +191,11 @@ def test_revoking_one_role_keeps_what_another_role_in_the_same_place_grants(worl
     services.membership_grant(actor=None, user=user, role=Role.NGO_MEMBER, scope=world.organisation)
     services.membership_revoke(actor=None, membership=admin)
     user = fresh(user)
-    assert user.has_perm("directory.view_organisation", world.organisation)
-    assert not user.has_perm("directory.change_organisation", world.organisation)
+    assert sees(user, world.organisation)
+    assert not can_change_organisation(user, world.organisation)
 
 
-def test_revoking_the_lesser_role_keeps_everything_the_greater_one_grants(world):
+def test_revoking_the_lesser_role_keeps_everything_the_greater_one_gives(world):
     user = UserFactory()
     services.membership_grant(actor=None, user=user, role=Role.NGO_ADMIN, scope=world.organisation)
     member = services.membership_grant(
@@ -194,8 +203,8 @@ def test_revoking_the_lesser_role_keeps_everything_the_greater_one_grants(world)
     )
     services.membership_revoke(actor=None, membership=member)
     user = fresh(user)
-    assert user.has_perm("directory.view_organisation", world.organisation)
-    assert user.has_perm("directory.change_organisation", world.organisation)
+    assert sees(user, world.organisation)
+    assert can_change_organisation(user, world.organisation)
 
 
 def test_revoking_in_one_facility_leaves_the_other_facility(world):
@@ -207,9 +216,7 @@ def test_revoking_in_one_facility_leaves_the_other_facility(world):
         actor=None, user=user, role=Role.GATE_OFFICER, scope=world.other_facility
     )
     services.membership_revoke(actor=None, membership=first)
-    user = fresh(user)
-    assert not user.has_perm("directory.view_facility", world.facility)
-    assert user.has_perm("directory.view_facility", world.other_facility)
+    assert list(facilities_for_user(fresh(user))) == [world.other_facility]
 
 
 def test_revoking_the_directorship_removes_the_audit_trail(world):
@@ -220,23 +227,23 @@ def test_revoking_the_directorship_removes_the_audit_trail(world):
     services.membership_grant(actor=None, user=user, role=Role.REVIEWER, scope=world.administration)
     services.membership_revoke(actor=None, membership=directorship)
     user = fresh(user)
-    assert not user.has_perm(AUDIT)
-    assert not user.has_perm("directory.change_administration", world.administration)
-    assert user.has_perm("directory.view_administration", world.administration)
+    assert not can_view_audit(user)
+    assert not can_change_facility(user, world.facility)
+    assert set(facilities_for_user(user)) == {world.facility, world.other_facility}
 
 
 def test_a_director_of_two_administrations_keeps_the_audit_trail_when_leaving_one(world):
     user = UserFactory()
-    other = AdministrationFactory()
+    other = FacilityFactory(administration=AdministrationFactory())
     first = services.membership_grant(
         actor=None, user=user, role=Role.DIRECTOR, scope=world.administration
     )
-    services.membership_grant(actor=None, user=user, role=Role.DIRECTOR, scope=other)
+    services.membership_grant(actor=None, user=user, role=Role.DIRECTOR, scope=other.administration)
     services.membership_revoke(actor=None, membership=first)
     user = fresh(user)
-    assert user.has_perm(AUDIT)
-    assert not user.has_perm("directory.change_administration", world.administration)
-    assert user.has_perm("directory.change_administration", other)
+    assert can_view_audit(user)
+    assert not can_change_facility(user, world.facility)
+    assert can_change_facility(user, other)
 
 
 # person_create ----------------------------------------------------------------------------------
@@ -262,7 +269,7 @@ def test_creating_a_person_names_them_for_the_organisation_and_is_audited(world,
     person.refresh_from_db()
     assert person.organisation == world.organisation
     assert person.document_number == "P-123456"
-    entry = entries("person.create").get()
+    entry = entries("person.created").get()
     assert entry.actor == ngo_admin
     assert entry.object_id == str(person.pk)
     assert entry.changes == {"organisation": "Local Human Rights Centre", "full_name": "Ana Pérez"}
@@ -276,7 +283,7 @@ def test_a_second_person_with_the_same_identity_document_is_refused(world, ngo_a
     message = " ".join(refused.value.messages)
     assert "Identity document and Document number already exists" in message
     assert world.organisation.people.count() == 1
-    assert not entries("person.create").exists()
+    assert not entries("person.created").exists()
 
 
 def test_the_same_identity_document_may_be_named_by_another_organisation(world, ngo_admin):
@@ -314,7 +321,7 @@ def test_updating_an_organisation_saves_only_the_changed_field_and_audits_it(wor
     assert '"country"' not in update
     org.refresh_from_db()
     assert org.phone == "+502 5555 0100"
-    entry = entries("organisation.update").get()
+    entry = entries("organisation.updated").get()
     assert entry.actor == ngo_admin
     assert entry.changes == {"phone": ["", "+502 5555 0100"]}
 
@@ -335,7 +342,7 @@ def test_changes_already_applied_to_the_instance_by_a_form_are_still_recorded(wo
     org = world.organisation
     org.country = "State B"
     services.organisation_update(actor=ngo_admin, organisation=org, data={"country": "State B"})
-    assert entries("organisation.update").get().changes == {"country": ["State A", "State B"]}
+    assert entries("organisation.updated").get().changes == {"country": ["State A", "State B"]}
     org.refresh_from_db()
     assert org.country == "State B"
 
@@ -347,7 +354,7 @@ def test_an_update_that_changes_nothing_writes_nothing(world, ngo_admin):
             actor=ngo_admin, organisation=org, data={"name": org.name, "country": org.country}
         )
     assert not updates_of("directory_organisation", queries)
-    assert not entries("organisation.update").exists()
+    assert not entries("organisation.updated").exists()
 
 
 def test_updating_a_facility_audits_before_and_after(world, director):
@@ -359,7 +366,7 @@ def test_updating_a_facility_audits_before_and_after(world, director):
     )
     facility.refresh_from_db()
     assert facility.visitor_capacity == 35
-    entry = entries("facility.update").get()
+    entry = entries("facility.updated").get()
     assert entry.actor == director
     assert entry.changes == {"visitor_capacity": [20, 35]}
 
@@ -372,7 +379,7 @@ def test_a_facility_update_with_an_unknown_time_zone_is_refused(world, director)
     assert "time_zone" in refused.value.message_dict
     world.facility.refresh_from_db()
     assert world.facility.time_zone == "America/Guatemala"
-    assert not entries("facility.update").exists()
+    assert not entries("facility.updated").exists()
 
 
 def test_a_facility_cannot_take_the_name_of_another_in_the_administration(world, director):
@@ -400,7 +407,7 @@ def test_updating_a_facility_with_the_same_values_writes_nothing(world, director
         facility=facility,
         data={"name": facility.name, "visitor_capacity": facility.visitor_capacity},
     )
-    assert not entries("facility.update").exists()
+    assert not entries("facility.updated").exists()
 
 
 def test_updating_a_person_audits_before_and_after(world, ngo_admin):
@@ -416,7 +423,7 @@ def test_updating_a_person_audits_before_and_after(world, ngo_admin):
     assert '"full_name"' not in update
     john.refresh_from_db()
     assert john.role_title == "Coordinator"
-    assert entries("person.update").get().changes == {"role_title": ["", "Coordinator"]}
+    assert entries("person.updated").get().changes == {"role_title": ["", "Coordinator"]}
 
 
 def test_a_person_cannot_take_the_identity_document_of_a_colleague(world, ngo_admin):
@@ -432,10 +439,10 @@ def test_a_person_cannot_take_the_identity_document_of_a_colleague(world, ngo_ad
         )
     colleague.refresh_from_db()
     assert colleague.document_number == "P-123456"
-    assert not entries("person.update").exists()
+    assert not entries("person.updated").exists()
 
 
 def test_updating_a_person_with_the_same_values_writes_nothing(world, ngo_admin):
     john = world.organisation.people.get()
     services.person_update(actor=ngo_admin, person=john, data={"full_name": john.full_name})
-    assert not entries("person.update").exists()
+    assert not entries("person.updated").exists()

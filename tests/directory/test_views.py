@@ -268,7 +268,7 @@ def test_administrator_saves_the_profile(client, world, ngo_admin):
     assert response["Location"] == org.get_absolute_url()
     org.refresh_from_db()
     assert org.phone == "+502 5555 0100"
-    entry = AuditEntry.objects.get(action="organisation.update")
+    entry = AuditEntry.objects.get(action="organisation.updated")
     assert entry.actor == ngo_admin
     assert entry.changes == {"phone": ["", "+502 5555 0100"]}
     assert "The organisation's profile was saved." in text(client.get(response["Location"]))
@@ -288,7 +288,7 @@ def test_invalid_profile_keeps_what_was_typed_and_says_what_is_wrong(client, wor
     assert "Please correct the fields marked below." in page
     org.refresh_from_db()
     assert org.name == "Local Human Rights Centre"
-    assert not AuditEntry.objects.filter(action="organisation.update").exists()
+    assert not AuditEntry.objects.filter(action="organisation.updated").exists()
 
 
 def test_profile_cannot_take_another_organisations_name(client, world, ngo_admin):
@@ -360,7 +360,7 @@ def test_administrator_names_a_new_person(client, world, ngo_admin):
     assert response["Location"] == person.get_absolute_url()
     assert person.organisation == world.organisation
     assert person.document_number == "P-123456"
-    entry = AuditEntry.objects.get(action="person.create")
+    entry = AuditEntry.objects.get(action="person.created")
     assert (entry.actor, entry.object_id) == (ngo_admin, str(person.pk))
     assert "Ana Pérez was added." in text(client.get(response["Location"]))
 
@@ -392,7 +392,7 @@ def test_new_person_with_a_known_identity_document_is_refused_keeping_what_was_t
     assert 'value="Ana Pérez"' in page
     assert f'value="{existing.document_number}"' in page
     assert world.organisation.people.count() == 1
-    assert not AuditEntry.objects.filter(action="person.create").exists()
+    assert not AuditEntry.objects.filter(action="person.created").exists()
 
 
 @pytest.mark.parametrize("persona", ["ngo_member", "director"])
@@ -461,7 +461,7 @@ def test_administrator_updates_a_person(client, world, ngo_admin):
     assert response["Location"] == person.get_absolute_url()
     person.refresh_from_db()
     assert person.role_title == "Field coordinator"
-    entry = AuditEntry.objects.get(action="person.update")
+    entry = AuditEntry.objects.get(action="person.updated")
     assert entry.actor == ngo_admin
     assert entry.changes == {"role_title": ["", "Field coordinator"]}
 
@@ -631,7 +631,7 @@ def test_director_saves_a_facilitys_details(client, world, director):
     assert response["Location"] == facility.get_absolute_url()
     facility.refresh_from_db()
     assert facility.visitor_capacity == 35
-    entry = AuditEntry.objects.get(action="facility.update")
+    entry = AuditEntry.objects.get(action="facility.updated")
     assert entry.actor == director
     assert entry.changes == {"visitor_capacity": [20, 35]}
     assert "The facility's details were saved." in text(client.get(response["Location"]))
@@ -650,7 +650,7 @@ def test_invalid_facility_details_keep_what_was_typed(client, world, director):
     assert 'value="35"' in page
     facility.refresh_from_db()
     assert facility.visitor_capacity == 20
-    assert not AuditEntry.objects.filter(action="facility.update").exists()
+    assert not AuditEntry.objects.filter(action="facility.updated").exists()
 
 
 def test_facility_cannot_take_the_name_of_another_facility(client, world, director):
