@@ -166,8 +166,15 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             Prefetch("comments", queryset=comments, to_attr="visible_comments")
         )
     }
+    # Each clause has its own comment form, and each consultation its own remarks form: their
+    # fields need ids of their own, or every label would name the first clause's field.
     rendered = [
-        (item, clauses[item.clause.pk].visible_comments) for item in rendered_clauses(agreement)
+        (
+            item,
+            clauses[item.clause.pk].visible_comments,
+            CommentForm(auto_id=f"clause-{item.clause.pk}-%s"),
+        )
+        for item in rendered_clauses(agreement)
     ]
     negotiable = agreement.status in Agreement.NEGOTIABLE_STATUSES
     in_force = agreement_in_force(agreement)
@@ -198,12 +205,12 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             agreement.signatures.filter(annex__isnull=True).select_related("signer")
         ),
         "translations": translation_copies(agreement),
-        "consultations": permissions.consultations_for_user(user, agreement).select_related(
-            "staff", "facility"
-        ),
-        "comment_form": CommentForm(),
-        "answer_form": AnswerForm(),
-        "remarks_form": RemarksForm(),
+        "consultations": [
+            (consultation, RemarksForm(auto_id=f"consultation-{consultation.pk}-%s"))
+            for consultation in permissions.consultations_for_user(user, agreement).select_related(
+                "staff", "facility"
+            )
+        ],
     }
     return render(request, "agreements/agreement_detail.html", context)
 

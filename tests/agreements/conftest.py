@@ -102,8 +102,7 @@ def library(world) -> Library:
     return small_library(world.administration)
 
 
-@pytest.fixture
-def accreditation(world) -> Accreditation:
+def accredited(world) -> Accreditation:
     """The organisation's accreditation in force: education in the Central Penitentiary."""
     framework = FrameworkFactory(administration=world.administration, published=True)
     application = ApplicationFactory(
@@ -115,6 +114,11 @@ def accreditation(world) -> Accreditation:
         activity_types=[ActivityType.objects.get_or_create(code=ActivityType.Code.EDUCATION)[0]],
     )
     return AccreditationFactory.create(decision=DecisionFactory.create(application=application))
+
+
+@pytest.fixture
+def accreditation(world) -> Accreditation:
+    return accredited(world)
 
 
 @pytest.fixture

@@ -218,9 +218,7 @@ def test_an_update_appended_after_signing_is_reported(agreement, authority):
     assert report.sha256 != report.last_signed_sha256
 
 
-def test_a_signature_under_an_unknown_authority_is_not_trusted(
-    _test_templates, world, director, tmp_path
-):
+def signed_under_an_unknown_authority(world, director) -> bytes:
     """Someone makes their own authority with the administration's very name and signs."""
     now = timezone.now()
     root_key = keys.new_key()
@@ -248,9 +246,11 @@ def test_a_signature_under_an_unknown_authority_is_not_trusted(
         valid_from=now,
         valid_until=now + timedelta(days=365),
     )
-    signed = sign(render_agreement(), outside, certify=True, field_name="administration")
+    return sign(render_agreement(), outside, certify=True, field_name="administration")
 
-    report = verify_pdf(signed)
+
+def test_a_signature_under_an_unknown_authority_is_not_trusted(_test_templates, world, director):
+    report = verify_pdf(signed_under_an_unknown_authority(world, director))
 
     (signature,) = report.signatures
     assert signature.intact and not signature.trusted

@@ -54,7 +54,8 @@ def test_the_director_signs_with_password_and_code_and_the_page_follows_the_sign
     assert (signature.side, signature.signer) == (Side.ADMINISTRATION, director)
     page = text(client.get(url("agreement_detail", agreed.pk)))
     assert "The signed copy is being prepared." in page
-    assert f'href="{url("agreement_detail", agreed.pk)}#signed-copy"' in page
+    # The page's own address, which reloads it; with a fragment, the browser would only scroll.
+    assert f'<a href="{url("agreement_detail", agreed.pk)}">Refresh this page</a>' in page
     assert client.get(url("agreement_pdf", agreed.pk)).status_code == 404
 
     # The worker prepares it.

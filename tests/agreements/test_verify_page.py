@@ -10,7 +10,11 @@ from agreements.models import Agreement
 from tests.support.pages import csrf_token, text
 
 from .conftest import render_agreement, sign
-from .test_signing import append_annotation, flip_byte_inside_the_first_revision
+from .test_signing import (
+    append_annotation,
+    flip_byte_inside_the_first_revision,
+    signed_under_an_unknown_authority,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +58,23 @@ def test_a_copy_with_one_byte_changed_is_reported_as_altered(client, signed_mou)
     page = upload(client, flip_byte_inside_the_first_revision(signed_mou.signed))
 
     assert "Not intact: the signed content was altered after it was signed." in page
+    # Its certificates were issued here: the alteration is the reason, not who signed.
+    assert "was not made with a certificate this system issued" not in page
     assert "It does not match any MoU in the register." in page
     assert signed_mou.agreement.title not in page
+
+
+def test_an_intact_copy_signed_under_an_unknown_authority_is_not_trusted(
+    client, _test_templates, world, director
+):
+    page = upload(client, signed_under_an_unknown_authority(world, director))
+
+    assert "Intact: the file is exactly as it was signed." in page
+    assert (
+        "Not trusted: at least one signature was not made with a certificate this system issued"
+        in page
+    )
+    assert "The signer's certificate was not issued by an administration in this system." in page
 
 
 def test_an_update_appended_after_signing_is_reported(client, signed_mou):

@@ -1,6 +1,8 @@
 """The MoU pages, as each side and outsiders meet them."""
 
+from collections import Counter
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -125,6 +127,59 @@ def test_internal_notes_are_read_by_their_own_side_only(
     assert "Check with the wardens first." not in text(
         login(client, ngo_admin).get(url("agreement_detail", draft.pk))
     )
+
+
+class Fields(HTMLParser):
+    """The ids on a page, the ``for`` of its labels, and the id of each form field."""
+
+    FIELDS = {"input", "textarea", "select"}
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+        self.labelled: list[str] = []
+        self.fields: dict[str, str] = {}  # id → name
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids[attributes["id"] or ""] += 1
+        if tag == "label" and attributes.get("for"):
+            self.labelled.append(attributes["for"] or "")
+        if tag in self.FIELDS and attributes.get("id"):
+            self.fields[attributes["id"] or ""] = attributes.get("name") or ""
+
+
+def test_each_clause_has_comment_fields_of_its_own_that_its_labels_name(client, draft, director):
+    shared(draft, director)
+    page = Fields(text(login(client, director).get(url("agreement_detail", draft.pk))))
+
+    assert [name for name, count in page.ids.items() if count > 1] == []
+    bodies = [id_ for id_, name in page.fields.items() if name == "body"]
+    assert len(bodies) == draft.clauses.count() == 4
+    for id_ in bodies:
+        assert id_ in page.labelled  # "Comment" names this clause's field, not the first's
+
+
+def test_each_consultation_asks_for_remarks_in_a_field_of_its_own(
+    client, draft, world, director, facility_officer
+):
+    shared(draft, director)
+    for question in ("Mornings?", "Which wing?"):
+        services.consultation_ask(
+            actor=director,
+            agreement=draft,
+            facility=world.facility,
+            staff=facility_officer,
+            question=question,
+        )
+    page = Fields(text(login(client, facility_officer).get(url("agreement_detail", draft.pk))))
+
+    assert [name for name, count in page.ids.items() if count > 1] == []
+    remarks = [id_ for id_, name in page.fields.items() if name == "remarks"]
+    assert len(remarks) == 2
+    assert all(id_ in page.labelled for id_ in remarks)
 
 
 def test_a_member_reads_but_does_not_negotiate(client, draft, director, ngo_member):

@@ -92,6 +92,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str
     def take(page: Page, name: str) -> Path:
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        # Chromium comes back from a full-page capture of a scrolled page with a scroll offset
+        # the next click does not see: it lands off its target. Scrolled to the top, the next
+        # action scrolls its element into view as usual.
+        page.evaluate("window.scrollTo(0, 0)")
         return path
 
     return take
