@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from activity.typing import User
 from directory.models import Organisation, Role
 
 from .models import Agreement, PdfStatus, Side, Signature, SignerCertificate, SigningAuthority
-from .selectors import rendered_clauses, term_values, terms_data
+from .selectors import AGREEMENT_TERM_PREFETCH, rendered_clauses, term_values, terms_data
 from .signing.pdf import sign_pdf, signature_fields
 from .signing.selectors import signer_certificate_for
 from .signing.services import signer_certificate_issue
@@ -75,6 +76,9 @@ def mou_context(agreement: Agreement, certification: Signature) -> dict[str, Any
 
 def render_mou(agreement: Agreement, certification: Signature) -> bytes:
     """The MoU as PDF/A-3, its terms embedded, in the MoU's language; not signed yet."""
+    # The clauses, the terms table and the embedded data all read the terms: once, with the
+    # areas' facilities, however many the MoU names.
+    prefetch_related_objects([agreement], *AGREEMENT_TERM_PREFETCH)
     with translation.override(agreement.language):
         context = mou_context(agreement, certification)
         terms = json.dumps(embedded_terms(agreement), ensure_ascii=False, indent=2, sort_keys=True)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,7 @@ class Sizes:
     accreditations: int = 10_000
     audit_entries: int = 2_000_000
     reminders: int = 200_000
+    agreements: int = 6_000
 
     def scaled(self, factor: float) -> "Sizes":
         return Sizes(**{k: max(20, int(v * factor)) for k, v in self.__dict__.items()})
@@ -124,6 +126,7 @@ _CONVERT: dict[type, Callable[[Any], str]] = {
     Raw: str.__str__,
     datetime: datetime.isoformat,
     date: date.isoformat,
+    clock: clock.isoformat,
     timedelta: lambda v: f"{v.total_seconds()} seconds",
     dict: _json,
     list: _json,
@@ -1267,6 +1270,10 @@ def dataset_info() -> dict[str, Any] | None:
 
 def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Fill the (freshly migrated, empty) database; return what was built and how long it took."""
+    # The agreements step builds on what the others built; it is a module of its own, which a
+    # data set built before agreements existed also runs (``build_agreements.add_to_existing``).
+    from .build_agreements import build_agreements
+
     started = time.monotonic()
     w = World(now=datetime.now(UTC), rng=random.Random(7), sizes=sizes)
     # The NGO administrator persona's organisation: an ordinary NGO with a handful of applications.
@@ -1282,6 +1289,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
         ("formal mechanisms, clearances", build_mechanisms_and_clearances),
         ("reminders, notifications", build_reminders),
         ("audit trail", build_audit),
+        ("agreements", build_agreements),
     ]
     timings = {}
     for name, step in steps:
