@@ -399,9 +399,7 @@ def _plan(c: _Context, w: World) -> list[_Mou]:
     # organisation may have applied to the other administration only: its MoUs then stand
     # without an accreditation behind them.)
     admin = c.persona_administration
-    persona = [
-        s for s in c.scopes if s.organisation == c.persona_org and s.administration == admin
-    ]
+    persona = [s for s in c.scopes if s.organisation == c.persona_org and s.administration == admin]
     persona_scope = (
         persona[0]
         if persona
