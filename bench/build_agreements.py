@@ -52,6 +52,7 @@ from agreements.models import (
     Signature,
     Template,
     TemplateClause,
+    Weekday,
     fill_variables,
 )
 from directory.models import (
@@ -638,18 +639,40 @@ class _Rows:
 
 
 _HOURS = (clock(9), clock(16))
+WEEKDAYS = [Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.THURSDAY]
+EQUIPMENT = sorted([Equipment.LAPTOP, Equipment.TEACHING_MATERIALS])
+
+
+def _fixed_terms() -> dict[str, str]:
+    """The variables every MoU of the data set states alike, in the active language."""
+    return {
+        "weekdays": ", ".join(str(Weekday(day).label) for day in WEEKDAYS),
+        "hours": f"{time_format(_HOURS[0])} to {time_format(_HOURS[1])}",
+        "visits_per_week": "2",
+        "visits_per_month": "8",
+        "escort": str(Escort.SENSITIVE_AREAS.label),
+        "private_interviews": "allowed",
+        "photographs": "not allowed",
+        "equipment": ", ".join(str(Equipment(item).label) for item in EQUIPMENT),
+        "response_days": "30",
+    }
 
 
 def _term_values(
-    c: _Context, mou: _Mou, people: list[int], areas: dict[str, list[int]]
+    c: _Context,
+    mou: _Mou,
+    people: list[int],
+    areas: dict[str, list[int]],
+    fixed: dict[str, str],
+    labels: dict[int, str],
 ) -> dict[str, str]:
     """The variables of the clauses, in English, as ``selectors.term_values`` states them."""
 
     def join(items: list[str]) -> str:
         return ", ".join(items) if items else "none"
 
-    def area(aid: int) -> str:
-        return area_label[aid]
+    def day(value: date | None) -> str:
+        return date_format(value, "DATE_FORMAT") if value else "(to be agreed)"
 
     area_label = {
         aid: f"{name} ({c.facility_name[fid]})"
@@ -657,40 +680,27 @@ def _term_values(
         for aid, name in c.areas_of.get(fid, [])
     }
     name, _kind, _network = c.organisation[mou.scope.organisation]
+    members = c.members_of.get(mou.scope.organisation, [])[:5]
     return {
+        **fixed,
         "administration": c.admin_name[mou.scope.administration],
         "organisation": name,
-        "members": join(
-            sorted(c.organisation[o][0] for o in c.members_of.get(mou.scope.organisation, [])[:5])
-        ),
+        "members": join(sorted(c.organisation[o][0] for o in members)),
         "facilities": join(sorted(c.facility_name[f] for f in mou.facilities)),
         "people": join(sorted(c.person_name[p] for p in people)),
-        "weekdays": "Monday, Wednesday, Thursday",
-        "hours": f"{time_format(_HOURS[0])} to {time_format(_HOURS[1])}",
-        "visits_per_week": "2",
-        "visits_per_month": "8",
-        "escort": str(Escort.SENSITIVE_AREAS.label),
-        "activities": join(
-            sorted(str(ActivityType.Code(c.activity_code[t]).label) for t in mou.activities)
-        ),
-        "private_interviews": "allowed",
-        "photographs": "not allowed",
-        "equipment": join([str(Equipment.TEACHING_MATERIALS.label), str(Equipment.LAPTOP.label)]),
-        "permitted_areas": join(sorted(area(a) for a in areas["permitted"])),
-        "forbidden_areas": join(sorted(area(a) for a in areas["forbidden"])),
-        "response_days": "30",
-        "valid_from": date_format(mou.valid_from, "DATE_FORMAT")
-        if mou.valid_from
-        else "(to be agreed)",
-        "valid_until": date_format(mou.valid_until, "DATE_FORMAT")
-        if mou.valid_until
-        else "(to be agreed)",
+        "activities": join(sorted(labels[t] for t in mou.activities)),
+        "permitted_areas": join(sorted(area_label[a] for a in areas["permitted"])),
+        "forbidden_areas": join(sorted(area_label[a] for a in areas["forbidden"])),
+        "valid_from": day(mou.valid_from),
+        "valid_until": day(mou.valid_until),
     }
 
 
 def _rows(c: _Context, w: World, mous: list[_Mou]) -> _Rows:
     rng, today = w.rng, c.today
     r = _Rows()
+    fixed = _fixed_terms()
+    labels = {t: str(ActivityType.Code(code).label) for t, code in c.activity_code.items()}
     references: dict[tuple[int, int], int] = {}
     version_id = clause_id = 0
     signatory_of: dict[int, int] = {}
@@ -749,12 +759,12 @@ def _rows(c: _Context, w: World, mous: list[_Mou]) -> _Rows:
                 "reference": mou.reference,
                 "valid_from": mou.valid_from,
                 "valid_until": mou.valid_until,
-                "weekdays": [0, 2, 3] if terms_set else [],
+                "weekdays": [int(day) for day in WEEKDAYS] if terms_set else [],
                 "day_starts": _HOURS[0],
                 "day_ends": _HOURS[1],
                 "visits_per_week": 2,
                 "visits_per_month": 8,
-                "equipment": ["laptop", "teaching_materials"] if terms_set else [],
+                "equipment": [str(item) for item in EQUIPMENT] if terms_set else [],
                 "escort": Escort.SENSITIVE_AREAS,
                 "private_interviews": True,
                 "photographs": False,
@@ -789,6 +799,8 @@ def _rows(c: _Context, w: World, mous: list[_Mou]) -> _Rows:
             mou,
             people if terms_set else [],
             areas if terms_set else {"permitted": [], "forbidden": []},
+            fixed,
+            labels,
         )
 
         # Clauses, and the wording the negotiation added to some of them, version by version.
@@ -854,12 +866,12 @@ def _rows(c: _Context, w: World, mous: list[_Mou]) -> _Rows:
             "forbidden_areas": areas["forbidden"] if terms_set else [],
             "people": sorted(people) if terms_set else [],
             "activity_types": sorted(c.activity_code[t] for t in mou.activities),
-            "weekdays": [0, 2, 3] if terms_set else [],
+            "weekdays": [int(day) for day in WEEKDAYS] if terms_set else [],
             "day_starts": "09:00",
             "day_ends": "16:00",
             "visits_per_week": 2,
             "visits_per_month": 8,
-            "equipment": ["laptop", "teaching_materials"] if terms_set else [],
+            "equipment": [str(item) for item in EQUIPMENT] if terms_set else [],
             "escort": Escort.SENSITIVE_AREAS.value,
             "private_interviews": True,
             "photographs": False,

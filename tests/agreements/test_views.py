@@ -11,6 +11,7 @@ from agreements.models import (
     Agreement,
     AgreementClause,
     AgreementVersion,
+    Approval,
     Comment,
     Consultation,
     Side,
@@ -373,3 +374,71 @@ def test_the_dashboard_shows_what_waits_on_each_side(
     page = text(login(client, director).get(dashboard))
     assert "No MoU is waiting on you." in page
     assert "Education programme" not in text(login(client, other_director).get(dashboard))
+
+
+def test_an_agreed_text_waits_on_the_side_that_has_not_approved_it(
+    client, agreed, director, ngo_admin
+):
+    Approval.objects.filter(agreement=agreed, side=Side.ORGANISATION).delete()
+    dashboard = reverse("dashboard")
+
+    page = text(login(client, ngo_admin).get(dashboard))
+    assert "Education programme" in page
+    assert "The agreed text awaits your side's approval" in page
+    assert "No MoU is waiting on you." in text(login(client, director).get(dashboard))
+
+
+def test_an_approval_of_an_earlier_agreed_text_does_not_count(client, agreed, director):
+    """The text went back to negotiation and was agreed again: a new version to approve."""
+    Approval.objects.filter(agreement=agreed, side=Side.ORGANISATION).delete()
+    AgreementVersion.objects.create(
+        agreement=agreed,
+        number=agreed.versions.count() + 1,
+        content=agreed.versions.first().content,
+        created_by=director,
+    )
+
+    page = text(login(client, director).get(reverse("dashboard")))
+    assert "The agreed text awaits your side's approval" in page
+
+
+def test_a_text_signed_by_the_administration_waits_on_the_organisations_signature(
+    client, agreed, director, ngo_admin
+):
+    Agreement.objects.filter(pk=agreed.pk).update(status=Agreement.Status.CERTIFIED)
+    dashboard = reverse("dashboard")
+
+    assert "Awaiting the organisation's signature" in text(login(client, ngo_admin).get(dashboard))
+    assert "No MoU is waiting on you." in text(login(client, director).get(dashboard))
+
+
+def test_the_dashboard_makes_the_same_queries_for_one_mou_waiting_and_fifty(
+    client, draft, world, library, director, ngo_admin
+):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    Comment.objects.create(clause=clause, side=Side.ORGANISATION, author=ngo_admin, body="Why?")
+    dashboard = reverse("dashboard")
+    login(client, director)
+    client.get(dashboard)
+    one = count_queries(client, dashboard)
+    for n in range(1, 50):
+        mou = Agreement.objects.create(
+            administration=world.administration,
+            organisation=OrganisationFactory(name=f"Organisation {n:02d}"),
+            template=library.template,
+            title=f"MoU {n:02d}",
+            language="en",
+            status=Agreement.Status.NEGOTIATION if n % 2 else Agreement.Status.AGREED,
+            created_by=director,
+        )
+        other = AgreementClause.objects.create(
+            agreement=mou, clause_version=clause.clause_version, order=1, wording="Text."
+        )
+        Comment.objects.create(
+            clause=other, side=Side.ORGANISATION, author=ngo_admin, body=f"Comment {n}"
+        )
+
+    assert count_queries(client, dashboard) == one
+    page = text(client.get(dashboard))
+    assert "MoU 49" in page and "MoU 39" not in page  # the ten newest
