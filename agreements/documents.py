@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -54,6 +55,7 @@ from .models import (
     Variable,
 )
 from .selectors import (
+    AGREEMENT_TERM_PREFETCH,
     annex_data,
     language_is_bidi,
     people_in_force_ids,
@@ -140,6 +142,9 @@ def _render_with_terms(template: str, context: dict[str, Any], terms: bytes) -> 
 
 def render_mou(agreement: Agreement, certification: Signature) -> bytes:
     """The MoU as PDF/A-3, its terms embedded, in the MoU's language; not signed yet."""
+    # The clauses, the terms table and the embedded data all read the terms: once, with the
+    # areas' facilities, however many the MoU names.
+    prefetch_related_objects([agreement], *AGREEMENT_TERM_PREFETCH)
     with translation.override(agreement.language):
         return _render_with_terms(
             TEMPLATE, mou_context(agreement, certification), _as_json(embedded_terms(agreement))

@@ -5,7 +5,7 @@ Visits and recommendations import only this module and the models of agreements.
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -840,14 +840,32 @@ class WaitingMou:
     reason: str
 
 
-def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> QuerySet[Agreement]:
-    latest = AgreementVersion.objects.filter(agreement=OuterRef("pk")).order_by("-number")
-    unanswered = Comment.objects.filter(
-        clause__agreement=OuterRef("pk"), internal=False, answered_at__isnull=True
-    ).exclude(side=side)
+def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> list[WaitingMou]:
+    """The MoUs waiting on ``side``, newest first, at most ``AGREEMENTS_ON_DASHBOARD``: a comment
+    of the other side to answer, an agreed text to approve, for the organisation a text to
+    countersign. Each reason is a query of its own over the MoUs in its statuses, which the
+    database answers from the newest MoUs alone: one query joining the reasons by OR would read
+    every comment of every MoU."""
+    awaiting = Comment.objects.filter(internal=False, answered_at__isnull=True).exclude(side=side)
+    # The approval of the latest version, the one agreed: an earlier round's does not count.
+    latest = AgreementVersion.objects.filter(agreement=OuterRef(OuterRef("pk"))).order_by("-number")
     approved = Approval.objects.filter(
         agreement=OuterRef("pk"), side=side, version=Subquery(latest.values("pk")[:1])
     )
+    newest = agreements.select_related("organisation").order_by("-created_at", "-id")
+    reasons = [
+        (
+            _("A comment awaits your answer"),
+            newest.filter(
+                Exists(awaiting.filter(clause__agreement=OuterRef("pk"))),
+                status__in=Agreement.NEGOTIABLE_STATUSES,
+            ),
+        ),
+        (
+            _("The agreed text awaits your side's approval"),
+            newest.filter(~Exists(approved), status=Agreement.Status.AGREED),
+        ),
+    ]
     # A people annex awaits the director's signature first, then the organisation's.
     annex_to_sign = PeopleAnnex.objects.filter(
         agreement=OuterRef("pk"),
@@ -855,55 +873,46 @@ def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> QuerySet[Ag
         if side == Side.ADMINISTRATION
         else PeopleAnnex.Status.CERTIFIED,
     )
-    waiting = (
-        Q(status__in=Agreement.NEGOTIABLE_STATUSES, unanswered=True)
-        | Q(status=Agreement.Status.AGREED, approved=False)
-        | Q(annex_to_sign=True)
+    reasons.append(
+        (_("A people annex awaits your side's signature"), newest.filter(Exists(annex_to_sign)))
     )
     if side == Side.ORGANISATION:
         # Only the organisation countersigns a certified MoU.
-        waiting |= Q(status=Agreement.Status.CERTIFIED)
-    return agreements.annotate(
-        unanswered=Exists(unanswered),
-        approved=Exists(approved),
-        annex_to_sign=Exists(annex_to_sign),
-    ).filter(waiting)
+        reasons.append(
+            (
+                _("Awaiting the organisation's signature"),
+                newest.filter(status=Agreement.Status.CERTIFIED),
+            )
+        )
+    waiting: dict[int, WaitingMou] = {}
+    for reason, queryset in reasons:
+        for agreement in queryset[:AGREEMENTS_ON_DASHBOARD]:
+            # A comment to answer comes first: the text cannot be approved before.
+            waiting.setdefault(agreement.pk, WaitingMou(agreement, reason))
+    return _newest(waiting.values())
+
+
+def _newest(waiting: Iterable[WaitingMou]) -> list[WaitingMou]:
+    return sorted(
+        waiting, key=lambda item: (item.agreement.created_at, item.agreement.pk), reverse=True
+    )[:AGREEMENTS_ON_DASHBOARD]
 
 
 def waiting_on(user: AnyUser) -> list[WaitingMou]:
     """The MoUs waiting on the user's side: comments to answer, an agreed text to approve, a
-    text or a people annex to sign; at most ``AGREEMENTS_ON_DASHBOARD``, the oldest first."""
-    waiting: list[WaitingMou] = []
-    sides = (
-        (
-            Side.ADMINISTRATION,
-            Agreement.objects.filter(
-                administration__in=administration_ids(user, ADMINISTRATION_NEGOTIATORS)
-            ),
-        ),
-        (
-            Side.ORGANISATION,
-            Agreement.objects.filter(
-                organisation__in=organisation_ids(user, ORGANISATION_NEGOTIATORS)
-            ).exclude(status=Agreement.Status.DRAFT, started_by_side=Side.ADMINISTRATION),
-        ),
+    text or a people annex to sign; at most ``AGREEMENTS_ON_DASHBOARD``, the newest first."""
+    administration_side = Agreement.objects.filter(
+        administration__in=administration_ids(user, ADMINISTRATION_NEGOTIATORS)
     )
-    for side, agreements in sides:
-        for agreement in _waiting_for_side(agreements, side).select_related("organisation")[
-            :AGREEMENTS_ON_DASHBOARD
-        ]:
-            if agreement.status in Agreement.NEGOTIABLE_STATUSES and getattr(
-                agreement, "unanswered", False
-            ):
-                reason = _("A comment awaits your answer")
-            elif agreement.status == Agreement.Status.AGREED:
-                reason = _("The agreed text awaits your side's approval")
-            elif getattr(agreement, "annex_to_sign", False):
-                reason = _("A people annex awaits your side's signature")
-            else:
-                reason = _("Awaiting the organisation's signature")
-            waiting.append(WaitingMou(agreement, reason))
-    return waiting[:AGREEMENTS_ON_DASHBOARD]
+    organisation_side = Agreement.objects.filter(
+        organisation__in=organisation_ids(user, ORGANISATION_NEGOTIATORS)
+    ).exclude(status=Agreement.Status.DRAFT, started_by_side=Side.ADMINISTRATION)
+    return _newest(
+        [
+            *_waiting_for_side(administration_side, Side.ADMINISTRATION),
+            *_waiting_for_side(organisation_side, Side.ORGANISATION),
+        ]
+    )
 
 
 def dashboard_panels(user: AnyUser) -> list[Panel]:

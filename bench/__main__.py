@@ -88,9 +88,13 @@ def main() -> None:
     )
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
     parser.add_argument(
+        "--skip-signing", action="store_true", help="skip rendering and signing a long MoU"
+    )
+    parser.add_argument(
         "--merge",
         default="",
-        help="an earlier run's JSON whose reminder and audit figures fill in what this run skips",
+        help="an earlier run's JSON whose reminder, audit and signing figures fill in what this "
+        "run skips",
     )
     parser.add_argument("--baseline", default="", help="an earlier run's JSON, for a before column")
     parser.add_argument(
@@ -117,6 +121,14 @@ def main() -> None:
             f"Reusing the data set built on {info['built_at']:%Y-%m-%d %H:%M} "
             f"({info['seconds']:.0f} s)."
         )
+        from bench import build_agreements
+
+        if not build_agreements.has_agreements():
+            # A data set built before agreements existed gains them without a rebuild.
+            print("Adding the agreements to the data set…", flush=True)
+            added = build_agreements.add_to_existing()
+            print(f"Added in {added['seconds']:.0f} s.", flush=True)
+            info = build.dataset_info()
     if args.build_only or info is None:
         return
     from bench import measure

@@ -15,6 +15,7 @@ from accreditation.models import (
     ReviewAssignment,
 )
 from activity.models import AuditEntry, Notification
+from agreements.models import Agreement, Signatory
 from directory.models import Facility, Organisation
 
 site = admin.AdminSite(name="bench_admin")
@@ -98,3 +99,19 @@ class FacilityAdmin(BenchAdmin):
     list_filter = ("kind",)
     list_select_related = ("administration",)
     ordering = ("name", "id")
+
+
+@admin.register(Agreement, site=site)
+class AgreementAdmin(BenchAdmin):
+    list_display = ("title", "organisation", "status", "valid_from", "valid_until")
+    list_filter = ("status",)
+    list_select_related = ("organisation",)
+    search_fields = ("title", "organisation__name")
+    ordering = ("-created_at", "-id")
+
+
+@admin.register(Signatory, site=site)
+class SignatoryAdmin(BenchAdmin):
+    list_display = ("user", "authorised_at", "authorised_by")
+    list_select_related = ("user", "authorised_by")
+    ordering = ("user__username", "id")

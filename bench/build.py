@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from typing import Any
 
@@ -76,6 +77,7 @@ class Sizes:
     accreditations: int = 10_000
     audit_entries: int = 2_000_000
     reminders: int = 200_000
+    agreements: int = 6_000
 
     def scaled(self, factor: float) -> "Sizes":
         return Sizes(**{k: max(20, int(v * factor)) for k, v in self.__dict__.items()})
@@ -123,6 +125,7 @@ _CONVERT: dict[type, Callable[[Any], str]] = {
     Raw: str.__str__,
     datetime: datetime.isoformat,
     date: date.isoformat,
+    clock: clock.isoformat,
     timedelta: lambda v: f"{v.total_seconds()} seconds",
     dict: _json,
     list: _json,
@@ -1229,6 +1232,10 @@ def dataset_info() -> dict[str, Any] | None:
 
 def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Fill the (freshly migrated, empty) database; return what was built and how long it took."""
+    # The agreements step builds on what the others built; it is a module of its own, which a
+    # data set built before agreements existed also runs (``build_agreements.add_to_existing``).
+    from .build_agreements import build_agreements
+
     started = time.monotonic()
     w = World(now=datetime.now(UTC), rng=random.Random(7), sizes=sizes)
     # The NGO administrator persona's organisation: an ordinary NGO with a handful of applications.
@@ -1236,7 +1243,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO off")
         cursor.execute("SET maintenance_work_mem TO '256MB'")
-    steps = [
+    steps: list[tuple[str, Callable[[World], Any]]] = [
         ("directory", build_directory),
         ("users, memberships, permissions, people", build_users),
         ("frameworks", build_frameworks),
@@ -1244,6 +1251,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
         ("formal mechanisms, clearances", build_mechanisms_and_clearances),
         ("reminders, notifications", build_reminders),
         ("audit trail", build_audit),
+        ("agreements", build_agreements),
     ]
     timings = {}
     for name, step in steps:

@@ -6,8 +6,11 @@ from django.db import connection
 from accreditation.models import Application, Clearance, Condition, Decision
 from activity.audit import verify_chain
 from activity.models import AuditEntry
-from bench.build import Sizes, build
-from directory.models import ActivityType
+from agreements.models import Agreement, AgreementClause, Comment, Signatory
+from agreements.selectors import agreements_in_force, coordination_map
+from bench import build_agreements
+from bench.build import Sizes, build, dataset_info
+from directory.models import ActivityType, Facility
 
 
 @pytest.fixture
@@ -35,3 +38,51 @@ def test_a_small_build_is_consistent_with_the_schema(small_build):
     checked, broken = verify_chain(AuditEntry.objects.order_by("seq"))
     assert broken is None
     assert checked == AuditEntry.objects.count() > 0
+
+
+def test_the_mous_keep_to_their_accreditation_and_fill_the_coordination_map(small_build):
+    mous = Agreement.objects.all()
+    assert mous.count() == Sizes().scaled(0.001).agreements
+    assert {Agreement.Status.SIGNED, Agreement.Status.NEGOTIATION} <= set(
+        mous.values_list("status", flat=True)
+    )
+    references = [r for r in mous.values_list("reference", flat=True) if r]
+    assert references and len(set(references)) == len(references)
+    in_force = agreements_in_force().prefetch_related("facilities", "signatures", "approvals")
+    assert in_force.exists()
+    for mou in in_force:
+        scope = Application.objects.get(
+            decision__accreditation__organisation=mou.organisation,
+            decision__accreditation__status="active",
+            administration=mou.administration,
+        )
+        assert {f.pk for f in mou.facilities.all()} <= set(
+            scope.facilities.values_list("pk", flat=True)
+        )
+        assert sorted(s.side for s in mou.signatures.all()) == ["administration", "organisation"]
+        assert len(mou.approvals.all()) == 2
+        assert Signatory.objects.filter(organisation=mou.organisation).exists()
+    for clause in AgreementClause.objects.all():
+        assert clause.status == clause.combined_status()
+    long = Agreement.objects.get(title=build_agreements.LONG_NEGOTIATION)
+    assert long.versions.count() == build_agreements.LONG_VERSIONS
+    assert Comment.objects.filter(clause__agreement=long).count() == build_agreements.LONG_COMMENTS
+    activities = list(ActivityType.objects.all())
+    for administration in in_force.values_list("administration", flat=True).distinct():
+        rows = coordination_map(Facility.objects.filter(administration=administration), activities)
+        assert not [cell for row in rows for cell in row.cells if cell.is_gap]
+
+
+def test_a_data_set_without_agreements_gains_them_without_a_rebuild(small_build):
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE agreements_agreement, agreements_signatory CASCADE")
+    assert not build_agreements.has_agreements()
+
+    build_agreements.add_to_existing(log=lambda _line: None)
+
+    assert Agreement.objects.filter(title=build_agreements.LONG_NEGOTIATION).exists()
+    assert agreements_in_force().exists()
+    info = dataset_info()
+    assert info is not None
+    assert build_agreements.ADDED_STEP in info["sizes"]["steps"]
+    assert info["sizes"]["counts"]["agreements_agreement"] == Agreement.objects.count()

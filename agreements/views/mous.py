@@ -3,7 +3,7 @@ terms, the negotiation's actions, staff consultation and the redline between ver
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from ..forms import (
 )
 from ..models import Agreement, AgreementClause, Comment, Consultation, PeopleAnnex
 from ..selectors import (
+    AGREEMENT_TERM_PREFETCH,
     ANNEX_PEOPLE_PREFETCH,
     agreement_display_status,
     agreement_in_force,
@@ -158,8 +159,13 @@ def agreement_new(request: AuthenticatedRequest, organisation: int) -> HttpRespo
 def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     agreement = permissions.get_agreement_for_user(user, pk)
+    # The terms are read by the clauses, the terms section and the gaps: once, with the areas'
+    # facilities, whatever their number.
+    prefetch_related_objects([agreement], *AGREEMENT_TERM_PREFETCH)
     actions = permissions.agreement_actions(user, agreement)
-    comments = permissions.comments_for_user(user, agreement).select_related("author")
+    comments = permissions.comments_for_user(user, agreement).select_related(
+        "author", "answered_by"
+    )
     clauses = {
         clause.pk: clause
         for clause in agreement.clauses.prefetch_related(

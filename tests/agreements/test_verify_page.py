@@ -2,12 +2,17 @@
 who signed it and when, and whether it is a copy of an MoU in the register; a broken or hostile
 file gets a clear answer, and nothing is said of an MoU the file is not a copy of."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Agreement
-from tests.support.pages import csrf_token, text
+from agreements.models import Agreement, PdfStatus
+from tests.factories import OrganisationFactory
+from tests.support.pages import count_queries, csrf_token, text
 
 from .conftest import render_agreement, sign
 from .test_signing import (
@@ -178,3 +183,41 @@ def test_the_upload_needs_the_pages_csrf_token(db):
     assert refused.status_code == 403
     assert accepted.status_code == 200
     assert Agreement.objects.count() == 0
+
+
+def _upload_queries(client, content: bytes) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        page = upload(client, content)
+    return len(queries.captured_queries), page
+
+
+def test_the_page_makes_the_same_queries_for_one_mou_in_the_register_and_fifty(
+    client, signed_mou, world, director
+):
+    agreement = signed_mou.agreement
+    client.get(VERIFY)
+    shown = count_queries(client, VERIFY)
+    upload(client, signed_mou.signed)
+    checked, _page = _upload_queries(client, signed_mou.signed)
+    for n in range(49):
+        digest = hashlib.sha256(f"copy {n}".encode()).hexdigest()
+        Agreement.objects.create(
+            administration=world.administration,
+            organisation=OrganisationFactory(name=f"Organisation {n:02d}"),
+            template=agreement.template,
+            title=f"MoU {n:02d}",
+            language="en",
+            status=Agreement.Status.SIGNED,
+            reference=f"MOU/{world.administration.pk}/2020/{n + 100:04d}",
+            pdf_sha256=digest,
+            pdf_certified_sha256=digest,
+            pdf_status=PdfStatus.READY,
+            created_by=director,
+        )
+
+    assert count_queries(client, VERIFY) == shown
+    queries, page = _upload_queries(client, signed_mou.signed)
+    assert queries == checked
+    assert f"It matches the register: this is the signed copy of the MoU {agreement.reference}" in (
+        page
+    )

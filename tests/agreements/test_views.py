@@ -9,10 +9,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements import services
-from agreements.models import Agreement, AgreementClause, Comment, Side
-from directory.models import Area
+from agreements.models import (
+    Agreement,
+    AgreementClause,
+    AgreementVersion,
+    Approval,
+    Comment,
+    Consultation,
+    Side,
+)
+from directory.models import Area, Person, Role
 from tests.conftest import login
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    AreaFactory,
+    FacilityFactory,
+    OrganisationFactory,
+    PersonFactory,
+    staff,
+)
 from tests.support.pages import assert_login_redirect, count_queries, text
 
 from .conftest import small_library
@@ -293,26 +307,112 @@ def test_the_list_makes_the_same_queries_for_one_row_and_fifty(
     assert "MoU 48" in text(client.get(path))
 
 
-def test_the_mou_page_makes_the_same_queries_for_few_and_many_comments(
+def _comment(clause, author, answerer, n: int) -> Comment:
+    """A comment of the organisation's, answered by the administration."""
+    return Comment.objects.create(
+        clause=clause,
+        side=Side.ORGANISATION,
+        author=author,
+        body=f"Comment {n:02d}",
+        answer=f"Answer {n:02d}",
+        answered_by=answerer,
+        answered_at=timezone.now(),
+    )
+
+
+def test_the_mou_page_makes_the_same_queries_for_one_row_of_each_and_fifty(
     client, draft, world, director, ngo_admin
 ):
+    """Comments answered by different people, versions, consultations of different staff,
+    facilities, their areas and people named in the terms: one of each, then fifty."""
     shared(draft, director)
+    clauses = list(draft.clauses.all())
+    staff_member = staff("staff-00", Role.FACILITY_OFFICER, world.facility)
+    _comment(clauses[0], ngo_admin, director, 0)
+    Consultation.objects.create(
+        agreement=draft,
+        facility=world.facility,
+        staff=staff_member,
+        question="Question 00",
+        asked_by=director,
+    )
+    draft.permitted_areas.set(Area.objects.filter(facility=world.facility))
+    draft.forbidden_areas.add(AreaFactory(facility=world.facility, name="Yard 00"))
+    draft.people.set(Person.objects.filter(organisation=world.organisation))
     login(client, director)
     path = url("agreement_detail", draft.pk)
     client.get(path)
     one = count_queries(client, path)
-    clauses = list(draft.clauses.all())
-    for n in range(50):
-        Comment.objects.create(
-            clause=clauses[n % len(clauses)],
-            side=Side.ORGANISATION,
-            author=ngo_admin,
-            body=f"Comment {n:02d}",
+    for n in range(1, 50):
+        answerer = staff(f"answerer-{n:02d}", Role.COORDINATOR, world.administration)
+        _comment(clauses[n % len(clauses)], ngo_admin, answerer, n)
+        facility = FacilityFactory(administration=world.administration, name=f"Prison {n:02d}")
+        staff_member = staff(f"staff-{n:02d}", Role.FACILITY_OFFICER, facility)
+        Consultation.objects.create(
+            agreement=draft,
+            facility=facility,
+            staff=staff_member,
+            question=f"Question {n:02d}",
+            remarks=f"Remarks {n:02d}",
+            asked_by=director,
+            answered_at=timezone.now(),
         )
-    for area in range(10):
-        Area.objects.create(facility=world.facility, name=f"Wing {area}")
+        draft.facilities.add(facility)
+        draft.permitted_areas.add(AreaFactory(facility=facility, name=f"Wing {n:02d}"))
+        draft.forbidden_areas.add(AreaFactory(facility=facility, name=f"Yard {n:02d}"))
+        draft.people.add(PersonFactory(organisation=world.organisation, full_name=f"Person {n}"))
+    first = draft.versions.get()
+    AgreementVersion.objects.bulk_create(
+        AgreementVersion(
+            agreement=draft, number=n, content=first.content, created_by=answerer, note=f"v{n}"
+        )
+        for n in range(2, 51)
+    )
     assert count_queries(client, path) == one
-    assert "Comment 49" in text(client.get(path))
+    page = text(client.get(path))
+    assert "Comment 49" in page and f"{answerer.get_full_name()} answered" in page
+    assert "Remarks 49" in page and "Wing 49 (Prison 49)" in page and "Person 49" in page
+    assert "Version 50," in page
+
+
+def test_the_redline_makes_the_same_queries_for_two_versions_and_fifty(client, draft, director):
+    """Fifty versions, and between the first and the last fifty clauses added and every
+    clause changed."""
+    shared(draft, director)
+    clause = draft.clauses.order_by("order").first()
+    AgreementClause.objects.filter(pk=clause.pk).update(wording=f"{clause.wording} Yearly.")
+    services.agreement_share(actor=director, agreement=draft)
+    login(client, director)
+    path = url("agreement_redline", draft.pk)
+    client.get(path)
+    one = count_queries(client, path)
+    content = draft.versions.get(number=2).content
+    for number in range(3, 51):
+        clauses = [
+            {**item, "text": f"{item['text']} Change {number}."} for item in content["clauses"]
+        ]
+        added = [
+            {
+                "clause": 10_000 + n,
+                "kind": "other",
+                "title": f"Added {n:02d}",
+                "text": "New.",
+                "status": "open",
+            }
+            for n in range(number)
+        ]
+        AgreementVersion.objects.create(
+            agreement=draft,
+            number=number,
+            content={**content, "clauses": clauses + added},
+            created_by=director,
+        )
+
+    compare = f"{path}?older=1&newer=50"
+    assert count_queries(client, path) == one
+    assert count_queries(client, compare) == one
+    page = text(client.get(compare))
+    assert "Added 49" in page and "Change 50." in page
 
 
 def test_the_dashboard_shows_what_waits_on_each_side(
@@ -329,3 +429,71 @@ def test_the_dashboard_shows_what_waits_on_each_side(
     page = text(login(client, director).get(dashboard))
     assert "No MoU is waiting on you." in page
     assert "Education programme" not in text(login(client, other_director).get(dashboard))
+
+
+def test_an_agreed_text_waits_on_the_side_that_has_not_approved_it(
+    client, agreed, director, ngo_admin
+):
+    Approval.objects.filter(agreement=agreed, side=Side.ORGANISATION).delete()
+    dashboard = reverse("dashboard")
+
+    page = text(login(client, ngo_admin).get(dashboard))
+    assert "Education programme" in page
+    assert "The agreed text awaits your side's approval" in page
+    assert "No MoU is waiting on you." in text(login(client, director).get(dashboard))
+
+
+def test_an_approval_of_an_earlier_agreed_text_does_not_count(client, agreed, director):
+    """The text went back to negotiation and was agreed again: a new version to approve."""
+    Approval.objects.filter(agreement=agreed, side=Side.ORGANISATION).delete()
+    AgreementVersion.objects.create(
+        agreement=agreed,
+        number=agreed.versions.count() + 1,
+        content=agreed.versions.first().content,
+        created_by=director,
+    )
+
+    page = text(login(client, director).get(reverse("dashboard")))
+    assert "The agreed text awaits your side's approval" in page
+
+
+def test_a_text_signed_by_the_administration_waits_on_the_organisations_signature(
+    client, agreed, director, ngo_admin
+):
+    Agreement.objects.filter(pk=agreed.pk).update(status=Agreement.Status.CERTIFIED)
+    dashboard = reverse("dashboard")
+
+    assert "Awaiting the organisation's signature" in text(login(client, ngo_admin).get(dashboard))
+    assert "No MoU is waiting on you." in text(login(client, director).get(dashboard))
+
+
+def test_the_dashboard_makes_the_same_queries_for_one_mou_waiting_and_fifty(
+    client, draft, world, library, director, ngo_admin
+):
+    shared(draft, director)
+    clause = draft.clauses.first()
+    Comment.objects.create(clause=clause, side=Side.ORGANISATION, author=ngo_admin, body="Why?")
+    dashboard = reverse("dashboard")
+    login(client, director)
+    client.get(dashboard)
+    one = count_queries(client, dashboard)
+    for n in range(1, 50):
+        mou = Agreement.objects.create(
+            administration=world.administration,
+            organisation=OrganisationFactory(name=f"Organisation {n:02d}"),
+            template=library.template,
+            title=f"MoU {n:02d}",
+            language="en",
+            status=Agreement.Status.NEGOTIATION if n % 2 else Agreement.Status.AGREED,
+            created_by=director,
+        )
+        other = AgreementClause.objects.create(
+            agreement=mou, clause_version=clause.clause_version, order=1, wording="Text."
+        )
+        Comment.objects.create(
+            clause=other, side=Side.ORGANISATION, author=ngo_admin, body=f"Comment {n}"
+        )
+
+    assert count_queries(client, dashboard) == one
+    page = text(client.get(dashboard))
+    assert "MoU 49" in page and "MoU 39" not in page  # the ten newest
