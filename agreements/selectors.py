@@ -798,18 +798,17 @@ def coordination_map(
     """Who does what where, from the MoUs in force: for each facility and activity, the
     organisations whose MoU covers both. An empty cell is a gap; a cell with several
     organisations may be a duplication to coordinate. Three queries, whatever the size."""
-    in_force = agreements_in_force(on).values("pk")
-    facility_ids = [facility.pk for facility in facilities]
-    by_agreement_facilities: dict[int, set[int]] = {}
+    # The MoUs naming these facilities first, from the facility's index; then which of them are
+    # in force: the check of each one's accreditation runs for those alone, not for every MoU.
+    named: dict[int, set[int]] = {}
     for agreement_id, facility_id in Agreement.facilities.through.objects.filter(
-        agreement__in=in_force, facility__in=facility_ids
+        facility__in=[facility.pk for facility in facilities]
     ).values_list("agreement_id", "facility_id"):
-        by_agreement_facilities.setdefault(agreement_id, set()).add(facility_id)
+        named.setdefault(agreement_id, set()).add(facility_id)
     names = dict(
-        Agreement.objects.filter(pk__in=list(by_agreement_facilities)).values_list(
-            "pk", "organisation__name"
-        )
+        agreements_in_force(on).filter(pk__in=list(named)).values_list("pk", "organisation__name")
     )
+    by_agreement_facilities = {pk: named[pk] for pk in names}
     cells: dict[tuple[int, int], set[str]] = {}
     for agreement_id, activity_id in Agreement.activity_types.through.objects.filter(
         agreement__in=list(by_agreement_facilities)
