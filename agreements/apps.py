@@ -10,10 +10,11 @@ class AgreementsConfig(AppConfig):
         from accreditation import effects
         from directory import twofactor
 
-        from . import audit_actions, permissions, reminders, services
+        from . import audit_actions, permissions, reminders
+        from .services import mous as mou_services
 
         audit_actions.register()
         reminders.register()
-        effects.subscribe(services.agreements_follow_accreditation)
+        effects.subscribe(mou_services.agreements_follow_accreditation)
         # Whoever may sign for an organisation signs in with a second factor.
         twofactor.register_requirement(permissions.is_signatory)

@@ -67,7 +67,11 @@ from .models import (
     Template,
     Weekday,
 )
-from .services import (
+from .services.annexes import (
+    annex_draft,
+    annex_sign,
+)
+from .services.mous import (
     Terms,
     agreement_agree,
     agreement_amend,
@@ -75,11 +79,8 @@ from .services import (
     agreement_create,
     agreement_set_terms,
     agreement_share,
-    agreement_sign,
     agreement_terminate,
     agreement_withdraw,
-    annex_draft,
-    annex_sign,
     clause_include,
     clause_take_position,
     comment_add,
@@ -88,6 +89,9 @@ from .services import (
     consultation_ask,
     obligation_add,
     obligation_fulfil,
+)
+from .services.signing import (
+    agreement_sign,
     signatory_authorise,
 )
 from .signing.services import signer_certificate_issue, signing_authority_create

@@ -3,9 +3,9 @@ data embedded (the MoU's terms, an annex's change of people), certified by the a
 director and then countersigned by the organisation's signatory, kept with the hashes the
 verification page compares against.
 
-Signing (``services.agreement_sign``, ``services.annex_sign``) records who signed and asks for
-the signed copy; the slow part (rendering, keys, signatures) runs here, in a Celery task
-(``tasks.agreement_pdf_prepare``, ``tasks.annex_pdf_prepare``), never in a request. The
+Signing (``services.signing.agreement_sign``, ``services.annexes.annex_sign``) records who signed
+and asks for the signed copy; the slow part (rendering, keys, signatures) runs here, in a Celery
+task (``tasks.agreement_pdf_prepare``, ``tasks.annex_pdf_prepare``), never in a request. The
 countersignature is added to the very file the administration certified, as an incremental
 update, so the certified file is rendered once and never again: it names the administration's
 signer; the organisation's signatory is named by their signature in the file. An MoU and an
@@ -497,8 +497,8 @@ def render_translation(agreement: Agreement, language: str) -> bytes:
 def agreement_translation_prepare(*, translation_id: int) -> bool:
     """Prepare a copy asked for in another language. Safe to run twice, or twice at once: the
     second run waits for the first and finds the copy ready. A failure is recorded on the copy,
-    for the MoU's page to say; asking again (``services.agreement_translation_request``) puts
-    it back in the queue. Return whether a file was made."""
+    for the MoU's page to say; asking again (``services.signing.agreement_translation_request``)
+    puts it back in the queue. Return whether a file was made."""
     with transaction.atomic():
         agreement_id = (
             AgreementTranslation.objects.filter(pk=translation_id)

@@ -30,7 +30,7 @@ from .models import (
     validate_wording,
 )
 from .selectors import people_in_force_ids, people_who_may_be_named
-from .services import Terms
+from .services.mous import Terms
 
 
 class DateInput(forms.DateInput):

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from activity.shortcuts import run_action, run_service
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import AnnexForm, ReasonForm
 from ..models import PeopleAnnex, Side
 from ..selectors import agreement_display_status, people_in_force
+from ..services import annexes as annex_services
 from .signing import sign_page, signed_copy_response
 
 
@@ -30,7 +31,7 @@ def annex_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         done, annex = run_service(
             form,
-            lambda: services.annex_draft(
+            lambda: annex_services.annex_draft(
                 actor=user,
                 agreement=agreement,
                 side=side,
@@ -87,7 +88,7 @@ def annex_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _annex = run_service(
             form,
-            lambda: services.annex_withdraw(
+            lambda: annex_services.annex_withdraw(
                 actor=request.user, annex=annex, reason=form.cleaned_data["reason"]
             ),
         )
@@ -102,7 +103,7 @@ def _sign(request: AuthenticatedRequest, annex: PeopleAnnex, side: str) -> HttpR
     return sign_page(
         request,
         document=annex,
-        sign=lambda: services.annex_sign(actor=request.user, annex=annex, side=side),
+        sign=lambda: annex_services.annex_sign(actor=request.user, annex=annex, side=side),
         template="agreements/annex_sign.html",
         context={"annex": annex, "agreement": annex.agreement, "side": side},
     )
@@ -134,7 +135,7 @@ def annex_pdf_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     annex = permissions.get_annex_for_user(request.user, pk, action="retry")
     run_action(
         request,
-        lambda: services.annex_pdf_retry(actor=request.user, annex=annex),
+        lambda: annex_services.annex_pdf_retry(actor=request.user, annex=annex),
         _("The signed copy is being prepared again."),
     )
     return redirect(annex)

@@ -17,7 +17,7 @@ from activity.shortcuts import errors_text, run_action, run_service
 from activity.texts import texts_of
 from activity.typing import AuthenticatedRequest
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms import (
     ClauseForm,
     NewClauseForm,
@@ -27,6 +27,7 @@ from ..forms import (
     WordingRedlineForm,
 )
 from ..models import Clause, ClauseVersion, Template, Variable
+from ..services import library as library_services
 
 
 def _require_library(request: AuthenticatedRequest) -> None:
@@ -126,7 +127,7 @@ def clause_create(request: AuthenticatedRequest, administration: int) -> HttpRes
     if data is not None and all([form.is_valid(), wording.is_valid()]):
         done, clause = run_service(
             form,
-            lambda: services.clause_create(
+            lambda: library_services.clause_create(
                 actor=request.user,
                 administration=library,
                 kind=form.cleaned_data["kind"],
@@ -155,7 +156,7 @@ def clause_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.clause_update(
+            lambda: library_services.clause_update(
                 actor=request.user,
                 clause=clause,
                 titles=form.texts("title"),
@@ -182,7 +183,7 @@ def clause_reword(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, version = run_service(
             form,
-            lambda: services.clause_reword(
+            lambda: library_services.clause_reword(
                 actor=request.user,
                 clause=clause,
                 wordings=form.texts("wording"),
@@ -247,7 +248,7 @@ def _template_page(
         done, saved = run_service(
             form,
             lambda: (
-                services.template_update(
+                library_services.template_update(
                     actor=request.user,
                     template=template,
                     names=names,
@@ -255,7 +256,7 @@ def _template_page(
                     active=active,
                 )
                 if template.pk
-                else services.template_create(
+                else library_services.template_create(
                     actor=request.user,
                     administration=template.administration,
                     names=names,
@@ -295,7 +296,7 @@ def template_clause_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         clause = form.cleaned_data["clause"]
         done, _result = run_service(
             form,
-            lambda: services.template_clause_add(
+            lambda: library_services.template_clause_add(
                 actor=request.user, template=template, clause=clause
             ),
         )
@@ -321,7 +322,7 @@ def template_clause_remove(request: AuthenticatedRequest, pk: int, clause: int) 
     template, chosen = _template_and_clause(request, pk, clause)
     run_action(
         request,
-        lambda: services.template_clause_remove(
+        lambda: library_services.template_clause_remove(
             actor=request.user, template=template, clause=chosen
         ),
         _("“%(clause)s” is taken out of the template.") % {"clause": chosen.title},
@@ -336,7 +337,7 @@ def template_clause_move(request: AuthenticatedRequest, pk: int, clause: int) ->
     up = request.POST.get("direction") != "down"
     run_action(
         request,
-        lambda: services.template_clause_move(
+        lambda: library_services.template_clause_move(
             actor=request.user, template=template, clause=chosen, up=up
         ),
         _("“%(clause)s” is moved up.") % {"clause": chosen.title}

@@ -18,7 +18,7 @@ from activity.typing import AuthenticatedRequest
 from directory.models import ActivityType, Administration, Organisation, Role
 from directory.permissions import administration_ids, get_organisation_for_user, organisation_ids
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms import (
     AgreementFilter,
     AgreementStartForm,
@@ -33,7 +33,7 @@ from ..forms import (
     RemarksForm,
     TermsForm,
 )
-from ..models import Agreement, AgreementClause, Comment, Consultation, PeopleAnnex
+from ..models import Agreement, AgreementClause, Comment, Consultation, PeopleAnnex, Side
 from ..selectors import (
     AGREEMENT_TERM_PREFETCH,
     ANNEX_PEOPLE_PREFETCH,
@@ -45,6 +45,7 @@ from ..selectors import (
     term_values,
     translation_copies,
 )
+from ..services import mous as mou_services
 
 #: How many organisations a search for one to start an MoU with shows.
 SEARCH_RESULTS = 20
@@ -132,14 +133,14 @@ def agreement_new(request: AuthenticatedRequest, organisation: int) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         side = (
-            services.Side.ADMINISTRATION
+            Side.ADMINISTRATION
             if form.cleaned_data["administration"].pk
             in administration_ids(user, permissions.ADMINISTRATION_NEGOTIATORS)
-            else services.Side.ORGANISATION
+            else Side.ORGANISATION
         )
         done, agreement = run_service(
             form,
-            lambda: services.agreement_create(
+            lambda: mou_services.agreement_create(
                 actor=user,
                 administration=form.cleaned_data["administration"],
                 organisation=party,
@@ -202,7 +203,7 @@ def agreement_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "clause_version__clause"
         ),
         "terms": term_values(agreement),
-        "gaps": services.agreement_gaps(agreement)
+        "gaps": mou_services.agreement_gaps(agreement)
         if agreement.status == Agreement.Status.NEGOTIATION
         else [],
         "versions": list(agreement.versions.select_related("created_by")),
@@ -229,7 +230,7 @@ def agreement_terms(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.agreement_set_terms(
+            lambda: mou_services.agreement_set_terms(
                 actor=request.user, agreement=agreement, terms=form.terms()
             ),
         )
@@ -268,7 +269,7 @@ def clause_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.comment_add(
+            lambda: mou_services.comment_add(
                 actor=request.user,
                 clause=clause,
                 side=side,
@@ -300,7 +301,7 @@ def comment_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.comment_answer(
+            lambda: mou_services.comment_answer(
                 actor=request.user,
                 comment=comment,
                 side=side,
@@ -326,7 +327,7 @@ def clause_position(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_action(
             request,
-            lambda: services.clause_take_position(
+            lambda: mou_services.clause_take_position(
                 actor=request.user, clause=clause, side=side, position=form.cleaned_data["position"]
             ),
             _("Your position is recorded."),
@@ -341,7 +342,7 @@ def clause_include(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     included = request.POST.get("included") == "1"
     run_action(
         request,
-        lambda: services.clause_include(actor=request.user, clause=clause, included=included),
+        lambda: mou_services.clause_include(actor=request.user, clause=clause, included=included),
         _("The clause is back in the MoU.") if included else _("The clause is left out."),
     )
     return redirect(clause.agreement)
@@ -355,7 +356,7 @@ def agreement_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     run_action(
         request,
-        lambda: services.agreement_share(actor=request.user, agreement=agreement, note=note),
+        lambda: mou_services.agreement_share(actor=request.user, agreement=agreement, note=note),
         _("A new version is recorded and shared with the other side."),
     )
     return redirect(agreement)
@@ -367,7 +368,7 @@ def agreement_agree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="negotiate")
     run_action(
         request,
-        lambda: services.agreement_agree(actor=request.user, agreement=agreement),
+        lambda: mou_services.agreement_agree(actor=request.user, agreement=agreement),
         _("The text is agreed. Each side now approves it internally."),
     )
     return redirect(agreement)
@@ -381,7 +382,7 @@ def agreement_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assert side is not None
     run_action(
         request,
-        lambda: services.agreement_approve(actor=request.user, agreement=agreement, side=side),
+        lambda: mou_services.agreement_approve(actor=request.user, agreement=agreement, side=side),
         _("Your side's approval is recorded."),
     )
     return redirect(agreement)
@@ -397,7 +398,7 @@ def consultation_ask(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.consultation_ask(
+            lambda: mou_services.consultation_ask(
                 actor=request.user,
                 agreement=agreement,
                 facility=form.cleaned_data["facility"],
@@ -426,7 +427,7 @@ def consultation_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.consultation_answer(
+            lambda: mou_services.consultation_answer(
                 actor=request.user, consultation=consultation, remarks=form.cleaned_data["remarks"]
             ),
         )

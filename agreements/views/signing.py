@@ -22,10 +22,11 @@ from directory.models import Organisation
 from directory.permissions import get_organisation_for_user
 from directory.selectors import organisation_users
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import SignatoryForm, SignForm
 from ..models import Agreement, PdfStatus, PeopleAnnex, Side, Signatory
 from ..permissions import ORGANISATION_READERS
+from ..services import signing as signing_services
 
 
 def sign_page(
@@ -67,7 +68,9 @@ def _sign(request: AuthenticatedRequest, agreement: Agreement, side: str) -> Htt
     return sign_page(
         request,
         document=agreement,
-        sign=lambda: services.agreement_sign(actor=request.user, agreement=agreement, side=side),
+        sign=lambda: signing_services.agreement_sign(
+            actor=request.user, agreement=agreement, side=side
+        ),
         template="agreements/agreement_sign.html",
         context={"agreement": agreement, "side": side},
     )
@@ -109,7 +112,7 @@ def agreement_pdf_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="negotiate")
     run_action(
         request,
-        lambda: services.agreement_pdf_retry(actor=request.user, agreement=agreement),
+        lambda: signing_services.agreement_pdf_retry(actor=request.user, agreement=agreement),
         _("The signed copy is being prepared again."),
     )
     return redirect(agreement)
@@ -140,7 +143,7 @@ def agreement_translation_request(request: AuthenticatedRequest, pk: int) -> Htt
     agreement = permissions.get_agreement_for_user(request.user, pk)
     run_action(
         request,
-        lambda: services.agreement_translation_request(
+        lambda: signing_services.agreement_translation_request(
             actor=request.user, agreement=agreement, language=request.POST.get("language", "")
         ),
         _("The copy is being prepared. It is usually ready within a minute."),
@@ -175,7 +178,7 @@ def signatories(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             form,
-            lambda: services.signatory_authorise(
+            lambda: signing_services.signatory_authorise(
                 actor=request.user, organisation=organisation, user=form.cleaned_data["user"]
             ),
         )
@@ -199,7 +202,7 @@ def signatory_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_signatories(request, signatory.organisation_id)
     run_action(
         request,
-        lambda: services.signatory_revoke(actor=request.user, signatory=signatory),
+        lambda: signing_services.signatory_revoke(actor=request.user, signatory=signatory),
         _("The authority to sign is withdrawn."),
     )
     return redirect("agreements:signatories", organisation.pk)

@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from accreditation.models import Accreditation
 from activity.pdf import PdfAttachment, render_pdf
-from agreements import services
 from agreements.models import (
     Agreement,
     Clause,
@@ -27,7 +26,9 @@ from agreements.models import (
     Template,
     TemplateClause,
 )
-from agreements.services import agreement_create
+from agreements.services import mous as mou_services
+from agreements.services import signing as signing_services
+from agreements.services.mous import agreement_create
 from agreements.signing import keys
 from agreements.signing.pdf import sign_pdf
 from agreements.signing.services import signer_certificate_issue, signing_authority_create
@@ -141,11 +142,11 @@ def draft(world, library, accreditation, director) -> Agreement:
 
 
 def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
-    services.agreement_share(actor=director, agreement=agreement)
-    services.agreement_set_terms(
+    mou_services.agreement_share(actor=director, agreement=agreement)
+    mou_services.agreement_set_terms(
         actor=director,
         agreement=agreement,
-        terms=services.Terms(
+        terms=mou_services.Terms(
             valid_from=today(),
             valid_until=today() + timedelta(days=365),
             facilities=[world.facility],
@@ -162,10 +163,12 @@ def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
     )
     for clause in agreement.clauses.all():
         for actor, side in ((director, Side.ADMINISTRATION), (ngo_admin, Side.ORGANISATION)):
-            services.clause_take_position(actor=actor, clause=clause, side=side, position="agreed")
-    services.agreement_agree(actor=director, agreement=agreement)
-    services.agreement_approve(actor=director, agreement=agreement, side=Side.ADMINISTRATION)
-    services.agreement_approve(actor=ngo_admin, agreement=agreement, side=Side.ORGANISATION)
+            mou_services.clause_take_position(
+                actor=actor, clause=clause, side=side, position="agreed"
+            )
+    mou_services.agreement_agree(actor=director, agreement=agreement)
+    mou_services.agreement_approve(actor=director, agreement=agreement, side=Side.ADMINISTRATION)
+    mou_services.agreement_approve(actor=ngo_admin, agreement=agreement, side=Side.ORGANISATION)
     agreement.refresh_from_db()
     return agreement
 
@@ -177,7 +180,9 @@ def agreed(draft, world, director, ngo_admin, john) -> Agreement:
 
 @pytest.fixture
 def signatory(world, ngo_admin):
-    services.signatory_authorise(actor=ngo_admin, organisation=world.organisation, user=ngo_admin)
+    signing_services.signatory_authorise(
+        actor=ngo_admin, organisation=world.organisation, user=ngo_admin
+    )
     return ngo_admin
 
 
@@ -188,7 +193,7 @@ def signing(authority, django_capture_on_commit_callbacks):
 
     def sign_for(actor, agreement: Agreement, side: str) -> Agreement:
         with django_capture_on_commit_callbacks(execute=True):
-            services.agreement_sign(actor=actor, agreement=agreement, side=side)
+            signing_services.agreement_sign(actor=actor, agreement=agreement, side=side)
         agreement.refresh_from_db()
         return agreement
 

@@ -19,10 +19,12 @@ from pypdf import PdfReader
 from accreditation.models import Accreditation
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
-from agreements import services
 from agreements.documents import embedded_annex
 from agreements.models import Agreement, PdfStatus, PeopleAnnex, Side, Signatory, Signature
 from agreements.selectors import annex_data, people_in_force
+from agreements.services import annexes as annex_services
+from agreements.services import mous as mou_services
+from agreements.services import signing as signing_services
 from directory.models import Person
 from tests.accreditation.factories import ClearanceFactory
 from tests.conftest import login
@@ -69,7 +71,7 @@ def sign_annex(django_capture_on_commit_callbacks):
 
     def sign_for(actor, annex: PeopleAnnex, side: str) -> PeopleAnnex:
         with django_capture_on_commit_callbacks(execute=True):
-            services.annex_sign(actor=actor, annex=annex, side=side)
+            annex_services.annex_sign(actor=actor, annex=annex, side=side)
         annex.refresh_from_db()
         return annex
 
@@ -77,7 +79,7 @@ def sign_annex(django_capture_on_commit_callbacks):
 
 
 def propose(actor, agreement, *, added=(), removed=(), side=Side.ORGANISATION) -> PeopleAnnex:
-    return services.annex_draft(
+    return annex_services.annex_draft(
         actor=actor, agreement=agreement, side=side, added=added, removed=removed
     )
 
@@ -185,10 +187,10 @@ def test_one_annex_at_a_time_and_none_beside_an_amendment(mou, ngo_admin, direct
     with pytest.raises(DomainError, match="Annex 1 of this MoU is still open"):
         propose(director, mou, added=[maria], side=Side.ADMINISTRATION)
     with pytest.raises(DomainError, match="Annex 1 of this MoU, which changes its people"):
-        services.agreement_amend(actor=director, agreement=mou, side=Side.ADMINISTRATION)
+        mou_services.agreement_amend(actor=director, agreement=mou, side=Side.ADMINISTRATION)
 
-    services.annex_withdraw(actor=ngo_admin, annex=first, reason="María left the centre.")
-    services.agreement_amend(actor=director, agreement=mou, side=Side.ADMINISTRATION)
+    annex_services.annex_withdraw(actor=ngo_admin, annex=first, reason="María left the centre.")
+    mou_services.agreement_amend(actor=director, agreement=mou, side=Side.ADMINISTRATION)
 
     with pytest.raises(DomainError, match="An amendment of this MoU is being negotiated"):
         propose(ngo_admin, mou, added=[maria])
@@ -202,7 +204,7 @@ def test_the_director_certifies_then_the_signatory_countersigns_and_the_change_a
 ):
     annex = propose(ngo_admin, mou, added=[maria], removed=list(mou.people.all()))
     with pytest.raises(DomainError, match="administration signs first"):
-        services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
+        annex_services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
 
     annex = sign_annex(director, annex, Side.ADMINISTRATION)
 
@@ -246,16 +248,16 @@ def test_nobody_signs_an_annex_twice_or_out_of_turn(
     annex = propose(ngo_admin, mou, added=[maria])
     sign_annex(director, annex, Side.ADMINISTRATION)
     with pytest.raises(DomainError, match="has signed this annex already"):
-        services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
+        annex_services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
     # A signatory of another organisation is not one of this organisation's.
-    services.signatory_authorise(
+    signing_services.signatory_authorise(
         actor=outsider, organisation=world.other_organisation, user=outsider
     )
     with pytest.raises(DomainError, match="authorised signatory"):
-        services.annex_sign(actor=outsider, annex=annex, side=Side.ORGANISATION)
+        annex_services.annex_sign(actor=outsider, annex=annex, side=Side.ORGANISATION)
     sign_annex(signatory, annex, Side.ORGANISATION)
     with pytest.raises(DomainError, match="nothing to sign: the annex is “Signed”"):
-        services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
+        annex_services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
 
     assert Signature.objects.filter(annex=annex).count() == 2
 
@@ -264,10 +266,10 @@ def test_the_organisation_countersigns_only_the_prepared_certified_copy(
     mou, ngo_admin, director, signatory, maria
 ):
     annex = propose(ngo_admin, mou, added=[maria])
-    services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
+    annex_services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
 
     with pytest.raises(DomainError, match="still being prepared"):
-        services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
+        annex_services.annex_sign(actor=signatory, annex=annex, side=Side.ORGANISATION)
 
 
 def test_an_annex_is_not_signed_once_the_mou_is_suspended(mou, world, ngo_admin, director, maria):
@@ -277,7 +279,7 @@ def test_an_annex_is_not_signed_once_the_mou_is_suspended(mou, world, ngo_admin,
     )
 
     with pytest.raises(DomainError, match="an annex is signed only while the MoU is in force"):
-        services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
+        annex_services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
 
     assert not Signature.objects.filter(annex=annex).exists()
 
@@ -292,7 +294,9 @@ def test_signed_annexes_apply_in_their_order_and_an_amendment_starts_from_them(
     sign_annex(signatory, sign_annex(director, second, Side.ADMINISTRATION), Side.ORGANISATION)
 
     assert names(people_in_force(mou)) == ["John Representative", "María Member"]
-    amendment = services.agreement_amend(actor=director, agreement=mou, side=Side.ADMINISTRATION)
+    amendment = mou_services.agreement_amend(
+        actor=director, agreement=mou, side=Side.ADMINISTRATION
+    )
     assert names(amendment.people.order_by("full_name")) == ["John Representative", "María Member"]
 
 
@@ -301,7 +305,7 @@ def test_withdrawing_an_annex_leaves_the_people_as_they_were(
 ):
     annex = sign_annex(director, propose(ngo_admin, mou, added=[maria]), Side.ADMINISTRATION)
 
-    services.annex_withdraw(actor=ngo_admin, annex=annex, reason="María left the centre.")
+    annex_services.annex_withdraw(actor=ngo_admin, annex=annex, reason="María left the centre.")
 
     annex.refresh_from_db()
     assert annex.status == PeopleAnnex.Status.WITHDRAWN
@@ -311,7 +315,7 @@ def test_withdrawing_an_annex_leaves_the_people_as_they_were(
         kind__startswith="agreements.signature", state="pending"
     ).exists()
     with pytest.raises(DomainError, match="nothing to sign: the annex is “Withdrawn”"):
-        services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
+        annex_services.annex_sign(actor=director, annex=annex, side=Side.ADMINISTRATION)
 
 
 def test_a_signed_annex_is_not_withdrawn(mou, ngo_admin, director, signatory, maria, sign_annex):
@@ -319,13 +323,13 @@ def test_a_signed_annex_is_not_withdrawn(mou, ngo_admin, director, signatory, ma
     sign_annex(signatory, sign_annex(director, annex, Side.ADMINISTRATION), Side.ORGANISATION)
 
     with pytest.raises(DomainError, match="A signed annex stays part of the MoU"):
-        services.annex_withdraw(actor=ngo_admin, annex=annex, reason="Changed our mind.")
+        annex_services.annex_withdraw(actor=ngo_admin, annex=annex, reason="Changed our mind.")
 
 
 def test_terminating_the_mou_withdraws_its_open_annex(mou, ngo_admin, director, maria):
     annex = propose(ngo_admin, mou, added=[maria])
 
-    services.agreement_terminate(actor=director, agreement=mou, reason="The programme ended.")
+    mou_services.agreement_terminate(actor=director, agreement=mou, reason="The programme ended.")
 
     annex.refresh_from_db()
     assert annex.status == PeopleAnnex.Status.WITHDRAWN
@@ -345,7 +349,7 @@ def test_two_directors_racing_to_certify_an_annex_make_one_signature(
     def sign(user) -> None:
         barrier.wait()
         try:
-            services.annex_sign(actor=user, annex=annex, side=Side.ADMINISTRATION)
+            annex_services.annex_sign(actor=user, annex=annex, side=Side.ADMINISTRATION)
             outcomes.append("signed")
         except DomainError:
             outcomes.append("refused")

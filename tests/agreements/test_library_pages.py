@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from activity.audit_actions import readable
 from activity.models import AuditEntry
-from agreements import services
 from agreements.models import Clause, ClauseVersion, Template, TemplateClause
+from agreements.services import library as library_services
+from agreements.services import mous as mou_services
 from tests.conftest import login
 from tests.support.pages import assert_login_redirect, count_queries, text
 
@@ -84,7 +85,7 @@ def test_the_director_finds_the_library_from_the_mou_list(client, library, direc
 def test_the_list_shows_each_clause_under_its_kind_with_its_version_and_mous(
     client, library, draft, director
 ):
-    services.clause_reword(
+    library_services.clause_reword(
         actor=director,
         clause=library.people,
         wordings={"en": "Only {people} may enter, on {weekdays}."},
@@ -218,7 +219,7 @@ def test_the_director_words_a_clause_anew_as_a_new_version(client, library, dire
 
 
 def test_versions_are_compared_word_by_word_in_the_language_chosen(client, library, director):
-    services.clause_reword(
+    library_services.clause_reword(
         actor=director,
         clause=library.purpose,
         wordings={
@@ -306,7 +307,7 @@ def test_mous_already_drafted_keep_their_version_and_new_ones_take_the_new(
     first = library.people.versions.get(number=1)
     assert first.wording_en == "Only {people} may enter, on {weekdays}, {hours}."
 
-    later = services.agreement_create(
+    later = mou_services.agreement_create(
         actor=director,
         administration=world.administration,
         organisation=world.organisation,
@@ -536,7 +537,7 @@ def test_new_mous_follow_the_templates_order(client, library, accreditation, wor
         url("template_clause_move", library.template.pk, library.confidentiality.pk),
         {"direction": "up"},
     )
-    agreement = services.agreement_create(
+    agreement = mou_services.agreement_create(
         actor=director,
         administration=world.administration,
         organisation=world.organisation,

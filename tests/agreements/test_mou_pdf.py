@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from activity.errors import DomainError
 from activity.pdf import StaticFilesFetcher
-from agreements import services, tasks
+from agreements import tasks
 from agreements.models import (
     Agreement,
     AgreementClause,
@@ -25,6 +25,7 @@ from agreements.models import (
     SignerCertificate,
 )
 from agreements.selectors import terms_data
+from agreements.services import signing as signing_services
 from agreements.signing.pdf import signature_fields
 from agreements.signing.services import signing_authority_create
 
@@ -173,16 +174,16 @@ def test_the_organisation_countersigns_only_once_the_certified_copy_is_ready(
     agreed, director, signatory, authority
 ):
     # The signature commits; the copy is not prepared yet (the worker has not run).
-    services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+    signing_services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     agreed.refresh_from_db()
     assert agreed.status == Agreement.Status.CERTIFIED
     assert agreed.pdf_status == PdfStatus.PENDING
 
     with pytest.raises(DomainError, match="still being prepared"):
-        services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
+        signing_services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
 
     tasks.agreement_pdf_prepare(agreed.pk)
-    services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
+    signing_services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
     agreed.refresh_from_db()
     assert agreed.status == Agreement.Status.SIGNED
     assert agreed.pdf_status == PdfStatus.PENDING  # now the countersignature is added
@@ -192,33 +193,33 @@ def test_without_a_signing_authority_the_failure_is_recorded_and_can_be_retried(
     agreed, world, director, signatory, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+        signing_services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     agreed.refresh_from_db()
     assert agreed.pdf_status == PdfStatus.FAILED
     assert "State A Prison System has no signing authority yet" in agreed.pdf_error
     assert not agreed.pdf
     with pytest.raises(DomainError, match=r"could not be prepared.*no signing authority"):
-        services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
+        signing_services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
 
     signing_authority_create(actor=None, administration=world.administration)
     with django_capture_on_commit_callbacks(execute=True):
-        services.agreement_pdf_retry(actor=director, agreement=agreed)
+        signing_services.agreement_pdf_retry(actor=director, agreement=agreed)
 
     agreed.refresh_from_db()
     assert agreed.pdf_status == PdfStatus.READY and agreed.pdf_error == ""
     assert signature_fields(stored(agreed)) == ["administration"]
-    services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
+    signing_services.agreement_sign(actor=signatory, agreement=agreed, side=Side.ORGANISATION)
 
 
 def test_only_a_failed_copy_is_prepared_again(signed_mou, director):
     with pytest.raises(DomainError, match="nothing to retry"):
-        services.agreement_pdf_retry(actor=director, agreement=signed_mou.agreement)
+        signing_services.agreement_pdf_retry(actor=director, agreement=signed_mou.agreement)
 
 
 def test_withdrawing_a_signatory_revokes_the_certificate_they_signed_with(signed_mou, ngo_admin):
     signatory = ngo_admin.signatory_for.get()
 
-    services.signatory_revoke(actor=ngo_admin, signatory=signatory)
+    signing_services.signatory_revoke(actor=ngo_admin, signatory=signatory)
 
     certificate = SignerCertificate.objects.get(user=ngo_admin)
     assert certificate.revoked_at is not None

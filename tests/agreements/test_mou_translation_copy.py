@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from activity.errors import DomainError
 from activity.models import AuditEntry
-from agreements import documents, services, tasks
+from agreements import documents, tasks
 from agreements.models import (
     Agreement,
     AgreementClause,
@@ -30,7 +30,8 @@ from agreements.models import (
     Side,
 )
 from agreements.selectors import term_values, terms_data
-from agreements.services import agreement_create
+from agreements.services import signing as signing_services
+from agreements.services.mous import agreement_create
 from agreements.signing.pdf import signature_fields
 from directory.models import Administration, Organisation
 from tests.conftest import login
@@ -83,7 +84,9 @@ def url(name: str, *args) -> str:
 def request_copy(agreement: Agreement, user, language: str, capture) -> AgreementTranslation:
     """Ask for the copy as the MoU's page does; the worker (run here) prepares it."""
     with capture(execute=True):
-        services.agreement_translation_request(actor=user, agreement=agreement, language=language)
+        signing_services.agreement_translation_request(
+            actor=user, agreement=agreement, language=language
+        )
     return AgreementTranslation.objects.get(agreement=agreement, language=language)
 
 
@@ -306,7 +309,9 @@ def test_asking_twice_makes_one_copy_and_preparing_it_again_changes_nothing(
 
     assert tasks.agreement_translation_prepare.delay(copy.pk).get() is False
     with pytest.raises(DomainError, match=r"The copy in Russian is ready: download it\."):
-        services.agreement_translation_request(actor=director, agreement=agreement, language="ru")
+        signing_services.agreement_translation_request(
+            actor=director, agreement=agreement, language="ru"
+        )
 
     assert content(copy) == first
     assert AgreementTranslation.objects.filter(agreement=agreement).count() == 1
@@ -321,10 +326,14 @@ def test_asking_twice_makes_one_copy_and_preparing_it_again_changes_nothing(
 
 def test_a_copy_waiting_for_the_worker_is_not_asked_for_twice(signed_mou, director):
     agreement = signed_mou.agreement
-    services.agreement_translation_request(actor=director, agreement=agreement, language="es")
+    signing_services.agreement_translation_request(
+        actor=director, agreement=agreement, language="es"
+    )
 
     with pytest.raises(DomainError, match="being prepared already"):
-        services.agreement_translation_request(actor=director, agreement=agreement, language="es")
+        signing_services.agreement_translation_request(
+            actor=director, agreement=agreement, language="es"
+        )
     assert AgreementTranslation.objects.get().status == PdfStatus.PENDING
 
 
@@ -339,7 +348,7 @@ def test_a_copy_in_the_mous_own_language_or_one_not_offered_is_refused(
     signed_mou, director, language, refusal
 ):
     with pytest.raises(DomainError, match=re.escape(refusal)):
-        services.agreement_translation_request(
+        signing_services.agreement_translation_request(
             actor=director, agreement=signed_mou.agreement, language=language
         )
     assert not AgreementTranslation.objects.exists()
@@ -351,7 +360,9 @@ def test_an_mou_not_signed_by_both_sides_has_no_copy_in_another_language(
     signing(director, agreed, Side.ADMINISTRATION)
 
     with pytest.raises(DomainError, match="Only a signed MoU has copies in other languages"):
-        services.agreement_translation_request(actor=director, agreement=agreed, language="es")
+        signing_services.agreement_translation_request(
+            actor=director, agreement=agreed, language="es"
+        )
     assert not AgreementTranslation.objects.exists()
 
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 from accreditation.models import Accreditation
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
-from agreements import services
 from agreements.models import Agreement, AgreementClause, Comment, Side
 from agreements.selectors import (
     agreement_display_status,
@@ -15,6 +14,7 @@ from agreements.selectors import (
     redline,
     rendered_clauses,
 )
+from agreements.services import mous as mou_services
 from directory.models import ActivityType, Area, Person
 from tests.accreditation.factories import ClearanceFactory
 from tests.factories import UserFactory
@@ -22,7 +22,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def terms(world, people, **overrides) -> services.Terms:
+def terms(world, people, **overrides) -> mou_services.Terms:
     values = dict(
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=365),
@@ -39,7 +39,7 @@ def terms(world, people, **overrides) -> services.Terms:
         response_days=45,
     )
     values.update(overrides)
-    return services.Terms(**values)
+    return mou_services.Terms(**values)
 
 
 def clause_of(agreement, kind) -> AgreementClause:
@@ -48,10 +48,10 @@ def clause_of(agreement, kind) -> AgreementClause:
 
 def agree_everything(agreement, director, ngo_admin) -> None:
     for clause in agreement.clauses.all():
-        services.clause_take_position(
+        mou_services.clause_take_position(
             actor=director, clause=clause, side=Side.ADMINISTRATION, position="agreed"
         )
-        services.clause_take_position(
+        mou_services.clause_take_position(
             actor=ngo_admin, clause=clause, side=Side.ORGANISATION, position="agreed"
         )
 
@@ -65,7 +65,7 @@ def test_an_mou_starts_only_while_the_organisation_is_accredited(
     accreditation.status = Accreditation.Status.SUSPENDED
     accreditation.save()
     with pytest.raises(DomainError, match="no accreditation in force"):
-        services.agreement_create(
+        mou_services.agreement_create(
             actor=director,
             administration=world.administration,
             organisation=world.organisation,
@@ -80,7 +80,7 @@ def test_a_draft_takes_the_templates_clauses_in_the_organisations_language(
 ):
     world.organisation.language = "es"
     world.organisation.save()
-    agreement = services.agreement_create(
+    agreement = mou_services.agreement_create(
         actor=director,
         administration=world.administration,
         organisation=world.organisation,
@@ -108,7 +108,7 @@ def test_a_draft_starts_with_the_facilities_and_activities_of_the_accreditation(
 def test_a_network_negotiates_only_for_its_own_members(world, library, director, network):
     stranger = world.other_organisation
     with pytest.raises(DomainError, match="Not members"):
-        services.agreement_create(
+        mou_services.agreement_create(
             actor=director,
             administration=world.administration,
             organisation=network,
@@ -124,21 +124,23 @@ def test_a_network_negotiates_only_for_its_own_members(world, library, director,
 def test_terms_naming_an_uncleared_person_are_refused_with_the_name(draft, world, director):
     john = Person.objects.get(full_name="John Representative")
     with pytest.raises(DomainError, match=r"Not cleared .*John Representative") as refusal:
-        services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+        mou_services.agreement_set_terms(
+            actor=director, agreement=draft, terms=terms(world, [john])
+        )
     assert refusal.value.field == "people"
     assert not draft.people.exists()
 
 
 def test_terms_outside_the_accreditations_scope_are_refused(draft, world, director, john):
     with pytest.raises(DomainError, match="Outside the accreditation's scope: Women's Centre"):
-        services.agreement_set_terms(
+        mou_services.agreement_set_terms(
             actor=director,
             agreement=draft,
             terms=terms(world, [john], facilities=[world.facility, world.other_facility]),
         )
     legal_aid = ActivityType.objects.get(code=ActivityType.Code.LEGAL_AID)
     with pytest.raises(DomainError, match="Outside the accreditation's scope: Legal aid"):
-        services.agreement_set_terms(
+        mou_services.agreement_set_terms(
             actor=director,
             agreement=draft,
             terms=terms(world, [john], activity_types=[legal_aid]),
@@ -150,12 +152,12 @@ def test_an_area_must_be_in_a_named_facility_and_not_both_open_and_closed(
 ):
     workshop = Area.objects.get(name="Handcraft workshop")
     with pytest.raises(DomainError, match="facility the MoU does not name: Handcraft workshop"):
-        services.agreement_set_terms(
+        mou_services.agreement_set_terms(
             actor=director, agreement=draft, terms=terms(world, [john], forbidden_areas=[workshop])
         )
     wing = Area.objects.get(name="Education wing")
     with pytest.raises(DomainError, match="both permitted and off limits"):
-        services.agreement_set_terms(
+        mou_services.agreement_set_terms(
             actor=director,
             agreement=draft,
             terms=terms(world, [john], permitted_areas=[wing], forbidden_areas=[wing]),
@@ -163,7 +165,7 @@ def test_an_area_must_be_in_a_named_facility_and_not_both_open_and_closed(
 
 
 def test_the_prose_states_the_terms(draft, world, director, john):
-    draft = services.agreement_set_terms(
+    draft = mou_services.agreement_set_terms(
         actor=director, agreement=draft, terms=terms(world, [john])
     )
     texts = {item.clause.clause_version.clause.kind: item.text for item in rendered_clauses(draft)}
@@ -180,9 +182,9 @@ def test_the_prose_states_the_terms(draft, world, director, john):
 def test_a_changed_term_reopens_only_the_clauses_that_state_it(
     draft, world, director, ngo_admin, john
 ):
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     agree_everything(draft, director, ngo_admin)
-    services.agreement_set_terms(
+    mou_services.agreement_set_terms(
         actor=director, agreement=draft, terms=terms(world, [john], response_days=20)
     )
     statuses = {c.clause_version.clause.kind: c.status for c in draft.clauses.all()}
@@ -200,7 +202,7 @@ def test_a_changed_term_reopens_only_the_clauses_that_state_it(
 
 
 def test_sharing_a_draft_opens_the_negotiation_with_a_first_version(draft, director):
-    version = services.agreement_share(actor=director, agreement=draft)
+    version = mou_services.agreement_share(actor=director, agreement=draft)
     draft.refresh_from_db()
     assert draft.status == Agreement.Status.NEGOTIATION
     assert version.number == 1
@@ -210,9 +212,9 @@ def test_sharing_a_draft_opens_the_negotiation_with_a_first_version(draft, direc
 def test_an_accepted_suggestion_changes_the_wording_and_shows_in_the_redline(
     draft, director, ngo_admin
 ):
-    first = services.agreement_share(actor=director, agreement=draft)
+    first = mou_services.agreement_share(actor=director, agreement=draft)
     clause = clause_of(draft, "fundraising")
-    comment = services.comment_add(
+    comment = mou_services.comment_add(
         actor=ngo_admin,
         clause=clause,
         side=Side.ORGANISATION,
@@ -221,13 +223,13 @@ def test_an_accepted_suggestion_changes_the_wording_and_shows_in_the_redline(
     )
     reminded = Reminder.objects.filter(kind="agreements.comment_awaiting")
     assert [r.recipient for r in reminded] == [director]
-    services.comment_answer(
+    mou_services.comment_answer(
         actor=director, comment=comment, side=Side.ADMINISTRATION, answer="Agreed.", accept=True
     )
     clause.refresh_from_db()
     assert clause.wording.endswith("review the plan each year.")
     assert clause.status == AgreementClause.Status.OPEN
-    second = services.agreement_share(actor=director, agreement=draft)
+    second = mou_services.agreement_share(actor=director, agreement=draft)
     changes = {change.title: change for change in redline(first, second)}
     fundraising = changes["Joint fundraising plan"]
     assert fundraising.change == "changed"
@@ -240,17 +242,17 @@ def test_an_accepted_suggestion_changes_the_wording_and_shows_in_the_redline(
 
 
 def test_a_rejected_suggestion_leaves_the_wording(draft, director, ngo_admin):
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     clause = clause_of(draft, "fundraising")
     before = clause.wording
-    comment = services.comment_add(
+    comment = mou_services.comment_add(
         actor=ngo_admin,
         clause=clause,
         side=Side.ORGANISATION,
         body="Shorter?",
         suggested_wording="Funds may be sought jointly.",
     )
-    services.comment_answer(
+    mou_services.comment_answer(
         actor=director, comment=comment, side=Side.ADMINISTRATION, answer="No.", accept=False
     )
     clause.refresh_from_db()
@@ -260,10 +262,10 @@ def test_a_rejected_suggestion_leaves_the_wording(draft, director, ngo_admin):
 
 
 def test_only_the_other_side_answers_and_internal_notes_suggest_nothing(draft, director, ngo_admin):
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     clause = clause_of(draft, "purpose")
     with pytest.raises(DomainError, match="internal note cannot suggest"):
-        services.comment_add(
+        mou_services.comment_add(
             actor=director,
             clause=clause,
             side=Side.ADMINISTRATION,
@@ -271,11 +273,11 @@ def test_only_the_other_side_answers_and_internal_notes_suggest_nothing(draft, d
             internal=True,
             suggested_wording="Something else.",
         )
-    comment = services.comment_add(
+    comment = mou_services.comment_add(
         actor=director, clause=clause, side=Side.ADMINISTRATION, body="Is this clear?"
     )
     with pytest.raises(DomainError, match="Only the other side"):
-        services.comment_answer(
+        mou_services.comment_answer(
             actor=director, comment=comment, side=Side.ADMINISTRATION, answer="Yes"
         )
 
@@ -283,14 +285,14 @@ def test_only_the_other_side_answers_and_internal_notes_suggest_nothing(draft, d
 def test_a_clause_is_agreed_when_both_sides_agree_and_no_suggestion_waits(
     draft, director, ngo_admin
 ):
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     clause = clause_of(draft, "purpose")
-    services.clause_take_position(
+    mou_services.clause_take_position(
         actor=director, clause=clause, side=Side.ADMINISTRATION, position="agreed"
     )
     clause.refresh_from_db()
     assert clause.status == "open"
-    services.comment_add(
+    mou_services.comment_add(
         actor=director,
         clause=clause,
         side=Side.ADMINISTRATION,
@@ -298,10 +300,10 @@ def test_a_clause_is_agreed_when_both_sides_agree_and_no_suggestion_waits(
         suggested_wording="{administration} and {organisation} cooperate in {facilities}.",
     )
     with pytest.raises(DomainError, match="awaits an answer"):
-        services.clause_take_position(
+        mou_services.clause_take_position(
             actor=ngo_admin, clause=clause, side=Side.ORGANISATION, position="agreed"
         )
-    services.clause_take_position(
+    mou_services.clause_take_position(
         actor=ngo_admin, clause=clause, side=Side.ORGANISATION, position="disputed"
     )
     clause.refresh_from_db()
@@ -310,10 +312,12 @@ def test_a_clause_is_agreed_when_both_sides_agree_and_no_suggestion_waits(
 
 def test_a_mandatory_clause_cannot_be_left_out(draft, director):
     with pytest.raises(DomainError, match="mandatory"):
-        services.clause_include(
+        mou_services.clause_include(
             actor=director, clause=clause_of(draft, "confidentiality"), included=False
         )
-    services.clause_include(actor=director, clause=clause_of(draft, "fundraising"), included=False)
+    mou_services.clause_include(
+        actor=director, clause=clause_of(draft, "fundraising"), included=False
+    )
     assert [item.clause.clause_version.clause.kind for item in rendered_clauses(draft)] == [
         "purpose",
         "people",
@@ -324,37 +328,37 @@ def test_a_mandatory_clause_cannot_be_left_out(draft, director):
 def test_staff_are_consulted_only_at_their_own_facility(draft, world, director, facility_officer):
     elsewhere = UserFactory()
     with pytest.raises(DomainError, match="does not work at"):
-        services.consultation_ask(
+        mou_services.consultation_ask(
             actor=director, agreement=draft, facility=world.facility, staff=elsewhere, question="?"
         )
-    consultation = services.consultation_ask(
+    consultation = mou_services.consultation_ask(
         actor=director,
         agreement=draft,
         facility=world.facility,
         staff=facility_officer,
         question="Can the education wing host two sessions a week?",
     )
-    services.consultation_answer(
+    mou_services.consultation_answer(
         actor=facility_officer, consultation=consultation, remarks="Yes, in the mornings."
     )
     consultation.refresh_from_db()
     assert consultation.remarks == "Yes, in the mornings."
     with pytest.raises(DomainError, match="Only the staff member"):
-        services.consultation_answer(actor=director, consultation=consultation, remarks="x")
+        mou_services.consultation_answer(actor=director, consultation=consultation, remarks="x")
 
 
 # Agreeing and approving -------------------------------------------------------------------------
 
 
 def test_the_text_is_agreed_only_when_nothing_is_left_open(draft, world, director, ngo_admin, john):
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     with pytest.raises(DomainError) as refusal:
-        services.agreement_agree(actor=director, agreement=draft)
+        mou_services.agreement_agree(actor=director, agreement=draft)
     assert "Not yet agreed by both sides: Purpose" in refusal.value.message
     assert "Nobody is named to enter." in refusal.value.message
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     agree_everything(draft, director, ngo_admin)
-    version = services.agreement_agree(actor=director, agreement=draft)
+    version = mou_services.agreement_agree(actor=director, agreement=draft)
     draft.refresh_from_db()
     assert draft.status == Agreement.Status.AGREED
     assert version.content["terms"]["people"] == [john.pk]
@@ -362,14 +366,14 @@ def test_the_text_is_agreed_only_when_nothing_is_left_open(draft, world, directo
 
 
 def test_each_side_approves_the_agreed_text_once(draft, world, director, ngo_admin, john):
-    services.agreement_share(actor=director, agreement=draft)
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     agree_everything(draft, director, ngo_admin)
-    services.agreement_agree(actor=director, agreement=draft)
-    services.agreement_approve(actor=director, agreement=draft, side=Side.ADMINISTRATION)
+    mou_services.agreement_agree(actor=director, agreement=draft)
+    mou_services.agreement_approve(actor=director, agreement=draft, side=Side.ADMINISTRATION)
     with pytest.raises(DomainError, match="approved this text already"):
-        services.agreement_approve(actor=director, agreement=draft, side=Side.ADMINISTRATION)
-    services.agreement_approve(actor=ngo_admin, agreement=draft, side=Side.ORGANISATION)
+        mou_services.agreement_approve(actor=director, agreement=draft, side=Side.ADMINISTRATION)
+    mou_services.agreement_approve(actor=ngo_admin, agreement=draft, side=Side.ORGANISATION)
     assert draft.approvals.count() == 2
 
 
@@ -379,7 +383,7 @@ def test_each_side_approves_the_agreed_text_once(draft, world, director, ngo_adm
 def test_an_mou_is_in_force_only_while_the_accreditation_is(
     draft, world, director, accreditation, john
 ):
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.SIGNED)
     draft.refresh_from_db()
     assert agreement_in_force(draft)
@@ -400,7 +404,7 @@ def test_an_mou_is_in_force_only_while_the_accreditation_is(
 def test_a_second_administrations_accreditation_does_not_count(
     draft, world, director, accreditation, john, other_administration
 ):
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.SIGNED)
     accreditation.status = Accreditation.Status.REVOKED
     accreditation.save()
@@ -415,7 +419,7 @@ def test_suspending_the_accreditation_suspends_the_mou_and_reinstating_restores_
 ):
     from accreditation.services.decisions import accreditation_reinstate, accreditation_suspend
 
-    services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
+    mou_services.agreement_set_terms(actor=director, agreement=draft, terms=terms(world, [john]))
     Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.SIGNED)
     accreditation_suspend(actor=director, accreditation=accreditation, reason="Rules broken.")
     draft.refresh_from_db()

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agreements import services, tasks
+from agreements import tasks
 from agreements.models import Agreement, PdfStatus, Side, Signatory, Signature
+from agreements.services import signing as signing_services
 from agreements.signing.services import signing_authority_create
 from directory.models import Role
 from directory.services import membership_grant
@@ -117,7 +118,7 @@ def test_a_signatory_countersigns_the_certified_copy_with_password_and_code(
 
 
 def test_the_countersigning_page_waits_for_the_certified_copy(client, agreed, director, signatory):
-    services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+    signing_services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     login(client, signatory)
     page = text(client.get(url("agreement_detail", agreed.pk)))
     assert "You can countersign once the copy signed by the administration is ready." in page
@@ -135,7 +136,7 @@ def test_a_failed_copy_says_why_and_a_negotiator_asks_for_it_again(
     client, agreed, world, director, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
+        signing_services.agreement_sign(actor=director, agreement=agreed, side=Side.ADMINISTRATION)
     page = text(login(client, director).get(url("agreement_detail", agreed.pk)))
     assert "The signed copy could not be prepared:" in page
     assert "State A Prison System has no signing authority yet" in page

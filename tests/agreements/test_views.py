@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import services
 from agreements.models import (
     Agreement,
     AgreementClause,
@@ -18,6 +17,7 @@ from agreements.models import (
     Consultation,
     Side,
 )
+from agreements.services import mous as mou_services
 from directory.models import Area, Person, Role
 from tests.conftest import login
 from tests.factories import (
@@ -39,7 +39,7 @@ def url(name: str, *args) -> str:
 
 
 def shared(draft, director) -> Agreement:
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     draft.refresh_from_db()
     return draft
 
@@ -74,10 +74,10 @@ def test_other_organisations_and_administrations_never_see_the_mou(
 
 
 def test_the_page_states_the_terms_in_the_clauses(client, draft, world, director, john):
-    services.agreement_set_terms(
+    mou_services.agreement_set_terms(
         actor=director,
         agreement=draft,
-        terms=services.Terms(
+        terms=mou_services.Terms(
             valid_from=timezone.localdate(),
             valid_until=timezone.localdate() + timedelta(days=365),
             facilities=[world.facility],
@@ -120,7 +120,7 @@ def test_the_organisation_suggests_wording_and_the_director_accepts_it(
     client.post(url("comment_answer", comment.pk), {"answer": "Fine.", "decision": "accept"})
     clause.refresh_from_db()
     assert clause.wording == "Funds are sought together, yearly."
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     redline = text(client.get(url("agreement_redline", draft.pk)))
     assert "<del>" in redline and "<ins>" in redline
     assert "yearly." in redline
@@ -181,7 +181,7 @@ def test_each_consultation_asks_for_remarks_in_a_field_of_its_own(
 ):
     shared(draft, director)
     for question in ("Mornings?", "Which wing?"):
-        services.consultation_ask(
+        mou_services.consultation_ask(
             actor=director,
             agreement=draft,
             facility=world.facility,
@@ -381,7 +381,7 @@ def test_the_redline_makes_the_same_queries_for_two_versions_and_fifty(client, d
     shared(draft, director)
     clause = draft.clauses.order_by("order").first()
     AgreementClause.objects.filter(pk=clause.pk).update(wording=f"{clause.wording} Yearly.")
-    services.agreement_share(actor=director, agreement=draft)
+    mou_services.agreement_share(actor=director, agreement=draft)
     login(client, director)
     path = url("agreement_redline", draft.pk)
     client.get(path)
@@ -420,7 +420,7 @@ def test_the_dashboard_shows_what_waits_on_each_side(
 ):
     shared(draft, director)
     clause = draft.clauses.first()
-    services.comment_add(
+    mou_services.comment_add(
         actor=director, clause=clause, side=Side.ADMINISTRATION, body="Is this clear?"
     )
     dashboard = reverse("dashboard")
