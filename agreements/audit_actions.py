@@ -32,11 +32,6 @@ def register() -> None:
             _("%(actor)s changed the terms of the MoU “%(object)s”"),
         ),
         (
-            "agreement.negotiation",
-            _("MoU opened for negotiation"),
-            _("%(actor)s opened the MoU “%(object)s” for negotiation"),
-        ),
-        (
             "agreement.version_shared",
             _("MoU version shared"),
             _("%(actor)s shared a new version of the MoU “%(object)s”"),
@@ -216,6 +211,13 @@ def register() -> None:
         ),
     ]:
         audit_actions.register(code, label, sentence, choices={"translation": Language})
+    audit_actions.register(
+        "agreement.opened_for_negotiation",
+        _("MoU opened for negotiation"),
+        _("%(actor)s opened the MoU “%(object)s” for negotiation"),
+        # Named after the state it entered, before codes named acts.
+        formerly=("agreement.negotiation",),
+    )
     _register_library()
     audit_actions.register(
         "signing_authority.created",

@@ -330,6 +330,7 @@ def agreement_share(*, actor: User, agreement: Agreement, note: str = "") -> Agr
             actor=actor,
             transitions=Agreement.TRANSITIONS,
             details={"version": version.number},
+            event="opened_for_negotiation",
         )
     else:
         audit_record(

@@ -349,6 +349,7 @@ RENAMED = {
     "clearance.request": "clearance.requested",
     "mechanism.register": "mechanism.registered",
     "mechanism.members": "mechanism.members_changed",
+    "agreement.negotiation": "agreement.opened_for_negotiation",
 }
 
 

@@ -207,6 +207,8 @@ def test_sharing_a_draft_opens_the_negotiation_with_a_first_version(draft, direc
     assert draft.status == Agreement.Status.NEGOTIATION
     assert version.number == 1
     assert [c["kind"] for c in version.content["clauses"]][:2] == ["purpose", "people"]
+    opened = AuditEntry.objects.get(action="agreement.opened_for_negotiation")
+    assert (opened.actor_id, opened.object_id) == (director.pk, str(draft.pk))
 
 
 def test_an_accepted_suggestion_changes_the_wording_and_shows_in_the_redline(
