@@ -19,6 +19,7 @@ REFERENCES = {
 
 # The codes entries were recorded under before every action was named by its past participle.
 FORMERLY = {
+    "condition.marked_not_met": ("condition.not_met",),
     "document.uploaded": ("document.upload",),
     "application.created": ("application.create",),
     "application.renewed": ("application.renew",),
@@ -181,6 +182,16 @@ def register() -> None:
             "condition.met",
             _("Condition met"),
             _("%(actor)s marked a condition of %(organisation)s as met: “%(object)s”"),
+        ),
+        (
+            "condition.answered",
+            _("Condition answered"),
+            _("%(actor)s answered a condition of %(organisation)s: “%(object)s”"),
+        ),
+        (
+            "condition.marked_not_met",
+            _("Condition not met"),
+            _("%(actor)s found a condition of %(organisation)s not met: “%(object)s”: %(reason)s"),
         ),
         (
             "appeal.upheld",

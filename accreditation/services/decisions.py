@@ -378,6 +378,7 @@ def condition_mark_not_met(*, actor: User, condition: Condition, reason: str) ->
         actor=actor,
         transitions=Condition.TRANSITIONS,
         details={"reason": reason},
+        event="marked_not_met",
     )
     if condition.may_be_answered():
         body = gettext_lazy("Reason: %(reason)s\n\nYou may answer again until %(date)s.")

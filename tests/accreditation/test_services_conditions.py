@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from accreditation.models import Condition, ConditionResponse, Decision
 from accreditation.services import decisions
+from activity.audit_actions import readable
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from activity.permissions import get_document_for_user
@@ -60,10 +61,9 @@ def test_the_organisation_answers_with_a_note_and_documents(
         "plan.pdf",
         condition.decision.application.organisation,
     )
-    assert (
-        AuditEntry.objects.filter(action="condition.answered", object_id=str(condition.pk)).count()
-        == 1
-    )
+    answered = AuditEntry.objects.get(action="condition.answered", object_id=str(condition.pk))
+    organisation = condition.decision.application.organisation.name
+    assert f"answered a condition of {organisation}" in readable([answered])[0].sentence
     told = Reminder.objects.filter(kind="accreditation.condition_answered")
     assert set(told.values_list("recipient", flat=True)) == {director.pk, coordinator.pk}
     assert all(r.url == condition.get_absolute_url() for r in told)
@@ -139,7 +139,7 @@ def test_not_met_lets_the_organisation_answer_again_and_keeps_the_history(
     told = Reminder.objects.get(kind="accreditation.condition_verified", recipient=ngo_admin)
     assert "not met" in told.subject
     assert "The plan has no budget." in told.body and "You may answer again until" in told.body
-    assert AuditEntry.objects.filter(action="condition.not_met", actor=director).count() == 1
+    assert AuditEntry.objects.filter(action="condition.marked_not_met", actor=director).count() == 1
     answer(condition, ngo_admin, note="Second plan, with a budget.")
     decisions.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
     history = [(r.kind, r.note) for r in ConditionResponse.objects.filter(condition=condition)]
@@ -208,7 +208,7 @@ def test_each_step_of_a_condition_writes_one_entry(condition, ngo_admin, directo
         decisions.condition_mark_met(actor=director, condition=condition, note="Budget seen.")
     # Each document stored is recorded on its own, as each read of it is.
     assert answered == ["document.uploaded", "condition.answered"]
-    assert not_met == ["condition.not_met"]
+    assert not_met == ["condition.marked_not_met"]
     assert answered_again == ["condition.answered"]
     assert met == ["condition.met"]
 

@@ -176,7 +176,7 @@ def test_not_met_with_a_reason_and_the_organisation_answers_again(
     assert response["Location"] == condition.get_absolute_url()
     condition.refresh_from_db()
     assert condition.status == Condition.Status.NOT_MET
-    assert AuditEntry.objects.filter(action="condition.not_met", actor=coordinator).exists()
+    assert AuditEntry.objects.filter(action="condition.marked_not_met", actor=coordinator).exists()
     login(client, ngo_admin)
     page = text(client.get(url("condition_detail", condition.pk)))
     assert "Marked not met" in page and "The plan has no budget." in page

@@ -350,6 +350,7 @@ RENAMED = {
     "mechanism.register": "mechanism.registered",
     "mechanism.members": "mechanism.members_changed",
     "agreement.negotiation": "agreement.opened_for_negotiation",
+    "condition.not_met": "condition.marked_not_met",
 }
 
 
