@@ -851,7 +851,12 @@ def _waiting_for_side(agreements: QuerySet[Agreement], side: str) -> list[Waitin
     approved = Approval.objects.filter(
         agreement=OuterRef("pk"), side=side, version=Subquery(latest.values("pk")[:1])
     )
-    newest = agreements.select_related("organisation").order_by("-created_at", "-id")
+    # What the panel shows of each: its title, organisation and link.
+    newest = (
+        agreements.select_related("organisation")
+        .only("pk", "title", "created_at", "organisation__name")
+        .order_by("-created_at", "-id")
+    )
     reasons = [
         (
             _("A comment awaits your answer"),
@@ -900,18 +905,21 @@ def _newest(waiting: Iterable[WaitingMou]) -> list[WaitingMou]:
 def waiting_on(user: AnyUser) -> list[WaitingMou]:
     """The MoUs waiting on the user's side: comments to answer, an agreed text to approve, a
     text or a people annex to sign; at most ``AGREEMENTS_ON_DASHBOARD``, the newest first."""
-    administration_side = Agreement.objects.filter(
-        administration__in=administration_ids(user, ADMINISTRATION_NEGOTIATORS)
-    )
-    organisation_side = Agreement.objects.filter(
-        organisation__in=organisation_ids(user, ORGANISATION_NEGOTIATORS)
-    ).exclude(status=Agreement.Status.DRAFT, started_by_side=Side.ADMINISTRATION)
-    return _newest(
-        [
-            *_waiting_for_side(administration_side, Side.ADMINISTRATION),
-            *_waiting_for_side(organisation_side, Side.ORGANISATION),
-        ]
-    )
+    waiting: list[WaitingMou] = []
+    administrations = administration_ids(user, ADMINISTRATION_NEGOTIATORS)
+    if administrations:
+        waiting += _waiting_for_side(
+            Agreement.objects.filter(administration__in=administrations), Side.ADMINISTRATION
+        )
+    organisations = organisation_ids(user, ORGANISATION_NEGOTIATORS)
+    if organisations:
+        waiting += _waiting_for_side(
+            Agreement.objects.filter(organisation__in=organisations).exclude(
+                status=Agreement.Status.DRAFT, started_by_side=Side.ADMINISTRATION
+            ),
+            Side.ORGANISATION,
+        )
+    return _newest(waiting)
 
 
 def dashboard_panels(user: AnyUser) -> list[Panel]:
