@@ -785,6 +785,15 @@ class MapCell:
     def is_overlap(self) -> bool:
         return len(self.organisations) > 1
 
+    @property
+    def kind(self) -> str:
+        """ "gap", "overlap" or "": the cell's class on the page."""
+        return "gap" if self.is_gap else "overlap" if self.is_overlap else ""
+
+    @property
+    def names(self) -> str:
+        return ", ".join(self.organisations)
+
 
 @dataclass(frozen=True)
 class MapRow:
