@@ -283,7 +283,26 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.signed().filter(valid_from__lte=on, valid_until__gte=on)
 
 
-class Agreement(models.Model):
+class SignedCopy(models.Model):
+    """What an MoU and a people annex keep of their signed copy, prepared by a background task
+    (``agreements.documents``) after each signature; each names its own ``pdf`` file."""
+
+    pdf_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True)
+    # The file as the administration certified it, before the countersignature: a copy of it is
+    # recognised as an earlier copy.
+    pdf_certified_sha256 = models.CharField(
+        _("SHA-256 of the certified file"), max_length=64, blank=True
+    )
+    pdf_status = models.CharField(
+        _("signed copy"), max_length=20, choices=PdfStatus.choices, blank=True, default=""
+    )
+    pdf_error = models.TextField(_("why the signed copy could not be prepared"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Agreement(SignedCopy):
     """A memorandum of understanding between an administration and an organisation (or a
     network on behalf of member organisations)."""
 
@@ -411,16 +430,6 @@ class Agreement(models.Model):
     # The signed document, prepared by a background task (``agreements.documents``) after each
     # signature: certified by the administration, then countersigned by the organisation.
     pdf = models.FileField(_("signed MoU"), upload_to=_pdf_path, blank=True)
-    pdf_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True)
-    # The file as the administration certified it, before the countersignature: a copy of it is
-    # recognised as an earlier copy of the MoU.
-    pdf_certified_sha256 = models.CharField(
-        _("SHA-256 of the certified file"), max_length=64, blank=True
-    )
-    pdf_status = models.CharField(
-        _("signed copy"), max_length=20, choices=PdfStatus.choices, blank=True, default=""
-    )
-    pdf_error = models.TextField(_("why the signed copy could not be prepared"), blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -740,7 +749,7 @@ class Approval(models.Model):
 ANNEX_SEPARATOR = "/A"
 
 
-class PeopleAnnex(models.Model):
+class PeopleAnnex(SignedCopy):
     """A change to the people named in a signed MoU, signed on its own, so that adding or
     removing a cleared person does not reopen the whole agreement."""
 
@@ -775,14 +784,6 @@ class PeopleAnnex(models.Model):
     # The signed document, prepared like the MoU's (``agreements.documents``) after each
     # signature: certified by the administration, then countersigned by the organisation.
     pdf = models.FileField(_("signed annex"), upload_to=_pdf_path, blank=True)
-    pdf_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, blank=True)
-    pdf_certified_sha256 = models.CharField(
-        _("SHA-256 of the certified file"), max_length=64, blank=True
-    )
-    pdf_status = models.CharField(
-        _("signed copy"), max_length=20, choices=PdfStatus.choices, blank=True, default=""
-    )
-    pdf_error = models.TextField(_("why the signed copy could not be prepared"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
