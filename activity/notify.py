@@ -3,8 +3,8 @@
 ``remind`` is the one way apps schedule reminders, with a kind constant the app registered and a
 key from ``reminder_key``; ``cancel`` withdraws them when the deadline is met."""
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
+from .dates import at_start_of
 from .models import NotificationPreference, Reminder
 from .services import reminder_schedule
 from .typing import User
@@ -83,6 +84,21 @@ def remind(
                 due_at=due_at or timezone.now(),
             )
         created += new
+    return created
+
+
+def remind_before(
+    day: date, notices: Iterable[int], *, key: Callable[[int], str], **reminder: Any
+) -> int:
+    """``remind`` once for each number of days in ``notices`` before ``day``, at the start of
+    that day, leaving out the days already past; ``key(days)`` keys each. Return how many
+    reminders were new."""
+    today = timezone.localdate()
+    created = 0
+    for days in notices:
+        due = day - timedelta(days=days)
+        if due >= today:
+            created += remind(key=key(days), due_at=at_start_of(due), **reminder)
     return created
 
 

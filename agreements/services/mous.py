@@ -805,19 +805,16 @@ EXPIRY_NOTICES = (90, 30, 7)
 def _remind_obligation(obligation: Obligation) -> None:
     agreement = obligation.agreement
     owners = _people_of_side(agreement, obligation.side)
-    for days in OBLIGATION_NOTICES:
-        due = obligation.due_date - timedelta(days=days)
-        if due < timezone.localdate():
-            continue
-        notify.remind(
-            recipients=owners,
-            kind=reminders.OBLIGATION_DUE,
-            key=notify.reminder_key(obligation, f"due-{days}d"),
-            subject=gettext_lazy("“%(title)s” is due on %(date)s under the MoU “%(mou)s”"),
-            params={"title": obligation.title, "date": obligation.due_date, "mou": agreement.title},
-            url=agreement.get_absolute_url(),
-            due_at=at_start_of(due),
-        )
+    notify.remind_before(
+        obligation.due_date,
+        OBLIGATION_NOTICES,
+        key=lambda days: notify.reminder_key(obligation, f"due-{days}d"),
+        recipients=owners,
+        kind=reminders.OBLIGATION_DUE,
+        subject=gettext_lazy("“%(title)s” is due on %(date)s under the MoU “%(mou)s”"),
+        params={"title": obligation.title, "date": obligation.due_date, "mou": agreement.title},
+        url=agreement.get_absolute_url(),
+    )
     notify.remind(
         recipients=owners,
         kind=reminders.OBLIGATION_OVERDUE,
@@ -893,17 +890,14 @@ def remind_expiry(agreement: Agreement) -> None:
         *_people_of_side(agreement, Side.ADMINISTRATION),
         *_people_of_side(agreement, Side.ORGANISATION),
     ]
-    for days in EXPIRY_NOTICES:
-        due = agreement.valid_until - timedelta(days=days)
-        if due < timezone.localdate():
-            continue
-        notify.remind(
-            recipients=recipients,
-            kind=reminders.EXPIRING,
-            key=notify.reminder_key(agreement, f"expiring-{days}d"),
-            subject=gettext_lazy("The MoU “%(title)s” ends on %(date)s"),
-            body=gettext_lazy("Start an amendment in time if the partnership is to go on."),
-            params={"title": agreement.title, "date": agreement.valid_until},
-            url=agreement.get_absolute_url(),
-            due_at=at_start_of(due),
-        )
+    notify.remind_before(
+        agreement.valid_until,
+        EXPIRY_NOTICES,
+        key=lambda days: notify.reminder_key(agreement, f"expiring-{days}d"),
+        recipients=recipients,
+        kind=reminders.EXPIRING,
+        subject=gettext_lazy("The MoU “%(title)s” ends on %(date)s"),
+        body=gettext_lazy("Start an amendment in time if the partnership is to go on."),
+        params={"title": agreement.title, "date": agreement.valid_until},
+        url=agreement.get_absolute_url(),
+    )
