@@ -18,7 +18,8 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> tuple[bool, T | 
         return True, call()
     except DomainError as error:
         field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
+        for reason in error.reasons or [error.message]:
+            form.add_error(field, reason)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("activity.urls")),
     path("accreditation/", include("accreditation.urls")),
     path("agreements/", include("agreements.urls")),
-    # Visits and recommendations get their pages when they are built.
+    path("visits/", include("visits.urls")),
+    # Recommendations get their pages when they are built.
     path("admin/", admin.site.urls),
 ]

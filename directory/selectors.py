@@ -7,7 +7,7 @@ from activity.panels import Panel
 from activity.typing import AnyUser, User
 
 from . import permissions
-from .models import Administration, Organisation, Role
+from .models import Administration, Facility, Organisation, Role
 
 
 def organisation_users(
@@ -81,3 +81,17 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
     if Role.RESPONSIBLE_OFFICIAL in held:
         panels.append(Panel("directory/panels/official.html", order=30))
     return panels
+
+
+def facility_users(facility: Facility, roles: tuple[str, ...]) -> QuerySet[User]:
+    """The active users who hold one of the roles at the facility."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__facility=facility,
+            memberships__role__in=roles,
+        )
+        .distinct()
+        .order_by("username")
+    )

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits")
+
+    def ready(self) -> None:
+        from . import audit_actions, reminders
+
+        audit_actions.register()
+        reminders.register()

@@ -1,5 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from .views import requests
 
 app_name = "visits"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", requests.visit_list, name="visit_list"),
+    path("new/", requests.visit_new, name="visit_new"),
+    path("<int:pk>/", requests.visit_detail, name="visit_detail"),
+    path("<int:pk>/approve/", requests.visit_approve, name="visit_approve"),
+    path("<int:pk>/reschedule/", requests.visit_reschedule, name="visit_reschedule"),
+    path("<int:pk>/refuse/", requests.visit_refuse, name="visit_refuse"),
+    path("<int:pk>/withdraw/", requests.visit_withdraw, name="visit_withdraw"),
+]

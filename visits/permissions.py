@@ -1,0 +1,274 @@
+"""Who may see and do what with visits, the calendar and the gate.
+
+An organisation's members see its visits and request new ones; a monitoring body's members
+notify theirs. The administration's directors and coordinators see every visit of the
+administration. A facility's visits officer sees that facility's visits and decides them; its
+gate officer sees only that facility's visits of today, the day's manifest. Nobody else sees a
+visit, and a second administration sees nothing of the first's.
+
+Identity data (document numbers, nationality, contacts) of the people on a visit is shown only
+to their own organisation, to the directors who vet them, and to the gate on the day they are
+expected.
+
+Roles come from memberships. What the state allows (a refused visit is not approved) is a rule
+of the services; here are who-may rules only. No role may refuse or limit a monitoring visit:
+that is a rule of the services too, since no permission could allow it.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from activity.permissions import Rule, deny, get_for_user
+from activity.typing import AnyUser
+from agreements.models import Agreement
+from directory.models import Facility, Organisation, Role
+from directory.permissions import administration_ids, facility_ids, organisation_ids
+
+from .models import Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
+
+#: Who speaks for the administration about visits.
+ADMINISTRATION_STAFF = (Role.DIRECTOR, Role.COORDINATOR)
+#: Who requests an organisation's visits (a monitoring body's members notify theirs).
+REQUESTERS = (Role.NGO_ADMIN, Role.NGO_MEMBER, Role.MONITOR)
+
+
+def _gate_days(user: AnyUser) -> Q:
+    """Each of the gate officer's facilities on its own today."""
+    visible = Q(pk__in=[])
+    facilities = facility_ids(user, (Role.GATE_OFFICER,))
+    for facility in Facility.objects.filter(pk__in=facilities).only("time_zone"):
+        visible |= Q(facility=facility.pk, day=local_today(facility))
+    return visible
+
+
+def visits_for_user(user: AnyUser) -> QuerySet[Visit]:
+    """The visits the user may see."""
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    visible = Q(pk__in=[])
+    administrations = administration_ids(user, ADMINISTRATION_STAFF)
+    if administrations:
+        visible |= Q(administration__in=administrations)
+    officer_of = facility_ids(user, (Role.FACILITY_OFFICER,))
+    if officer_of:
+        visible |= Q(facility__in=officer_of)
+    if facility_ids(user, (Role.GATE_OFFICER,)):
+        visible |= _gate_days(user)
+    organisations = organisation_ids(user, REQUESTERS)
+    if organisations:
+        visible |= Q(organisation__in=organisations)
+        # Experts of an organisation invited on a monitoring body's joint visit.
+        joined = Visitor.objects.filter(person__organisation__in=organisations).values("visit")
+        visible |= Q(pk__in=joined)
+    return Visit.objects.filter(visible)
+
+
+def is_visits_officer(user: AnyUser, facility_id: int, administration_id: int) -> bool:
+    """The facility's visits officer, or a director of its administration."""
+    return facility_id in facility_ids(user, (Role.FACILITY_OFFICER,)) or (
+        administration_id in administration_ids(user, (Role.DIRECTOR,))
+    )
+
+
+def is_gate_officer(user: AnyUser, facility_id: int) -> bool:
+    return facility_id in facility_ids(user, (Role.GATE_OFFICER,))
+
+
+def speaks_for_organisation(user: AnyUser, visit: Visit) -> bool:
+    return visit.organisation_id in organisation_ids(user, REQUESTERS)
+
+
+def can_decide_visit(user: AnyUser, visit: Visit) -> bool:
+    """Approve, reschedule, refuse, override capacity, settle a review: the facility's visits
+    officer or a director."""
+    return is_visits_officer(user, visit.facility_id, visit.administration_id)
+
+
+def can_withdraw_visit(user: AnyUser, visit: Visit) -> bool:
+    """The organisation that asked for the visit (or notified it) may call it off."""
+    return speaks_for_organisation(user, visit)
+
+
+def can_work_gate(user: AnyUser, visit: Visit) -> bool:
+    """Check in and out, record searches, items, packages, refusals and incidents: the
+    facility's gate officer, on the day."""
+    return is_gate_officer(user, visit.facility_id) and visit.day == local_today(visit.facility)
+
+
+def can_record_delay(user: AnyUser, visit: Visit) -> bool:
+    """The only thing staff record against a monitoring visit: the facility's staff."""
+    return is_gate_officer(user, visit.facility_id) or is_visits_officer(
+        user, visit.facility_id, visit.administration_id
+    )
+
+
+def can_write_minutes(user: AnyUser, visit: Visit) -> bool:
+    """A coordination meeting's minutes are kept by either side."""
+    return (
+        speaks_for_organisation(user, visit)
+        or visit.administration_id in administration_ids(user, ADMINISTRATION_STAFF)
+        or is_visits_officer(user, visit.facility_id, visit.administration_id)
+    )
+
+
+def can_see_identity(user: AnyUser, visit: Visit) -> bool:
+    """Identity data of the people on the visit: their organisation, the directors who vet
+    them, and the gate on the day."""
+    return (
+        speaks_for_organisation(user, visit)
+        or visit.administration_id in administration_ids(user, (Role.DIRECTOR,))
+        or can_work_gate(user, visit)
+    )
+
+
+_RULES: dict[str, Rule[Visit]] = {
+    "decide": Rule(
+        can_decide_visit,
+        "visit.decide",
+        _("Only the facility's visits officer or a director decides visits."),
+    ),
+    "withdraw": Rule(
+        can_withdraw_visit,
+        "visit.withdraw",
+        _("Only the organisation that asked for the visit can withdraw it."),
+    ),
+    "gate": Rule(
+        can_work_gate,
+        "visit.gate",
+        _("Only the facility's gate officers record entries, on the day of the visit."),
+    ),
+    "delay": Rule(
+        can_record_delay,
+        "visit.delay",
+        _("Only the facility's staff record a delay."),
+    ),
+    "minutes": Rule(
+        can_write_minutes,
+        "visit.minutes",
+        _("Only the two sides of the meeting keep its minutes."),
+    ),
+}
+
+VisitAction = Literal["view", "decide", "withdraw", "gate", "delay", "minutes"]
+
+
+def get_visit_for_user(user: AnyUser, pk: int, *, action: VisitAction = "view") -> Visit:
+    """The visit, if the user may see it (else 404) and do ``action`` on it (else 403)."""
+    return get_for_user(
+        user,
+        visits_for_user(user).select_related("facility", "organisation", "administration"),
+        pk,
+        entity="visit",
+        action=action,
+        rules=_RULES,
+    )
+
+
+@dataclass(frozen=True)
+class VisitActions:
+    """What the visit's page may offer the user; whether the state allows it is the services'
+    answer, shown when it is tried."""
+
+    decide: bool
+    withdraw: bool
+    gate: bool
+    delay: bool
+    minutes: bool
+    identity: bool
+
+
+def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
+    return VisitActions(
+        decide=can_decide_visit(user, visit) and not visit.monitoring,
+        withdraw=can_withdraw_visit(user, visit),
+        gate=can_work_gate(user, visit),
+        delay=visit.monitoring and can_record_delay(user, visit),
+        minutes=can_write_minutes(user, visit),
+        identity=can_see_identity(user, visit),
+    )
+
+
+# Requests ---------------------------------------------------------------------------------------
+
+
+def requesting_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations the user may request (or notify) visits for."""
+    return Organisation.objects.filter(pk__in=organisation_ids(user, REQUESTERS))
+
+
+def can_request_visit(user: AnyUser, organisation: Organisation) -> bool:
+    return organisation.pk in organisation_ids(user, REQUESTERS)
+
+
+def cannot_request(user: AnyUser) -> PermissionDenied:
+    return deny(
+        user,
+        "visit.request",
+        None,
+        str(
+            _("Only an organisation's members request visits, and a monitoring body's notify them.")
+        ),
+    )
+
+
+def visible_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities whose visits the user may see some of, to filter lists by."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    organisations = organisation_ids(user, REQUESTERS)
+    named = Agreement.facilities.through.objects.filter(
+        Q(agreement__organisation__in=organisations)
+        | Q(agreement__member_organisations__in=organisations)
+    ).values("facility")
+    return Facility.objects.filter(
+        Q(administration__in=administration_ids(user, ADMINISTRATION_STAFF))
+        | Q(pk__in=facility_ids(user, (Role.FACILITY_OFFICER, Role.GATE_OFFICER)))
+        | Q(pk__in=named)
+    ).order_by("name")
+
+
+# The calendar, closures and the protocol ------------------------------------------------------
+
+
+def managed_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities whose calendar, closures and entrance protocol the user keeps: a
+    visits officer's facility, every facility of a director's administration."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        Q(pk__in=facility_ids(user, (Role.FACILITY_OFFICER,)))
+        | Q(administration__in=administration_ids(user, (Role.DIRECTOR,)))
+    )
+
+
+def can_manage_facility(user: AnyUser, facility: Facility) -> bool:
+    return is_visits_officer(user, facility.pk, facility.administration_id)
+
+
+def windows_for_user(user: AnyUser) -> QuerySet[VisitingWindow]:
+    """Windows are read by the staff who keep them and by the organisations that book them:
+    an organisation sees the windows of the facilities its MoUs name."""
+    return VisitingWindow.objects.filter(facility__in=managed_facilities(user))
+
+
+def closures_for_user(user: AnyUser) -> QuerySet[Closure]:
+    return Closure.objects.filter(facility__in=managed_facilities(user))
+
+
+def protocols_for_user(user: AnyUser) -> QuerySet[EntranceProtocol]:
+    """Published protocols are read by anyone who may visit; drafts only by those who keep
+    them."""
+    if not user.is_authenticated:
+        return EntranceProtocol.objects.none()
+    return EntranceProtocol.objects.filter(
+        Q(published_at__isnull=False) | Q(facility__in=managed_facilities(user))
+    )
+
+
+def gate_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities whose gate the user works."""
+    return Facility.objects.filter(pk__in=facility_ids(user, (Role.GATE_OFFICER,)))
