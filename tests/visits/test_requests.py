@@ -308,8 +308,10 @@ def test_an_area_limit_caps_the_area(setting, world, ngo_member):
 def test_a_category_limit_caps_the_category(setting, world, ngo_member):
     WindowLimit.objects.create(window=setting.window, category="organisation", places=1)
 
+    ana = cleared_person(world, setting, "Ana")
+
     with pytest.raises(DomainError) as refused:
-        request(setting, world, ngo_member, people=[setting.john, cleared_person(world, setting, "Ana")])
+        request(setting, world, ngo_member, people=[setting.john, ana])
 
     assert "Organisation staff: 1 place is left" in reasons(refused)
 

@@ -21,7 +21,7 @@ from agreements.models import Agreement
 from agreements.selectors import agreements_in_force
 
 from .. import permissions
-from ..forms import (
+from ..forms.requests import (
     AgreementChoiceForm,
     NoteForm,
     RefuseForm,

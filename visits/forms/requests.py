@@ -11,7 +11,7 @@ from activity.validators import TextLimit
 from agreements.models import Agreement, Equipment
 from directory.models import ActivityType, Area, Facility, Person
 
-from .models import MAX_SERIES, Purpose, Visit, VisitingWindow
+from ..models import MAX_SERIES, Purpose, Visit, VisitingWindow
 
 
 class DateInput(forms.DateInput):
