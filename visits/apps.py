@@ -7,7 +7,10 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self) -> None:
-        from . import audit_actions, reminders
+        from directory.permissions import register_identity_reader
+
+        from . import audit_actions, permissions, reminders
 
         audit_actions.register()
         reminders.register()
+        register_identity_reader(permissions.gate_reads_identity)

@@ -7,8 +7,8 @@ gate officer sees only that facility's visits of today, the day's manifest. Nobo
 visit, and a second administration sees nothing of the first's.
 
 Identity data (document numbers, nationality, contacts) of the people on a visit is shown only
-to their own organisation, to the directors who vet them, and to the gate on the day they are
-expected.
+to their own organisation's administrators, to the directors and coordinators who vet them, and
+to the gate on the day they are expected.
 
 Roles come from memberships. What the state allows (a refused visit is not approved) is a rule
 of the services; here are who-may rules only. No role may refuse or limit a monitoring visit:
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from agreements.models import Agreement
-from directory.models import Facility, Organisation, Role
+from directory.models import Facility, Organisation, Person, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
 from .models import Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
@@ -116,13 +116,22 @@ def can_write_minutes(user: AnyUser, visit: Visit) -> bool:
 
 
 def can_see_identity(user: AnyUser, visit: Visit) -> bool:
-    """Identity data of the people on the visit: their organisation, the directors who vet
-    them, and the gate on the day."""
+    """Identity data of the people on the visit, as the directory's rule has it: the
+    organisation's administrators, the directors and coordinators who vet people, and the gate
+    on the day."""
     return (
-        speaks_for_organisation(user, visit)
-        or visit.administration_id in administration_ids(user, (Role.DIRECTOR,))
+        visit.organisation_id in organisation_ids(user, (Role.NGO_ADMIN,))
+        or visit.administration_id in administration_ids(user, ADMINISTRATION_STAFF)
         or can_work_gate(user, visit)
     )
+
+
+def gate_reads_identity(user: AnyUser, person: Person) -> bool:
+    """Registered with the directory: the gate officers of a facility see the identity data
+    of the people expected there today, and of nobody else."""
+    if not facility_ids(user, (Role.GATE_OFFICER,)):
+        return False
+    return Visit.objects.expected().filter(_gate_days(user), visitors__person=person).exists()
 
 
 _RULES: dict[str, Rule[Visit]] = {

@@ -19,11 +19,11 @@ def visit(setting, world, ngo_member) -> Visit:
 # persona: (sees, decides, withdraws, works the gate, records a delay, writes minutes, identity)
 RULES = {
     "director": (True, True, False, False, True, True, True),
-    "coordinator": (True, False, False, False, False, True, False),
+    "coordinator": (True, False, False, False, False, True, True),
     "facility_officer": (True, True, False, False, True, True, False),
     "gate_officer": (False, False, False, False, True, False, False),
     "ngo_admin": (True, False, True, False, False, True, True),
-    "ngo_member": (True, False, True, False, False, True, True),
+    "ngo_member": (True, False, True, False, False, True, False),
     "reviewer": (False, False, False, False, False, False, False),
     "responsible_official": (False, False, False, False, False, False, False),
     "outsider": (False, False, False, False, False, False, False),
@@ -78,3 +78,15 @@ def test_calendars_are_kept_by_the_facilitys_officer_and_the_directors(
         administration=world.administration
     )
     assert not permissions.managed_facilities(coordinator).exists()
+
+
+def test_the_directory_shows_a_persons_identity_to_the_gate_only_on_the_day(
+    visit, gate_officer, setting
+):
+    from directory.permissions import can_see_identity
+
+    assert not can_see_identity(gate_officer, setting.john)
+    Visit.objects.filter(pk=visit.pk).update(
+        day=local_today(visit.facility), status=Visit.Status.APPROVED
+    )
+    assert can_see_identity(gate_officer, setting.john)

@@ -69,11 +69,16 @@ def test_anonymous_users_are_sent_to_log_in(client, visit):
         assert "/accounts/login/" in response["Location"]
 
 
-def test_identity_data_is_shown_to_the_organisation_and_the_director_only(
-    client, visit, ngo_member, director, facility_officer
+def test_identity_data_is_shown_to_the_organisations_administrators_and_the_vetting_staff(
+    client, visit, ngo_admin, ngo_member, director, facility_officer
 ):
     number = Person.objects.get(full_name="John Representative").document_number
-    for user, sees in ((ngo_member, True), (director, True), (facility_officer, False)):
+    for user, sees in (
+        (ngo_admin, True),
+        (director, True),
+        (ngo_member, False),
+        (facility_officer, False),
+    ):
         login(client, user)
         page = client.get(visit.get_absolute_url()).content.decode()
         assert (number in page) is sees, user
