@@ -437,7 +437,7 @@ def test_only_the_body_records_its_interviews(client, request, world, mandate, m
 
 
 def test_each_expert_shows_how_they_are_bound_to_confidentiality(
-    client, world, setting, mandate, monitor, director
+    client, world, setting, mandate, monitor, director, other_director
 ):
     visit = notify(
         world,
@@ -471,6 +471,7 @@ def test_each_expert_shows_how_they_are_bound_to_confidentiality(
     assert "Missing: the visit cannot start" not in page
     document = reverse("activity:document_download", args=[expert.confidentiality_document_id])
     assert client.get(document).status_code == 200
+    assert login(client, other_director).get(document).status_code == 404
 
 
 def test_an_mou_without_a_confidentiality_clause_does_not_bind_the_expert(
@@ -598,6 +599,17 @@ def test_facility_suggestions_are_of_the_mandated_administration_only(
     found = client.get(reverse("visits:monitoring_facility_choices"), {"q": ""}).json()
 
     assert {row["label"] for row in found["results"]} == {"Central Penitentiary", "Women's Centre"}
+
+
+def test_expert_suggestions_leave_out_the_people_of_monitoring_bodies(
+    client, world, mandate, monitor
+):
+    login(client, monitor)
+    found = client.get(reverse("visits:monitoring_expert_choices"), {"q": "o"}).json()
+
+    names = {row["label"] for row in found["results"]}
+    assert "John Representative" in names
+    assert "Ana Monitor" not in names
 
 
 def test_the_second_administration_sees_nothing_of_the_visit(
