@@ -39,6 +39,31 @@ def register() -> None:
             _("Visit put into review"),
             _("The visit %(object)s was put into review: %(reason)s"),
         ),
+        (
+            "visit.notified",
+            _("Monitoring visit notified"),
+            _("%(actor)s notified a monitoring visit: %(object)s"),
+        ),
+        (
+            "delay.recorded",
+            _("Delay of a monitoring visit recorded"),
+            _("%(actor)s recorded a delay of %(minutes)s minutes: %(justification)s"),
+        ),
+        (
+            "interview.recorded",
+            _("Private interview recorded"),
+            _("%(actor)s recorded that a private interview took place: %(object)s"),
+        ),
+        (
+            "visitor.confidentiality_uploaded",
+            _("Confidentiality agreement uploaded"),
+            _("%(actor)s uploaded the signed confidentiality agreement of %(object)s"),
+        ),
+        (
+            "meeting.written",
+            _("Meeting minutes written"),
+            _("%(actor)s wrote the minutes of the coordination meeting %(object)s"),
+        ),
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)

@@ -22,6 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.models import FormalMechanism
+from activity.models import Document
 from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from agreements.models import Agreement
@@ -134,6 +136,18 @@ def gate_reads_identity(user: AnyUser, person: Person) -> bool:
     return Visit.objects.expected().filter(_gate_days(user), visitors__person=person).exists()
 
 
+def can_record_interview(user: AnyUser, visit: Visit) -> bool:
+    """That a private interview took place is recorded by the monitoring body holding the
+    visit, and by nobody else."""
+    return speaks_for_organisation(user, visit)
+
+
+def can_add_confidentiality(user: AnyUser, visit: Visit) -> bool:
+    """The monitoring body that brings experts on its visit uploads their signed
+    confidentiality agreements."""
+    return speaks_for_organisation(user, visit)
+
+
 _RULES: dict[str, Rule[Visit]] = {
     "decide": Rule(
         can_decide_visit,
@@ -160,9 +174,21 @@ _RULES: dict[str, Rule[Visit]] = {
         "visit.minutes",
         _("Only the two sides of the meeting keep its minutes."),
     ),
+    "interview": Rule(
+        can_record_interview,
+        "visit.interview",
+        _("Only the monitoring body that holds the visit records its private interviews."),
+    ),
+    "confidentiality": Rule(
+        can_add_confidentiality,
+        "visit.confidentiality",
+        _("Only the monitoring body that holds the visit uploads its experts' agreements."),
+    ),
 }
 
-VisitAction = Literal["view", "decide", "withdraw", "gate", "delay", "minutes"]
+VisitAction = Literal[
+    "view", "decide", "withdraw", "gate", "delay", "minutes", "interview", "confidentiality"
+]
 
 
 def get_visit_for_user(user: AnyUser, pk: int, *, action: VisitAction = "view") -> Visit:
@@ -188,6 +214,8 @@ class VisitActions:
     delay: bool
     minutes: bool
     identity: bool
+    interview: bool
+    confidentiality: bool
 
 
 def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
@@ -198,6 +226,8 @@ def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
         delay=visit.monitoring and can_record_delay(user, visit),
         minutes=can_write_minutes(user, visit),
         identity=can_see_identity(user, visit),
+        interview=visit.monitoring and can_record_interview(user, visit),
+        confidentiality=visit.monitoring and can_add_confidentiality(user, visit),
     )
 
 
@@ -222,6 +252,56 @@ def cannot_request(user: AnyUser) -> PermissionDenied:
             _("Only an organisation's members request visits, and a monitoring body's notify them.")
         ),
     )
+
+
+# Monitoring visits ------------------------------------------------------------------------------
+
+
+def notifying_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    """The formal monitoring bodies (an NPM, a body with a special agreement) in which the user
+    is a monitor: they notify visits rather than request them. Whether the body's mandate is in
+    force on the day is the service's rule."""
+    return Organisation.objects.filter(
+        pk__in=organisation_ids(user, (Role.MONITOR,)), kind__in=Organisation.FORMAL_KINDS
+    ).order_by("name")
+
+
+def can_notify_visit(user: AnyUser, organisation: Organisation) -> bool:
+    return organisation.is_formal_mechanism and organisation.pk in organisation_ids(
+        user, (Role.MONITOR,)
+    )
+
+
+def cannot_notify(user: AnyUser) -> PermissionDenied:
+    return deny(
+        user,
+        "visit.notify",
+        None,
+        str(_("Only the members of a registered monitoring body notify monitoring visits.")),
+    )
+
+
+def notifiable_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """Every facility of the administrations with which one of the user's monitoring bodies
+    is registered: a mandate covers them all."""
+    registered = FormalMechanism.objects.filter(
+        organisation__in=notifying_organisations(user)
+    ).values("administration")
+    return Facility.objects.filter(administration__in=registered)
+
+
+def expert_candidates() -> QuerySet[Person]:
+    """Whom a monitoring body may bring along as an expert: people of organisations that are
+    not themselves formal monitoring bodies (whose own people visit as members)."""
+    return Person.objects.exclude(organisation__kind__in=Organisation.FORMAL_KINDS)
+
+
+def can_read_confidentiality_document(user: AnyUser, document: Document) -> bool:
+    """An expert's signed confidentiality agreement is read by whoever sees the visit it was
+    uploaded for: both sides, and the gate on the day."""
+    return Visitor.objects.filter(
+        confidentiality_document=document, visit__in=visits_for_user(user)
+    ).exists()
 
 
 def visible_facilities(user: AnyUser) -> QuerySet[Facility]:

@@ -7,7 +7,7 @@ from agreements.models import Clause, Equipment
 from agreements.selectors import agreements_in_force
 from directory.models import Area, Facility
 
-from .models import Category, EntranceProtocol, Visit, Visitor
+from .models import Category, Delay, EntranceProtocol, Interview, Meeting, Visit, Visitor
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,31 @@ def protocol_in_force(facility: Facility) -> EntranceProtocol | None:
     )
 
 
-def experts_without_confidentiality(visit: Visit) -> list[Visitor]:
-    """The experts on a joint monitoring visit who have not undertaken confidentiality: neither
-    an MoU in force between their organisation and the administration (its confidentiality
-    clause binds them) nor a separate signed agreement uploaded for the visit. The visit
-    cannot start while there is one."""
-    experts = [
-        visitor
-        for visitor in visit.visitors.select_related("person")
-        if visitor.category == Category.EXPERT and visitor.confidentiality_document_id is None
-    ]
+@dataclass(frozen=True)
+class Undertaking:
+    """How an expert on a joint monitoring visit is bound to confidentiality: by the MoU in
+    force between their organisation and the administration (``agreement``, its reference), by
+    a signed agreement uploaded for the visit (``document_id``), or not at all."""
+
+    visitor: Visitor
+    agreement: str = ""
+    document_id: int | None = None
+
+    @property
+    def missing(self) -> bool:
+        return not self.agreement and self.document_id is None
+
+
+def expert_undertakings(visit: Visit, visitors: list[Visitor] | None = None) -> list[Undertaking]:
+    """Each expert of the visit and their confidentiality undertaking, in two queries (one if
+    the visit's people, with their persons, are given)."""
+    if visitors is None:
+        visitors = list(visit.visitors.select_related("person").order_by("person__full_name"))
+    experts = [visitor for visitor in visitors if visitor.category == Category.EXPERT]
     if not experts:
         return []
-    bound = set(
+    covering: dict[int, str] = {}
+    rows = (
         agreements_in_force(visit.day)
         .filter(
             administration=visit.administration_id,
@@ -58,6 +70,48 @@ def experts_without_confidentiality(visit: Visit) -> list[Visitor]:
             clauses__included=True,
             clauses__clause_version__clause__kind=Clause.Kind.CONFIDENTIALITY,
         )
-        .values_list("organisation", flat=True)
+        .order_by("valid_from", "pk")
+        .values_list("organisation", "reference", "title")
     )
-    return [expert for expert in experts if expert.person.organisation_id not in bound]
+    for organisation, reference, title in rows:
+        covering.setdefault(organisation, reference or title)
+    return [
+        Undertaking(
+            visitor=expert,
+            agreement=covering.get(expert.person.organisation_id, ""),
+            document_id=expert.confidentiality_document_id,
+        )
+        for expert in experts
+    ]
+
+
+def experts_without_confidentiality(visit: Visit) -> list[Visitor]:
+    """The experts on a joint monitoring visit who have not undertaken confidentiality: neither
+    an MoU in force between their organisation and the administration (its confidentiality
+    clause binds them) nor a separate signed agreement uploaded for the visit. The visit
+    cannot start while there is one."""
+    return [each.visitor for each in expert_undertakings(visit) if each.missing]
+
+
+@dataclass(frozen=True)
+class MonitoringPage:
+    """What a monitoring visit's page shows of it: the delays staff recorded, the private
+    interviews held (that they took place, never what was said), and the experts'
+    confidentiality undertakings."""
+
+    delays: list[Delay]
+    interviews: list[Interview]
+    undertakings: list[Undertaking]
+
+
+def monitoring_page(visit: Visit, visitors: list[Visitor]) -> MonitoringPage:
+    return MonitoringPage(
+        delays=list(visit.delays.select_related("recorded_by").order_by("recorded_at", "pk")),
+        interviews=list(visit.interviews.select_related("area").order_by("held_at", "pk")),
+        undertakings=expert_undertakings(visit, visitors),
+    )
+
+
+def meeting_of(visit: Visit) -> Meeting | None:
+    """The minutes of a coordination meeting, if written."""
+    return Meeting.objects.filter(visit=visit).select_related("written_by").first()

@@ -32,6 +32,7 @@ from ..forms.requests import (
 from ..selectors import visit_page
 from ..services import requests as request_services
 from ..terms import agreements_covering
+from . import monitoring as monitoring_views
 
 
 @login_required
@@ -48,6 +49,7 @@ def visit_list(request: AuthenticatedRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "can_request": permissions.requesting_organisations(user).exists(),
+        "can_notify": permissions.notifying_organisations(user).exists(),
     }
     return render(request, "visits/visit_list.html", context)
 
@@ -128,13 +130,15 @@ def visit_new(request: AuthenticatedRequest) -> HttpResponse:
 def _detail(request: AuthenticatedRequest, pk: int, **forms: object) -> HttpResponse:
     visit = permissions.get_visit_for_user(request.user, pk)
     actions = permissions.visit_actions(request.user, visit)
+    page = visit_page(visit, identity=actions.identity)
     context = {
         "visit": visit,
-        "page": visit_page(visit, identity=actions.identity),
+        "page": page,
         "actions": actions,
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(visit=visit),
         "withdraw_form": forms.get("withdraw_form") or NoteForm(),
+        **monitoring_views.detail_context(request.user, visit, page, actions, forms),
     }
     return render(request, "visits/visit_detail.html", context)
 
