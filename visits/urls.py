@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import requests
+from .views import calendar, protocols, requests
 
 app_name = "visits"
 
@@ -12,4 +12,26 @@ urlpatterns = [
     path("<int:pk>/reschedule/", requests.visit_reschedule, name="visit_reschedule"),
     path("<int:pk>/refuse/", requests.visit_refuse, name="visit_refuse"),
     path("<int:pk>/withdraw/", requests.visit_withdraw, name="visit_withdraw"),
+    # The calendar, closures and the review queue.
+    path("calendar/", calendar.calendar_list, name="calendar_list"),
+    path("calendar/<int:pk>/", calendar.facility_calendar, name="facility_calendar"),
+    path("calendar/<int:pk>/windows/new/", calendar.window_new, name="window_new"),
+    path("calendar/<int:pk>/rules/", calendar.rules_edit, name="rules_edit"),
+    path("calendar/<int:pk>/closures/new/", calendar.closure_new, name="closure_new"),
+    path("windows/<int:pk>/", calendar.window_edit, name="window_edit"),
+    path("windows/<int:pk>/end/", calendar.window_end, name="window_end"),
+    path("reviews/", calendar.review_list, name="review_list"),
+    # The entrance protocol.
+    path("protocol/<int:pk>/", protocols.protocol_detail, name="protocol_detail"),
+    path("protocol/<int:pk>/versions/", protocols.protocol_versions, name="protocol_versions"),
+    path("protocol/<int:pk>/new/", protocols.protocol_create, name="protocol_create"),
+    path("protocols/<int:pk>/", protocols.protocol_version, name="protocol_version"),
+    path("protocols/<int:pk>/edit/", protocols.protocol_edit, name="protocol_edit"),
+    path("protocols/<int:pk>/measures/<int:level>/", protocols.measure_edit, name="measure_edit"),
+    path(
+        "protocols/<int:pk>/measures/<int:level>/remove/",
+        protocols.measure_remove,
+        name="measure_remove",
+    ),
+    path("protocols/<int:pk>/publish/", protocols.protocol_publish, name="protocol_publish"),
 ]
