@@ -46,6 +46,7 @@ def protocol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "facility": facility,
         "protocol": protocol,
+        "in_force": protocol,
         "levels": _levels(protocol) if protocol else [],
         "draft": draft,
         "can_start": keeps and draft is None,
