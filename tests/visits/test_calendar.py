@@ -2,6 +2,7 @@
 they affect into review (never a monitoring visit), the weeks with places taken and free, and
 who may keep or read it."""
 
+import dataclasses
 from datetime import time, timedelta
 
 import pytest
@@ -41,13 +42,16 @@ def url(name: str, *args) -> str:
 
 
 def hours(**changes) -> Hours:
-    values = {
-        "weekday": Weekday.THURSDAY,
-        "starts": time(9, 30),
-        "ends": time(11, 30),
-        "valid_from": timezone.localdate(),
-    } | changes
-    return Hours(**values)
+    """Thursdays 9:30 to 11:30 from today, with ``changes``."""
+    return dataclasses.replace(
+        Hours(
+            weekday=Weekday.THURSDAY,
+            starts=time(9, 30),
+            ends=time(11, 30),
+            valid_from=timezone.localdate(),
+        ),
+        **changes,
+    )
 
 
 def monitoring_visit(world, setting, actor, *, areas=()) -> Visit:
