@@ -13,6 +13,10 @@ The handlers run inside the transaction of the status change, after it is saved,
 they subscribed; a handler that raises rolls the change back, so the two never disagree.
 A plain, typed list of functions rather than Django signals: the subscribers are easy to find,
 their argument is a checked dataclass, and nothing runs by accident on a bare ``save()``.
+
+A second registry, of the same shape, tells them of clearance decisions that stop a person
+from entering (a vetting refused): ``subscribe_clearance(handler)`` takes a handler of
+``ClearanceChange``, which runs inside the decision's transaction.
 """
 
 from collections.abc import Callable
@@ -46,4 +50,40 @@ def unsubscribe(handler: Handler) -> None:
 
 def publish(change: StatusChange) -> None:
     for handler in list(_handlers):
+        handler(change)
+
+
+# Clearances ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClearanceChange:
+    """A decision after which the person is not cleared by the administration: their vetting
+    was refused."""
+
+    clearance_id: int
+    person_id: int
+    organisation_id: int
+    administration_id: int
+    status: str
+    reason: str
+    actor_id: int | None
+
+
+ClearanceHandler = Callable[[ClearanceChange], None]
+_clearance_handlers: list[ClearanceHandler] = []
+
+
+def subscribe_clearance(handler: ClearanceHandler) -> None:
+    if handler not in _clearance_handlers:
+        _clearance_handlers.append(handler)
+
+
+def unsubscribe_clearance(handler: ClearanceHandler) -> None:
+    if handler in _clearance_handlers:
+        _clearance_handlers.remove(handler)
+
+
+def publish_clearance(change: ClearanceChange) -> None:
+    for handler in list(_clearance_handlers):
         handler(change)

@@ -64,6 +64,56 @@ def register() -> None:
             _("Meeting minutes written"),
             _("%(actor)s wrote the minutes of the coordination meeting %(object)s"),
         ),
+        (
+            "visitingwindow.created",
+            _("Visiting window opened"),
+            _("%(actor)s opened the visiting window %(object)s"),
+        ),
+        (
+            "visitingwindow.changed",
+            _("Visiting window changed"),
+            _("%(actor)s changed the visiting window %(object)s"),
+        ),
+        (
+            "visitingwindow.ended",
+            _("Visiting window ended"),
+            _("%(actor)s ended the visiting window %(object)s: %(reason)s"),
+        ),
+        (
+            "facilityrules.changed",
+            _("Notice rules changed"),
+            _("%(actor)s changed the notice rules of %(object)s"),
+        ),
+        (
+            "closure.created",
+            _("Closure declared"),
+            _("%(actor)s closed %(object)s to visitors: %(reason)s"),
+        ),
+        (
+            "entranceprotocol.created",
+            _("Entrance protocol drafted"),
+            _("%(actor)s started a draft of %(object)s"),
+        ),
+        (
+            "entranceprotocol.updated",
+            _("Entrance protocol changed"),
+            _("%(actor)s changed the draft %(object)s"),
+        ),
+        (
+            "entranceprotocol.measure_saved",
+            _("Entrance protocol measure written"),
+            _("%(actor)s wrote a search measure of the draft %(object)s"),
+        ),
+        (
+            "entranceprotocol.measure_removed",
+            _("Entrance protocol measure removed"),
+            _("%(actor)s removed a search measure from the draft %(object)s"),
+        ),
+        (
+            "entranceprotocol.published",
+            _("Entrance protocol published"),
+            _("%(actor)s put %(object)s in force"),
+        ),
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)

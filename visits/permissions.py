@@ -27,8 +27,9 @@ from activity.models import Document
 from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from agreements.models import Agreement
+from agreements.selectors import agreements_in_force
 from directory.models import Facility, Organisation, Person, Role
-from directory.permissions import administration_ids, facility_ids, organisation_ids
+from directory.permissions import administration_ids, facility_ids, has_role, organisation_ids
 
 from .models import Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
 
@@ -338,23 +339,149 @@ def can_manage_facility(user: AnyUser, facility: Facility) -> bool:
     return is_visits_officer(user, facility.pk, facility.administration_id)
 
 
+def covered_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities that the MoUs in force of the user's organisations name: where they may
+    book visits, and whose windows and free places they read to choose a date."""
+    organisations = organisation_ids(user, REQUESTERS)
+    if not organisations:
+        return Facility.objects.none()
+    in_force = agreements_in_force().filter(
+        Q(organisation__in=organisations) | Q(member_organisations__in=organisations)
+    )
+    named = Agreement.facilities.through.objects.filter(agreement__in=in_force.values("pk"))
+    return Facility.objects.filter(pk__in=named.values("facility"))
+
+
+def calendar_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities whose calendar the user reads: those they keep, and those their
+    organisations' MoUs in force name (read only)."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        Q(pk__in=managed_facilities(user).values("pk"))
+        | Q(pk__in=covered_facilities(user).values("pk"))
+    )
+
+
+_FACILITY_RULES: dict[str, Rule[Facility]] = {
+    "manage": Rule(
+        can_manage_facility,
+        "facility.manage_visits",
+        _("Only the facility's visits officer or a director keeps its calendar and protocol."),
+    ),
+}
+
+
+def get_calendar_facility_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "manage"] = "view"
+) -> Facility:
+    """The facility, if the user reads its calendar (else 404) and, for "manage", keeps it
+    (else 403)."""
+    return get_for_user(
+        user,
+        calendar_facilities_for_user(user).select_related("administration"),
+        pk,
+        entity="facility",
+        action=action,
+        rules=_FACILITY_RULES,
+    )
+
+
 def windows_for_user(user: AnyUser) -> QuerySet[VisitingWindow]:
     """Windows are read by the staff who keep them and by the organisations that book them:
-    an organisation sees the windows of the facilities its MoUs name."""
-    return VisitingWindow.objects.filter(facility__in=managed_facilities(user))
+    an organisation sees the windows of the facilities its MoUs in force name."""
+    return VisitingWindow.objects.filter(facility__in=calendar_facilities_for_user(user))
+
+
+def get_window_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "manage"] = "view"
+) -> VisitingWindow:
+    return get_for_user(
+        user,
+        windows_for_user(user).select_related("facility__administration"),
+        pk,
+        entity="visitingwindow",
+        action=action,
+        rules={
+            "manage": Rule(
+                lambda user, window: can_manage_facility(user, window.facility),
+                "visitingwindow.manage",
+                _FACILITY_RULES["manage"].reason,
+            )
+        },
+    )
 
 
 def closures_for_user(user: AnyUser) -> QuerySet[Closure]:
-    return Closure.objects.filter(facility__in=managed_facilities(user))
+    """Closures are read where windows are: the organisations that book need to know."""
+    return Closure.objects.filter(facility__in=calendar_facilities_for_user(user))
+
+
+def reviews_for_user(user: AnyUser) -> QuerySet[Visit]:
+    """The review queue: the visits in review at the facilities the user keeps."""
+    return Visit.objects.filter(
+        status=Visit.Status.IN_REVIEW, facility__in=managed_facilities(user)
+    )
+
+
+def protocol_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities whose entrance protocol in force the user reads: whoever may enter or
+    works there. Its keepers and the administration's staff; its gate and visits officers;
+    members of organisations whose MoU in force names it; and members of monitoring bodies,
+    who may visit any facility."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    if has_role(user, Role.MONITOR):
+        return Facility.objects.all()
+    return Facility.objects.filter(
+        Q(administration__in=administration_ids(user, ADMINISTRATION_STAFF))
+        | Q(pk__in=facility_ids(user, (Role.FACILITY_OFFICER, Role.GATE_OFFICER)))
+        | Q(pk__in=covered_facilities(user).values("pk"))
+    )
+
+
+def get_protocol_facility_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "manage"] = "view"
+) -> Facility:
+    """The facility, if the user reads its protocol (else 404) and, for "manage", keeps it
+    (else 403)."""
+    return get_for_user(
+        user,
+        protocol_facilities_for_user(user).select_related("administration"),
+        pk,
+        entity="facility",
+        action=action,
+        rules=_FACILITY_RULES,
+    )
 
 
 def protocols_for_user(user: AnyUser) -> QuerySet[EntranceProtocol]:
-    """Published protocols are read by anyone who may visit; drafts only by those who keep
-    them."""
+    """Published versions are read by whoever reads the facility's protocol; drafts only by
+    those who keep it."""
     if not user.is_authenticated:
         return EntranceProtocol.objects.none()
     return EntranceProtocol.objects.filter(
-        Q(published_at__isnull=False) | Q(facility__in=managed_facilities(user))
+        Q(published_at__isnull=False, facility__in=protocol_facilities_for_user(user))
+        | Q(facility__in=managed_facilities(user))
+    )
+
+
+def get_protocol_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "manage"] = "view"
+) -> EntranceProtocol:
+    return get_for_user(
+        user,
+        protocols_for_user(user).select_related("facility__administration"),
+        pk,
+        entity="entranceprotocol",
+        action=action,
+        rules={
+            "manage": Rule(
+                lambda user, protocol: can_manage_facility(user, protocol.facility),
+                "entranceprotocol.manage",
+                _FACILITY_RULES["manage"].reason,
+            )
+        },
     )
 
 

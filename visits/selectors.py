@@ -1,13 +1,29 @@
 """Reads of visits that pages and later modules use: what a visit's page shows, the day's
-manifest, the review queue and the dashboard panels."""
+manifest, a facility's calendar with its places taken and free, the review queue and the
+dashboard panels."""
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q
 
 from agreements.models import Clause, Equipment
 from agreements.selectors import agreements_in_force
 from directory.models import Area, Facility
 
-from .models import Category, Delay, EntranceProtocol, Interview, Meeting, Visit, Visitor
+from .models import (
+    Category,
+    Closure,
+    Delay,
+    EntranceProtocol,
+    Interview,
+    Meeting,
+    Visit,
+    VisitingWindow,
+    Visitor,
+    WindowLimit,
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +131,140 @@ def monitoring_page(visit: Visit, visitors: list[Visitor]) -> MonitoringPage:
 def meeting_of(visit: Visit) -> Meeting | None:
     """The minutes of a coordination meeting, if written."""
     return Meeting.objects.filter(visit=visit).select_related("written_by").first()
+
+
+# The calendar -----------------------------------------------------------------------------------
+
+
+def windows_of(facility: Facility, *, since: date | None = None) -> list[VisitingWindow]:
+    """The facility's windows with their caps (and the capped areas), those still open on or
+    after ``since`` only if given: three queries, whatever their number."""
+    windows = VisitingWindow.objects.filter(facility=facility)
+    if since is not None:
+        windows = windows.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=since))
+    limits = WindowLimit.objects.select_related("area").order_by("area__name", "category")
+    return list(
+        windows.prefetch_related(Prefetch("limits", queryset=limits)).order_by(
+            "weekday", "starts", "pk"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LimitUse:
+    """A cap of a window on a date: on an area or a category, and how much of it is taken."""
+
+    label: str
+    places: int
+    taken: int
+
+    @property
+    def free(self) -> int:
+        return max(self.places - self.taken, 0)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One date of a window: its places, how many are taken, its caps, and the closure of the
+    facility or of the window that keeps visitors out that day, if any."""
+
+    window: VisitingWindow
+    day: date
+    taken: int
+    limits: list[LimitUse]
+    closed_by: Closure | None
+
+    @property
+    def places(self) -> int:
+        return self.window.places
+
+    @property
+    def free(self) -> int:
+        return 0 if self.closed_by else max(self.places - self.taken, 0)
+
+    @property
+    def over(self) -> int:
+        """How many visitors were admitted beyond the places (an officer's recorded override,
+        or places lowered since)."""
+        return max(self.taken - self.places, 0)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    openings: list[Opening]
+    #: Closures of the whole facility or one of its areas that day.
+    closures: list[Closure]
+
+
+def facility_calendar(
+    facility: Facility, windows: list[VisitingWindow], *, start: date, days: int
+) -> list[list[CalendarDay]]:
+    """The ``days`` from ``start``, week by week, with each window's openings, the places
+    taken and free in all and under each cap, and the closures: four queries, whatever the
+    number of windows, closures and visits (``windows`` come from ``windows_of``)."""
+    end = start + timedelta(days=days - 1)
+    closures = list(
+        Closure.objects.filter(facility=facility, starts_on__lte=end, ends_on__gte=start)
+        .select_related("area", "window")
+        .order_by("starts_on", "pk")
+    )
+    booked = Visitor.objects.filter(
+        visit__in=Visit.objects.holding_places().filter(
+            facility=facility, day__gte=start, day__lte=end, window__isnull=False
+        )
+    )
+    taken: dict[tuple[int, date], int] = {
+        (row["visit__window"], row["visit__day"]): row["n"]
+        for row in booked.values("visit__window", "visit__day").annotate(n=Count("pk"))
+    }
+    by_area: dict[tuple[int, date, int], int] = {
+        (row["visit__window"], row["visit__day"], row["visit__areas"]): row["n"]
+        for row in booked.filter(visit__areas__isnull=False)
+        .values("visit__window", "visit__day", "visit__areas")
+        .annotate(n=Count("pk"))
+    }
+    by_category: dict[tuple[int, date, str], int] = {
+        (row["visit__window"], row["visit__day"], row["category"]): row["n"]
+        for row in booked.values("visit__window", "visit__day", "category").annotate(n=Count("pk"))
+    }
+    on_day: dict[date, list[Closure]] = defaultdict(list)
+    for closure in closures:
+        first, last = max(closure.starts_on, start), min(closure.ends_on, end)
+        for offset in range((last - first).days + 1):
+            on_day[first + timedelta(days=offset)].append(closure)
+    weeks: list[list[CalendarDay]] = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        openings = []
+        for window in windows:
+            if not window.falls_on(day):
+                continue
+            closed_by = next(
+                (c for c in on_day[day] if c.area_id is None and c.window_id in (None, window.pk)),
+                None,
+            )
+            limits = [
+                LimitUse(
+                    label=limit.area.name if limit.area else str(Category(limit.category).label),
+                    places=limit.places,
+                    taken=by_area.get((window.pk, day, limit.area_id), 0)
+                    if limit.area_id
+                    else by_category.get((window.pk, day, limit.category), 0),
+                )
+                for limit in window.limits.all()
+            ]
+            openings.append(
+                Opening(
+                    window=window,
+                    day=day,
+                    taken=taken.get((window.pk, day), 0),
+                    limits=limits,
+                    closed_by=closed_by,
+                )
+            )
+        facility_wide = [c for c in on_day[day] if c.window_id is None]
+        if offset % 7 == 0:
+            weeks.append([])
+        weeks[-1].append(CalendarDay(day=day, openings=openings, closures=facility_wide))
+    return weeks

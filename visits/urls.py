@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import monitoring, requests
+from .views import calendar, monitoring, protocols, requests
 
 app_name = "visits"
 
@@ -27,4 +27,26 @@ urlpatterns = [
     path("<int:pk>/interviews/", monitoring.interview_record, name="interview_record"),
     path("<int:pk>/confidentiality/", monitoring.confidentiality_add, name="confidentiality_add"),
     path("<int:pk>/minutes/", monitoring.meeting_write, name="meeting_write"),
+    # The calendar, closures and the review queue.
+    path("calendar/", calendar.calendar_list, name="calendar_list"),
+    path("calendar/<int:pk>/", calendar.facility_calendar, name="facility_calendar"),
+    path("calendar/<int:pk>/windows/new/", calendar.window_new, name="window_new"),
+    path("calendar/<int:pk>/rules/", calendar.rules_edit, name="rules_edit"),
+    path("calendar/<int:pk>/closures/new/", calendar.closure_new, name="closure_new"),
+    path("windows/<int:pk>/", calendar.window_edit, name="window_edit"),
+    path("windows/<int:pk>/end/", calendar.window_end, name="window_end"),
+    path("reviews/", calendar.review_list, name="review_list"),
+    # The entrance protocol.
+    path("protocol/<int:pk>/", protocols.protocol_detail, name="protocol_detail"),
+    path("protocol/<int:pk>/versions/", protocols.protocol_versions, name="protocol_versions"),
+    path("protocol/<int:pk>/new/", protocols.protocol_create, name="protocol_create"),
+    path("protocols/<int:pk>/", protocols.protocol_version, name="protocol_version"),
+    path("protocols/<int:pk>/edit/", protocols.protocol_edit, name="protocol_edit"),
+    path("protocols/<int:pk>/measures/<int:level>/", protocols.measure_edit, name="measure_edit"),
+    path(
+        "protocols/<int:pk>/measures/<int:level>/remove/",
+        protocols.measure_remove,
+        name="measure_remove",
+    ),
+    path("protocols/<int:pk>/publish/", protocols.protocol_publish, name="protocol_publish"),
 ]

@@ -16,7 +16,7 @@ from activity.typing import User
 from directory.models import Administration, Person
 from directory.selectors import organisation_users
 
-from .. import reminders
+from .. import effects, reminders
 from ..models import Clearance
 from ..selectors import current_clearance
 
@@ -73,7 +73,9 @@ def clearance_decide(
     valid_until: date | None = None,
     reason: str = "",
 ) -> None:
-    """Clear a person until a date, or refuse with a reason."""
+    """Clear a person until a date, or refuse with a reason. A refusal is published to the
+    modules subscribed to ``effects.subscribe_clearance`` (visits reviews the person's future
+    visits with the administration)."""
     clearance = (
         Clearance.objects.select_for_update(of=("self",))
         .select_related("person__organisation")
@@ -108,6 +110,19 @@ def clearance_decide(
         administration=clearance.administration,
         changes={"valid_until": valid_until, "reason": reason},
     )
+    if not cleared:
+        # The later modules act on it (visits puts the person's future visits into review).
+        effects.publish_clearance(
+            effects.ClearanceChange(
+                clearance_id=clearance.pk,
+                person_id=clearance.person_id,
+                organisation_id=clearance.person.organisation_id,
+                administration_id=clearance.administration_id,
+                status=clearance.status,
+                reason=reason,
+                actor_id=actor.pk,
+            )
+        )
     recipients = organisation_users(clearance.person.organisation)
     url = clearance.person.get_absolute_url()
     if cleared and valid_until is not None:

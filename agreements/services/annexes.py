@@ -14,6 +14,7 @@ from activity.typing import User
 from directory.models import Person, Role
 from directory.selectors import administration_users
 
+from .. import effects
 from ..models import Agreement, PeopleAnnex, Side, Signature
 from ..selectors import (
     agreement_display_status,
@@ -184,7 +185,8 @@ def annex_sign(*, actor: User, annex: PeopleAnnex, side: str) -> Signature:
     certifies first, then an authorised signatory of the organisation countersigns the certified
     copy, and the change applies from then on (``selectors.people_in_force``). Who may sign and
     the step-up are checked by the page; the order and the state here. Only while the MoU is in
-    force."""
+    force. Once both sides have signed, the people it removes are published through
+    ``agreements.effects`` (visits reviews the future visits naming them)."""
     agreement, annex = _locked_annex(annex)
     if annex.status not in PeopleAnnex.OPEN_STATUSES:
         raise DomainError(
@@ -198,7 +200,7 @@ def annex_sign(*, actor: User, annex: PeopleAnnex, side: str) -> Signature:
     _require_in_force(
         agreement, _("The MoU is “%(status)s”: an annex is signed only while the MoU is in force.")
     )
-    return _sign_in_turn(
+    signature = _sign_in_turn(
         actor=actor,
         document=annex,
         agreement=agreement,
@@ -216,6 +218,19 @@ def annex_sign(*, actor: User, annex: PeopleAnnex, side: str) -> Signature:
             },
         ),
     )
+    if annex.status == PeopleAnnex.Status.SIGNED:
+        effects.publish(
+            effects.AgreementChange(
+                agreement_id=agreement.pk,
+                administration_id=agreement.administration_id,
+                organisation_id=agreement.organisation_id,
+                kind=effects.Kind.ANNEX_SIGNED,
+                reason="",
+                people_removed=tuple(sorted(annex.removed.values_list("pk", flat=True))),
+                actor_id=actor.pk,
+            )
+        )
+    return signature
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from directory.models import (
 )
 from directory.selectors import administration_users, organisation_users
 
-from .. import reminders
+from .. import effects, reminders
 from ..models import (
     Agreement,
     AgreementClause,
@@ -700,7 +700,8 @@ def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agr
 @transaction.atomic
 def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
     """End a signed MoU before its term, as its termination clause allows either party to,
-    with the reason. Access it granted ends at once."""
+    with the reason. Access it granted ends at once; the modules subscribed to
+    ``agreements.effects`` are told (visits reviews the visits it allowed)."""
     agreement = _locked(agreement)
     details: dict[str, Any] = {}
     if agreement.status == Agreement.Status.SIGNED:
@@ -709,6 +710,17 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
         if withdrawn is not None:
             details["annex_withdrawn"] = withdrawn
     _end(agreement, Agreement.Status.TERMINATED, actor=actor, reason=reason, details=details)
+    effects.publish(
+        effects.AgreementChange(
+            agreement_id=agreement.pk,
+            administration_id=agreement.administration_id,
+            organisation_id=agreement.organisation_id,
+            kind=effects.Kind.TERMINATED,
+            reason=reason,
+            people_removed=(),
+            actor_id=actor.pk,
+        )
+    )
     return agreement
 
 

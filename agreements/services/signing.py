@@ -21,7 +21,7 @@ from activity.transitions import transition
 from activity.typing import User
 from directory.models import Organisation
 
-from .. import documents, reminders
+from .. import documents, effects, reminders
 from ..documents import Signed
 from ..models import (
     Agreement,
@@ -217,6 +217,9 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
     (password and code, just before) are checked by the page; the order and the state here.
     Two signers racing are serialised by the lock on the MoU: one signature each, in order.
 
+    An amendment, once signed, supersedes the MoU it amends, which is published through
+    ``agreements.effects`` (visits reviews the visits the old MoU allowed).
+
     Each signature asks for the signed copy (``documents``), prepared in the background: the
     certified file first, which the organisation countersigns, so not before it is ready."""
     agreement = _locked(agreement)
@@ -273,6 +276,17 @@ def agreement_sign(*, actor: User, agreement: Agreement, side: str) -> Signature
                 details={"amendment": agreement.pk},
             )
             notify.cancel(key=notify.reminder_key(previous))
+            effects.publish(
+                effects.AgreementChange(
+                    agreement_id=previous.pk,
+                    administration_id=previous.administration_id,
+                    organisation_id=previous.organisation_id,
+                    kind=effects.Kind.SUPERSEDED,
+                    reason="",
+                    people_removed=(),
+                    actor_id=actor.pk,
+                )
+            )
         remind_expiry(agreement)
     if translated is not None:
         documents.agreement_translation_request(translated)
