@@ -62,13 +62,28 @@ VISIT_PAGES = [
     VisitPage("visit page, joint", "director", "visits:visit_detail", "detail", "joint_visit"),
     VisitPage("visit page, joint", "gate", "visits:visit_detail", "detail", "joint_visit"),
     VisitPage("visit page, joint", "monitor", "visits:visit_detail", "detail", "joint_visit"),
+    VisitPage("visits, notify a monitoring visit", "monitor", "visits:monitoring_new", "detail"),
+    VisitPage(
+        "visits suggestions, facilities",
+        "monitor",
+        "visits:monitoring_facility_choices",
+        "suggest",
+        query="q=hope",
+    ),
+    VisitPage(
+        "visits suggestions, experts",
+        "monitor",
+        "visits:monitoring_expert_choices",
+        "suggest",
+        query="q=person",
+    ),
     VisitPage("visits gate manifest", "gate", "visits:manifest", arg="facility"),
     VisitPage("visits review queue", "officer", "visits:review_queue"),
     VisitPage("visits calendar", "officer", "visits:calendar", arg="facility"),
     VisitPage("visits calendar feed", "officer", "visits:feed", "detail", "officer_token"),
     VisitPage("visits calendar feed", "ngo_member", "visits:feed", "detail", "member_token"),
-    VisitPage("dashboard with visits", "officer", "dashboard", "dashboard"),
-    VisitPage("dashboard with visits", "gate", "dashboard", "dashboard"),
+    VisitPage("visits facility dashboard", "officer", "dashboard", "dashboard"),
+    VisitPage("visits facility dashboard", "gate", "dashboard", "dashboard"),
 ]
 
 
@@ -369,8 +384,8 @@ def visits_section(report: Any, dataset: dict[str, Any], before: dict[Any, Any])
             f" {c['p95_ms']} ms, slowest {c['max_ms']} ms; load average"
             f" {'–'.join(str(x) for x in c['load_average'])}. Refused: {refusals}."
             + (
-                f" Too few MoUs and people for one request each: people are asked for on two"
-                " requests, and the weekly and monthly limits of"
+                f" Too few MoUs and people for one request each: each person is asked for on"
+                " several requests, and the weekly and monthly limits of"
                 f" {c['limits_raised']} MoUs were raised for the run and put back after."
                 if c.get("limits_raised")
                 else ""
