@@ -88,6 +88,11 @@ def main() -> None:
     )
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
     parser.add_argument(
+        "--skip-capacity",
+        action="store_true",
+        help="skip the visits' capacity check under concurrent requests",
+    )
+    parser.add_argument(
         "--skip-signing", action="store_true", help="skip rendering and signing a long MoU"
     )
     parser.add_argument(
@@ -127,6 +132,14 @@ def main() -> None:
             # A data set built before agreements existed gains them without a rebuild.
             print("Adding the agreements to the data set…", flush=True)
             added = build_agreements.add_to_existing()
+            print(f"Added in {added['seconds']:.0f} s.", flush=True)
+            info = build.dataset_info()
+        from bench import build_visits
+
+        if not build_visits.has_visits():
+            # A data set built before visits existed gains them without a rebuild.
+            print("Adding the visits to the data set…", flush=True)
+            added = build_visits.add_to_existing()
             print(f"Added in {added['seconds']:.0f} s.", flush=True)
             info = build.dataset_info()
     if args.build_only or info is None:

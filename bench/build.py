@@ -78,6 +78,7 @@ class Sizes:
     audit_entries: int = 2_000_000
     reminders: int = 200_000
     agreements: int = 6_000
+    visits: int = 1_000_000
 
     def scaled(self, factor: float) -> "Sizes":
         return Sizes(**{k: max(20, int(v * factor)) for k, v in self.__dict__.items()})
@@ -1235,6 +1236,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
     # The agreements step builds on what the others built; it is a module of its own, which a
     # data set built before agreements existed also runs (``build_agreements.add_to_existing``).
     from .build_agreements import build_agreements
+    from .build_visits import build_visits
 
     started = time.monotonic()
     w = World(now=datetime.now(UTC), rng=random.Random(7), sizes=sizes)
@@ -1252,6 +1254,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
         ("reminders, notifications", build_reminders),
         ("audit trail", build_audit),
         ("agreements", build_agreements),
+        ("visits", build_visits),
     ]
     timings = {}
     for name, step in steps:
@@ -1273,6 +1276,12 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
         )
         cursor.execute(
             "INSERT INTO bench_dataset VALUES (%s, now(), %s, %s)",
-            [VERSION, seconds, json.dumps({"counts": counts, "steps": timings})],
+            [
+                VERSION,
+                seconds,
+                json.dumps(
+                    {"counts": counts, "steps": timings, "visits": getattr(w, "visits_info", None)}
+                ),
+            ],
         )
     return {"seconds": seconds, "counts": counts, "steps": timings}

@@ -76,6 +76,7 @@ class Page:
     admin_url: str = ""
     kind: str = "list"  # list, dashboard, detail, public, suggest
     deep: bool = False  # follow the "next page" links DEEP_PAGES times first
+    section: str = ""  # a module's own section of the report ("visits"), or the main table
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Result:
     status: int = 200
     depth: int = 0
     requests: int = 0
+    section: str = ""
 
 
 @dataclass
@@ -107,6 +109,9 @@ class Report:
     reminders: dict[str, Any] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
     signing: dict[str, Any] = field(default_factory=dict)
+    capacity: dict[str, Any] = field(default_factory=dict)
+    # The visits pages whose URL names the project does not have.
+    left_out: list[str] = field(default_factory=list)
 
 
 # Timing -----------------------------------------------------------------------------------------
@@ -202,6 +207,7 @@ def measure_page(
         status=response.status_code,
         depth=depth,
         requests=len(times),
+        section=page.section,
     )
     if page.admin_url:
         admin_url = page.admin_url
@@ -719,12 +725,14 @@ def _clients() -> tuple[dict[str, Client], Client]:
     return clients, _signed_in(superuser)
 
 
-def measure_pages(n: int, only: str, budget: float = 0.0) -> list[Result]:
+def measure_pages(n: int, only: str, budget: float = 0.0) -> tuple[list[Result], list[str]]:
+    """The pages' results, and the visits pages left out (their URL names do not exist)."""
+    from .measure_visits import measure_visit_pages
+
     clients, admin = _clients()
     results = []
-    for page in [*pages(), *agreement_pages()]:
-        if only and only not in page.name:
-            continue
+
+    def measure(page: Page, n: int, budget: float) -> Result:
         result = measure_page(page, clients, admin, n, budget)
         print(
             f"  {page.name:34} {page.persona:16} {result.requests:3}× {result.median_ms:8.1f} ms"
@@ -735,8 +743,16 @@ def measure_pages(n: int, only: str, budget: float = 0.0) -> list[Result]:
             + (f"  HTTP {result.status}" if result.status != 200 else ""),
             flush=True,
         )
-        results.append(result)
-    return results
+        return result
+
+    for page in [*pages(), *agreement_pages()]:
+        if only and only not in page.name:
+            continue
+        results.append(measure(page, n, budget))
+    visits, left_out = measure_visit_pages(clients, measure, n, only, budget)
+    for name in left_out:
+        print(f"  left out (no such page): {name}", flush=True)
+    return results + visits, left_out
 
 
 # Reminders --------------------------------------------------------------------------------------
@@ -1085,6 +1101,28 @@ def _load_during(delivery: dict[str, Any]) -> str:
     return "–".join(f"{value}" for value in delivery.get("load_average", [])[1:]) or "?"
 
 
+PAGE_HEADER = (
+    "| page | who | n | median ms | p95 ms | queries | SQL ms | p95 − SQL | CPU ms | KB "
+    "| admin ms | page ÷ admin |"
+)
+PAGE_SEPARATOR = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+
+
+def _page_row(p: Result, before: dict[tuple[str, str], Any]) -> str:
+    row = (
+        f"| {p.name} | {p.persona.replace('_', ' ')} | {p.requests} | {p.median_ms:.1f} "
+        f"| {p.p95_ms:.1f} | "
+        f"{p.queries} | {p.sql_ms:.1f} | {p.p95_ms - p.sql_ms:.1f} | {p.cpu_ms:.1f} | "
+        f"{p.kb:.0f} | "
+        f"{p.admin_median_ms if p.admin_median_ms is not None else ''} | "
+        f"{_ratio(p.median_ms, p.admin_median_ms)} |"
+    )
+    if before:
+        old = before.get((p.name, p.persona))
+        row += f" {old['median_ms'] if old else ''} |"
+    return row
+
+
 def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) -> None:
     m, d = report.machine, report.dataset
     before = {}
@@ -1153,28 +1191,15 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         " without the waits for the database or for a core, comparable on a shared machine.",
         "",
     ]
-    header = (
-        "| page | who | n | median ms | p95 ms | queries | SQL ms | p95 − SQL | CPU ms | KB "
-        "| admin ms | page ÷ admin |"
-    )
-    sep = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    header, sep = PAGE_HEADER, PAGE_SEPARATOR
     if before:
         header += " median before |"
         sep += "---:|"
     lines += [header, sep]
-    for p in report.pages:
-        row = (
-            f"| {p.name} | {p.persona.replace('_', ' ')} | {p.requests} | {p.median_ms:.1f} "
-            f"| {p.p95_ms:.1f} | "
-            f"{p.queries} | {p.sql_ms:.1f} | {p.p95_ms - p.sql_ms:.1f} | {p.cpu_ms:.1f} | "
-            f"{p.kb:.0f} | "
-            f"{p.admin_median_ms if p.admin_median_ms is not None else ''} | "
-            f"{_ratio(p.median_ms, p.admin_median_ms)} |"
-        )
-        if before:
-            old = before.get((p.name, p.persona))
-            row += f" {old['median_ms'] if old else ''} |"
-        lines.append(row)
+    lines += [_page_row(p, before) for p in report.pages if not p.section]
+    from .measure_visits import visits_section
+
+    lines += visits_section(report, d, before)
     lines += ["", "## Reminders and the audit trail", ""]
     sweep = report.reminders.get("sweep")
     if sweep:
@@ -1287,7 +1312,13 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         "budget": args.budget,
     }
     print(f"Measuring pages ({args.requests} requests each)…", flush=True)
-    report.pages = measure_pages(args.requests, args.only, args.budget)
+    report.pages, report.left_out = measure_pages(args.requests, args.only, args.budget)
+    if not args.skip_capacity:
+        from .measure_visits import measure_capacity
+
+        print("Measuring the capacity check under concurrent requests…", flush=True)
+        report.capacity = measure_capacity()
+        print(f"  {report.capacity}", flush=True)
     if not args.skip_worker:
         print("Measuring the reminder pipeline…", flush=True)
         report.reminders = measure_reminders(args.worker_concurrency)
@@ -1307,6 +1338,7 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         report.reminders = report.reminders or earlier.get("reminders", {})
         report.audit = report.audit or earlier.get("audit", {})
         report.signing = report.signing or earlier.get("signing", {})
+        report.capacity = report.capacity or earlier.get("capacity", {})
     out_dir = Path(settings.VAR_DIR) / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accreditation.models import Application, Clearance, Condition, Decision
 from activity.audit import verify_chain
@@ -86,3 +87,71 @@ def test_a_data_set_without_agreements_gains_them_without_a_rebuild(small_build)
     assert info is not None
     assert build_agreements.ADDED_STEP in info["sizes"]["steps"]
     assert info["sizes"]["counts"]["agreements_agreement"] == Agreement.objects.count()
+
+
+def test_the_visits_keep_to_their_mous_windows_and_places(small_build):
+    from collections import Counter
+
+    from bench.build_visits import visits_info
+    from visits.models import Briefing, EntranceProtocol, Visit, Visitor
+
+    info = visits_info()
+    assert info is not None
+    visits = Visit.objects.select_related("agreement", "window")
+    assert visits.count() >= 0.95 * Sizes().scaled(0.001).visits
+    assert {"approved", "requested", "notified"} <= set(visits.values_list("status", flat=True))
+    facilities = {
+        (link.agreement_id, link.facility_id) for link in Agreement.facilities.through.objects.all()
+    }
+    today = timezone.localdate()
+    for visit in visits:
+        assert visit.visitors.exists()
+        if visit.monitoring:
+            assert visit.agreement is None and visit.status in ("notified", "withdrawn")
+            continue
+        mou = visit.agreement
+        assert mou is not None and mou.signed_at is not None
+        assert mou.organisation_id == visit.organisation_id
+        assert (mou.pk, visit.facility_id) in facilities
+        assert visit.window.facility_id == visit.facility_id
+        assert visit.window.falls_on(visit.day)
+        assert visit.starts_at.date() == visit.day and visit.ends_at > visit.starts_at
+        if visit.day >= today:
+            assert mou.is_within_term(visit.day)
+    held = Counter(
+        Visitor.objects.filter(visit__in=Visit.objects.holding_places()).values_list(
+            "visit__window", "visit__day"
+        )
+    )
+    places = dict(visits.values_list("window", "window__places"))
+    assert held and all(count <= places[window] for (window, _day), count in held.items())
+    briefed = {(b.person_id, b.facility_id): b.given_at for b in Briefing.objects.all()}
+    for visitor in Visitor.objects.filter(checked_in_at__isnull=False).select_related("visit"):
+        assert briefed[(visitor.person_id, visitor.visit.facility_id)] <= visitor.checked_in_at
+    assert not Facility.objects.exclude(
+        pk__in=EntranceProtocol.objects.published().values("facility")
+    ).exists()
+    busy = Visit.objects.filter(facility=info["busy_facility"], day=today)
+    assert busy.count() == info["busy_today"] > 0
+    assert busy.filter(pk=info["joint_visit"], monitoring=True).exists()
+
+
+def test_a_data_set_without_visits_gains_them_without_a_rebuild(small_build):
+    from bench import build_visits
+    from visits.models import Visit
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE visits_visit, visits_visitingwindow, visits_closure, visits_briefing, "
+            "visits_acknowledgement, visits_entranceprotocol, visits_calendarfeed, "
+            "visits_facilityrules, visits_occurrence CASCADE"
+        )
+    assert not build_visits.has_visits()
+
+    build_visits.add_to_existing(log=lambda _line: None)
+
+    info = dataset_info()
+    assert info is not None
+    assert build_visits.ADDED_STEP in info["sizes"]["steps"]
+    assert info["sizes"]["counts"]["visits_visit"] == Visit.objects.count() > 0
+    assert info["sizes"]["visits"]["busy_facility"]
