@@ -723,6 +723,10 @@ class Visitor(models.Model):
                 condition=Q(checked_in_at__isnull=False, checked_out_at__isnull=True),
                 name="visitor_inside_idx",
             ),
+            # An organisation's experts on joint visits, which its members also see.
+            models.Index(
+                fields=["person"], condition=Q(category="expert"), name="visitor_expert_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["visit", "person"], name="visitor_once_per_visit"),

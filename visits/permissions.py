@@ -31,7 +31,7 @@ from agreements.selectors import agreements_in_force
 from directory.models import Facility, Organisation, Person, Role
 from directory.permissions import administration_ids, facility_ids, has_role, organisation_ids
 
-from .models import Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
+from .models import Category, Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
 
 #: Who speaks for the administration about visits.
 ADMINISTRATION_STAFF = (Role.DIRECTOR, Role.COORDINATOR)
@@ -64,9 +64,15 @@ def visits_for_user(user: AnyUser) -> QuerySet[Visit]:
     organisations = organisation_ids(user, REQUESTERS)
     if organisations:
         visible |= Q(organisation__in=organisations)
-        # Experts of an organisation invited on a monitoring body's joint visit.
-        joined = Visitor.objects.filter(person__organisation__in=organisations).values("visit")
-        visible |= Q(pk__in=joined)
+        # Experts of an organisation invited on a monitoring body's joint visit: few, read
+        # first, so that the organisation's own visits are still found by their index.
+        joined = list(
+            Visitor.objects.filter(
+                category=Category.EXPERT, person__organisation__in=organisations
+            ).values_list("visit", flat=True)
+        )
+        if joined:
+            visible |= Q(pk__in=joined)
     return Visit.objects.filter(visible)
 
 
