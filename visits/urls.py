@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("", requests.visit_list, name="visit_list"),
+    path("choices/<str:field>/", requests.visit_choices, name="visit_choices"),
     path("new/", requests.visit_new, name="visit_new"),
     path("<int:pk>/", requests.visit_detail, name="visit_detail"),
     path("<int:pk>/approve/", requests.visit_approve, name="visit_approve"),

@@ -248,3 +248,23 @@ def test_the_visit_page_makes_the_same_queries_for_one_person_and_fifty(
         )
 
     assert count_queries(client, visit.get_absolute_url()) == one
+
+
+def test_the_facility_filter_suggests_only_facilities_the_user_sees(
+    client, visit, facility_officer, other_director
+):
+    login(client, facility_officer)
+    names = [
+        s["label"] for s in client.get(url("visit_choices", "facility") + "?q=e").json()["results"]
+    ]
+    assert "Central Penitentiary" in " ".join(names)
+    assert "Women's Centre" not in " ".join(names)
+
+    login(client, other_director)
+    names = [
+        s["label"] for s in client.get(url("visit_choices", "facility") + "?q=e").json()["results"]
+    ]
+    assert "Central Penitentiary" not in " ".join(names)
+
+    response = client.get(url("visit_list") + f"?facility={visit.facility_id}")
+    assert visit.get_absolute_url() not in response.content.decode()

@@ -5,8 +5,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import SuggestChoiceFilter
 from activity.validators import TextLimit
 from agreements.models import Agreement, Equipment
 from directory.models import ActivityType, Area, Facility, Person
@@ -24,8 +26,11 @@ class VisitFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Visit.Status.choices, label=_("Status"), empty_label=_("Any status")
     )
-    facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.none(), label=_("Facility"), empty_label=_("Any facility")
+    facility = SuggestChoiceFilter(
+        queryset=Facility.objects.none(),
+        url=reverse_lazy("visits:visit_choices", args=["facility"]),
+        label=_("Facility"),
+        placeholder=_("Any facility"),
     )
     day_from = django_filters.DateFilter(
         field_name="day", lookup_expr="gte", label=_("From"), widget=DateInput

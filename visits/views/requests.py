@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.errors import DomainError
 from activity.paging import keyset_page
 from activity.shortcuts import errors_text, run_action, run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 from agreements.models import Agreement
 from agreements.selectors import agreements_in_force
@@ -52,6 +53,17 @@ def visit_list(request: AuthenticatedRequest) -> HttpResponse:
         "can_notify": permissions.notifying_organisations(user).exists(),
     }
     return render(request, "visits/visit_list.html", context)
+
+
+@login_required
+@require_GET
+def visit_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filters, from the facilities whose visits the user sees."""
+    user = request.user
+    filterset = VisitFilter(
+        None, permissions.visits_for_user(user), facilities=permissions.visible_facilities(user)
+    )
+    return filter_suggestions(filterset, field, request)
 
 
 def _agreements_for_requests(request: AuthenticatedRequest) -> list[Agreement]:
