@@ -39,6 +39,16 @@ def register() -> None:
             _("Visit put into review"),
             _("The visit %(object)s was put into review: %(reason)s"),
         ),
+        (
+            "calendarfeed.created",
+            _("Calendar address created"),
+            _("%(actor)s created a private calendar address for their visits"),
+        ),
+        (
+            "calendarfeed.revoked",
+            _("Calendar address revoked"),
+            _("%(actor)s revoked their calendar address; a new one replaces it"),
+        ),
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)

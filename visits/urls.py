@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import requests
+from .views import feeds, requests
 
 app_name = "visits"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/reschedule/", requests.visit_reschedule, name="visit_reschedule"),
     path("<int:pk>/refuse/", requests.visit_refuse, name="visit_refuse"),
     path("<int:pk>/withdraw/", requests.visit_withdraw, name="visit_withdraw"),
+    path("calendar/", feeds.feed_page, name="feed_page"),
+    path("calendar/create/", feeds.feed_create, name="feed_create"),
+    path("calendar/revoke/", feeds.feed_revoke, name="feed_revoke"),
+    path("feed/<slug:token>.ics", feeds.feed, name="feed"),
 ]
