@@ -92,7 +92,7 @@ def _remind_tomorrow(now: datetime) -> int:
                 key=key,
                 subject=gettext_lazy("Your visit to %(facility)s is tomorrow, %(day)s"),
                 body=gettext_lazy(
-                    "%(facility)s expects you on %(day)s from %(hours)s (the facility's time), "
+                    "%(facility)s expects you on %(day)s, %(hours)s (the facility's time), "
                     "with %(organisation)s. Bring the identity document you were cleared with: "
                     "the gate checks it against your clearance."
                 ),
@@ -106,8 +106,8 @@ def _remind_tomorrow(now: datetime) -> int:
                 key=key,
                 subject=gettext_lazy("Expected tomorrow at %(facility)s: %(organisation)s"),
                 body=gettext_lazy(
-                    "%(organisation)s is expected on %(day)s from %(hours)s, with %(people)s "
-                    "people. The day's manifest lists them."
+                    "%(organisation)s is expected on %(day)s, %(hours)s. People expected: "
+                    "%(people)s; the day's manifest lists them."
                 ),
                 params=params,
                 url=visit.get_absolute_url(),
