@@ -7,7 +7,7 @@ from datetime import UTC, time, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from activity.errors import DomainError
 from activity.models import AuditEntry
@@ -29,7 +29,7 @@ def feed_url(user) -> str:
     return reverse("visits:feed", args=[feed.token])
 
 
-def events(client, user) -> dict[int, dict]:
+def events(client, user) -> dict[int, Component]:
     """The user's feed as a calendar application reads it: each event by its visit's id."""
     response = client.get(feed_url(user))
     assert response.status_code == 200

@@ -239,7 +239,7 @@ def test_the_organisation_is_told_someone_is_not_briefed(
     world, setting, john_user, ngo_member, outsider, director
 ):
     in_force = protocol(world, director, 1)
-    visit = tomorrows_visit(world, setting, ngo_member, day=local_today(world.facility))
+    visit = tomorrows_visit(world, setting, ngo_member)
     Acknowledgement.objects.create(person=setting.john, protocol=in_force, recorded_by=director)
 
     tasks.upcoming_visits_remind.delay()
