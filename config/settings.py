@@ -378,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activity.tasks.send_daily_digests",
         "schedule": timedelta(hours=1),
     },
+    # Hourly, since "tomorrow" begins at a different hour in each facility's time zone.
+    "remind-upcoming-visits": {
+        "task": "visits.tasks.upcoming_visits_remind",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 LOGGING = {

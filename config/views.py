@@ -13,8 +13,9 @@ from activity.typing import AuthenticatedRequest
 from agreements import selectors as agreements
 from directory import permissions
 from directory import selectors as directory
+from visits import selectors as visits
 
-PANEL_SOURCES = (activity, directory, accreditation, agreements)
+PANEL_SOURCES = (activity, directory, accreditation, agreements, visits)
 
 
 @login_required

@@ -52,7 +52,7 @@ def test_a_signed_in_user_keeps_their_navigation_on_the_not_found_page(client, d
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("module", ["visits", "recommendations"])
+@pytest.mark.parametrize("module", ["recommendations"])
 def test_modules_not_built_yet_have_no_pages_or_links(client, director, module):
     signed_in = login(client, director)
 

@@ -114,6 +114,16 @@ def register() -> None:
             _("Entrance protocol published"),
             _("%(actor)s put %(object)s in force"),
         ),
+        (
+            "calendarfeed.created",
+            _("Calendar address created"),
+            _("%(actor)s created a private calendar address for their visits"),
+        ),
+        (
+            "calendarfeed.revoked",
+            _("Calendar address revoked"),
+            _("%(actor)s revoked their calendar address; a new one replaces it"),
+        ),
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)

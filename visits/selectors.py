@@ -1,16 +1,22 @@
 """Reads of visits that pages and later modules use: what a visit's page shows, the day's
-manifest, a facility's calendar with its places taken and free, the review queue and the
-dashboard panels."""
+manifest, a facility's calendar with its places taken and free, the review queue, a user's
+calendar feed and the dashboard panels."""
 
+import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
+from activity.panels import Panel
+from activity.typing import AnyUser
 from agreements.models import Clause, Equipment
 from agreements.selectors import agreements_in_force
-from directory.models import Area, Facility
+from directory.models import Area, Facility, Role
+from directory.permissions import administration_ids, memberships, organisation_ids
 
 from .models import (
     Category,
@@ -24,6 +30,7 @@ from .models import (
     Visitor,
     WindowLimit,
 )
+from .permissions import ADMINISTRATION_STAFF, REQUESTERS
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,19 @@ def protocol_in_force(facility: Facility) -> EntranceProtocol | None:
     return (
         EntranceProtocol.objects.published().filter(facility=facility).order_by("-version").first()
     )
+
+
+def protocols_in_force(facility_ids: Iterable[int]) -> dict[int, EntranceProtocol]:
+    """``protocol_in_force`` for many facilities in one query: each facility's latest
+    published version, by facility id; a facility without one is absent."""
+    latest = (
+        EntranceProtocol.objects.published()
+        .filter(facility=OuterRef("facility"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    found = EntranceProtocol.objects.filter(facility__in=list(facility_ids), pk=Subquery(latest))
+    return {protocol.facility_id: protocol for protocol in found}
 
 
 @dataclass(frozen=True)
@@ -268,3 +288,190 @@ def facility_calendar(
             weeks.append([])
         weeks[-1].append(CalendarDay(day=day, openings=openings, closures=facility_wide))
     return weeks
+
+
+# The calendar feed -------------------------------------------------------------------------------
+
+#: A feed reaches this many days back and this many ahead, and holds at most this many visits:
+#: the nearest first, so that a calendar fetched every hour stays small whatever the history.
+FEED_DAYS_BACK = 30
+FEED_DAYS_AHEAD = 365
+FEED_MAX_EVENTS = 1000
+
+
+def feed_visits(user: AnyUser, now: datetime | None = None) -> list[Visit]:
+    """The visits in the user's calendar feed: those naming them (through their own person in
+    an organisation they still belong to) or that they asked for; and, for a facility's
+    visits officer or gate officer, the facility's expected visits. Directors and
+    coordinators see the administration's visits in the list, not in their calendar. From
+    ``FEED_DAYS_BACK`` days ago to ``FEED_DAYS_AHEAD`` ahead, the earliest first, at most
+    ``FEED_MAX_EVENTS``; one query besides the user's memberships."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    now = now or timezone.now()
+    wanted = Q(pk__in=[])
+    organisations = organisation_ids(user, REQUESTERS)
+    if organisations:
+        named = Visitor.objects.filter(
+            person__user=user, person__organisation__in=organisations
+        ).values("visit")
+        wanted |= Q(pk__in=named) | Q(requested_by=user, organisation__in=organisations)
+    facilities = {
+        m.facility_id
+        for m in memberships(user)
+        if m.facility_id and m.role in (Role.FACILITY_OFFICER, Role.GATE_OFFICER)
+    }
+    if facilities:
+        wanted |= Q(facility__in=facilities, status__in=Visit.EXPECTED_STATUSES)
+    if not organisations and not facilities:
+        return []
+    return list(
+        Visit.objects.filter(
+            wanted,
+            starts_at__gte=now - timedelta(days=FEED_DAYS_BACK),
+            starts_at__lt=now + timedelta(days=FEED_DAYS_AHEAD),
+        )
+        .select_related("facility", "organisation")
+        .order_by("starts_at", "id")[:FEED_MAX_EVENTS]
+    )
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+#: How many visits a panel names; the others are counted and found in the list of visits.
+VISITS_ON_DASHBOARD = 8
+
+
+def _facilities_held(user: AnyUser, role: str) -> list[Facility]:
+    # Read with the memberships (and their facilities) the request has already loaded.
+    return [m.facility for m in memberships(user) if m.role == role and m.facility is not None]
+
+
+def _today_at(facilities: Iterable[Facility]) -> Q:
+    """Each facility's visits of its own today (a facility's day is in its time zone)."""
+    today = Q(pk__in=[])
+    now = timezone.now()
+    for facility in facilities:
+        day = now.astimezone(zoneinfo.ZoneInfo(facility.time_zone)).date()
+        today |= Q(facility=facility.pk, day=day)
+    return today
+
+
+def _inside_now(facilities: Iterable[Facility]) -> int:
+    """The people checked in and not yet out at the facilities."""
+    return Visitor.objects.filter(
+        visit__facility__in=[facility.pk for facility in facilities],
+        checked_in_at__isnull=False,
+        checked_out_at__isnull=True,
+    ).count()
+
+
+def _officer_panel(facilities: list[Facility]) -> Panel:
+    """The visits officer's: the requests awaiting decision, the oldest limit first, with how
+    long each has left; the visits in review; today's expected visits; who is inside now."""
+    now = timezone.now()
+    ids = [facility.pk for facility in facilities]
+    awaiting = Visit.objects.awaiting_decision(now).filter(facility__in=ids)
+    today = _today_at(facilities) & Q(status__in=Visit.EXPECTED_STATUSES)
+    counts = (
+        Visit.objects.filter(facility__in=ids)
+        .filter(Q(status__in=[Visit.Status.REQUESTED, Visit.Status.IN_REVIEW]) | today)
+        .aggregate(
+            awaiting=Count("pk", filter=Q(status=Visit.Status.REQUESTED, decide_by__gte=now)),
+            in_review=Count("pk", filter=Q(status=Visit.Status.IN_REVIEW, ends_at__gte=now)),
+            today=Count("pk", filter=today),
+        )
+    )
+    return Panel(
+        "visits/panels/officer.html",
+        {
+            "awaiting": list(
+                awaiting.select_related("facility", "organisation").order_by("decide_by", "id")[
+                    :VISITS_ON_DASHBOARD
+                ]
+            ),
+            "counts": counts,
+            "inside": _inside_now(facilities),
+        },
+        order=15,
+    )
+
+
+def _gate_panel(facilities: list[Facility]) -> Panel:
+    """The gate officer's: how many visits are expected today, and how many people are inside."""
+    expected = Visit.objects.filter(
+        _today_at(facilities), status__in=Visit.EXPECTED_STATUSES
+    ).count()
+    return Panel(
+        "visits/panels/gate.html",
+        {"expected": expected, "inside": _inside_now(facilities)},
+        order=15,
+    )
+
+
+def _organisation_panel(organisations: set[int]) -> Panel:
+    """The organisation's: its coming visits still on (approved, notified, in review or
+    awaiting a decision), the nearest first, with their status; how many await a decision."""
+    now = timezone.now()
+    coming = (
+        Visit.objects.filter(organisation__in=organisations)
+        .upcoming(now)
+        .filter(
+            Q(status__in=[*Visit.EXPECTED_STATUSES, Visit.Status.IN_REVIEW])
+            | Q(status=Visit.Status.REQUESTED, decide_by__gte=now)
+        )
+    )
+    counts = coming.aggregate(
+        coming=Count("pk"),
+        awaiting=Count("pk", filter=Q(status=Visit.Status.REQUESTED)),
+    )
+    return Panel(
+        "visits/panels/organisation.html",
+        {
+            "coming": list(
+                coming.select_related("facility").order_by("starts_at", "id")[:VISITS_ON_DASHBOARD]
+            ),
+            "counts": counts,
+        },
+        order=25,
+    )
+
+
+def _administration_panel(administrations: set[int]) -> Panel:
+    """The director's and coordinator's: across the administration, how many visits are in
+    review and how many requests await a decision."""
+    now = timezone.now()
+    counts = (
+        Visit.objects.filter(administration__in=administrations)
+        .filter(
+            Q(status=Visit.Status.IN_REVIEW, ends_at__gte=now)
+            | Q(status=Visit.Status.REQUESTED, decide_by__gte=now)
+        )
+        .aggregate(
+            in_review=Count("pk", filter=Q(status=Visit.Status.IN_REVIEW)),
+            awaiting=Count("pk", filter=Q(status=Visit.Status.REQUESTED)),
+        )
+    )
+    return Panel("visits/panels/administration.html", {"counts": counts}, order=25)
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    """Visits' panels, one for each side the user works on: a facility's visits officer, its
+    gate, an organisation that visits, the administration. Each makes the same few queries
+    however many visits there are."""
+    if not user.is_authenticated:
+        return []
+    panels: list[Panel] = []
+    officer_of = _facilities_held(user, Role.FACILITY_OFFICER)
+    if officer_of:
+        panels.append(_officer_panel(officer_of))
+    gate_of = _facilities_held(user, Role.GATE_OFFICER)
+    if gate_of:
+        panels.append(_gate_panel(gate_of))
+    organisations = organisation_ids(user, REQUESTERS)
+    if organisations:
+        panels.append(_organisation_panel(organisations))
+    administrations = administration_ids(user, ADMINISTRATION_STAFF)
+    if administrations:
+        panels.append(_administration_panel(administrations))
+    return panels

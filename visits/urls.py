@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, monitoring, protocols, requests
+from .views import calendar, feeds, monitoring, protocols, requests
 
 app_name = "visits"
 
@@ -50,4 +50,9 @@ urlpatterns = [
         name="measure_remove",
     ),
     path("protocols/<int:pk>/publish/", protocols.protocol_publish, name="protocol_publish"),
+    # The calendar feed.
+    path("feed/", feeds.feed_page, name="feed_page"),
+    path("feed/create/", feeds.feed_create, name="feed_create"),
+    path("feed/revoke/", feeds.feed_revoke, name="feed_revoke"),
+    path("feed/<slug:token>.ics", feeds.feed, name="feed"),
 ]

@@ -208,13 +208,13 @@ def test_ids_in_the_details_are_shown_as_names(world, director):
 
 def test_an_action_nobody_declared_still_reads_as_a_sentence(world, director):
     named(director, "Martha", "Director")
-    entry = audit_record(actor=director, action="visit.rescheduled", target=world.facility)
+    entry = audit_record(actor=director, action="facility.repainted", target=world.facility)
     item = readable([entry])[0]
     assert (
-        item.sentence == "Martha Director recorded “visit.rescheduled” about Central Penitentiary"
+        item.sentence == "Martha Director recorded “facility.repainted” about Central Penitentiary"
     )
-    system = readable([audit_record(actor=None, action="visit.rescheduled")])[0]
-    assert system.sentence == "The system recorded “visit.rescheduled” about —"
+    system = readable([audit_record(actor=None, action="facility.repainted")])[0]
+    assert system.sentence == "The system recorded “facility.repainted” about —"
 
 
 def test_the_sentences_follow_the_readers_language(client, decided, director):
@@ -242,7 +242,7 @@ def test_each_entry_belongs_to_the_administration_of_what_it_is_about(decided, w
 def test_an_explicit_administration_wins_over_the_targets(world, other_administration):
     entry = audit_record(
         actor=None,
-        action="visit.rescheduled",
+        action="facility.repainted",
         target=world.facility,
         administration=other_administration,
     )

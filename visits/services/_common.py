@@ -185,6 +185,8 @@ def put_in_review(visits: Iterable[Visit], *, reason: str, actor: User | None = 
             target=visit,
             changes={"status": before, "reason": reason},
         )
+        # Nobody is told to come tomorrow to a visit that may not take place.
+        notify.cancel(key=notify.reminder_key(visit, "tomorrow"))
         notify.remind(
             recipients=[*organisation_side(visit), *officers(visit.facility)],
             kind=reminders.IN_REVIEW,

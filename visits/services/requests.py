@@ -353,6 +353,8 @@ def visit_reschedule(
         },
     )
     notify.cancel(key=notify.reminder_key(visit, "expiring"))
+    # A "visit tomorrow" already scheduled names the old day.
+    notify.cancel(key=notify.reminder_key(visit, "tomorrow"))
     _tell_organisation(
         visit,
         gettext_lazy("Your visit to %(facility)s is moved to %(day)s"),
