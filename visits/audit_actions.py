@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from activity import audit_actions
 
-from .models import Visit
+from .models import Package, SearchLevel, Visit, Visitor
+
+#: The gate's details that name a person by id.
+GATE_REFERENCES = {"person": "directory.person", "brought_by": "directory.person"}
 
 
 def register() -> None:
@@ -42,3 +45,57 @@ def register() -> None:
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)
+    for code, label, sentence in [
+        (
+            "briefing.recorded",
+            _("Briefing given"),
+            _("%(actor)s gave the security and emergency briefing: %(object)s"),
+        ),
+        (
+            "protocol.acknowledged",
+            _("Entrance protocol acknowledged"),
+            _("%(actor)s recorded that %(person)s acknowledged %(object)s"),
+        ),
+        (
+            "visitor.checked_in",
+            _("Visitor checked in"),
+            _("%(actor)s checked in %(object)s"),
+        ),
+        (
+            "visitor.checked_out",
+            _("Visitor checked out"),
+            _("%(actor)s checked out %(object)s"),
+        ),
+        (
+            "visitor.refused_entry",
+            _("Entry refused"),
+            _("%(actor)s refused entry to %(object)s: %(reason)s"),
+        ),
+        (
+            "visitor.marked_no_show",
+            _("Visitor did not come"),
+            _("%(actor)s recorded that this person did not come: %(object)s"),
+        ),
+        (
+            "incident.recorded",
+            _("Incident recorded"),
+            _("%(actor)s recorded an incident during %(object)s"),
+        ),
+        (
+            "package.registered",
+            _("Package registered"),
+            _("%(actor)s registered a package: %(object)s (%(result)s)"),
+        ),
+    ]:
+        audit_actions.register(
+            code,
+            label,
+            sentence,
+            choices={
+                "search_level": SearchLevel,
+                "default_level": SearchLevel,
+                "outcome": Visitor.Outcome,
+                "result": Package.Result,
+            },
+            references=GATE_REFERENCES,
+        )

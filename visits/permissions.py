@@ -22,10 +22,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from activity.permissions import Rule, deny, get_for_user
+from activity.permissions import Rule, deny, get_for_user, not_found
 from activity.typing import AnyUser
 from agreements.models import Agreement
-from directory.models import Facility, Organisation, Role
+from directory.models import Facility, Organisation, Person, Role
 from directory.permissions import administration_ids, facility_ids, organisation_ids
 
 from .models import Closure, EntranceProtocol, Visit, VisitingWindow, Visitor, local_today
@@ -97,6 +97,14 @@ def can_work_gate(user: AnyUser, visit: Visit) -> bool:
     """Check in and out, record searches, items, packages, refusals and incidents: the
     facility's gate officer, on the day."""
     return is_gate_officer(user, visit.facility_id) and visit.day == local_today(visit.facility)
+
+
+def can_brief(user: AnyUser, visit: Visit) -> bool:
+    """The first-visit briefing is given by the facility's staff: its gate officers on the day,
+    its visits officers (or a director) at any time."""
+    return can_work_gate(user, visit) or is_visits_officer(
+        user, visit.facility_id, visit.administration_id
+    )
 
 
 def can_record_delay(user: AnyUser, visit: Visit) -> bool:
@@ -179,6 +187,7 @@ class VisitActions:
     delay: bool
     minutes: bool
     identity: bool
+    brief: bool
 
 
 def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
@@ -189,6 +198,7 @@ def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
         delay=visit.monitoring and can_record_delay(user, visit),
         minutes=can_write_minutes(user, visit),
         identity=can_see_identity(user, visit),
+        brief=can_brief(user, visit),
     )
 
 
@@ -272,3 +282,93 @@ def protocols_for_user(user: AnyUser) -> QuerySet[EntranceProtocol]:
 def gate_facilities(user: AnyUser) -> QuerySet[Facility]:
     """The facilities whose gate the user works."""
     return Facility.objects.filter(pk__in=facility_ids(user, (Role.GATE_OFFICER,)))
+
+
+# The gate -------------------------------------------------------------------------------------
+
+
+def _staff_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities the user sees as staff: every facility of a director's or coordinator's
+    administration, a visits officer's and a gate officer's own."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        Q(administration__in=administration_ids(user, ADMINISTRATION_STAFF))
+        | Q(pk__in=facility_ids(user, (Role.FACILITY_OFFICER, Role.GATE_OFFICER)))
+    )
+
+
+def get_gate_facility_for_user(user: AnyUser, pk: int) -> Facility:
+    """The facility whose gate (the day's manifest) the user works: 404 for a facility they do
+    not see as staff (another facility's gate officer, an organisation, another
+    administration), 403 for the staff who see it but do not work its gate."""
+    facility = _staff_facilities(user).select_related("administration").filter(pk=pk).first()
+    if facility is None:
+        raise not_found(user, "facility.gate", Facility.objects.filter(pk=pk).first())
+    if not is_gate_officer(user, facility.pk):
+        raise deny(
+            user,
+            "facility.gate",
+            facility,
+            str(_("Only the facility's gate officers work with its manifest.")),
+        )
+    return facility
+
+
+_VISITOR_RULES: dict[str, Rule[Visitor]] = {
+    "gate": Rule(
+        lambda user, visitor: can_work_gate(user, visitor.visit),
+        "visit.gate",
+        _("Only the facility's gate officers record entries, on the day of the visit."),
+    ),
+    "brief": Rule(
+        lambda user, visitor: can_brief(user, visitor.visit),
+        "visit.brief",
+        _("Only the facility's staff record a briefing."),
+    ),
+}
+
+VisitorAction = Literal["view", "gate", "brief"]
+
+
+def get_visitor_for_user(user: AnyUser, pk: int, *, action: VisitorAction = "view") -> Visitor:
+    """A person on a visit, if the user may see the visit (else 404) and do ``action`` (else
+    403)."""
+    return get_for_user(
+        user,
+        Visitor.objects.filter(visit__in=visits_for_user(user)).select_related(
+            "person",
+            "visit__facility__administration",
+            "visit__organisation",
+            "visit__administration",
+            "visit__agreement",
+        ),
+        pk,
+        entity="visitor",
+        action=action,
+        rules=_VISITOR_RULES,
+    )
+
+
+def searches_for_user(user: AnyUser) -> QuerySet[Visitor]:
+    """The searches above the protocol's default, with their justification, are read by the
+    administration's directors and coordinators; anyone else is refused."""
+    administrations = administration_ids(user, ADMINISTRATION_STAFF)
+    if not administrations:
+        raise deny(
+            user,
+            "visit.searches",
+            None,
+            str(_("Only the administration's directors and coordinators read the searches.")),
+        )
+    return Visitor.objects.filter(visit__administration__in=administrations).exclude(
+        search_justification=""
+    )
+
+
+def own_person(user: AnyUser) -> Person | None:
+    """The person an organisation named with the user's account: who acknowledges a protocol
+    for themselves."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).select_related("organisation").first()
