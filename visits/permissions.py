@@ -125,11 +125,12 @@ def can_write_minutes(user: AnyUser, visit: Visit) -> bool:
 
 def can_see_identity(user: AnyUser, visit: Visit) -> bool:
     """Identity data of the people on the visit: their organisation, the directors who vet
-    them, and the gate on the day."""
+    them, and the gate on the day they are expected (not for a visit refused, withdrawn or
+    still undecided)."""
     return (
         speaks_for_organisation(user, visit)
         or visit.administration_id in administration_ids(user, (Role.DIRECTOR,))
-        or can_work_gate(user, visit)
+        or (can_work_gate(user, visit) and visit.status in Visit.EXPECTED_STATUSES)
     )
 
 
