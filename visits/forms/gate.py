@@ -153,8 +153,8 @@ class SearchFilter(django_filters.FilterSet):
         label=_("Facility"),
         empty_label=_("Any facility"),
     )
-    search_level = django_filters.TypedChoiceFilter(
-        choices=SearchLevel.choices, coerce=int, label=_("Search"), empty_label=_("Any search")
+    search_level = django_filters.ChoiceFilter(
+        choices=SearchLevel.choices, label=_("Search"), empty_label=_("Any search")
     )
     day_from = django_filters.DateFilter(
         field_name="visit__day", lookup_expr="gte", label=_("From"), widget=DateInput
