@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from activity import audit_actions
+from agreements.models import Equipment
 
 from .models import Package, SearchLevel, Visit, Visitor
 
@@ -45,6 +46,10 @@ def register() -> None:
     ]:
         choices = {"reason": Visit.RefusalReason} if code == "visit.refused" else {}
         audit_actions.register(code, label, sentence, choices=choices)
+    # The gate's details that are no field of the object acted on, named in the users' words.
+    audit_actions.DETAIL_LABELS.setdefault("default_level", _("protocol's default search"))
+    audit_actions.DETAIL_LABELS.setdefault("person", _("person"))
+    audit_actions.DETAIL_LABELS.setdefault("on_paper", _("signed on paper"))
     for code, label, sentence in [
         (
             "briefing.recorded",
@@ -94,6 +99,7 @@ def register() -> None:
             choices={
                 "search_level": SearchLevel,
                 "default_level": SearchLevel,
+                "items_declared": Equipment,
                 "outcome": Visitor.Outcome,
                 "result": Package.Result,
             },

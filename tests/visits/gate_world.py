@@ -5,12 +5,13 @@ the requests' and the monitoring tests' business)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import FormalMechanism
 from agreements.models import Equipment
 from directory.models import Facility, Organisation, Person
-from tests.accreditation.factories import FormalMechanismFactory
+from tests.accreditation.factories import ClearanceFactory, FormalMechanismFactory
 from tests.factories import OrganisationFactory, PersonFactory
 from visits.models import (
     Category,
@@ -132,3 +133,24 @@ def npm_with_member(world, director, name: str = "Nadia Monitor") -> tuple[Organ
     )
     assert mechanism.is_in_force(local_today(world.facility))
     return npm, member
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"visits:{name}", args=args)
+
+
+def checked_in(day: GateDay, gate_officer, **changes) -> Visitor:
+    """John made ready and checked in (now, unless ``at`` is among the changes)."""
+    make_ready(day.visitor, day.protocol, gate_officer)
+    arguments = {"actor": gate_officer, "visitor": day.visitor, "identity_confirmed": True}
+    return gate.visitor_check_in(**(arguments | changes))
+
+
+def more_people(world, setting: Setting, count: int) -> list[Person]:
+    """People of the organisation, each cleared: rows for the query counts."""
+    people = []
+    for n in range(count):
+        person = PersonFactory.create(organisation=world.organisation, full_name=f"Person {n:02d}")
+        ClearanceFactory(person=person, administration=world.administration, cleared=True)
+        people.append(person)
+    return people

@@ -248,7 +248,7 @@ def test_the_protocols_search_applies_unless_a_higher_one_is_justified(
     assert visitor.search_level == SearchLevel.PAT_DOWN
     assert visitor.above_default_search
     entry = AuditEntry.objects.get(action="visitor.checked_in")
-    assert entry.changes["justification"] == "The metal detector is out of order."
+    assert entry.changes["search_justification"] == "The metal detector is out of order."
     assert entry.changes["default_level"] == SearchLevel.SCREENING
     assert list(permissions.searches_for_user(director)) == [visitor]
     assert list(permissions.searches_for_user(coordinator)) == [visitor]
@@ -333,7 +333,7 @@ def test_paper_entries_keep_their_real_times_and_are_marked(day, gate_officer):
     assert (visitor.checked_in_at, visitor.checked_out_at) == (came, left)
     assert visitor.checked_in_late and visitor.checked_out_late
     assert visitor.outcome == Visitor.Outcome.ATTENDED
-    assert AuditEntry.objects.get(action="visitor.checked_out").changes["entered_late"] is True
+    assert AuditEntry.objects.get(action="visitor.checked_out").changes["checked_out_late"] is True
 
 
 def test_a_check_out_before_the_end_with_a_reason_cuts_the_visit_short(day, gate_officer):

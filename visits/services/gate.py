@@ -246,15 +246,15 @@ def visitor_check_in(
         ]
     )
     changes: dict[str, Any] = {
-        "at": moment,
+        "checked_in_at": moment,
         "search_level": level,
         "default_level": default,
-        "items": list(items),
+        "items_declared": list(items),
     }
     if visitor.search_justification:
-        changes["justification"] = visitor.search_justification
+        changes["search_justification"] = visitor.search_justification
     if late:
-        changes["entered_late"] = True
+        changes["checked_in_late"] = True
     audit_record(actor=actor, action="visitor.checked_in", target=visitor, changes=changes)
     return visitor
 
@@ -299,11 +299,11 @@ def visitor_check_out(
             "outcome_note",
         ]
     )
-    changes: dict[str, Any] = {"at": moment, "outcome": visitor.outcome}
+    changes: dict[str, Any] = {"checked_out_at": moment, "outcome": visitor.outcome}
     if reason:
-        changes["reason"] = reason
+        changes["outcome_note"] = reason
     if late:
-        changes["entered_late"] = True
+        changes["checked_out_late"] = True
     audit_record(actor=actor, action="visitor.checked_out", target=visitor, changes=changes)
     return visitor
 
@@ -389,7 +389,7 @@ def incident_record(
         actor=actor,
         action="incident.recorded",
         target=incident,
-        changes={"at": when, "entered_late": entered_late},
+        changes={"occurred_at": when, "entered_late": entered_late},
     )
     return incident
 
