@@ -85,9 +85,18 @@ def experts_without_confidentiality(visit: Visit) -> list[Visitor]:
 # The gate ----------------------------------------------------------------------------------------
 
 
-def entry_problems(
+@dataclass(frozen=True)
+class EntryCheck:
+    """Whether one person may be let in, and if not, why."""
+
+    briefed: bool
+    acknowledged: bool
+    problems: list[str]
+
+
+def entry_checks(
     visitors: Sequence[Visitor], *, facility: Facility, day: date, protocol: EntranceProtocol | None
-) -> dict[int, list[str]]:
+) -> dict[int, EntryCheck]:
     """What keeps each person out of the facility on the day, by visitor id (none: they may
     be checked in): organisation staff whose clearance is not in force, monitoring-body
     members outside their body's mandate in force, anyone not yet briefed at the facility or
@@ -119,7 +128,7 @@ def entry_problems(
         if protocol is not None
         else []
     )
-    problems: dict[int, list[str]] = {}
+    checks: dict[int, EntryCheck] = {}
     for visitor in visitors:
         person = visitor.person.full_name
         found: list[str] = []
@@ -152,8 +161,12 @@ def entry_problems(
                 _("%(person)s has not acknowledged version %(version)s of the entrance protocol.")
                 % {"person": person, "version": protocol.version}
             )
-        problems[visitor.pk] = found
-    return problems
+        checks[visitor.pk] = EntryCheck(
+            briefed=visitor.person_id in briefed,
+            acknowledged=visitor.person_id in acknowledged,
+            problems=found,
+        )
+    return checks
 
 
 def _gate_visitors() -> Prefetch:
@@ -167,7 +180,7 @@ class GateRow:
     """A person at the gate, and what keeps them out (nothing: they may be checked in)."""
 
     visitor: Visitor
-    problems: list[str]
+    check: EntryCheck
 
 
 @dataclass(frozen=True)
@@ -203,7 +216,7 @@ def manifest(facility: Facility, visible: QuerySet[Visit]) -> Manifest:
     )
     visitors = [visitor for visit in visits for visitor in visit.visitors.all()]
     protocol = protocol_in_force(facility)
-    problems = entry_problems(visitors, facility=facility, day=day, protocol=protocol)
+    checks = entry_checks(visitors, facility=facility, day=day, protocol=protocol)
     inside = sorted(
         (visitor for visitor in visitors if visitor.is_inside),
         key=lambda visitor: (visitor.checked_in_at, visitor.person.full_name),
@@ -215,7 +228,7 @@ def manifest(facility: Facility, visible: QuerySet[Visit]) -> Manifest:
         protocol=protocol,
         visits=[
             ManifestVisit(
-                visit, [GateRow(visitor, problems[visitor.pk]) for visitor in visit.visitors.all()]
+                visit, [GateRow(visitor, checks[visitor.pk]) for visitor in visit.visitors.all()]
             )
             for visit in visits
         ],
@@ -238,9 +251,9 @@ def gate_page(visit: Visit) -> GatePage:
     for visitor in visitors:
         visitor.visit = visit
     protocol = protocol_in_force(visit.facility)
-    problems = entry_problems(visitors, facility=visit.facility, day=visit.day, protocol=protocol)
+    checks = entry_checks(visitors, facility=visit.facility, day=visit.day, protocol=protocol)
     return GatePage(
-        rows=[GateRow(visitor, problems[visitor.pk]) for visitor in visitors],
+        rows=[GateRow(visitor, checks[visitor.pk]) for visitor in visitors],
         protocol=protocol,
         incidents=list(visit.incidents.select_related("recorded_by")),
         packages=list(visit.packages.select_related("brought_by__person", "registered_by")),

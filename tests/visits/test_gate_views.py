@@ -2,6 +2,7 @@
 day, another administration), what they show, and that each makes the same number of queries
 for one row as for fifty."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -79,6 +80,7 @@ def test_the_manifest_shows_what_keeps_a_person_out(client, day, world, gate_off
 
     assert "has not had the facility's security and emergency briefing" in page
     assert "has not acknowledged version 1" in page
+    assert re.search(r"<td>Expected\s*</td>", page)
 
 
 def test_the_menu_leads_the_gate_officer_to_the_manifest(client, day, world, gate_officer):
@@ -339,6 +341,9 @@ def test_the_visits_officer_records_a_briefing_from_the_visit_page(
 
     assert response["Location"] == url("visit_detail", day.visit.pk)
     assert Briefing.objects.get().given_by == facility_officer
+    assert url("gate_briefing", day.visitor.pk) not in text(
+        client.get(url("visit_detail", day.visit.pk))
+    )
     assert login(client, ngo_member).post(url("gate_briefing", day.visitor.pk)).status_code == 403
 
 

@@ -33,7 +33,7 @@ from ..models import (
     Visitor,
     local_today,
 )
-from ..selectors import entry_problems, experts_without_confidentiality, protocol_in_force
+from ..selectors import entry_checks, experts_without_confidentiality, protocol_in_force
 
 
 def _locked(visitor: Visitor) -> Visitor:
@@ -187,9 +187,8 @@ def visitor_check_in(
             field="identity_confirmed",
         )
     protocol = protocol_in_force(visit.facility)
-    problems = entry_problems([visitor], facility=visit.facility, day=visit.day, protocol=protocol)[
-        visitor.pk
-    ]
+    check = entry_checks([visitor], facility=visit.facility, day=visit.day, protocol=protocol)
+    problems = list(check[visitor.pk].problems)
     if visit.monitoring:
         missing = experts_without_confidentiality(visit)
         if missing:

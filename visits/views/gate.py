@@ -29,7 +29,7 @@ from ..forms.gate import (
 )
 from ..models import SearchLevel, Visitor
 from ..selectors import (
-    entry_problems,
+    entry_checks,
     experts_without_confidentiality,
     manifest,
     protocol_in_force,
@@ -71,7 +71,7 @@ def gate_manifest_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _visitor_page(request: AuthenticatedRequest, visitor: Visitor, **forms: object) -> HttpResponse:
     visit = visitor.visit
     protocol = protocol_in_force(visit.facility)
-    problems = entry_problems([visitor], facility=visit.facility, day=visit.day, protocol=protocol)
+    checks = entry_checks([visitor], facility=visit.facility, day=visit.day, protocol=protocol)
     experts = experts_without_confidentiality(visit) if visit.monitoring else []
     default = protocol.default_level(visitor.category) if protocol else None
     context = {
@@ -80,7 +80,7 @@ def _visitor_page(request: AuthenticatedRequest, visitor: Visitor, **forms: obje
         "protocol": protocol,
         "default_label": SearchLevel(default).label if default else None,
         "now": timezone.now(),
-        "problems": problems[visitor.pk],
+        "check": checks[visitor.pk],
         "experts": experts,
         "identity": permissions.can_see_identity(request.user, visit),
         "check_in_form": forms.get("check_in_form")
