@@ -214,7 +214,8 @@ class _Reader:
     def _choice_labels(self, entry: AuditEntry, key: str) -> dict[str, Any]:
         action = get(entry.action)
         if action and key in action.choices:
-            return dict(action.choices[key].choices)
+            # Keyed as text, as the value is looked up: an IntegerChoices' keys are numbers.
+            return {str(k): v for k, v in action.choices[key].choices}
         found = _field(_model(entry), key)
         if found is not None and found.choices:
             return {str(k): v for k, v in found.flatchoices}

@@ -668,6 +668,15 @@ class Visitor(models.Model):
         CUT_SHORT = "cut_short", _("Visit cut short")
         DELAYED = "delayed", _("Entry delayed")
 
+    class GateStatus(models.TextChoices):
+        """Where the person is, as the gate's manifest shows it (computed, never stored)."""
+
+        EXPECTED = "expected", _("Expected")
+        INSIDE = "inside", _("Inside")
+        LEFT = "left", _("Left")
+        REFUSED = "refused", _("Refused entry")
+        NO_SHOW = "no_show", _("Did not come")
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visitors")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("person")
@@ -747,6 +756,23 @@ class Visitor(models.Model):
     @property
     def is_inside(self) -> bool:
         return self.checked_in_at is not None and self.checked_out_at is None
+
+    @property
+    def gate_status(self) -> "Visitor.GateStatus":
+        if self.checked_in_at is None:
+            if self.outcome == self.Outcome.REFUSED_ENTRY:
+                return self.GateStatus.REFUSED
+            if self.outcome == self.Outcome.NO_SHOW:
+                return self.GateStatus.NO_SHOW
+            return self.GateStatus.EXPECTED
+        return self.GateStatus.INSIDE if self.checked_out_at is None else self.GateStatus.LEFT
+
+    @property
+    def above_default_search(self) -> bool:
+        """A search above the protocol's default for the person's category is the only one
+        that carries a justification: the gate records none for the default or a lighter
+        one."""
+        return bool(self.search_justification)
 
     @staticmethod
     def new_pass_code() -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import FormalMechanism
 from activity.models import Document
-from activity.permissions import Rule, deny, get_for_user
+from activity.permissions import Rule, deny, get_for_user, not_found
 from activity.typing import AnyUser
 from agreements.models import Agreement
 from agreements.selectors import agreements_in_force
@@ -108,6 +108,14 @@ def can_work_gate(user: AnyUser, visit: Visit) -> bool:
     return is_gate_officer(user, visit.facility_id) and visit.day == local_today(visit.facility)
 
 
+def can_brief(user: AnyUser, visit: Visit) -> bool:
+    """The first-visit briefing is given by the facility's staff: its gate officers on the day,
+    its visits officers (or a director) at any time."""
+    return can_work_gate(user, visit) or is_visits_officer(
+        user, visit.facility_id, visit.administration_id
+    )
+
+
 def can_record_delay(user: AnyUser, visit: Visit) -> bool:
     """The only thing staff record against a monitoring visit: the facility's staff."""
     return is_gate_officer(user, visit.facility_id) or is_visits_officer(
@@ -127,11 +135,11 @@ def can_write_minutes(user: AnyUser, visit: Visit) -> bool:
 def can_see_identity(user: AnyUser, visit: Visit) -> bool:
     """Identity data of the people on the visit, as the directory's rule has it: the
     organisation's administrators, the directors and coordinators who vet people, and the gate
-    on the day."""
+    on the day they are expected (not for a visit refused, withdrawn or still undecided)."""
     return (
         visit.organisation_id in organisation_ids(user, (Role.NGO_ADMIN,))
         or visit.administration_id in administration_ids(user, ADMINISTRATION_STAFF)
-        or can_work_gate(user, visit)
+        or (can_work_gate(user, visit) and visit.status in Visit.EXPECTED_STATUSES)
     )
 
 
@@ -223,6 +231,7 @@ class VisitActions:
     identity: bool
     interview: bool
     confidentiality: bool
+    brief: bool
 
 
 def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
@@ -235,6 +244,7 @@ def visit_actions(user: AnyUser, visit: Visit) -> VisitActions:
         identity=can_see_identity(user, visit),
         interview=visit.monitoring and can_record_interview(user, visit),
         confidentiality=visit.monitoring and can_add_confidentiality(user, visit),
+        brief=can_brief(user, visit),
     )
 
 
@@ -494,3 +504,93 @@ def get_protocol_for_user(
 def gate_facilities(user: AnyUser) -> QuerySet[Facility]:
     """The facilities whose gate the user works."""
     return Facility.objects.filter(pk__in=facility_ids(user, (Role.GATE_OFFICER,)))
+
+
+# The gate -------------------------------------------------------------------------------------
+
+
+def _staff_facilities(user: AnyUser) -> QuerySet[Facility]:
+    """The facilities the user sees as staff: every facility of a director's or coordinator's
+    administration, a visits officer's and a gate officer's own."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        Q(administration__in=administration_ids(user, ADMINISTRATION_STAFF))
+        | Q(pk__in=facility_ids(user, (Role.FACILITY_OFFICER, Role.GATE_OFFICER)))
+    )
+
+
+def get_gate_facility_for_user(user: AnyUser, pk: int) -> Facility:
+    """The facility whose gate (the day's manifest) the user works: 404 for a facility they do
+    not see as staff (another facility's gate officer, an organisation, another
+    administration), 403 for the staff who see it but do not work its gate."""
+    facility = _staff_facilities(user).select_related("administration").filter(pk=pk).first()
+    if facility is None:
+        raise not_found(user, "facility.gate", Facility.objects.filter(pk=pk).first())
+    if not is_gate_officer(user, facility.pk):
+        raise deny(
+            user,
+            "facility.gate",
+            facility,
+            str(_("Only the facility's gate officers work with its manifest.")),
+        )
+    return facility
+
+
+_VISITOR_RULES: dict[str, Rule[Visitor]] = {
+    "gate": Rule(
+        lambda user, visitor: can_work_gate(user, visitor.visit),
+        "visit.gate",
+        _("Only the facility's gate officers record entries, on the day of the visit."),
+    ),
+    "brief": Rule(
+        lambda user, visitor: can_brief(user, visitor.visit),
+        "visit.brief",
+        _("Only the facility's staff record a briefing."),
+    ),
+}
+
+VisitorAction = Literal["view", "gate", "brief"]
+
+
+def get_visitor_for_user(user: AnyUser, pk: int, *, action: VisitorAction = "view") -> Visitor:
+    """A person on a visit, if the user may see the visit (else 404) and do ``action`` (else
+    403)."""
+    return get_for_user(
+        user,
+        Visitor.objects.filter(visit__in=visits_for_user(user)).select_related(
+            "person",
+            "visit__facility__administration",
+            "visit__organisation",
+            "visit__administration",
+            "visit__agreement",
+        ),
+        pk,
+        entity="visitor",
+        action=action,
+        rules=_VISITOR_RULES,
+    )
+
+
+def searches_for_user(user: AnyUser) -> QuerySet[Visitor]:
+    """The searches above the protocol's default, with their justification, are read by the
+    administration's directors and coordinators; anyone else is refused."""
+    administrations = administration_ids(user, ADMINISTRATION_STAFF)
+    if not administrations:
+        raise deny(
+            user,
+            "visit.searches",
+            None,
+            str(_("Only the administration's directors and coordinators read the searches.")),
+        )
+    return Visitor.objects.filter(visit__administration__in=administrations).exclude(
+        search_justification=""
+    )
+
+
+def own_person(user: AnyUser) -> Person | None:
+    """The person an organisation named with the user's account: who acknowledges a protocol
+    for themselves."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).select_related("organisation").first()

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -30,7 +31,7 @@ from ..forms.requests import (
     RescheduleForm,
     VisitFilter,
 )
-from ..selectors import visit_page
+from ..selectors import gate_page, visit_page
 from ..services import requests as request_services
 from ..terms import agreements_covering
 from . import monitoring as monitoring_views
@@ -150,6 +151,8 @@ def _detail(request: AuthenticatedRequest, pk: int, **forms: object) -> HttpResp
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(visit=visit),
         "withdraw_form": forms.get("withdraw_form") or NoteForm(),
+        "gate": gate_page(visit) if actions.gate or actions.brief else None,
+        "now": timezone.now(),
         **monitoring_views.detail_context(request.user, visit, page, actions, forms),
     }
     return render(request, "visits/visit_detail.html", context)
