@@ -207,10 +207,10 @@ def test_a_person_reads_the_protocol_in_their_language_and_acknowledges_it(
     john.user = ngo_member
     john.save()
     login(client, ngo_member)
-    path = url("protocol_acknowledge", world.facility.pk)
+    path = url("protocol_detail", world.facility.pk)
 
     page = text(client.get(path, HTTP_ACCEPT_LANGUAGE="es"))
-    response = client.post(path)
+    response = client.post(url("protocol_acknowledge", world.facility.pk))
 
     assert "Cada visitante pasa por el detector de metales." in page
     assert response.status_code == 302
@@ -221,18 +221,19 @@ def test_a_person_reads_the_protocol_in_their_language_and_acknowledges_it(
 
 
 def test_only_a_named_person_acknowledges_the_protocol(client, day, world, director):
-    path = url("protocol_acknowledge", world.facility.pk)
     login(client, director)
-    assert client.get(path).status_code == 200
-    assert client.post(path).status_code == 403
+    assert client.get(url("protocol_detail", world.facility.pk)).status_code == 200
+    assert client.get(url("protocol_acknowledge", world.facility.pk)).status_code == 405
+    assert client.post(url("protocol_acknowledge", world.facility.pk)).status_code == 403
     assert not Acknowledgement.objects.exists()
 
 
-def test_a_facility_without_a_protocol_in_force_has_no_protocol_page(
+def test_a_facility_whose_mou_does_not_cover_it_has_no_protocol_for_the_member(
     client, day, world, ngo_member
 ):
     login(client, ngo_member)
-    assert client.get(url("protocol_acknowledge", world.other_facility.pk)).status_code == 404
+    assert client.get(url("protocol_detail", world.other_facility.pk)).status_code == 404
+    assert client.post(url("protocol_acknowledge", world.other_facility.pk)).status_code == 404
 
 
 def test_the_protocol_page_makes_the_same_queries_for_one_measure_and_four(
@@ -242,9 +243,9 @@ def test_the_protocol_page_makes_the_same_queries_for_one_measure_and_four(
     lone = publish_protocol(world.other_facility, director)
     lone.measures.exclude(level=SearchLevel.IDENTITY).delete()
     login(client, ngo_member)
-    client.get(url("protocol_acknowledge", world.other_facility.pk))
-    one = count_queries(client, url("protocol_acknowledge", world.other_facility.pk))
-    assert count_queries(client, url("protocol_acknowledge", world.facility.pk)) == one
+    client.get(url("protocol_detail", world.other_facility.pk))
+    one = count_queries(client, url("protocol_detail", world.other_facility.pk))
+    assert count_queries(client, url("protocol_detail", world.facility.pk)) == one
 
 
 # The audit trail ----------------------------------------------------------------------------------

@@ -306,37 +306,27 @@ def gate_searches(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def protocol_acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The facility's entrance protocol in force, in the reader's language: what is searched
-    and why, what may be carried, the emergency procedures. A person named by an organisation
-    acknowledges it here before their first visit."""
-    protocol = (
-        permissions.protocols_for_user(request.user)
-        .filter(facility=pk, published_at__isnull=False)
-        .select_related("facility")
-        .prefetch_related("measures")
-        .order_by("-version")
-        .first()
-    )
+    """A person named by an organisation acknowledges, from the protocol's page, the facility's
+    entrance protocol in force before their first visit."""
+    facility = permissions.get_protocol_facility_for_user(request.user, pk)
+    protocol = protocol_in_force(facility)
     if protocol is None:
         raise Http404
     person = permissions.own_person(request.user)
-    if request.method == "POST":
-        if person is None:
-            raise deny(
-                request.user,
-                "protocol.acknowledge",
-                protocol,
-                _("Only a person named by an organisation acknowledges the protocol."),
-            )
-        run_action(
-            request,
-            lambda: gate_services.protocol_acknowledge(
-                actor=request.user, person=person, protocol=protocol
-            ),
-            _("Thank you: your acknowledgement is recorded."),
+    if person is None:
+        raise deny(
+            request.user,
+            "protocol.acknowledge",
+            protocol,
+            _("Only a person named by an organisation acknowledges the protocol."),
         )
-        return redirect("visits:protocol_acknowledge", pk)
-    acknowledged = person is not None and protocol.acknowledgements.filter(person=person).exists()
-    context = {"protocol": protocol, "person": person, "acknowledged": acknowledged}
-    return render(request, "visits/gate_protocol.html", context)
+    run_action(
+        request,
+        lambda: gate_services.protocol_acknowledge(
+            actor=request.user, person=person, protocol=protocol
+        ),
+        _("Thank you: your acknowledgement is recorded."),
+    )
+    return redirect("visits:protocol_detail", pk)

@@ -17,7 +17,7 @@ from activity.typing import AuthenticatedRequest
 
 from .. import permissions
 from ..forms.protocols import MeasureForm, ProtocolForm
-from ..models import EntranceProtocol, ProtocolMeasure, SearchLevel
+from ..models import Acknowledgement, EntranceProtocol, ProtocolMeasure, SearchLevel
 from ..selectors import protocol_in_force
 from ..services import protocols as protocol_services
 
@@ -43,6 +43,7 @@ def protocol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if keeps
         else None
     )
+    person = permissions.own_person(request.user)
     context = {
         "facility": facility,
         "protocol": protocol,
@@ -50,6 +51,11 @@ def protocol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "levels": _levels(protocol) if protocol else [],
         "draft": draft,
         "can_start": keeps and draft is None,
+        # A person named by an organisation acknowledges the version in force here.
+        "person": person,
+        "acknowledged": person is not None
+        and protocol is not None
+        and Acknowledgement.objects.filter(person=person, protocol=protocol).exists(),
     }
     return render(request, "visits/protocol_detail.html", context)
 
