@@ -77,9 +77,15 @@ VISIT_PAGES = [
         "suggest",
         query="q=person",
     ),
-    VisitPage("visits gate manifest", "gate", "visits:manifest", arg="facility"),
-    VisitPage("visits review queue", "officer", "visits:review_queue"),
-    VisitPage("visits calendar", "officer", "visits:calendar", arg="facility"),
+    VisitPage("visits gate manifest", "gate", "visits:gate_manifest", arg="facility"),
+    VisitPage(
+        "visits gate manifest, printed", "gate", "visits:gate_manifest_print", arg="facility"
+    ),
+    VisitPage("visits searches above the default", "director", "visits:gate_searches"),
+    VisitPage("visits review queue", "officer", "visits:review_list"),
+    VisitPage("visits review queue", "director", "visits:review_list"),
+    VisitPage("visits calendar", "officer", "visits:facility_calendar", arg="facility"),
+    VisitPage("visits entrance protocol", "ngo_member", "visits:protocol_detail", arg="facility"),
     VisitPage("visits calendar feed", "officer", "visits:feed", "detail", "officer_token"),
     VisitPage("visits calendar feed", "ngo_member", "visits:feed", "detail", "member_token"),
     VisitPage("visits facility dashboard", "officer", "dashboard", "dashboard"),

@@ -9,6 +9,7 @@ permissions are the ones real users get.
 from dataclasses import dataclass
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -270,3 +271,17 @@ def login(client: Client, user: User) -> Client:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+#: How many signing keys one test may draw (an MoU's authority, its director's and a signatory's
+#: certificates, a people annex's…).
+KEYS_PER_TEST = 6
+
+
+@pytest.fixture(scope="session")
+def _rsa_keys() -> list[rsa.RSAPrivateKey]:
+    """Signing keys made once per run: making one takes up to a second on the 2-core machine.
+    The agreements tests and the demo's tests draw from them."""
+    from agreements.signing import keys
+
+    return [keys.new_key() for _ in range(KEYS_PER_TEST)]

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from accreditation.models import Accreditation
 from activity.pdf import PdfAttachment, render_pdf
@@ -212,10 +211,6 @@ TERMS = {
 }
 
 
-#: The most keys one test makes: an authority and two signatories, and an outsider's pair.
-KEYS_PER_TEST = 6
-
-
 @pytest.fixture(autouse=True)
 def _key_store(settings, tmp_path):
     settings.SIGNING_KEYS_DIR = tmp_path / "signing-keys"
@@ -225,11 +220,6 @@ def _key_store(settings, tmp_path):
 def _private_storage(settings, tmp_path):
     """Signed copies are kept in the test's own folder, not in var/."""
     use_temporary_storage(settings, tmp_path / "files")
-
-
-@pytest.fixture(scope="session")
-def _rsa_keys() -> list[rsa.RSAPrivateKey]:
-    return [keys.new_key() for _ in range(KEYS_PER_TEST)]
 
 
 @pytest.fixture(autouse=True)

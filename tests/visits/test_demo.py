@@ -1,0 +1,112 @@
+"""The demo's visits: requests in every state, today's manifest with people inside, a monitoring
+visit held up by the gate with its director alerted, a joint visit, minutes of a coordination
+meeting; made once however often the demo is loaded."""
+
+import io
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from activity.models import Reminder
+from agreements.signing import keys
+from directory.models import Facility
+from visits import demo
+from visits.models import (
+    Acknowledgement,
+    Briefing,
+    Category,
+    Closure,
+    Delay,
+    Interview,
+    Meeting,
+    Visit,
+    VisitingWindow,
+    Visitor,
+    local_today,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (Visit, Visitor, VisitingWindow, Closure, Briefing, Acknowledgement, Delay, Meeting)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    again: str
+    counts: dict[str, int]
+    counts_again: dict[str, int]
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
+    """The demo loaded once for the module's tests, its visits part loaded again, and all of it
+    rolled back after them."""
+    drawn = itertools.cycle(_rsa_keys)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SIGNING_KEYS_DIR=tmp_path_factory.mktemp("signing-keys")),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        patch.setattr(keys, "new_key", lambda: next(drawn))
+        call_command("seed_demo", stdout=io.StringIO())
+        counts = _counts()
+        again = io.StringIO()
+        demo.seed(again)
+        yield Loaded(again.getvalue(), counts, _counts())
+        transaction.set_rollback(True)
+
+
+def test_loading_the_visits_again_adds_nothing(loaded):
+    assert loaded.counts_again == loaded.counts
+    assert "already there" in loaded.again
+
+
+def test_the_centres_requests_are_in_every_state(loaded):
+    visits = Visit.objects.filter(organisation__name=demo.CENTRE, monitoring=False)
+    statuses = set(visits.values_list("status", flat=True))
+    assert {"requested", "approved", "in_review", "refused", "withdrawn"} <= statuses
+    assert any(visit.is_expired() for visit in visits)
+    assert "repainted" in visits.get(status="in_review").review_reason
+
+
+def test_todays_manifest_has_people_inside(loaded):
+    penitentiary = Facility.objects.get(name=demo.PENITENTIARY)
+    inside = Visitor.objects.filter(
+        visit__facility=penitentiary,
+        visit__day=local_today(penitentiary),
+        checked_in_at__isnull=False,
+        checked_out_at__isnull=True,
+    )
+    assert {v.person.full_name for v in inside} == {
+        "John Representative",
+        "María Member",
+        "Mario Monitor",
+    }
+    assert inside.get(person__full_name="María Member").search_justification
+
+
+def test_the_monitoring_visit_was_delayed_and_the_director_alerted(loaded):
+    visit = Visit.objects.get(organisation__name__startswith="National Preventive", monitoring=True)
+    assert visit.status == Visit.Status.NOTIFIED
+    assert visit.delays.get().minutes == 20
+    assert Reminder.objects.filter(recipient__username="martha", kind="visits.delay_recorded")
+    expert = visit.visitors.get(category=Category.EXPERT)
+    assert expert.person.full_name == "Tomás Doctor"
+    assert expert.role
+    assert Interview.objects.filter(visit=visit).exists()
+    assert Visit.objects.filter(organisation__name="ICRC Regional Delegation").exists()
+
+
+def test_the_coordination_meeting_has_its_minutes(loaded):
+    meeting = Meeting.objects.get()
+    assert meeting.visit.purpose == "coordination"
+    assert "escort" in meeting.minutes
