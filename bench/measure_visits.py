@@ -85,7 +85,7 @@ VISIT_PAGES = [
     VisitPage("visits review queue", "officer", "visits:review_list"),
     VisitPage("visits review queue", "director", "visits:review_list"),
     VisitPage("visits calendar", "officer", "visits:facility_calendar", arg="facility"),
-    VisitPage("visits entrance protocol", "ngo_member", "visits:protocol_detail", arg="facility"),
+    VisitPage("visits entrance protocol", "officer", "visits:protocol_detail", arg="facility"),
     VisitPage("visits calendar feed", "officer", "visits:feed", "detail", "officer_token"),
     VisitPage("visits calendar feed", "ngo_member", "visits:feed", "detail", "member_token"),
     VisitPage("visits facility dashboard", "officer", "dashboard", "dashboard"),

@@ -732,6 +732,12 @@ class Visitor(models.Model):
                 condition=Q(checked_in_at__isnull=False, checked_out_at__isnull=True),
                 name="visitor_inside_idx",
             ),
+            # The searches above the protocol's default, which the directors read.
+            models.Index(
+                fields=["-checked_in_at", "-id"],
+                condition=~Q(search_justification=""),
+                name="visitor_search_idx",
+            ),
             # An organisation's experts on joint visits, which its members also see.
             models.Index(
                 fields=["person"], condition=Q(category="expert"), name="visitor_expert_idx"
