@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activity.models import Document
 from activity.validators import TextLimit, no_control_characters
@@ -854,7 +855,8 @@ class Delay(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="delays")
     minutes = models.PositiveSmallIntegerField(
-        _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+        pgettext_lazy("length of time", "minutes"),
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     justification = models.TextField(_("justification"), max_length=TextLimit.NOTE)
     recorded_by = models.ForeignKey(
@@ -908,7 +910,9 @@ class Meeting(models.Model):
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="meeting")
     participants = models.TextField(_("participants"), max_length=TextLimit.NOTE)
-    minutes = models.TextField(_("minutes"), blank=True, max_length=TextLimit.TEXT)
+    minutes = models.TextField(
+        pgettext_lazy("record of a meeting", "minutes"), blank=True, max_length=TextLimit.TEXT
+    )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
