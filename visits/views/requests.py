@@ -126,15 +126,17 @@ def visit_new(request: AuthenticatedRequest) -> HttpResponse:
             ),
         )
         if done and visits:
-            messages.success(
-                request,
-                ngettext(
-                    "The visit is requested. The facility's visits officer decides it.",
+            if len(visits) == 1:
+                done_message = _(
+                    "The visit is requested. The facility's visits officer decides it."
+                )
+            else:
+                done_message = ngettext(
+                    "%(count)s visit is requested. The facility's visits officer decides them.",
                     "%(count)s visits are requested. The facility's visits officer decides them.",
                     len(visits),
-                )
-                % {"count": len(visits)},
-            )
+                ) % {"count": len(visits)}
+            messages.success(request, done_message)
             return redirect(visits[0])
     context = {"choice": choice, "agreement": agreement, "organisation": organisation, "form": form}
     return render(request, "visits/visit_new.html", context)
