@@ -10,7 +10,7 @@ from django.utils import timezone
 from activity import notify, reminders
 from activity.models import Reminder
 from tests.factories import UserFactory
-from tests.support.migrations import migrate
+from tests.support.migrations import migrate, migrate_to_latest
 
 BEFORE = ("activity", "0008_merge_20261128_1024")
 AFTER = ("activity", "0009_reminder_keys_from_the_object")
@@ -22,7 +22,7 @@ def before_the_migration(transactional_db) -> Iterator[None]:
     try:
         yield
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
 
 
 def _reminder(user, key: str, state: str = "pending", **fields) -> Reminder:

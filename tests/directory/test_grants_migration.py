@@ -12,7 +12,7 @@ from accreditation.models import Application
 from directory.models import Role
 from tests.accreditation.factories import ApplicationFactory
 from tests.factories import staff
-from tests.support.migrations import migrate
+from tests.support.migrations import migrate, migrate_to_latest
 
 BEFORE = ("directory", "0008_facility_region")
 AFTER = ("directory", "0009_membership_grants_removed")
@@ -23,7 +23,7 @@ def undone(transactional_db) -> Iterator[None]:
     try:
         yield
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
 
 
 def grants() -> set[tuple[str, str, str]]:

@@ -9,3 +9,11 @@ def migrate(target: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate([target])
+
+
+def migrate_to_latest() -> None:
+    """Apply every app's migrations: moving one app back also undid the later apps' that
+    depend on it (visits' on activity's), which moving that app forward alone does not redo."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
