@@ -7,6 +7,7 @@ import re
 import pytest
 import segno
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from activity.models import AuditEntry
 from tests.conftest import login
@@ -161,6 +162,15 @@ def test_directors_and_coordinators_read_the_searches_above_the_protocol(
     assert "John Representative" not in text(login(client, other_director).get(path))
     for user in (gate_officer, facility_officer):
         assert login(client, user).get(path).status_code == 403
+
+
+def test_a_search_is_dated_in_the_facilitys_hours(client, day, gate_officer, director):
+    """Checked in at noon at the Central Penitentiary (UTC-6), not at 18:00."""
+    checked_in(day, gate_officer, search_level=SearchLevel.FULL, search_justification="Reason")
+
+    page = text(login(client, director).get(url("gate_searches")))
+
+    assert f"{date_format(day.now)}, 12:00</a>" in page
 
 
 def test_the_searches_filter_by_facility_and_page(

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from directory.models import Person
 from tests.conftest import login
 from tests.factories import PersonFactory, staff
-from tests.support.pages import count_queries
+from tests.support.pages import count_queries, text
 from visits.models import Category, Visit, Visitor, local_today
 
 from .conftest import request
@@ -67,6 +68,15 @@ def test_anonymous_users_are_sent_to_log_in(client, visit):
         response = client.get(path)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_the_visit_is_read_in_the_facilitys_hours(client, visit, ngo_member):
+    """The Central Penitentiary keeps Guatemala's time (UTC-6), not the server's (UTC): the
+    window opens from 10:00 to 12:00 there, and the pages say so."""
+    login(client, ngo_member)
+
+    assert f"{date_format(visit.day)}, 10:00–12:00" in text(client.get(visit.get_absolute_url()))
+    assert f"{date_format(visit.day)}, 10:00</a>" in text(client.get(url("visit_list")))
 
 
 def test_identity_data_is_shown_to_the_organisations_administrators_and_the_vetting_staff(

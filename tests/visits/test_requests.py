@@ -11,7 +11,14 @@ from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from agreements.models import Agreement, Equipment, PeopleAnnex, Weekday
 from directory.models import ActivityType
-from visits.models import Closure, FacilityRules, Visit, VisitingWindow, WindowLimit
+from visits.models import (
+    Closure,
+    FacilityRules,
+    Visit,
+    VisitingWindow,
+    WindowLimit,
+    local_datetime,
+)
 from visits.services import requests
 
 from .conftest import cleared_person, next_weekday, request
@@ -239,6 +246,37 @@ def test_the_notice_rules_of_the_facility_hold(setting, world, ngo_member):
 
     assert "at least 10 days ahead" in reasons(too_soon)
     assert "at most 20 days ahead" in reasons(too_far)
+
+
+def _on_the_visits_day_at(monkeypatch, setting, world, at: time) -> None:
+    """The clock at ``at`` on the visit's day at the facility, which takes same-day requests."""
+    now = local_datetime(world.facility, setting.day, at)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    FacilityRules.objects.create(facility=world.facility, min_notice_days=0, max_notice_days=20)
+
+
+def test_a_same_day_request_is_decided_until_the_visit_starts(
+    monkeypatch, setting, world, ngo_member, facility_officer
+):
+    _on_the_visits_day_at(monkeypatch, setting, world, time(8, 0))
+
+    [visit] = request(setting, world, ngo_member)
+
+    assert visit.decide_by == visit.starts_at
+    assert not visit.is_expired()
+    assert requests.visit_approve(actor=facility_officer, visit=visit).status == "approved"
+
+
+def test_a_same_day_request_for_a_window_already_open_is_refused(
+    monkeypatch, setting, world, ngo_member
+):
+    _on_the_visits_day_at(monkeypatch, setting, world, time(10, 30))
+
+    with pytest.raises(DomainError) as refused:
+        request(setting, world, ngo_member)
+
+    assert "starts at 10:00, which has passed" in reasons(refused)
+    assert not Visit.objects.exists()
 
 
 def test_a_window_that_does_not_open_that_day_is_refused(setting, world, ngo_member):

@@ -38,11 +38,14 @@ from ._common import (
 )
 
 
-def _decide_by(facility: Facility, day: date) -> datetime:
+def _decide_by(facility: Facility, day: date, starts: time) -> datetime:
     """A request is decided before its notice period runs out: by the start of the day
-    ``min_notice_days - 1`` before the visit, so that the organisation knows in time."""
+    ``min_notice_days - 1`` before the visit, so that the organisation knows in time; at a
+    facility that takes same-day requests (no minimum notice), by the time the visit starts."""
     notice = rules_of(facility).min_notice_days
-    return local_datetime(facility, day - timedelta(days=max(notice - 1, 0)), time(0, 0))
+    if notice == 0:
+        return local_datetime(facility, day, starts)
+    return local_datetime(facility, day - timedelta(days=notice - 1), time(0, 0))
 
 
 def _check_calendar(
@@ -61,6 +64,11 @@ def _check_calendar(
         problems.append(
             _("%(facility)s takes requests at least %(days)s days ahead.")
             % {"facility": facility, "days": rules.min_notice_days}
+        )
+    elif local_datetime(facility, day, window.starts) <= timezone.now():
+        problems.append(
+            _("The visit starts at %(starts)s, which has passed.")
+            % {"starts": f"{window.starts:%H:%M}"}
         )
     if day > today + timedelta(days=rules.max_notice_days):
         problems.append(
@@ -159,7 +167,7 @@ def visit_request(
             equipment=list(equipment),
             notes=notes,
             requested_by=actor,
-            decide_by=_decide_by(facility, each),
+            decide_by=_decide_by(facility, each, window.starts),
         )
         visit.areas.set(areas)
         add_visitors(visit, people, Category.ORGANISATION)
