@@ -19,7 +19,6 @@ to fill the map, it is added to the accredited application's scope too.
 """
 
 import hashlib
-import json
 import random
 import time
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 
@@ -1176,30 +1175,9 @@ def has_agreements() -> bool:
 def add_to_existing(*, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Give a data set built before agreements existed its MoUs, at the scale it was built at,
     and record them with the data set."""
-    from .build import Sizes, dataset_info
+    from .build import add_stage_to_existing
 
-    info = dataset_info()
-    assert info is not None
-    counts = info["sizes"]["counts"]
-    scale = counts.get("directory_organisation", Sizes.organisations) / Sizes.organisations
-    sizes = Sizes().scaled(scale) if scale != 1 else Sizes()
-    started = time.monotonic()
-    w = World(now=datetime.now(UTC), rng=random.Random(11), sizes=sizes)
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    build_agreements(w, log=log)
-    with connection.cursor() as cursor:
-        for model in MODELS:
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-    seconds = round(time.monotonic() - started, 1)
-    for table, count in w.loader.counts.items():
-        # The agreements tables were empty; the applications' scope gained rows.
-        added = table.startswith(f"{Agreement._meta.app_label}_")
-        counts[table] = count if added else counts.get(table, 0) + count
-    steps = {**info["sizes"].get("steps", {}), ADDED_STEP: seconds}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE bench_dataset SET sizes = %s",
-            [json.dumps({**info["sizes"], "counts": counts, "steps": steps})],
-        )
-    return {"seconds": seconds, "counts": dict(w.loader.counts)}
+    def stage(w: World) -> None:
+        build_agreements(w, log=log)
+
+    return add_stage_to_existing(stage, MODELS, app_label="agreements", step=ADDED_STEP, seed=11)

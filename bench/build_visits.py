@@ -29,7 +29,6 @@ benchmark measures.
 
 import hashlib
 import json
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -1309,30 +1308,11 @@ def has_visits() -> bool:
 def add_to_existing(*, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Give a data set built before visits existed its visits, at the scale it was built at,
     and record them with the data set."""
-    from .build import Sizes, dataset_info
+    from .build import add_stage_to_existing
 
-    info = dataset_info()
-    assert info is not None
-    counts = info["sizes"]["counts"]
-    scale = counts.get("directory_organisation", Sizes.organisations) / Sizes.organisations
-    sizes = Sizes().scaled(scale) if scale != 1 else Sizes()
-    started = time.monotonic()
-    w = World(now=datetime.now(UTC), rng=random.Random(13), sizes=sizes)
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    visits = build_visits(w, log=log)
-    with connection.cursor() as cursor:
-        for model in MODELS:
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-    seconds = round(time.monotonic() - started, 1)
-    counts.update(w.loader.counts)
-    steps = {**info["sizes"].get("steps", {}), ADDED_STEP: seconds}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE bench_dataset SET sizes = %s",
-            [json.dumps({**info["sizes"], "counts": counts, "steps": steps, "visits": visits})],
-        )
-    return {"seconds": seconds, "counts": dict(w.loader.counts), "visits": visits}
+    return add_stage_to_existing(
+        lambda w: build_visits(w, log=log), MODELS, app_label="visits", step=ADDED_STEP, seed=13
+    )
 
 
 def visits_info() -> dict[str, Any] | None:
