@@ -39,6 +39,11 @@ def register() -> None:
             _("%(actor)s withdrew the visit %(object)s"),
         ),
         (
+            "visit.moved_to_amendment",
+            _("Visit moved to the amended MoU"),
+            _("The visit %(object)s goes on under the amendment of its MoU"),
+        ),
+        (
             "visit.put_in_review",
             _("Visit put into review"),
             _("The visit %(object)s was put into review: %(reason)s"),

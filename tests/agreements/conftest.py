@@ -140,7 +140,7 @@ def draft(world, library, accreditation, director) -> Agreement:
     )
 
 
-def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
+def ready_to_sign(agreement, world, director, ngo_admin, john, weekdays=(0, 2)) -> Agreement:
     mou_services.agreement_share(actor=director, agreement=agreement)
     mou_services.agreement_set_terms(
         actor=director,
@@ -153,7 +153,7 @@ def ready_to_sign(agreement, world, director, ngo_admin, john) -> Agreement:
             forbidden_areas=[],
             people=[john],
             activity_types=list(agreement.activity_types.all()),
-            weekdays=[0, 2],
+            weekdays=list(weekdays),
             day_starts=agreement.day_starts,
             day_ends=agreement.day_ends,
             visits_per_week=2,

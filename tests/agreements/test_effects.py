@@ -120,7 +120,7 @@ def test_a_terminated_mou_puts_its_future_visits_into_review(
     assert entry.actor == director
 
 
-def test_a_signed_amendment_puts_the_visits_of_the_mou_it_replaces_into_review(
+def test_the_visits_of_an_amended_mou_go_on_under_the_amendment(
     world, mou, monday_window, director, ngo_admin, signatory, signing, john, published
 ):
     visit = request_visit(world, mou, monday_window, ngo_admin, [john])
@@ -131,14 +131,35 @@ def test_a_signed_amendment_puts_the_visits_of_the_mou_it_replaces_into_review(
 
     signing(director, amendment, Side.ADMINISTRATION)
     visit.refresh_from_db()
-    assert visit.status == Visit.Status.REQUESTED  # certified only: the MoU still stands
+    assert visit.agreement_id == mou.pk  # certified only: the MoU still stands
 
     signing(signatory, amendment, Side.ORGANISATION)
 
     assert [(c.kind, c.agreement_id) for c in published] == [(effects.Kind.SUPERSEDED, mou.pk)]
     visit.refresh_from_db()
-    assert visit.status == Visit.Status.IN_REVIEW
-    assert "replaced by its signed amendment" in visit.review_reason
+    assert (visit.agreement_id, visit.status) == (amendment.pk, Visit.Status.REQUESTED)
+    assert AuditEntry.objects.filter(
+        action="visit.moved_to_amendment", object_id=str(visit.pk)
+    ).exists()
+    request_services.visit_approve(actor=director, visit=visit)
+
+
+def test_a_visit_the_amendment_no_longer_allows_goes_into_review(
+    world, mou, monday_window, director, ngo_admin, signatory, signing, john
+):
+    visit = request_visit(world, mou, monday_window, ngo_admin, [john])
+    amendment = mou_services.agreement_amend(
+        actor=director, agreement=mou, side=Side.ADMINISTRATION
+    )
+    # The amendment keeps Wednesdays only.
+    amendment = ready_to_sign(amendment, world, director, ngo_admin, john, weekdays=[2])
+
+    signing(director, amendment, Side.ADMINISTRATION)
+    signing(signatory, amendment, Side.ORGANISATION)
+
+    visit.refresh_from_db()
+    assert (visit.agreement_id, visit.status) == (amendment.pk, Visit.Status.IN_REVIEW)
+    assert "does not allow visits on Monday" in visit.review_reason
 
 
 def test_a_signed_annex_reviews_only_the_visits_naming_a_person_it_removes(

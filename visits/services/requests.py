@@ -230,7 +230,8 @@ def _check_decidable(visit: Visit) -> None:
         )
 
 
-def _plan(visit: Visit, *, day: date, window: VisitingWindow) -> Plan:
+def plan_of(visit: Visit, *, day: date, window: VisitingWindow) -> Plan:
+    """The visit as a plan for ``day`` in ``window``, to check against its MoU."""
     assert visit.agreement is not None
     return Plan(
         agreement=visit.agreement,
@@ -266,7 +267,7 @@ def visit_approve(*, actor: User, visit: Visit) -> Visit:
     visit = locked(visit)
     _check_decidable(visit)
     assert visit.window is not None
-    _refuse_with([str(b) for b in breaches(_plan(visit, day=visit.day, window=visit.window))])
+    _refuse_with([str(b) for b in breaches(plan_of(visit, day=visit.day, window=visit.window))])
     visit.decided_by = actor
     visit.decided_at = timezone.now()
     visit.review_reason = ""
@@ -300,7 +301,7 @@ def visit_reschedule(
     _check_decidable(visit)
     if not note.strip():
         raise DomainError(_("Tell the organisation why the visit moves."), field="note")
-    problems = [str(b) for b in breaches(_plan(visit, day=day, window=window))]
+    problems = [str(b) for b in breaches(plan_of(visit, day=day, window=window))]
     if window.facility_id != visit.facility_id or not window.falls_on(day):
         problems.append(
             _("The window %(window)s does not open on %(day)s.")

@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 
 from accreditation.effects import ClearanceChange, StatusChange
 from accreditation.models import Accreditation
+from activity.services import audit_record
 from activity.typing import User
 from agreements.effects import AgreementChange, Kind
 from agreements.models import Agreement
 from directory.models import Organisation, Person
 
 from ..models import Visit, Visitor
-from ._common import put_in_review
+from ..terms import breaches
+from ._common import locked, put_in_review
+from .requests import plan_of
 
 
 def _actor(actor_id: int | None) -> User | None:
@@ -72,6 +75,12 @@ def review_after_agreement_change(change: AgreementChange) -> None:
             "reason": change.reason,
         }
     elif change.kind == Kind.SUPERSEDED:
+        amendment = Agreement.objects.filter(
+            supersedes=change.agreement_id, status=Agreement.Status.SIGNED
+        ).first()
+        if amendment is not None:
+            _follow_amendment(agreement, amendment, actor_id=change.actor_id)
+            return
         reason = _(
             "The MoU %(mou)s was replaced by its signed amendment: check the visit against "
             "the amended terms."
@@ -87,6 +96,40 @@ def review_after_agreement_change(change: AgreementChange) -> None:
         naming = Visitor.objects.filter(person__in=change.people_removed).values("visit")
         scope &= Q(pk__in=naming)
     _review(scope, reason=reason, actor_id=change.actor_id)
+
+
+def _follow_amendment(old: Agreement, amendment: Agreement, *, actor_id: int | None) -> None:
+    """The future visits under an MoU replaced by its signed amendment go on under the
+    amendment; only those its amended terms no longer allow go into review, with what they
+    break, so that an amendment that adds a day or a person holds up nobody's visit."""
+    actor = _actor(actor_id)
+    visits = (
+        Visit.objects.holding_places()
+        .upcoming()
+        .filter(agreement=old, monitoring=False)
+        .order_by("day", "pk")
+    )
+    for visit in visits:
+        visit = locked(visit)
+        visit.agreement = amendment
+        visit.save(update_fields=["agreement"])
+        audit_record(
+            actor=actor,
+            action="visit.moved_to_amendment",
+            target=visit,
+            changes={"agreement": [old.pk, amendment.pk]},
+        )
+        assert visit.window is not None  # a request is made for a window
+        found = breaches(plan_of(visit, day=visit.day, window=visit.window))
+        if found and visit.status != Visit.Status.IN_REVIEW:
+            reason = _(
+                "The MoU %(mou)s was replaced by its signed amendment, which does not allow "
+                "this visit: %(breaches)s"
+            ) % {
+                "mou": old.reference or old.title,
+                "breaches": " ".join(str(breach) for breach in found),
+            }
+            put_in_review([visit], reason=reason, actor=actor)
 
 
 def review_after_clearance_refused(change: ClearanceChange) -> None:
