@@ -94,6 +94,11 @@ def register() -> None:
             _("%(actor)s changed the notice rules of %(object)s"),
         ),
         (
+            "closure.lifted",
+            _("Closure lifted"),
+            _("%(actor)s lifted the closure of %(object)s: %(reason)s"),
+        ),
+        (
             "closure.created",
             _("Closure declared"),
             _("%(actor)s closed %(object)s to visitors: %(reason)s"),

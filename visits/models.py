@@ -239,8 +239,15 @@ class Occurrence(models.Model):
         return f"{self.window} {self.day}"
 
 
+class ClosureQuerySet(models.QuerySet["Closure"]):
+    def in_force(self) -> "ClosureQuerySet":
+        """The closures not lifted."""
+        return self.filter(lifted_at__isnull=True)
+
+
 class Closure(models.Model):
-    """Days on which a whole facility, one of its areas or one window takes no visitors."""
+    """Days on which a whole facility, one of its areas or one window takes no visitors. A
+    closure declared in error, or no longer needed, is lifted, never deleted."""
 
     facility = models.ForeignKey(
         Facility, on_delete=models.CASCADE, related_name="closures", verbose_name=_("facility")
@@ -270,6 +277,13 @@ class Closure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("why it was lifted"), blank=True, max_length=TextLimit.NOTE)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure")

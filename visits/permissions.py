@@ -433,6 +433,27 @@ def closures_for_user(user: AnyUser) -> QuerySet[Closure]:
     return Closure.objects.filter(facility__in=calendar_facilities_for_user(user))
 
 
+def get_closure_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "manage"] = "view"
+) -> Closure:
+    """The closure, if the user reads its facility's calendar (else 404) and, for "manage",
+    keeps it (else 403)."""
+    return get_for_user(
+        user,
+        closures_for_user(user).select_related("facility"),
+        pk,
+        entity="closure",
+        action=action,
+        rules={
+            "manage": Rule(
+                lambda user, closure: can_manage_facility(user, closure.facility),
+                "closure.manage",
+                _FACILITY_RULES["manage"].reason,
+            )
+        },
+    )
+
+
 def reviews_for_user(user: AnyUser) -> QuerySet[Visit]:
     """The review queue: the visits in review at the facilities the user keeps."""
     return Visit.objects.filter(

@@ -412,7 +412,8 @@ def facility_calendar(
     number of windows, closures and visits (``windows`` come from ``windows_of``)."""
     end = start + timedelta(days=days - 1)
     closures = list(
-        Closure.objects.filter(facility=facility, starts_on__lte=end, ends_on__gte=start)
+        Closure.objects.in_force()
+        .filter(facility=facility, starts_on__lte=end, ends_on__gte=start)
         .select_related("area", "window")
         .order_by("starts_on", "pk")
     )

@@ -34,6 +34,7 @@ urlpatterns = [
     path("calendar/<int:pk>/windows/new/", calendar.window_new, name="window_new"),
     path("calendar/<int:pk>/rules/", calendar.rules_edit, name="rules_edit"),
     path("calendar/<int:pk>/closures/new/", calendar.closure_new, name="closure_new"),
+    path("closures/<int:pk>/lift/", calendar.closure_lift, name="closure_lift"),
     path("windows/<int:pk>/", calendar.window_edit, name="window_edit"),
     path("windows/<int:pk>/end/", calendar.window_end, name="window_end"),
     path("reviews/", calendar.review_list, name="review_list"),

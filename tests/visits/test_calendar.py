@@ -327,6 +327,51 @@ def test_a_closure_is_for_today_or_later_and_of_one_scope(setting, world, facili
     assert not Closure.objects.exists()
 
 
+def test_a_lifted_closure_takes_visitors_again_and_its_reviews_wait_for_the_officer(
+    client, setting, world, ngo_member, facility_officer
+):
+    [visit] = request(setting, world, ngo_member)
+    closure, _reviewed = calendar_services.closure_create(
+        actor=facility_officer,
+        facility=world.facility,
+        starts_on=setting.day,
+        ends_on=setting.day,
+        reason="Declared for the wrong week",
+    )
+    login(client, facility_officer)
+    calendar_page = url("facility_calendar", world.facility.pk)
+    assert "Lift the closure" in text(client.get(calendar_page))
+
+    assert client.post(url("closure_lift", closure.pk), {"reason": ""}).status_code == 302
+    assert Closure.objects.in_force().filter(pk=closure.pk).exists()
+    client.post(url("closure_lift", closure.pk), {"reason": "Wrong week, sorry."})
+
+    closure.refresh_from_db()
+    assert closure.lifted_by == facility_officer
+    assert AuditEntry.objects.filter(action="closure.lifted", object_id=str(closure.pk)).exists()
+    assert "Declared for the wrong week" not in text(client.get(calendar_page))
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.IN_REVIEW
+    request_services.visit_approve(actor=facility_officer, visit=visit)
+    ana = cleared_person(world, setting, "Ana")
+    assert request(setting, world, ngo_member, people=[ana])
+    with pytest.raises(DomainError, match="already lifted"):
+        calendar_services.closure_lift(actor=facility_officer, closure=closure, reason="Again")
+
+
+def test_only_the_keepers_lift_a_closure(client, setting, world, facility_officer, ngo_admin):
+    closure, _reviewed = calendar_services.closure_create(
+        actor=facility_officer,
+        facility=world.facility,
+        starts_on=setting.day,
+        ends_on=setting.day,
+        reason="Inspection",
+    )
+    login(client, ngo_admin)
+    assert client.post(url("closure_lift", closure.pk), {"reason": "No"}).status_code == 403
+    assert Closure.objects.in_force().filter(pk=closure.pk).exists()
+
+
 # The weeks --------------------------------------------------------------------------------------
 
 

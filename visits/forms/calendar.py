@@ -185,3 +185,11 @@ class WeeksForm(forms.Form):
     def start_or(self, default: date) -> date:
         start = self.cleaned_data.get("start") if self.is_valid() else None
         return start or default
+
+
+class ClosureLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is lifted"),
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -63,7 +63,9 @@ def organisation_side(visit: Visit) -> list[User]:
 
 
 def closures_on(facility: Facility, day: date) -> QuerySet[Closure]:
-    return Closure.objects.filter(facility=facility, starts_on__lte=day, ends_on__gte=day)
+    return Closure.objects.in_force().filter(
+        facility=facility, starts_on__lte=day, ends_on__gte=day
+    )
 
 
 def closure_blocking(

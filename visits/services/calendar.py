@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -383,3 +384,21 @@ def closure_create(
         },
     )
     return closure, count
+
+
+@transaction.atomic
+def closure_lift(*, actor: User, closure: Closure, reason: str) -> Closure:
+    """Lift a closure declared in error or no longer needed: its days take visitors again.
+    The visits it put into review stay there until the officer confirms each, so that nobody
+    comes on a day the organisation was told was closed without being told it is open."""
+    closure = Closure.objects.select_for_update().select_related("facility").get(pk=closure.pk)
+    if closure.lifted_at is not None:
+        raise DomainError(_("This closure is already lifted."))
+    if not reason.strip():
+        raise DomainError(_("Give the reason; the organisations read it."), field="reason")
+    closure.lifted_at = timezone.now()
+    closure.lifted_by = actor
+    closure.lift_reason = reason
+    closure.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    audit_record(actor=actor, action="closure.lifted", target=closure, changes={"reason": reason})
+    return closure

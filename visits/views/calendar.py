@@ -20,7 +20,14 @@ from activity.typing import AuthenticatedRequest
 from directory.models import Facility
 
 from .. import permissions, selectors
-from ..forms.calendar import ClosureForm, RulesForm, WeeksForm, WindowEndForm, WindowForm
+from ..forms.calendar import (
+    ClosureForm,
+    ClosureLiftForm,
+    RulesForm,
+    WeeksForm,
+    WindowEndForm,
+    WindowForm,
+)
 from ..models import Closure, local_today
 from ..services import calendar as calendar_services
 from ..services._common import rules_of
@@ -65,7 +72,8 @@ def facility_calendar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "later": start + timedelta(days=SHOWN_DAYS),
         "rules": rules_of(facility),
         "closures": list(
-            Closure.objects.filter(facility=facility, ends_on__gte=today)
+            Closure.objects.in_force()
+            .filter(facility=facility, ends_on__gte=today)
             .select_related("area", "window")
             .order_by("starts_on", "pk")
         ),
@@ -202,6 +210,31 @@ def closure_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, facility, form, _("Close %(facility)s to visitors") % {"facility": facility.name}
     )
+
+
+@login_required
+@require_POST
+def closure_lift(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    closure = permissions.get_closure_for_user(request.user, pk, action="manage")
+    form = ClosureLiftForm(request.POST)
+    if form.is_valid():
+        done, _result = run_service(
+            form,
+            lambda: calendar_services.closure_lift(
+                actor=request.user, closure=closure, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                _(
+                    "The closure is lifted. Visits it put into review stay there until you "
+                    "confirm them."
+                ),
+            )
+            return redirect(calendar_url(closure.facility))
+    messages.error(request, errors_text(form))
+    return redirect(calendar_url(closure.facility))
 
 
 @login_required
