@@ -200,6 +200,22 @@ def test_a_visit_put_into_review_is_no_longer_announced(
     assert pending(TOMORROW) == []
 
 
+def test_a_visit_confirmed_after_its_review_is_announced_again(
+    world, setting, john_user, ngo_member, facility_officer
+):
+    visit = tomorrows_visit(world, setting, ngo_member)
+    upcoming_visits_remind()
+    put_in_review([visit], reason="A closure was declared in error")
+    # The officer confirms it once the closure is lifted.
+    Visit.objects.filter(pk=visit.pk).update(
+        status=Visit.Status.APPROVED, decided_at=timezone.now(), decided_by=facility_officer
+    )
+
+    upcoming_visits_remind()
+
+    assert {r.recipient for r in pending(TOMORROW)} >= {john_user}
+
+
 def test_a_withdrawn_visit_is_no_longer_announced(world, setting, john_user, ngo_member):
     visit = tomorrows_visit(world, setting, ngo_member)
     upcoming_visits_remind()

@@ -49,8 +49,8 @@ def _hours(visit: Visit) -> str:
 def _remind_tomorrow(now: datetime) -> int:
     """Each expected visit whose day is tomorrow at its facility: the visitors who have an
     account and the facility's gate officers are told, at ``TOMORROW_AT`` that morning (at
-    once if it has passed). The key names the day, so that a visit moved to another day is
-    announced again."""
+    once if it has passed). The key names the day and the decision, so that a visit moved to
+    another day, or confirmed again after a review, is announced again."""
     utc_today = now.date()
     candidates = (
         Visit.objects.expected()
@@ -79,7 +79,10 @@ def _remind_tomorrow(now: datetime) -> int:
             "hours": _hours(visit),
             "people": len(visit.visitors.all()),
         }
-        key = notify.reminder_key(visit, f"tomorrow:{visit.day.isoformat()}")
+        # The day and the decision name the announcement: a visit moved to another day, or
+        # confirmed again after a review cancelled its announcement, is announced again.
+        decided = f"{visit.decided_at:%Y%m%d%H%M%S}" if visit.decided_at else "notified"
+        key = notify.reminder_key(visit, f"tomorrow:{visit.day.isoformat()}:{decided}")
         visitors = [
             visitor.person.user
             for visitor in visit.visitors.all()
