@@ -61,10 +61,32 @@ class SearchLevel(models.IntegerChoices):
     FULL = 4, _("Full search in private")
 
 
+class AtFacility:
+    """A row of a facility's calendar, protocol or gate: events about it belong to the
+    facility's administration's audit trail."""
+
+    facility: Facility
+
+    @property
+    def audit_administration_id(self) -> int:
+        return self.facility.administration_id
+
+
+class OfVisit:
+    """A row recorded against one visit (a visitor, a package, an incident, a delay, an
+    interview, minutes): events about it belong to the visit's administration's audit trail."""
+
+    visit: "Visit"
+
+    @property
+    def audit_administration_id(self) -> int:
+        return self.visit.administration_id
+
+
 # Facility rules and the calendar ----------------------------------------------------------------
 
 
-class FacilityRules(models.Model):
+class FacilityRules(AtFacility, models.Model):
     """How far ahead a facility takes requests. A facility without a row takes the defaults."""
 
     DEFAULT_MIN_NOTICE_DAYS = 2
@@ -102,10 +124,6 @@ class FacilityRules(models.Model):
     def __str__(self) -> str:
         return str(self.facility)
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.facility.administration_id
-
 
 class WindowQuerySet(models.QuerySet["VisitingWindow"]):
     def on(self, day: date) -> "WindowQuerySet":
@@ -118,7 +136,7 @@ class WindowQuerySet(models.QuerySet["VisitingWindow"]):
         )
 
 
-class VisitingWindow(models.Model):
+class VisitingWindow(AtFacility, models.Model):
     """A recurring time when a facility receives visitors, with how many it receives."""
 
     facility = models.ForeignKey(
@@ -161,10 +179,6 @@ class VisitingWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
-
-    @property
-    def audit_administration_id(self) -> int:
-        return self.facility.administration_id
 
     def falls_on(self, day: date) -> bool:
         """Whether the window opens on the day: its weekday, within its validity, and in one
@@ -245,7 +259,7 @@ class ClosureQuerySet(models.QuerySet["Closure"]):
         return self.filter(lifted_at__isnull=True)
 
 
-class Closure(models.Model):
+class Closure(AtFacility, models.Model):
     """Days on which a whole facility, one of its areas or one window takes no visitors. A
     closure declared in error, or no longer needed, is lifted, never deleted."""
 
@@ -299,10 +313,6 @@ class Closure(models.Model):
     def __str__(self) -> str:
         return f"{self.facility}: {self.starts_on}–{self.ends_on}"
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.facility.administration_id
-
 
 # The entrance protocol ---------------------------------------------------------------------------
 
@@ -312,7 +322,7 @@ class ProtocolQuerySet(models.QuerySet["EntranceProtocol"]):
         return self.filter(published_at__isnull=False)
 
 
-class EntranceProtocol(models.Model):
+class EntranceProtocol(AtFacility, models.Model):
     """One version of a facility's entrance protocol: what is inspected and searched, why, what
     may be carried, and the proportionality owed to monitoring bodies. The latest published
     version is in force; visitors acknowledge the version in force before they enter."""
@@ -384,10 +394,6 @@ class EntranceProtocol(models.Model):
             "version": self.version,
         }
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.facility.administration_id
-
     def default_level(self, category: str) -> int:
         return {
             Category.ORGANISATION: self.organisation_level,
@@ -441,7 +447,7 @@ class Acknowledgement(models.Model):
         return f"{self.person} – {self.protocol}"
 
 
-class Briefing(models.Model):
+class Briefing(AtFacility, models.Model):
     """The security and emergency briefing a person had at a facility, recorded by its staff.
     Nobody is checked in before it."""
 
@@ -461,10 +467,6 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.facility}"
-
-    @property
-    def audit_administration_id(self) -> int:
-        return self.facility.administration_id
 
 
 # Visits ------------------------------------------------------------------------------------------
@@ -673,7 +675,7 @@ class Visit(models.Model):
         return self.get_status_display()
 
 
-class Visitor(models.Model):
+class Visitor(OfVisit, models.Model):
     """A person named on a visit, and what happened to them at the gate."""
 
     class Outcome(models.TextChoices):
@@ -771,10 +773,6 @@ class Visitor(models.Model):
         return f"{self.person} – {self.visit}"
 
     @property
-    def audit_administration_id(self) -> int:
-        return self.visit.administration_id
-
-    @property
     def is_inside(self) -> bool:
         return self.checked_in_at is not None and self.checked_out_at is None
 
@@ -802,7 +800,7 @@ class Visitor(models.Model):
         return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-class Package(models.Model):
+class Package(OfVisit, models.Model):
     """A package or parcel brought in for an activity, registered at the gate."""
 
     class Result(models.TextChoices):
@@ -833,12 +831,8 @@ class Package(models.Model):
     def __str__(self) -> str:
         return self.description
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.visit.administration_id
 
-
-class Incident(models.Model):
+class Incident(OfVisit, models.Model):
     """Something that happened during a visit that the facility records."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="incidents")
@@ -858,12 +852,8 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.visit}: {self.occurred_at:%H:%M}"
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.visit.administration_id
 
-
-class Delay(models.Model):
+class Delay(OfVisit, models.Model):
     """The only thing staff may record against a monitoring visit: that they held it up, for
     how long and why. The director is alerted at once."""
 
@@ -886,12 +876,8 @@ class Delay(models.Model):
     def __str__(self) -> str:
         return f"{self.visit}: {self.minutes}"
 
-    @property
-    def audit_administration_id(self) -> int:
-        return self.visit.administration_id
 
-
-class Interview(models.Model):
+class Interview(OfVisit, models.Model):
     """A private interview held during a monitoring visit: that it took place, where and when,
     never what was said or with whom."""
 
@@ -918,7 +904,7 @@ class Interview(models.Model):
         return f"{self.visit}: {self.held_at:%H:%M}"
 
 
-class Meeting(models.Model):
+class Meeting(OfVisit, models.Model):
     """The participants and minutes of a coordination meeting, written by either side and read
     by both."""
 
@@ -938,10 +924,6 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return str(self.visit)
-
-    @property
-    def audit_administration_id(self) -> int:
-        return self.visit.administration_id
 
 
 class CalendarFeed(models.Model):

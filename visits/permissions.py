@@ -16,7 +16,7 @@ that is a rule of the services too, since no permission could allow it.
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -379,13 +379,29 @@ def calendar_facilities_for_user(user: AnyUser) -> QuerySet[Facility]:
     )
 
 
+_KEEPERS_ONLY = _(
+    "Only the facility's visits officer or a director keeps its calendar and protocol."
+)
+
 _FACILITY_RULES: dict[str, Rule[Facility]] = {
-    "manage": Rule(
-        can_manage_facility,
-        "facility.manage_visits",
-        _("Only the facility's visits officer or a director keeps its calendar and protocol."),
-    ),
+    "manage": Rule(can_manage_facility, "facility.manage_visits", _KEEPERS_ONLY),
 }
+
+
+#: What belongs to a facility's calendar or protocol.
+F = TypeVar("F", VisitingWindow, Closure, EntranceProtocol)
+
+
+def _kept_at_facility(model: type[F]) -> dict[str, Rule[F]]:
+    """The rule of what belongs to a facility's calendar or protocol (a window, a closure, a
+    protocol version): "manage" is for those who keep the facility."""
+    return {
+        "manage": Rule(
+            lambda user, obj: can_manage_facility(user, obj.facility),
+            f"{model._meta.model_name}.manage",
+            _KEEPERS_ONLY,
+        )
+    }
 
 
 def get_calendar_facility_for_user(
@@ -418,13 +434,7 @@ def get_window_for_user(
         pk,
         entity="visitingwindow",
         action=action,
-        rules={
-            "manage": Rule(
-                lambda user, window: can_manage_facility(user, window.facility),
-                "visitingwindow.manage",
-                _FACILITY_RULES["manage"].reason,
-            )
-        },
+        rules=_kept_at_facility(VisitingWindow),
     )
 
 
@@ -444,13 +454,7 @@ def get_closure_for_user(
         pk,
         entity="closure",
         action=action,
-        rules={
-            "manage": Rule(
-                lambda user, closure: can_manage_facility(user, closure.facility),
-                "closure.manage",
-                _FACILITY_RULES["manage"].reason,
-            )
-        },
+        rules=_kept_at_facility(Closure),
     )
 
 
@@ -512,13 +516,7 @@ def get_protocol_for_user(
         pk,
         entity="entranceprotocol",
         action=action,
-        rules={
-            "manage": Rule(
-                lambda user, protocol: can_manage_facility(user, protocol.facility),
-                "entranceprotocol.manage",
-                _FACILITY_RULES["manage"].reason,
-            )
-        },
+        rules=_kept_at_facility(EntranceProtocol),
     )
 
 

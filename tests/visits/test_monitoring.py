@@ -404,7 +404,9 @@ def test_an_interview_is_recorded_as_having_taken_place_and_nothing_more(
     assert answer.status_code == 302
     interview = Interview.objects.get(visit=visit)
     assert interview.area == setting.segregation
-    assert AuditEntry.objects.filter(action="interview.recorded").count() == 1
+    # In the administration's audit trail, where its director reads it.
+    entry = AuditEntry.objects.get(action="interview.recorded")
+    assert entry.administration_id == visit.administration_id
     page = text(login(client, director).get(visit.get_absolute_url()))
     assert "never what was said, nor with whom" in page
     assert f"{held:%H:%M} — Segregation unit" in page
