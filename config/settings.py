@@ -383,6 +383,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "visits.tasks.upcoming_visits_remind",
         "schedule": timedelta(hours=1),
     },
+    # Hourly: a report's window closes at the hour it was submitted, days later.
+    "lift-report-embargoes": {
+        "task": "recommendations.tasks.lift_embargoes",
+        "schedule": timedelta(hours=1),
+    },
+    "remind-overdue-actions": {
+        "task": "recommendations.tasks.remind_overdue_actions",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 LOGGING = {

@@ -16,6 +16,6 @@ urlpatterns = [
     path("accreditation/", include("accreditation.urls")),
     path("agreements/", include("agreements.urls")),
     path("visits/", include("visits.urls")),
-    # Recommendations get their pages when they are built.
+    path("recommendations/", include("recommendations.urls")),
     path("admin/", admin.site.urls),
 ]

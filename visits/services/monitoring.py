@@ -22,7 +22,7 @@ from activity.typing import User
 from directory.models import Area, Facility, Organisation, Person, Role
 from directory.selectors import administration_users
 
-from .. import reminders
+from .. import effects, reminders
 from ..models import (
     Category,
     Delay,
@@ -162,6 +162,7 @@ def visit_notify(
     clean_roles = {pk: role.strip() for pk, role in roles.items()}
     add_visitors(visit, members, Category.MONITOR, clean_roles)
     add_visitors(visit, experts, Category.EXPERT, clean_roles)
+    effects.publish_created(visit)
     audit_record(
         actor=actor,
         action="visit.notified",

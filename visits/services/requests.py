@@ -24,7 +24,7 @@ from activity.typing import User
 from agreements.models import Agreement
 from directory.models import ActivityType, Area, Facility, Organisation, Person
 
-from .. import reminders
+from .. import effects, reminders
 from ..models import MAX_SERIES, Category, Visit, VisitingWindow, local_datetime, local_today
 from ..terms import Plan, agreements_covering, breaches
 from ._common import (
@@ -172,6 +172,7 @@ def visit_request(
         visit.areas.set(areas)
         add_visitors(visit, people, Category.ORGANISATION)
         visits.append(visit)
+        effects.publish_created(visit)
     first = visits[0]
     audit_record(
         actor=actor,

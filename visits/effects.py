@@ -1,0 +1,60 @@
+"""What a new visit causes in later modules.
+
+Visits does not import recommendations (dependencies run one way). A later module that must act
+when a visit is requested or notified (recommendations gives a follow-up visit its checklist of
+the facility's open recommendations) subscribes a handler in its ``AppConfig.ready()``::
+
+    from visits import effects
+    effects.subscribe(checklist_prefill)
+
+The handlers run inside the transaction that creates the visit, after it is saved, in the order
+they subscribed; a handler that raises rolls the request back. The same plain, typed registry
+as ``agreements.effects``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Visit
+
+
+@dataclass(frozen=True)
+class VisitCreated:
+    visit_id: int
+    facility_id: int
+    organisation_id: int
+    purpose: str
+    monitoring: bool
+
+
+Handler = Callable[[VisitCreated], None]
+_handlers: list[Handler] = []
+
+
+def subscribe(handler: Handler) -> None:
+    if handler not in _handlers:
+        _handlers.append(handler)
+
+
+def unsubscribe(handler: Handler) -> None:
+    if handler in _handlers:
+        _handlers.remove(handler)
+
+
+def publish(created: VisitCreated) -> None:
+    for handler in list(_handlers):
+        handler(created)
+
+
+def publish_created(visit: "Visit") -> None:
+    publish(
+        VisitCreated(
+            visit_id=visit.pk,
+            facility_id=visit.facility_id,
+            organisation_id=visit.organisation_id,
+            purpose=visit.purpose,
+            monitoring=visit.monitoring,
+        )
+    )
