@@ -163,8 +163,10 @@ class Report(models.Model):
         return reverse("recommendations:report_detail", args=[self.pk])
 
     @property
-    def audit_administration_id(self) -> int:
-        return self.administration_id
+    def audit_administration_id(self) -> int | None:
+        """A draft is the organisation's alone: what is written in it stays out of the
+        administration's audit trail until it is submitted."""
+        return None if self.status == self.Status.DRAFT else self.administration_id
 
     @property
     def audit_organisation_id(self) -> int:
@@ -216,8 +218,8 @@ class Finding(models.Model):
         return self.text[:80]
 
     @property
-    def audit_administration_id(self) -> int:
-        return self.report.administration_id
+    def audit_administration_id(self) -> int | None:
+        return self.report.audit_administration_id
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
@@ -354,8 +356,8 @@ class Recommendation(models.Model):
         return reverse("recommendations:recommendation_detail", args=[self.pk])
 
     @property
-    def audit_administration_id(self) -> int:
-        return self.administration_id
+    def audit_administration_id(self) -> int | None:
+        return self.report.audit_administration_id
 
     @property
     def audit_organisation_id(self) -> int:

@@ -181,3 +181,12 @@ def test_the_public_version_does_not_follow_later_answers(
     published.refresh_from_db()
     assert "Smith" not in str(published.public_version)
     assert timezone.now() >= published.published_at
+
+
+def test_a_draft_stays_out_of_the_administrations_audit_trail(draft, director, ngo_admin):
+    from activity.permissions import audit_entries_for_user
+
+    seen = audit_entries_for_user(director)
+    assert not seen.filter(object_type__startswith="recommendations.").exists()
+    reports.report_submit(actor=ngo_admin, report=draft)
+    assert seen.filter(action="report.submitted").count() == 1
