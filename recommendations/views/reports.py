@@ -105,6 +105,11 @@ def report_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "recommendations/report_edit.html", {"report": report, "form": form})
 
 
+def _answer_ids(pk: int) -> str:
+    """One answer form per recommendation on the page: each its own element ids."""
+    return f"id_rec{pk}_%s"
+
+
 def _detail(request: AuthenticatedRequest, report: Report, **forms: Any) -> HttpResponse:
     user = request.user
     actions = permissions.report_actions(user, report)
@@ -117,7 +122,10 @@ def _detail(request: AuthenticatedRequest, report: Report, **forms: Any) -> Http
         rec.answer_form = (  # type: ignore[attr-defined]
             failed[1]
             if failed and failed[0] == rec.pk
-            else AnswerForm(initial={"response": rec.response, "reason": rec.response_reason})
+            else AnswerForm(
+                initial={"response": rec.response, "reason": rec.response_reason},
+                auto_id=_answer_ids(rec.pk),
+            )
         )
     context = {
         "report": report,
@@ -134,11 +142,11 @@ def _detail(request: AuthenticatedRequest, report: Report, **forms: Any) -> Http
         ),
         "meeting_form": forms.get("meeting_form")
         or (
-            MeetingForm(meetings=selectors.meeting_choices(report))
+            MeetingForm(meetings=selectors.meeting_choices(report), auto_id="id_meeting_%s")
             if answering and report.status == Report.Status.SUBMITTED
             else None
         ),
-        "consent_form": forms.get("consent_form") or NoteForm(),
+        "consent_form": NoteForm(auto_id="id_consent_%s"),
     }
     return render(request, "recommendations/report_detail.html", context)
 
@@ -281,7 +289,7 @@ def report_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def recommendation_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rec = permissions.get_recommendation_for_user(request.user, pk, action="answer")
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, auto_id=_answer_ids(rec.pk))
     if form.is_valid():
         done, _result = run_service(
             form,
@@ -306,7 +314,9 @@ def recommendation_answer(request: AuthenticatedRequest, pk: int) -> HttpRespons
 @require_POST
 def report_meeting_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = permissions.get_report_for_user(request.user, pk, action="answer")
-    form = MeetingForm(request.POST, meetings=selectors.meeting_choices(report))
+    form = MeetingForm(
+        request.POST, meetings=selectors.meeting_choices(report), auto_id="id_meeting_%s"
+    )
     if form.is_valid():
         done, _result = run_service(
             form,
