@@ -43,6 +43,11 @@ def recommendation_detail(request: AuthenticatedRequest, pk: int) -> HttpRespons
     context = {
         "recommendation": recommendation,
         "report": recommendation.report,
+        # A responsible official reads the recommendations their actions answer, not the rest
+        # of the report.
+        "report_visible": permissions.reports_for_user(request.user)
+        .filter(pk=recommendation.report_id)
+        .exists(),
         "page": page,
         "actions": permissions.recommendation_actions(request.user, recommendation),
         "standards": standards_named(recommendation.standards),

@@ -132,6 +132,8 @@ def test_a_responsible_official_reads_the_recommendations_their_actions_answer(
 
     page = text(client.get(recommendation.get_absolute_url()))
     assert reverse("recommendations:action_detail", args=[action.pk]) in page
+    assert "Recommendation 1: keep classes running" in page
+    assert submitted.title not in page
     assert client.get(submitted.get_absolute_url()).status_code == 404
     other = submitted.recommendations.exclude(pk=recommendation.pk).get()
     assert client.get(other.get_absolute_url()).status_code == 404
