@@ -14,11 +14,12 @@ is not changed) is a rule of the services; here are who-may rules only.
 from dataclasses import dataclass
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
-from activity.permissions import Rule, get_for_user
+from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from directory.models import Role
 from directory.permissions import administration_ids, organisation_ids, roles
@@ -139,6 +140,23 @@ def reporting_visits(user: AnyUser) -> QuerySet[Visit]:
     if not organisations:
         return Visit.objects.none()
     return Visit.objects.expected().filter(organisation__in=organisations)
+
+
+# Starting a report (the reports pages) ----------------------------------------------------------
+
+
+def can_start_report(user: AnyUser) -> bool:
+    """An organisation's members (a monitoring body's) write the reports of its visits."""
+    return bool(organisation_ids(user, WRITERS))
+
+
+def cannot_start_report(user: AnyUser) -> PermissionDenied:
+    return deny(
+        user,
+        "report.create",
+        None,
+        str(_("Only an organisation's members write the reports of its visits.")),
+    )
 
 
 # Recommendations --------------------------------------------------------------------------------

@@ -52,12 +52,18 @@ def test_a_signed_in_user_keeps_their_navigation_on_the_not_found_page(client, d
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("module", ["recommendations"])
-def test_modules_not_built_yet_have_no_pages_or_links(client, director, module):
+def test_the_recommendations_module_has_its_pages_and_links(client, director, gate_officer):
+    """Built now: its lists are in the navigation of those who read reports, and nowhere
+    else; the module's own address has no page of its own."""
     signed_in = login(client, director)
+    navigation = text(signed_in.get("/"))
 
-    assert signed_in.get(f"/{module}/").status_code == 404
-    assert f'href="/{module}/' not in text(signed_in.get("/"))
+    for page in ("/recommendations/reports/", "/recommendations/recommendations/"):
+        assert f'href="{page}"' in navigation
+        assert signed_in.get(page).status_code == 200
+    assert signed_in.get("/recommendations/").status_code == 404
+
+    assert 'href="/recommendations/' not in text(login(client, gate_officer).get("/"))
 
 
 @pytest.mark.django_db

@@ -31,6 +31,8 @@ NAV = {
     "Rules",
     "Formal mechanisms",
     "Audit trail",
+    "Reports",
+    "Recommendations",
     "Notifications",
 }
 
@@ -75,7 +77,15 @@ EXPECTED = {
             "Accreditation, applications and people's clearances",
             "1 person named to enter prisons.",
         ],
-        nav={"Dashboard", "Organisations", "Applications", "Accreditations", "Notifications"},
+        nav={
+            "Dashboard",
+            "Organisations",
+            "Applications",
+            "Accreditations",
+            "Reports",
+            "Recommendations",
+            "Notifications",
+        },
     ),
     "gate_officer": Expected(
         username="gabriel",
