@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan, reports
+from .views import dashboard, plan, reports
 
 app_name = "recommendations"
 
@@ -12,4 +12,11 @@ urlpatterns = [
         name="recommendation_detail",
     ),
     path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
+    # Dashboards
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # placeholder names until merged
+    path("reports/", dashboard.dashboard, name="report_list"),
+    path("recommendations/", dashboard.dashboard, name="recommendation_list"),
+    path("actions/", dashboard.dashboard, name="action_list"),
+    # end of placeholder names
 ]
