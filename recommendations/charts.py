@@ -145,7 +145,7 @@ def _cut(text: str, chars: int) -> str:
 
 
 def _number(value: float, decimals: int) -> str:
-    return number_format(round(value, decimals) if decimals else int(round(value)), decimals)
+    return number_format(round(value, decimals) if decimals else round(value), decimals)
 
 
 def layout(chart: Chart, *, rtl: bool | None = None) -> Layout:

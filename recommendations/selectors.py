@@ -129,10 +129,7 @@ def rates_by_priority(user: AnyUser) -> list[Rate]:
     """One query; the most pressing first."""
     found = {
         row["priority"]: row
-        for row in answered_for(user)
-        .values("priority")
-        .annotate(**_IMPLEMENTED_COUNTS)
-        .order_by()
+        for row in answered_for(user).values("priority").annotate(**_IMPLEMENTED_COUNTS).order_by()
     }
     return [_rate(str(p.label), found[p]) for p in Priority if p in found]
 
@@ -323,13 +320,13 @@ def _staff_panel(user: AnyUser, administrations: set[int]) -> Panel:
         )
         .select_related("organisation", "facility")
     )
-    first = list(awaiting.order_by(F("respond_by").asc(nulls_last=True), "id")[:REPORTS_ON_DASHBOARD])
+    first = list(
+        awaiting.order_by(F("respond_by").asc(nulls_last=True), "id")[:REPORTS_ON_DASHBOARD]
+    )
     return Panel(
         "recommendations/panels/administration.html",
         {
-            "open": (
-                Recommendation.objects.open() & permissions.recommendations_for_user(user)
-            )
+            "open": (Recommendation.objects.open() & permissions.recommendations_for_user(user))
             .filter(administration__in=administrations)
             .count(),
             "overdue": (Action.objects.overdue() & permissions.actions_for_user(user))
@@ -349,9 +346,7 @@ def _official_panel(user: AnyUser) -> Panel:
     mine = (Action.objects.unfinished() & permissions.actions_for_user(user)).filter(
         responsible_id=user.pk
     )
-    counts = mine.aggregate(
-        unfinished=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-    )
+    counts = mine.aggregate(unfinished=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     return Panel(
         "recommendations/panels/official.html",
         {

@@ -25,7 +25,9 @@ def _percent(rate: float | None) -> str:
     return _("%(percent)s %%") % {"percent": number_format(round(rate * 100))}
 
 
-def rate_chart(chart_id: str, title: str, label_header: str, rates: list[selectors.Rate]) -> charts.Chart:
+def rate_chart(
+    chart_id: str, title: str, label_header: str, rates: list[selectors.Rate]
+) -> charts.Chart:
     """Verified, claimed but not verified, and the rest, end to end; the verified rate after."""
     return charts.Chart(
         id=chart_id,
@@ -62,7 +64,9 @@ def dashboard_charts(user: AnyUser) -> list[charts.Chart]:
             _("Facility"),
             selectors.rates_by_facility(user),
         ),
-        rate_chart("rates-theme", _("Implementation by theme"), _("Theme"), selectors.rates_by_theme(user)),
+        rate_chart(
+            "rates-theme", _("Implementation by theme"), _("Theme"), selectors.rates_by_theme(user)
+        ),
         rate_chart(
             "rates-priority",
             _("Implementation by priority"),
