@@ -13,9 +13,10 @@ from activity.typing import AuthenticatedRequest
 from agreements import selectors as agreements
 from directory import permissions
 from directory import selectors as directory
+from recommendations import selectors as recommendations
 from visits import selectors as visits
 
-PANEL_SOURCES = (activity, directory, accreditation, agreements, visits)
+PANEL_SOURCES = (activity, directory, accreditation, agreements, visits, recommendations)
 
 
 @login_required

@@ -51,7 +51,8 @@ FACILITIES_ON_DASHBOARD = 10
 
 def dashboard_panels(user: AnyUser) -> list[Panel]:
     """The directory's panels: for staff, their facilities and the size of the directory; for
-    facility staff, the facility they work in; for a responsible official, their actions."""
+    facility staff, the facility they work in. (A responsible official's actions are the
+    recommendations app's panel.)"""
     panels: list[Panel] = []
     held = permissions.roles(user)
     if permissions.is_administration_staff(user):
@@ -78,8 +79,6 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
             Panel("directory/panels/own_facility.html", {"facility": f, "roles": held}, order=20)
             for f in own
         )
-    if Role.RESPONSIBLE_OFFICIAL in held:
-        panels.append(Panel("directory/panels/official.html", order=30))
     return panels
 
 

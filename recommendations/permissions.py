@@ -344,3 +344,19 @@ def can_read_evidence(user: AnyUser, document: Document) -> bool:
         reports_for_user(user).filter(findings__attachments=document).exists()
         or actions_for_user(user).filter(updates__evidence=document).exists()
     )
+
+
+# Dashboards -------------------------------------------------------------------------------------
+
+
+def can_view_dashboard(user: AnyUser) -> bool:
+    """The recommendations dashboard: the administration's directors and coordinators see the
+    figures of the reports submitted to it; an organisation's members, those of its own
+    reports. Each sees only what ``recommendations_for_user`` gives them."""
+    return bool(_staff_of(user) or organisation_ids(user, WRITERS))
+
+
+DASHBOARD_REFUSED = _(
+    "The recommendations dashboard is for the administration's directors and coordinators and "
+    "for the organisations that make recommendations."
+)

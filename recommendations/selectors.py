@@ -1,17 +1,50 @@
-"""Reads of reports and recommendations for their pages: each page's rows in a number of
-queries that does not grow with them, and never a row the user may not see."""
+"""Reads of reports and recommendations for their pages and the dashboard: each page's rows
+in a number of queries that does not grow with them, and never a row the user may not see.
+
+Every dashboard figure starts from what the user may see (``permissions.recommendations_for_user``,
+``actions_for_user``, ``reports_for_user``) and counts submitted reports only: a draft is the
+organisation's working copy and is counted nowhere. Each figure is one grouped query, so a
+dashboard costs the same few queries for one recommendation or three hundred thousand.
+"""
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from activity.panels import Panel
 from activity.typing import AnyUser
 from agreements.models import Agreement, Clause
 from agreements.selectors import RenderedClause, rendered_clauses
+from directory.models import Role
+from directory.permissions import organisation_ids, roles
 from visits.models import Purpose, Visit
 
 from . import permissions
-from .models import Action, Engagement, Finding, Recommendation, Report, Verification
+from .models import (
+    Action,
+    Engagement,
+    Finding,
+    Priority,
+    Recommendation,
+    Report,
+    Theme,
+    Verification,
+)
 from .standards import standards_named
 
 
@@ -147,3 +180,384 @@ def meeting_choices(report: Report) -> QuerySet[Visit]:
         .select_related("facility")
         .order_by("-starts_at", "-pk")
     )
+
+
+# Recommendations the figures count -----------------------------------------------------------
+
+
+def counted_recommendations(user: AnyUser) -> QuerySet[Recommendation]:
+    """The recommendations of submitted reports the user may see."""
+    return Recommendation.objects.submitted() & permissions.recommendations_for_user(user)
+
+
+def answered_for(user: AnyUser) -> QuerySet[Recommendation]:
+    """What an implementation rate counts: submitted and not rejected."""
+    return counted_recommendations(user).exclude(response=Recommendation.Response.REJECTED)
+
+
+# Implementation rates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A group's recommendations (submitted, not rejected): how many the authorities claim
+    implemented, how many the organisation verified implemented, and the rate, verified of
+    all."""
+
+    label: str
+    total: int
+    claimed: int
+    verified: int
+    #: Claimed implemented but not (yet) verified so: the gap between the two statuses.
+    claimed_only: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.verified / self.total if self.total else None
+
+    @property
+    def rest(self) -> int:
+        return self.total - self.verified - self.claimed_only
+
+
+_IMPLEMENTED_COUNTS = {
+    "total": Count("pk"),
+    "claimed": Count("pk", filter=Q(claimed_status=Recommendation.Claimed.IMPLEMENTED)),
+    "verified": Count("pk", filter=Q(verified_status=Recommendation.Verified.IMPLEMENTED)),
+    "claimed_only": Count(
+        "pk",
+        filter=Q(claimed_status=Recommendation.Claimed.IMPLEMENTED)
+        & ~Q(verified_status=Recommendation.Verified.IMPLEMENTED),
+    ),
+}
+
+
+def _rate(label: str, row: dict[str, int]) -> Rate:
+    return Rate(
+        label=label,
+        total=row["total"],
+        claimed=row["claimed"],
+        verified=row["verified"],
+        claimed_only=row["claimed_only"],
+    )
+
+
+#: A chart names this many facilities, those with the most recommendations; the others are
+#: one row.
+FACILITIES_ON_CHART = 12
+
+
+def rates_by_facility(user: AnyUser) -> list[Rate]:
+    """One query, one row per facility: the facilities with the most recommendations, and
+    the others added up in a last row."""
+    rows = sorted(
+        answered_for(user)
+        .values("facility", "facility__name")
+        .annotate(**_IMPLEMENTED_COUNTS)
+        .order_by(),
+        key=lambda row: (-row["total"], row["facility__name"], row["facility"]),
+    )
+    rates = [_rate(row["facility__name"], row) for row in rows[:FACILITIES_ON_CHART]]
+    others = rows[FACILITIES_ON_CHART:]
+    if others:
+        summed = {key: sum(row[key] for row in others) for key in _IMPLEMENTED_COUNTS}
+        label = _("%(count)s other facilities") % {"count": len(others)}
+        rates.append(_rate(label, summed))
+    return rates
+
+
+def rates_by_theme(user: AnyUser) -> list[Rate]:
+    """One query; the themes in their usual order, those without recommendations left out."""
+    found = {
+        row["theme"]: row
+        for row in answered_for(user).values("theme").annotate(**_IMPLEMENTED_COUNTS).order_by()
+    }
+    return [_rate(str(theme.label), found[theme]) for theme in Theme if theme in found]
+
+
+def rates_by_priority(user: AnyUser) -> list[Rate]:
+    """One query; the most pressing first."""
+    found = {
+        row["priority"]: row
+        for row in answered_for(user).values("priority").annotate(**_IMPLEMENTED_COUNTS).order_by()
+    }
+    return [_rate(str(p.label), found[p]) for p in Priority if p in found]
+
+
+# Overdue actions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ageing:
+    label: str
+    count: int
+
+
+#: How long overdue actions have been overdue: (first day, last day or None for "and more").
+AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((1, 30), (31, 90), (91, 180), (181, None))
+
+
+def overdue_ageing(user: AnyUser, today: date | None = None) -> list[Ageing]:
+    """The overdue actions the user may see, by how many days they are overdue: one query."""
+    today = today or timezone.localdate()
+    counts = {}
+    for first, last in AGE_BUCKETS:
+        # Overdue by ``first`` days or more means due on ``today - first`` or before.
+        when = Q(due_on__lte=today - timedelta(days=first))
+        if last is not None:
+            when &= Q(due_on__gte=today - timedelta(days=last))
+        counts[f"from_{first}"] = Count("pk", filter=when)
+    found = (Action.objects.overdue(today) & permissions.actions_for_user(user)).aggregate(**counts)
+    return [
+        Ageing(
+            label=_("%(first)s–%(last)s days") % {"first": first, "last": last}
+            if last is not None
+            else _("Over %(days)s days") % {"days": first - 1},
+            count=found[f"from_{first}"],
+        )
+        for first, last in AGE_BUCKETS
+    ]
+
+
+# Time to implement -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeToImplement:
+    """From the report's submission to the organisation's first verification of the
+    recommendation as implemented, in days."""
+
+    label: str
+    count: int
+    median: float
+    mean: float
+
+
+def _days(value: timedelta) -> float:
+    return value.total_seconds() / 86400
+
+
+def time_to_implement(user: AnyUser) -> list[TimeToImplement]:
+    """By priority, the median and the mean time to implement: two queries, whatever the
+    number of recommendations. The mean is an average in the database; the median is read as
+    the one or two middle rows of each priority, numbered in the database by a window
+    function (portable to PostgreSQL and SQLite alike, unlike a percentile)."""
+    took = ExpressionWrapper(
+        F("implemented_at") - F("report__submitted_at"), output_field=DurationField()
+    )
+    done = counted_recommendations(user).filter(implemented_at__isnull=False).annotate(took=took)
+    means = {
+        row["priority"]: row
+        for row in done.values("priority").annotate(n=Count("pk"), mean=Avg("took")).order_by()
+    }
+    middle = (
+        done.annotate(
+            place=Window(RowNumber(), partition_by=F("priority"), order_by=[F("took"), F("pk")]),
+            of=Window(Count("pk"), partition_by=F("priority")),
+        )
+        # The middle row of an odd count, the two middle rows of an even one.
+        .filter(place__gte=(F("of") + 1) / 2, place__lte=(F("of") + 2) / 2)
+        .values_list("priority", "took")
+    )
+    halves: dict[int, list[timedelta]] = {}
+    for priority, value in middle:
+        halves.setdefault(priority, []).append(value)
+    return [
+        TimeToImplement(
+            label=str(p.label),
+            count=means[p]["n"],
+            median=sum(_days(v) for v in halves[p]) / len(halves[p]),
+            mean=_days(means[p]["mean"]),
+        )
+        for p in Priority
+        if p in means and p in halves
+    ]
+
+
+# The follow-up tracker -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A coming visit with recommendations on its checklist."""
+
+    visit_id: int
+    day: date
+    starts_at: datetime
+    facility: str
+    organisation: str
+    status: str
+    purpose: str
+    items: int
+
+    @property
+    def status_label(self) -> str:
+        return str(Visit.Status(self.status).label)
+
+    @property
+    def purpose_label(self) -> str:
+        return str(Purpose(self.purpose).label)
+
+
+#: The tracker names the nearest visits; the others are counted.
+FOLLOW_UPS_ON_DASHBOARD = 20
+#: A visit refused, cancelled or withdrawn checks nothing.
+_VISIT_OFF = (Visit.Status.REFUSED, Visit.Status.CANCELLED, Visit.Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Tracker:
+    visits: list[FollowUp]
+    total: int
+
+
+def follow_up_tracker(user: AnyUser, now: datetime | None = None) -> Tracker:
+    """The coming visits whose checklists hold recommendations the user may see, the nearest
+    first, with the number of recommendations each will check: two queries."""
+    items = Verification.objects.filter(
+        visit__starts_at__gt=now or timezone.now(),
+        recommendation__in=counted_recommendations(user),
+    ).exclude(visit__status__in=_VISIT_OFF)
+    rows = (
+        items.values(
+            "visit",
+            "visit__day",
+            "visit__starts_at",
+            "visit__facility__name",
+            "visit__organisation__name",
+            "visit__status",
+            "visit__purpose",
+        )
+        .annotate(items=Count("pk"))
+        .order_by("visit__starts_at", "visit")[:FOLLOW_UPS_ON_DASHBOARD]
+    )
+    return Tracker(
+        visits=[
+            FollowUp(
+                visit_id=row["visit"],
+                day=row["visit__day"],
+                starts_at=row["visit__starts_at"],
+                facility=row["visit__facility__name"],
+                organisation=row["visit__organisation__name"],
+                status=row["visit__status"],
+                purpose=row["visit__purpose"],
+                items=row["items"],
+            )
+            for row in rows
+        ],
+        total=items.aggregate(n=Count("visit", distinct=True))["n"],
+    )
+
+
+# The dashboard panels --------------------------------------------------------------------------
+
+#: How many reports, actions a panel names; the others are counted.
+REPORTS_ON_DASHBOARD = 5
+ACTIONS_ON_DASHBOARD = 8
+
+
+def _staff_panel(user: AnyUser, administrations: set[int]) -> Panel:
+    """The director's and coordinator's: open recommendations, overdue actions, and the
+    reports nobody has answered yet, the window closing soonest first, with its days left."""
+    now = timezone.now()
+    awaiting = (
+        permissions.reports_for_user(user)
+        .filter(
+            Q(respond_by__isnull=True) | Q(respond_by__gt=now),
+            administration__in=administrations,
+            status=Report.Status.SUBMITTED,
+            engaged_at__isnull=True,
+        )
+        .select_related("organisation", "facility")
+    )
+    first = list(
+        awaiting.order_by(F("respond_by").asc(nulls_last=True), "id")[:REPORTS_ON_DASHBOARD]
+    )
+    return Panel(
+        "recommendations/panels/administration.html",
+        {
+            "open": (Recommendation.objects.open() & permissions.recommendations_for_user(user))
+            .filter(administration__in=administrations)
+            .count(),
+            "overdue": (Action.objects.overdue() & permissions.actions_for_user(user))
+            .filter(administration__in=administrations)
+            .count(),
+            "awaiting": [(report, report.days_left(now)) for report in first],
+            "awaiting_count": awaiting.count(),
+        },
+        order=26,
+    )
+
+
+def _official_panel(user: AnyUser) -> Panel:
+    """The responsible official's: their unfinished actions, the soonest due first, and how
+    many are overdue."""
+    today = timezone.localdate()
+    mine = (Action.objects.unfinished() & permissions.actions_for_user(user)).filter(
+        responsible_id=user.pk
+    )
+    counts = mine.aggregate(unfinished=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    return Panel(
+        "recommendations/panels/official.html",
+        {
+            "actions": [
+                (action, action.days_overdue(today))
+                for action in mine.select_related("organisation").order_by("due_on", "id")[
+                    :ACTIONS_ON_DASHBOARD
+                ]
+            ],
+            "counts": counts,
+        },
+        order=16,
+    )
+
+
+def _organisation_panel(user: AnyUser, organisations: set[int]) -> Panel:
+    """The organisation's: its submitted recommendations by what it verified, how many were
+    rejected, and its reports still under embargo and those it may publish."""
+    by_status = {
+        row["verified_status"]: row["n"]
+        for row in counted_recommendations(user)
+        .filter(organisation__in=organisations)
+        .values("verified_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    reports = (
+        permissions.reports_for_user(user)
+        .filter(organisation__in=organisations)
+        .aggregate(
+            embargo=Count("pk", filter=Q(status=Report.Status.SUBMITTED)),
+            publishable=Count("pk", filter=Q(status=Report.Status.RELEASED)),
+            published=Count("pk", filter=Q(status=Report.Status.PUBLISHED)),
+        )
+    )
+    return Panel(
+        "recommendations/panels/organisation.html",
+        {
+            "verified": [
+                (str(status.label), by_status.get(status, 0)) for status in Recommendation.Verified
+            ],
+            "total": sum(by_status.values()),
+            "reports": reports,
+        },
+        order=27,
+    )
+
+
+def dashboard_panels(user: AnyUser) -> list[Panel]:
+    """Recommendations' panels, one for each side the user works on: the administration that
+    answers and plans, the official who carries out actions, the organisation that recommends
+    and verifies. Each makes the same few queries however many rows there are."""
+    if not user.is_authenticated:
+        return []
+    panels: list[Panel] = []
+    administrations = permissions.planning_administrations(user)
+    if administrations:
+        panels.append(_staff_panel(user, administrations))
+    if Role.RESPONSIBLE_OFFICIAL in roles(user):
+        panels.append(_official_panel(user))
+    organisations = organisation_ids(user, permissions.WRITERS)
+    if organisations:
+        panels.append(_organisation_panel(user, organisations))
+    return panels

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan, recommendations, reports
+from .views import dashboard, plan, recommendations, reports
 
 app_name = "recommendations"
 
@@ -59,4 +59,6 @@ urlpatterns = [
     ),
     # The plan of action -------------------------------------------------------------------------
     path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
+    # Dashboards
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

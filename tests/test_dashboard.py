@@ -40,7 +40,7 @@ PANELS = {
     "visits_officer": "Visit requests waiting for your decision will appear here.",
     "organisation": "Accreditation, applications and people",
     "monitoring_body": "Visits you notify under your mandate will appear here.",
-    "official": "Plan-of-action items you are responsible for",
+    "official": '<h2 id="panel-recommendations-official">Actions assigned to you</h2>',
     "no_role": "Your account has no role yet.",
 }
 
