@@ -24,7 +24,7 @@ from directory.models import Role
 from directory.permissions import administration_ids, organisation_ids, roles
 from visits.models import Visit
 
-from .models import Action, Recommendation, Report, Verification
+from .models import Action, Export, Recommendation, Report, Verification
 
 #: Who answers reports and plans the action for the administration.
 ADMINISTRATION_STAFF = (Role.DIRECTOR, Role.COORDINATOR)
@@ -326,3 +326,29 @@ def can_read_evidence(user: AnyUser, document: Document) -> bool:
         reports_for_user(user).filter(findings__attachments=document).exists()
         or actions_for_user(user).filter(updates__evidence=document).exists()
     )
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+def can_export_confidential(user: AnyUser) -> bool:
+    """The confidential exports, with full texts, answers and names, are for the organisations'
+    writers and the administrations' staff; what they hold is still only what the user sees."""
+    return user.is_authenticated and bool(organisation_ids(user, WRITERS) or _staff_of(user))
+
+
+CONFIDENTIAL_EXPORT_REFUSED = _(
+    "Only an organisation's members and the administration's directors and coordinators export "
+    "the confidential version; the public version is open to you."
+)
+
+
+def exports_for_user(user: AnyUser) -> QuerySet[Export]:
+    """An export is its requester's alone."""
+    if not user.is_authenticated:
+        return Export.objects.none()
+    return Export.objects.filter(requested_by=user)
+
+
+def get_export_for_user(user: AnyUser, pk: int) -> Export:
+    return get_for_user(user, exports_for_user(user), pk, entity="export")
