@@ -21,6 +21,7 @@ LATER_TEXT = "Written after publication: never public."
 
 def publish(report: Report, publisher) -> Report:
     report.refresh_from_db()
+    assert report.respond_by is not None
     window.embargo_sweep(now=report.respond_by + timedelta(minutes=1))
     report.refresh_from_db()
     return publication.report_publish(actor=publisher, report=report, terms=[NAME])
@@ -54,7 +55,14 @@ def copies(report: Report, count: int) -> list[Report]:
         for rec in recs:
             rec.pk = None
             rec.report = copy
-            clones.append(Recommendation(**{f.attname: getattr(rec, f.attname) for f in Recommendation._meta.concrete_fields}))
+            clones.append(
+                Recommendation(
+                    **{
+                        f.attname: getattr(rec, f.attname)
+                        for f in Recommendation._meta.concrete_fields
+                    }
+                )
+            )
     Recommendation.objects.bulk_create(clones)
     return made
 
