@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activity import audit_actions
 
-from .models import Action, Recommendation, Report
+from .models import Action, Export, Recommendation, Report
 
 
 def register() -> None:
@@ -91,6 +91,19 @@ def register() -> None:
             _("Recommendation verified"),
             _("%(actor)s verified %(object)s"),
             {"verified_status": Recommendation.Verified},
+        ),
+        # Exports
+        (
+            "export.requested",
+            _("Confidential export asked for"),
+            _("%(actor)s asked for the confidential export %(object)s"),
+            {"kind": Export.Kind},
+        ),
+        (
+            "export.downloaded",
+            _("Confidential export downloaded"),
+            _("%(actor)s downloaded a confidential export as CSV: %(kind)s"),
+            {"kind": Export.Kind},
         ),
     ]
     for code, label, sentence, choices in entries:

@@ -7,6 +7,7 @@ in that time the embargo lifts by itself and the organisation may publish a reda
 version. A monitoring body's report is kept under its own mandate: nothing lifts it but the body.
 """
 
+import secrets
 from datetime import date, datetime
 
 from django.conf import settings
@@ -595,3 +596,85 @@ class Verification(models.Model):
     @property
     def audit_administration_id(self) -> int:
         return self.recommendation.administration_id
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+def _export_path(instance: "Export", filename: str) -> str:
+    # Like uploaded documents: the stored name says nothing and cannot collide.
+    return f"recommendations/exports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.pdf"
+
+
+class Export(models.Model):
+    """A PDF of the plan of action or of a follow-up report, asked for by one user and rendered
+    in the background, in their language and with what they may see when it is rendered. Only
+    they download it.
+
+    The confidential variant holds the full texts, answers, officials' names and progress notes
+    and is for the organisation and the administration's staff; the public variant is made only
+    of published reports' public versions and the implementation statuses."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan of action")
+        FOLLOW_UP = "follow_up", _("Follow-up report")
+
+    class Variant(models.TextChoices):
+        CONFIDENTIAL = "confidential", _("Confidential: full texts and names")
+        PUBLIC = "public", _("Public: published reports only, without names")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be prepared")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("export"), max_length=20, choices=Kind.choices)
+    variant = models.CharField(_("variant"), max_length=20, choices=Variant.choices)
+    # What the export covers, by id: ``facility``, ``organisation``, ``report``.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Whose data it is, when the parameters name one: the audit trail files it there.
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    error = models.TextField(_("why it could not be prepared"), blank=True)
+    file = models.FileField(_("file"), upload_to=_export_path, blank=True)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at", "-id"], name="export_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_variant_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:export_list")
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.variant == self.Variant.CONFIDENTIAL

@@ -25,7 +25,7 @@ from directory.models import Role
 from directory.permissions import administration_ids, organisation_ids, roles
 from visits.models import Visit
 
-from .models import Action, Recommendation, Report, Verification
+from .models import Action, Export, Recommendation, Report, Verification
 
 #: Who answers reports and plans the action for the administration.
 ADMINISTRATION_STAFF = (Role.DIRECTOR, Role.COORDINATOR)
@@ -360,3 +360,29 @@ DASHBOARD_REFUSED = _(
     "The recommendations dashboard is for the administration's directors and coordinators and "
     "for the organisations that make recommendations."
 )
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+def can_export_confidential(user: AnyUser) -> bool:
+    """The confidential exports, with full texts, answers and names, are for the organisations'
+    writers and the administrations' staff; what they hold is still only what the user sees."""
+    return user.is_authenticated and bool(organisation_ids(user, WRITERS) or _staff_of(user))
+
+
+CONFIDENTIAL_EXPORT_REFUSED = _(
+    "Only an organisation's members and the administration's directors and coordinators export "
+    "the confidential version; the public version is open to you."
+)
+
+
+def exports_for_user(user: AnyUser) -> QuerySet[Export]:
+    """An export is its requester's alone."""
+    if not user.is_authenticated:
+        return Export.objects.none()
+    return Export.objects.filter(requested_by=user)
+
+
+def get_export_for_user(user: AnyUser, pk: int) -> Export:
+    return get_for_user(user, exports_for_user(user), pk, entity="export")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, plan, recommendations, reports
+from .views import dashboard, exports, plan, public, recommendations, reports
 
 app_name = "recommendations"
 
@@ -61,4 +61,11 @@ urlpatterns = [
     path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
     # Dashboards
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Exports and public pages ---------------------------------------------------------------
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/<str:kind>/", exports.export_make, name="export_make"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("public/", public.public_list, name="public_list"),
+    path("public/<int:pk>/", public.public_report, name="public_report"),
+    # End of exports and public pages --------------------------------------------------------
 ]
