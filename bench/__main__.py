@@ -3,6 +3,8 @@
 python -m bench               # build once (reused afterwards), measure, write the report
 python -m bench --rebuild     # drop the benchmark database and build it again
 python -m bench --build-only  # stop after the build
+python -m bench --only recommendations --skip-worker --skip-audit --skip-signing \
+    --skip-capacity               # the recommendations pages and sweeps alone
 """
 
 import argparse
@@ -140,6 +142,14 @@ def main() -> None:
             # A data set built before visits existed gains them without a rebuild.
             print("Adding the visits to the data set…", flush=True)
             added = build_visits.add_to_existing()
+            print(f"Added in {added['seconds']:.0f} s.", flush=True)
+            info = build.dataset_info()
+        from bench import build_recommendations
+
+        if not build_recommendations.has_recommendations():
+            # A data set built before recommendations existed gains them without a rebuild.
+            print("Adding the recommendations to the data set…", flush=True)
+            added = build_recommendations.add_to_existing()
             print(f"Added in {added['seconds']:.0f} s.", flush=True)
             info = build.dataset_info()
     if args.build_only or info is None:
