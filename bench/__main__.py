@@ -98,6 +98,11 @@ def main() -> None:
         "--skip-signing", action="store_true", help="skip rendering and signing a long MoU"
     )
     parser.add_argument(
+        "--skip-recommendation-sweeps",
+        action="store_true",
+        help="skip timing the embargo sweep and the overdue actions' reminders",
+    )
+    parser.add_argument(
         "--merge",
         default="",
         help="an earlier run's JSON whose reminder, audit and signing figures fill in what this "

@@ -1,6 +1,6 @@
 # The builder assembles rows as loosely typed lists and dicts for COPY; their element types are
 # not worth spelling out for mypy.
-# mypy: disable-error-code="var-annotated,assignment,arg-type,attr-defined,index,union-attr,operator"
+# mypy: disable-error-code="var-annotated,assignment,arg-type,attr-defined,index,union-attr"
 """The recommendations part of the data set: 30,000 reports written after visits that took place,
 300,000 recommendations, their findings, the authorities' answers, the plans of action (120,000
 actions with 200,000 progress updates) and what the organisations verified, with a responsible
@@ -231,16 +231,21 @@ def _read(now: datetime, count: int, rng: Any) -> dict[str, Any]:
 
 
 def _officials(w: World, facilities: dict[int, int], busy: int | None) -> dict[int, int]:
-    """One responsible official for each facility, as users with a membership; the busiest
-    facility's is the benchmark's persona."""
+    """One responsible official for each facility, as users with a membership (those a
+    facility has already are kept); the busiest facility's is the benchmark's persona."""
+    officials = dict(
+        Membership.objects.filter(role=Role.RESPONSIBLE_OFFICIAL, facility__isnull=False)
+        .order_by("-id")
+        .values_list("facility_id", "user_id")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM auth_user")
         user_id = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM directory_membership")
         membership_id = cursor.fetchone()[0]
     persona = busy if busy in facilities else min(facilities)
-    users, memberships, officials = [], [], {}
-    for facility in sorted(facilities):
+    users, memberships = [], []
+    for facility in sorted(set(facilities) - set(officials)):
         user_id += 1
         membership_id += 1
         name = OFFICIAL_PERSONA if facility == persona else f"official-f{facility}"
@@ -323,7 +328,7 @@ def _plan_report(
         if not engaged:
             r.released, r.reason = r.respond_by, Report.ReleaseReason.WINDOW_CLOSED
         elif rng.random() < 0.8:
-            r.released = r.engaged + timedelta(days=rng.randint(5, 60))
+            r.released = (r.engaged or submitted) + timedelta(days=rng.randint(5, 60))
             r.reason = Report.ReleaseReason.CONSENT
         if r.released and r.released >= now:
             r.released, r.reason = None, ""
