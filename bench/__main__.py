@@ -3,6 +3,8 @@
 python -m bench               # build once (reused afterwards), measure, write the report
 python -m bench --rebuild     # drop the benchmark database and build it again
 python -m bench --build-only  # stop after the build
+python -m bench --only recommendations --skip-worker --skip-audit --skip-signing \
+    --skip-capacity               # the recommendations pages and sweeps alone
 """
 
 import argparse
@@ -96,6 +98,11 @@ def main() -> None:
         "--skip-signing", action="store_true", help="skip rendering and signing a long MoU"
     )
     parser.add_argument(
+        "--skip-recommendation-sweeps",
+        action="store_true",
+        help="skip timing the embargo sweep and the overdue actions' reminders",
+    )
+    parser.add_argument(
         "--merge",
         default="",
         help="an earlier run's JSON whose reminder, audit and signing figures fill in what this "
@@ -140,6 +147,14 @@ def main() -> None:
             # A data set built before visits existed gains them without a rebuild.
             print("Adding the visits to the data set…", flush=True)
             added = build_visits.add_to_existing()
+            print(f"Added in {added['seconds']:.0f} s.", flush=True)
+            info = build.dataset_info()
+        from bench import build_recommendations
+
+        if not build_recommendations.has_recommendations():
+            # A data set built before recommendations existed gains them without a rebuild.
+            print("Adding the recommendations to the data set…", flush=True)
+            added = build_recommendations.add_to_existing()
             print(f"Added in {added['seconds']:.0f} s.", flush=True)
             info = build.dataset_info()
     if args.build_only or info is None:

@@ -79,6 +79,9 @@ class Sizes:
     reminders: int = 200_000
     agreements: int = 6_000
     visits: int = 1_000_000
+    recommendation_reports: int = 30_000
+    recommendations: int = 300_000
+    actions: int = 120_000
 
     def scaled(self, factor: float) -> "Sizes":
         return Sizes(**{k: max(20, int(v * factor)) for k, v in self.__dict__.items()})
@@ -1236,6 +1239,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
     # The agreements step builds on what the others built; it is a module of its own, which a
     # data set built before agreements existed also runs (``build_agreements.add_to_existing``).
     from .build_agreements import build_agreements
+    from .build_recommendations import build_recommendations
     from .build_visits import build_visits
 
     started = time.monotonic()
@@ -1255,6 +1259,7 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
         ("audit trail", build_audit),
         ("agreements", build_agreements),
         ("visits", build_visits),
+        ("recommendations", build_recommendations),
     ]
     timings = {}
     for name, step in steps:
@@ -1280,7 +1285,12 @@ def build(sizes: Sizes, *, log: Callable[[str], None] = print) -> dict[str, Any]
                 VERSION,
                 seconds,
                 json.dumps(
-                    {"counts": counts, "steps": timings, "visits": getattr(w, "visits_info", None)}
+                    {
+                        "counts": counts,
+                        "steps": timings,
+                        "visits": getattr(w, "visits_info", None),
+                        "recommendations": getattr(w, "recommendations_info", None),
+                    }
                 ),
             ],
         )

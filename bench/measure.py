@@ -112,6 +112,9 @@ class Report:
     capacity: dict[str, Any] = field(default_factory=dict)
     # The visits pages whose URL names the project does not have.
     left_out: list[str] = field(default_factory=list)
+    # The recommendations pages whose URL names the project does not have, and the two sweeps.
+    recommendations_left_out: list[str] = field(default_factory=list)
+    recommendation_sweeps: dict[str, Any] = field(default_factory=dict)
 
 
 # Timing -----------------------------------------------------------------------------------------
@@ -1200,6 +1203,9 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
     from .measure_visits import visits_section
 
     lines += visits_section(report, d, before)
+    from .measure_recommendations import recommendations_section
+
+    lines += recommendations_section(report, d, before)
     lines += ["", "## Reminders and the audit trail", ""]
     sweep = report.reminders.get("sweep")
     if sweep:
@@ -1313,6 +1319,16 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
     }
     print(f"Measuring pages ({args.requests} requests each)…", flush=True)
     report.pages, report.left_out = measure_pages(args.requests, args.only, args.budget)
+    from .measure_recommendations import measure_recommendation_pages, measure_sweeps
+
+    pages, report.recommendations_left_out = measure_recommendation_pages(
+        args.requests, args.only, args.budget
+    )
+    report.pages += pages
+    if not args.skip_recommendation_sweeps:
+        print("Timing the embargo sweep and the overdue actions' reminders…", flush=True)
+        report.recommendation_sweeps = measure_sweeps()
+        print(f"  {report.recommendation_sweeps}", flush=True)
     if not args.skip_capacity:
         from .measure_visits import measure_capacity
 
@@ -1339,6 +1355,9 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         report.audit = report.audit or earlier.get("audit", {})
         report.signing = report.signing or earlier.get("signing", {})
         report.capacity = report.capacity or earlier.get("capacity", {})
+        report.recommendation_sweeps = report.recommendation_sweeps or earlier.get(
+            "recommendation_sweeps", {}
+        )
     out_dir = Path(settings.VAR_DIR) / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -155,3 +155,63 @@ def test_a_data_set_without_visits_gains_them_without_a_rebuild(small_build):
     assert build_visits.ADDED_STEP in info["sizes"]["steps"]
     assert info["sizes"]["counts"]["visits_visit"] == Visit.objects.count() > 0
     assert info["sizes"]["visits"]["busy_facility"]
+
+
+def test_the_recommendations_follow_their_reports_and_the_plan(small_build):
+    from bench.build_recommendations import recommendations_info
+    from recommendations.models import Action, Recommendation, Report, Verification
+    from recommendations.permissions import actions_for_user
+    from recommendations.services import plan, window
+    from visits.models import Purpose
+
+    info = recommendations_info()
+    assert info is not None
+    reports = Report.objects.select_related("visit")
+    assert reports.count() == info["reports"] == Sizes().scaled(0.001).recommendation_reports
+    assert {"draft", "submitted", "published"} <= set(reports.values_list("status", flat=True))
+    now = timezone.now()
+    for report in reports:
+        assert report.visit.starts_at < now
+        assert report.visit.organisation_id == report.organisation_id
+        assert report.visit.facility_id == report.facility_id
+        assert report.agreement_id == report.visit.agreement_id
+        if report.status == Report.Status.PUBLISHED:
+            assert report.public_version["recommendations"]
+    assert len(window.embargo_due()) == info["due"] > 0
+    recs = Recommendation.objects.select_related("report")
+    assert recs.count() == info["recommendations"]
+    assert not recs.filter(report__status="draft").exclude(response="").exists()
+    for rec in recs.filter(repeats__isnull=False).select_related("repeats"):
+        assert rec.repeats.facility_id == rec.facility_id
+    actions = Action.objects.prefetch_related("recommendations")
+    assert actions.count() == info["actions"]
+    for action in actions:
+        answered = list(action.recommendations.all())
+        assert answered
+        assert {rec.organisation_id for rec in answered} == {action.organisation_id}
+        assert all(rec.response != "rejected" for rec in answered)
+        # The official sees their own actions.
+        assert actions_for_user(action.responsible).filter(pk=action.pk).exists()
+        assert action.responsible in plan.officials(action.administration)
+    for rec in recs.prefetch_related("actions"):
+        statuses = [(a.status, a.progress) for a in rec.actions.all()]
+        assert rec.claimed_status == plan.claimed_status(statuses)
+    for item in Verification.objects.filter(visit__isnull=False).select_related("visit"):
+        assert item.visit.purpose == Purpose.FOLLOW_UP
+        assert item.visit.organisation_id == item.recommendation.organisation_id
+
+
+def test_a_data_set_without_recommendations_gains_them_without_a_rebuild(small_build):
+    from bench import build_recommendations
+    from recommendations.models import Report
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE recommendations_report, recommendations_action CASCADE")
+    assert not build_recommendations.has_recommendations()
+
+    build_recommendations.add_to_existing(log=lambda _line: None)
+
+    info = dataset_info()
+    assert info is not None
+    assert build_recommendations.ADDED_STEP in info["sizes"]["steps"]
+    assert info["sizes"]["counts"]["recommendations_report"] == Report.objects.count() > 0
