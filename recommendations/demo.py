@@ -266,8 +266,6 @@ def _released(john: User, visit: Visit) -> list[Recommendation]:
     Report.objects.filter(pk=report.pk).update(
         submitted_at=report.submitted_at - earlier, respond_by=report.respond_by - earlier
     )
-    for days in reminders.WINDOW_NOTICES:
-        notify.cancel(key=notify.reminder_key(report, f"window-closing-{days}d"))
     window.embargo_sweep()
     return recs
 

@@ -25,6 +25,11 @@ from ..permissions import WRITERS
 from .reports import locked, staff
 
 
+def _stop_window_reminders(report: Report) -> None:
+    for days in reminders.WINDOW_NOTICES:
+        notify.cancel(key=notify.reminder_key(report, f"window-closing-{days}d"))
+
+
 def _engage(report: Report, *, actor: User, now: datetime) -> None:
     """The first engagement keeps the embargo from lifting by itself: the directors are no
     longer reminded of the window's end."""
@@ -32,8 +37,7 @@ def _engage(report: Report, *, actor: User, now: datetime) -> None:
         return
     report.engaged_at = now
     report.save(update_fields=["engaged_at"])
-    for days in reminders.WINDOW_NOTICES:
-        notify.cancel(key=notify.reminder_key(report, f"window-closing-{days}d"))
+    _stop_window_reminders(report)
 
 
 def _check_submitted(report: Report) -> None:
@@ -151,6 +155,7 @@ def _release(report: Report, *, actor: User | None, reason: str, now: datetime) 
         extra_fields=("released_at", "release_reason"),
         details={"reason": reason},
     )
+    _stop_window_reminders(report)
     _tell_both_sides(report)
 
 

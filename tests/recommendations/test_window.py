@@ -153,3 +153,10 @@ def test_a_monitoring_report_never_lifts_by_itself(world, scene, monitor, direct
     window.report_release_under_mandate(actor=monitor, report=report)
     report.refresh_from_db()
     assert report.release_reason == Report.ReleaseReason.MANDATE
+
+
+def test_a_lifted_embargo_leaves_no_window_reminder_pending(submitted, director):
+    with time_machine.travel(submitted.respond_by + timedelta(days=20), tick=False):
+        window.embargo_sweep()
+    pending = Reminder.objects.filter(kind=reminders.WINDOW_CLOSING, state=Reminder.State.PENDING)
+    assert not pending.exists()
