@@ -14,11 +14,12 @@ is not changed) is a rule of the services; here are who-may rules only.
 from dataclasses import dataclass
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Document
-from activity.permissions import Rule, get_for_user
+from activity.permissions import Rule, deny, get_for_user
 from activity.typing import AnyUser
 from directory.models import Role
 from directory.permissions import administration_ids, organisation_ids, roles
@@ -326,3 +327,52 @@ def can_read_evidence(user: AnyUser, document: Document) -> bool:
         reports_for_user(user).filter(findings__attachments=document).exists()
         or actions_for_user(user).filter(updates__evidence=document).exists()
     )
+
+
+# Follow-up visits (the checklist pages) ---------------------------------------------------------
+
+
+def followup_visits_for_user(user: AnyUser) -> QuerySet[Visit]:
+    """A follow-up visit's checklist is the business of the visiting organisation's writers and
+    of the administration's directors and coordinators; the visits app's own rules (gate,
+    facility officers) do not reach it."""
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    visible = Q(pk__in=[])
+    organisations = organisation_ids(user, WRITERS)
+    if organisations:
+        visible |= Q(organisation__in=organisations)
+    administrations = _staff_of(user)
+    if administrations:
+        visible |= Q(administration__in=administrations)
+    return Visit.objects.filter(visible)
+
+
+_FOLLOWUP_RULES: dict[str, Rule[Visit]] = {
+    "verify": Rule(
+        can_verify_on_visit,
+        "checklist.verify",
+        _("Only the visiting organisation records what it verified."),
+    ),
+}
+
+
+def get_followup_visit_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "verify"] = "view"
+) -> Visit:
+    """The visit, for its checklist, if the user may see it (else 404) and do ``action``
+    (else 403)."""
+    return get_for_user(
+        user,
+        followup_visits_for_user(user).select_related("facility", "organisation"),
+        pk,
+        entity="checklist",
+        action=action,
+        rules=_FOLLOWUP_RULES,
+    )
+
+
+def cannot_plan(user: AnyUser) -> PermissionDenied:
+    """The refusal of the new-action page to whoever keeps no administration's plan."""
+    rule = _ACTION_RULES["manage"]
+    return deny(user, "action.create", None, str(rule.reason))
