@@ -1,0 +1,74 @@
+"""Helpers of the plan-of-action and follow-up tests: an action planned through the service,
+and recommendations of another organisation or facility built directly (how such a report was
+written is the reports tests' business)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from directory.models import Facility, Organisation
+from recommendations.models import Action, Effort, Recommendation, Report, Theme
+from recommendations.services import plan
+from visits.models import Purpose, Visit
+
+from .conftest import past_visit
+
+
+def plan_action(
+    actor, recommendations, responsible, *, due_in: int = 30, title: str = "Hire two teachers"
+) -> Action:
+    return plan.action_create(
+        actor=actor,
+        administration=recommendations[0].administration,
+        recommendations=list(recommendations),
+        title=title,
+        responsible=responsible,
+        due_on=timezone.localdate() + timedelta(days=due_in),
+        effort=Effort.MEDIUM,
+    )
+
+
+def recommendation_of(
+    world,
+    requester,
+    *,
+    organisation: Organisation,
+    facility: Facility | None = None,
+    status: str = Report.Status.SUBMITTED,
+    text: str = "Open the library every day.",
+) -> Recommendation:
+    """A recommendation of ``organisation`` to ``facility`` (the Central Penitentiary unless
+    said), in a report in ``status``."""
+    facility = facility or world.facility
+    # Built as a monitoring visit, which needs no MoU.
+    visit = past_visit(
+        world,
+        None,
+        requester,
+        organisation=organisation,
+        facility=facility,
+        days_ago=5,
+        monitoring=True,
+        status=Visit.Status.NOTIFIED,
+        purpose=Purpose.MONITORING,
+    )
+    submitted = status != Report.Status.DRAFT
+    report = Report.objects.create(
+        administration=world.administration,
+        organisation=organisation,
+        facility=facility,
+        visit=visit,
+        title=f"Visit of {organisation}",
+        status=status,
+        created_by=requester,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    return Recommendation.objects.create(
+        report=report,
+        administration=world.administration,
+        organisation=organisation,
+        facility=facility,
+        number=1,
+        text=text,
+        theme=Theme.ACTIVITIES,
+    )
