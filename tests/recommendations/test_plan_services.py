@@ -48,7 +48,7 @@ def post(action: Action, actor, progress: int, *, completed: bool = False, **ext
     )
 
 
-# What the authorities claim -----------------------------------------------------------------------
+# What the authorities claim ----------------------------------------------------------------------
 
 
 def test_the_claimed_status_follows_the_progress_of_the_action(
@@ -153,7 +153,7 @@ def test_a_draft_recommendation_is_not_answered(draft, director, responsible_off
         plan_action(director, list(draft.recommendations.all()), responsible_official)
 
 
-# Reminders -------------------------------------------------------------------------------------------
+# Reminders ---------------------------------------------------------------------------------------
 
 
 def due_reminders(state: str = Reminder.State.PENDING) -> list[tuple[str, object]]:
