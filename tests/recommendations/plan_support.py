@@ -2,14 +2,17 @@
 and recommendations of another organisation or facility built directly (how such a report was
 written is the reports tests' business)."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
+from agreements.models import Weekday
 from directory.models import Facility, Organisation
 from recommendations.models import Action, Effort, Recommendation, Report, Theme
 from recommendations.services import plan
-from visits.models import Purpose, Visit
+from tests.visits.conftest import next_weekday
+from visits.models import Purpose, Visit, VisitingWindow, local_today
+from visits.services import requests
 
 from .conftest import past_visit
 
@@ -72,3 +75,28 @@ def recommendation_of(
         text=text,
         theme=Theme.ACTIVITIES,
     )
+
+
+def request_visit(world, scene, actor, *, purpose: str = Purpose.FOLLOW_UP) -> Visit:
+    """A visit requested through the visits app, under the scene's MoU, next Tuesday."""
+    today = local_today(world.facility)
+    window_ = VisitingWindow.objects.create(
+        facility=world.facility,
+        weekday=Weekday.TUESDAY,
+        starts=time(10, 0),
+        ends=time(12, 0),
+        valid_from=today - timedelta(days=60),
+        places=10,
+        created_by=actor,
+    )
+    [visit] = requests.visit_request(
+        actor=actor,
+        organisation=world.organisation,
+        agreement=scene.agreement,
+        facility=world.facility,
+        window=window_,
+        day=next_weekday(today + timedelta(days=3), Weekday.TUESDAY),
+        purpose=purpose,
+        people=[scene.john],
+    )
+    return visit

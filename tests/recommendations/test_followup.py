@@ -11,45 +11,18 @@ from django.utils import timezone
 
 from activity.errors import DomainError
 from activity.models import AuditEntry
-from agreements.models import Weekday
 from recommendations.models import Recommendation, Report, Verification
 from recommendations.services import followup, window
 from tests.accreditation.factories import FormalMechanismFactory
 from tests.factories import PersonFactory
-from tests.visits.conftest import next_weekday
-from visits.models import Purpose, Visit, VisitingWindow, local_today
-from visits.services import monitoring, requests
+from visits.models import Purpose, Visit, local_today
+from visits.services import monitoring
 
-from .plan_support import recommendation_of
+from .plan_support import recommendation_of, request_visit
 
 pytestmark = pytest.mark.django_db
 
 Verified = Recommendation.Verified
-
-
-def request_visit(world, scene, actor, *, purpose: str = Purpose.FOLLOW_UP) -> Visit:
-    """A visit requested through the visits app, under the scene's MoU, next Tuesday."""
-    today = local_today(world.facility)
-    window_ = VisitingWindow.objects.create(
-        facility=world.facility,
-        weekday=Weekday.TUESDAY,
-        starts=time(10, 0),
-        ends=time(12, 0),
-        valid_from=today - timedelta(days=60),
-        places=10,
-        created_by=actor,
-    )
-    [visit] = requests.visit_request(
-        actor=actor,
-        organisation=world.organisation,
-        agreement=scene.agreement,
-        facility=world.facility,
-        window=window_,
-        day=next_weekday(today + timedelta(days=3), Weekday.TUESDAY),
-        purpose=purpose,
-        people=[scene.john],
-    )
-    return visit
 
 
 def on_checklist(visit: Visit) -> set[int]:
