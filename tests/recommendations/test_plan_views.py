@@ -228,6 +228,32 @@ def test_a_refused_progress_keeps_what_was_typed(client, action, responsible_off
 
     assert response.status_code == 200
     assert "less than or equal to 100" in text(response)
+    assert "Done</textarea>" in text(response)
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_the_organisation_does_not_post_progress(client, action, ngo_admin):
+    login(client, ngo_admin)
+
+    response = client.post(url("action_progress", action.pk), {"progress": 5, "note": "x"})
+
+    assert response.status_code == 403
+    assert "Only the responsible official reports progress" in text(response)
+
+
+def test_a_director_reschedules_and_cancels_with_a_reason(
+    client, action, director, responsible_official
+):
+    login(client, director)
+    later = action.due_on + timedelta(days=20)
+    response = client.post(
+        url("action_reschedule", action.pk),
+        {
+            "due_on": later.isoformat(),
+            "responsible": responsible_official.pk,
+            "reason": "Budget arrives later.",
+        },
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.due_on == later
