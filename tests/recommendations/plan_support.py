@@ -14,8 +14,6 @@ from tests.visits.conftest import next_weekday
 from visits.models import Purpose, Visit, VisitingWindow, local_today
 from visits.services import requests
 
-from .conftest import past_visit
-
 
 def plan_action(
     actor, recommendations, responsible, *, due_in: int = 30, title: str = "Hire two teachers"
@@ -43,17 +41,20 @@ def recommendation_of(
     """A recommendation of ``organisation`` to ``facility`` (the Central Penitentiary unless
     said), in a report in ``status``."""
     facility = facility or world.facility
-    # Built as a monitoring visit, which needs no MoU.
-    visit = past_visit(
-        world,
-        None,
-        requester,
-        organisation=organisation,
+    # Built as a monitoring visit five days ago, which needs no MoU.
+    starts = timezone.now() - timedelta(days=5)
+    visit = Visit.objects.create(
+        administration=world.administration,
         facility=facility,
-        days_ago=5,
-        monitoring=True,
-        status=Visit.Status.NOTIFIED,
+        organisation=organisation,
+        agreement=None,
         purpose=Purpose.MONITORING,
+        monitoring=True,
+        day=local_today(facility) - timedelta(days=5),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        status=Visit.Status.NOTIFIED,
+        requested_by=requester,
     )
     submitted = status != Report.Status.DRAFT
     report = Report.objects.create(

@@ -363,7 +363,7 @@ def test_the_action_page_makes_as_many_queries_for_50_updates_as_for_1(
                 note="Work",
                 author=responsible_official,
             )
-            update.evidence.add(DocumentFactory(organisation=world.organisation))
+            update.evidence.add(DocumentFactory.create(organisation=world.organisation))
 
     add(1)
     login(client, request.getfixturevalue(persona))
