@@ -386,3 +386,52 @@ def exports_for_user(user: AnyUser) -> QuerySet[Export]:
 
 def get_export_for_user(user: AnyUser, pk: int) -> Export:
     return get_for_user(user, exports_for_user(user), pk, entity="export")
+
+
+# Follow-up visits (the checklist pages) ---------------------------------------------------------
+
+
+def followup_visits_for_user(user: AnyUser) -> QuerySet[Visit]:
+    """A follow-up visit's checklist is the business of the visiting organisation's writers and
+    of the administration's directors and coordinators; the visits app's own rules (gate,
+    facility officers) do not reach it."""
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    visible = Q(pk__in=[])
+    organisations = organisation_ids(user, WRITERS)
+    if organisations:
+        visible |= Q(organisation__in=organisations)
+    administrations = _staff_of(user)
+    if administrations:
+        visible |= Q(administration__in=administrations)
+    return Visit.objects.filter(visible)
+
+
+_FOLLOWUP_RULES: dict[str, Rule[Visit]] = {
+    "verify": Rule(
+        can_verify_on_visit,
+        "checklist.verify",
+        _("Only the visiting organisation records what it verified."),
+    ),
+}
+
+
+def get_followup_visit_for_user(
+    user: AnyUser, pk: int, *, action: Literal["view", "verify"] = "view"
+) -> Visit:
+    """The visit, for its checklist, if the user may see it (else 404) and do ``action``
+    (else 403)."""
+    return get_for_user(
+        user,
+        followup_visits_for_user(user).select_related("facility", "organisation"),
+        pk,
+        entity="checklist",
+        action=action,
+        rules=_FOLLOWUP_RULES,
+    )
+
+
+def cannot_plan(user: AnyUser) -> PermissionDenied:
+    """The refusal of the new-action page to whoever keeps no administration's plan."""
+    rule = _ACTION_RULES["manage"]
+    return deny(user, "action.create", None, str(rule.reason))

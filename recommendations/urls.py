@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, exports, plan, public, recommendations, reports
+from .views import dashboard, exports, followup, plan, public, recommendations, reports
 
 app_name = "recommendations"
 
@@ -57,8 +57,6 @@ urlpatterns = [
         reports.recommendation_answer,
         name="recommendation_answer",
     ),
-    # The plan of action -------------------------------------------------------------------------
-    path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
     # Dashboards
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     # Exports and public pages ---------------------------------------------------------------
@@ -68,4 +66,24 @@ urlpatterns = [
     path("public/", public.public_list, name="public_list"),
     path("public/<int:pk>/", public.public_report, name="public_report"),
     # End of exports and public pages --------------------------------------------------------
+    # The plan of action and follow-up --------------------------------------------------------
+    path("actions/", plan.action_list, name="action_list"),
+    path("actions/mine/", plan.action_mine, name="action_mine"),
+    path("actions/new/", plan.action_new, name="action_new"),
+    path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
+    path("actions/<int:pk>/progress/", plan.action_progress, name="action_progress"),
+    path("actions/<int:pk>/reschedule/", plan.action_reschedule, name="action_reschedule"),
+    path("actions/<int:pk>/cancel/", plan.action_cancel, name="action_cancel"),
+    path(
+        "actions/<int:pk>/recommendations/<int:recommendation_pk>/verify/",
+        plan.action_verify,
+        name="action_verify",
+    ),
+    path("follow-up/", followup.followup_list, name="followup_list"),
+    path("visits/<int:visit_pk>/checklist/", followup.visit_checklist, name="visit_checklist"),
+    path(
+        "visits/<int:visit_pk>/checklist/<int:pk>/",
+        followup.checklist_verify,
+        name="checklist_verify",
+    ),
 ]

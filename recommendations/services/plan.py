@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from activity import notify
 from activity.errors import DomainError
+from activity.models import AuditEntry
 from activity.services import audit_record, document_add
 from activity.transitions import change_state
 from activity.typing import User
@@ -72,13 +73,19 @@ def _check_official(administration: Administration, responsible: User) -> None:
         )
 
 
-def _remind_due(action: Action) -> None:
+def _remind_due(action: Action, change: AuditEntry) -> None:
+    """Replace the reminders of the due date with those of ``change``, the audit entry of the
+    planning or rescheduling: keyed by it, an action moved back to an earlier date (or given
+    back to its official) is reminded again, where a key of the date alone would find the
+    cancelled reminders of that date and add none."""
     for days in reminders.DUE_NOTICES:
         notify.cancel(key=notify.reminder_key(action, f"due-{days}d"))
     notify.remind_before(
         action.due_on,
         reminders.DUE_NOTICES,
-        key=lambda days: notify.reminder_key(action, f"due-{days}d:{action.due_on}"),
+        key=lambda days: notify.reminder_key(
+            action, f"due-{days}d:{action.due_on}:change-{change.pk}"
+        ),
         recipients=[action.responsible],
         kind=reminders.ACTION_DUE,
         subject=gettext_lazy("Action due on %(day)s: %(title)s"),
@@ -145,7 +152,7 @@ def action_create(
     )
     action.recommendations.set(recs)
     _update_claims(recs)
-    audit_record(
+    created = audit_record(
         actor=actor,
         action="action.created",
         target=action,
@@ -164,7 +171,7 @@ def action_create(
         params={"title": action.title, "day": due_on},
         url=action.get_absolute_url(),
     )
-    _remind_due(action)
+    _remind_due(action, created)
     return action
 
 
@@ -198,8 +205,8 @@ def action_reschedule(
     }
     action.due_on, action.responsible = due_on, responsible
     action.save(update_fields=["due_on", "responsible"])
-    audit_record(actor=actor, action="action.rescheduled", target=action, changes=changes)
-    _remind_due(action)
+    change = audit_record(actor=actor, action="action.rescheduled", target=action, changes=changes)
+    _remind_due(action, change)
     return action
 
 

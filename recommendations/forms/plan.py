@@ -1,0 +1,270 @@
+"""Forms of the plan of action and of follow-up: they validate what was typed; the services
+decide."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from activity.typing import User
+from activity.uploads import UNUSABLE_NAME, DocumentField
+from activity.validators import TextLimit
+from directory.models import Administration, Facility, Organisation
+
+from ..models import Action, Effort, Recommendation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def person_name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_name(obj)
+
+
+class OfficialFilter(django_filters.ModelChoiceFilter):
+    field_class = OfficialChoiceField
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters over the actions the user may see (the queryset passed in); each list of
+    choices is drawn from those actions, so it names nothing the user may not see."""
+
+    facility = django_filters.ModelChoiceFilter(
+        queryset=Facility.objects.none(),
+        method="filter_facility",
+        label=_("Facility"),
+        empty_label=_("Any facility"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Action.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("yes", _("Overdue")), ("no", _("Not overdue"))],
+        method="filter_overdue",
+        label=_("Overdue"),
+        empty_label=_("Overdue or not"),
+    )
+    responsible = OfficialFilter(
+        queryset=User.objects.none(),
+        label=_("Responsible official"),
+        empty_label=_("Anyone"),
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        empty_label=_("Any organisation"),
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", label=_("Due by"), widget=DateInput()
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, visible: QuerySet[Action], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        answered = Action.recommendations.through.objects.filter(action__in=visible)
+        self.filters["facility"].queryset = Facility.objects.filter(
+            pk__in=answered.values("recommendation__facility")
+        ).order_by("name")
+        self.filters["responsible"].queryset = User.objects.filter(
+            pk__in=visible.values("responsible")
+        ).order_by("first_name", "last_name", "username")
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=visible.values("organisation")
+        ).order_by("name")
+
+    def filter_facility(
+        self, queryset: QuerySet[Action], name: str, value: Facility
+    ) -> QuerySet[Action]:
+        answering = Action.recommendations.through.objects.filter(recommendation__facility=value)
+        return queryset.filter(pk__in=answering.values("action"))
+
+    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        overdue = Action.objects.overdue().values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
+
+
+class AdministrationChoiceForm(forms.Form):
+    """For staff of several administrations: whose plan the new action belongs to."""
+
+    administration = forms.ModelChoiceField(
+        queryset=Administration.objects.none(), label=_("Administration"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, administrations: QuerySet[Administration], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["administration"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = administrations
+
+
+class RecommendationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(organisation)s, %(report)s — no. %(number)s: %(text)s") % {
+            "organisation": obj.organisation.name,
+            "report": obj.report.title,
+            "number": obj.number,
+            "text": obj.text[:120],
+        }
+
+
+def plannable(administration: Administration) -> QuerySet[Recommendation]:
+    """What an action may answer: the open recommendations submitted to the administration."""
+    return (
+        Recommendation.objects.open()
+        .filter(administration=administration)
+        .select_related("organisation", "report")
+        .order_by("organisation__name", "report_id", "number")
+    )
+
+
+class ActionForm(forms.Form):
+    recommendations = RecommendationChoiceField(
+        queryset=Recommendation.objects.none(),
+        label=_("Recommendations it answers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("All of one organisation; rejected recommendations are not answered."),
+    )
+    title = forms.CharField(label=_("Action"), max_length=200)
+    description = forms.CharField(
+        label=_("What will be done"),
+        required=False,
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    responsible = OfficialChoiceField(queryset=User.objects.none(), label=_("Responsible official"))
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+    effort = forms.ChoiceField(label=_("Cost and effort"), choices=Effort.choices)
+
+    def __init__(
+        self, *args: Any, administration: Administration, officials: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        recommendations = self.fields["recommendations"]
+        assert isinstance(recommendations, forms.ModelMultipleChoiceField)
+        recommendations.queryset = plannable(administration)
+        responsible = self.fields["responsible"]
+        assert isinstance(responsible, forms.ModelChoiceField)
+        responsible.queryset = officials
+
+
+class RescheduleForm(forms.Form):
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+    responsible = OfficialChoiceField(
+        queryset=User.objects.none(), label=_("Responsible official"), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Why it changes"),
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, action: Action, officials: QuerySet[User], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        responsible = self.fields["responsible"]
+        assert isinstance(responsible, forms.ModelChoiceField)
+        responsible.queryset = officials
+        if not self.is_bound:
+            self.initial = {"due_on": action.due_on, "responsible": action.responsible_id}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is cancelled"),
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(DocumentField):
+    """Several files of evidence at once, each checked by its content; a refusal names the
+    file."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned: list[Any] = []
+        errors: list[ValidationError] = []
+        for uploaded in files:
+            try:
+                cleaned.append(super().clean(uploaded, initial))
+            except ValidationError as error:
+                name = getattr(uploaded, "name", "")
+                if not name or name == UNUSABLE_NAME:
+                    name = _("A file")
+                errors.extend(
+                    ValidationError(
+                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
+                    )
+                    for message in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return [f for f in cleaned if f]
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    completed = forms.BooleanField(
+        label=_("The action is completed"),
+        required=False,
+        help_text=_("The organisation is then asked to verify it."),
+    )
+    evidence = EvidenceField(
+        label=_("Evidence"),
+        help_text=_("Photos, minutes, invoices, orders: PDF, image or text documents."),
+    )
+
+    def __init__(self, *args: Any, action: Action | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if action is not None and not self.is_bound:
+            self.initial = {"progress": action.progress}
+
+
+class VerifyForm(forms.Form):
+    """What the organisation verified of one recommendation."""
+
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            choice
+            for choice in Recommendation.Verified.choices
+            if choice[0] != Recommendation.Verified.UNVERIFIED
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What was seen"),
+        required=False,
+        max_length=TextLimit.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
