@@ -33,6 +33,8 @@ NAV = {
     "Audit trail",
     "Reports",
     "Recommendations",
+    "Plan of action",
+    "Follow-up visits",
     "Notifications",
 }
 
@@ -84,6 +86,8 @@ EXPECTED = {
             "Accreditations",
             "Reports",
             "Recommendations",
+            "Plan of action",
+            "Follow-up visits",
             "Notifications",
         },
     ),
