@@ -22,6 +22,8 @@ from entering (a vetting refused): ``subscribe_clearance(handler)`` takes a hand
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from activity.effects import Registry
+
 
 @dataclass(frozen=True)
 class StatusChange:
@@ -35,22 +37,10 @@ class StatusChange:
 
 
 Handler = Callable[[StatusChange], None]
-_handlers: list[Handler] = []
-
-
-def subscribe(handler: Handler) -> None:
-    if handler not in _handlers:
-        _handlers.append(handler)
-
-
-def unsubscribe(handler: Handler) -> None:
-    if handler in _handlers:
-        _handlers.remove(handler)
-
-
-def publish(change: StatusChange) -> None:
-    for handler in list(_handlers):
-        handler(change)
+_changes: Registry[StatusChange] = Registry()
+subscribe = _changes.subscribe
+unsubscribe = _changes.unsubscribe
+publish = _changes.publish
 
 
 # Clearances ------------------------------------------------------------------------------------
@@ -71,19 +61,7 @@ class ClearanceChange:
 
 
 ClearanceHandler = Callable[[ClearanceChange], None]
-_clearance_handlers: list[ClearanceHandler] = []
-
-
-def subscribe_clearance(handler: ClearanceHandler) -> None:
-    if handler not in _clearance_handlers:
-        _clearance_handlers.append(handler)
-
-
-def unsubscribe_clearance(handler: ClearanceHandler) -> None:
-    if handler in _clearance_handlers:
-        _clearance_handlers.remove(handler)
-
-
-def publish_clearance(change: ClearanceChange) -> None:
-    for handler in list(_clearance_handlers):
-        handler(change)
+_clearances: Registry[ClearanceChange] = Registry()
+subscribe_clearance = _clearances.subscribe
+unsubscribe_clearance = _clearances.unsubscribe
+publish_clearance = _clearances.publish

@@ -211,3 +211,37 @@ def clean_filename(filename: str) -> str:
 
 def _extensions_of(extension: str) -> set[str]:
     return {"jpg", "jpeg"} if extension == "jpg" else {extension}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(DocumentField):
+    """Several documents at once, each checked by its content; a refusal names the file."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned: list[Any] = []
+        errors: list[ValidationError] = []
+        for uploaded in files:
+            try:
+                cleaned.append(super().clean(uploaded, initial))
+            except ValidationError as error:
+                name = getattr(uploaded, "name", "")
+                if not name or name == UNUSABLE_NAME:
+                    name = _("A file")
+                errors.extend(
+                    ValidationError(
+                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
+                    )
+                    for message in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return [f for f in cleaned if f]

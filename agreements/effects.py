@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from activity.effects import Registry
+
 
 class Kind(StrEnum):
     #: Ended before its term by either party.
@@ -40,19 +42,7 @@ class AgreementChange:
 
 
 Handler = Callable[[AgreementChange], None]
-_handlers: list[Handler] = []
-
-
-def subscribe(handler: Handler) -> None:
-    if handler not in _handlers:
-        _handlers.append(handler)
-
-
-def unsubscribe(handler: Handler) -> None:
-    if handler in _handlers:
-        _handlers.remove(handler)
-
-
-def publish(change: AgreementChange) -> None:
-    for handler in list(_handlers):
-        handler(change)
+_changes: Registry[AgreementChange] = Registry()
+subscribe = _changes.subscribe
+unsubscribe = _changes.unsubscribe
+publish = _changes.publish

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activity.models import Document
 from activity.validators import TextLimit, no_control_characters
@@ -58,7 +59,7 @@ class Report(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Confidential, with the authorities")
         RELEASED = "released", _("Embargo lifted, not yet published")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("status of a report", "Published")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from activity.effects import Registry
+
 if TYPE_CHECKING:
     from .models import Visit
 
@@ -30,22 +32,10 @@ class VisitCreated:
 
 
 Handler = Callable[[VisitCreated], None]
-_handlers: list[Handler] = []
-
-
-def subscribe(handler: Handler) -> None:
-    if handler not in _handlers:
-        _handlers.append(handler)
-
-
-def unsubscribe(handler: Handler) -> None:
-    if handler in _handlers:
-        _handlers.remove(handler)
-
-
-def publish(created: VisitCreated) -> None:
-    for handler in list(_handlers):
-        handler(created)
+_created: Registry[VisitCreated] = Registry()
+subscribe = _created.subscribe
+unsubscribe = _created.unsubscribe
+publish = _created.publish
 
 
 def publish_created(visit: "Visit") -> None:

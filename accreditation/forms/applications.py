@@ -5,7 +5,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.models import Document
 from activity.suggest import SuggestChoiceFilter, SuggestMultipleChoiceField
 from activity.typing import AnyUser
-from activity.uploads import UNUSABLE_NAME, DocumentField
+from activity.uploads import DocumentsField
 from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
@@ -152,40 +151,6 @@ class ApplicationForm(forms.Form):
 
     def plan_fields(self) -> list[forms.BoundField]:
         return [self["sustainability_plan"], self["partner_mapping"]]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class DocumentsField(DocumentField):
-    """Several documents at once, each checked by its content; a refusal names the file."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = []
-        errors: list[ValidationError] = []
-        for uploaded in files:
-            try:
-                cleaned.append(super().clean(uploaded, initial))
-            except ValidationError as error:
-                name = getattr(uploaded, "name", "")
-                if not name or name == UNUSABLE_NAME:
-                    name = _("A file")
-                errors.extend(
-                    ValidationError(
-                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
-                    )
-                    for message in error.messages
-                )
-        if errors:
-            raise ValidationError(errors)
-        return [f for f in cleaned if f]
 
 
 class EvidenceForm(forms.Form):

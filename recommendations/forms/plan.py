@@ -5,12 +5,11 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activity.typing import User
-from activity.uploads import UNUSABLE_NAME, DocumentField
+from activity.uploads import DocumentsField
 from activity.validators import TextLimit
 from directory.models import Administration, Facility, Organisation
 
@@ -192,41 +191,6 @@ class ReasonForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(DocumentField):
-    """Several files of evidence at once, each checked by its content; a refusal names the
-    file."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned: list[Any] = []
-        errors: list[ValidationError] = []
-        for uploaded in files:
-            try:
-                cleaned.append(super().clean(uploaded, initial))
-            except ValidationError as error:
-                name = getattr(uploaded, "name", "")
-                if not name or name == UNUSABLE_NAME:
-                    name = _("A file")
-                errors.extend(
-                    ValidationError(
-                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
-                    )
-                    for message in error.messages
-                )
-        if errors:
-            raise ValidationError(errors)
-        return [f for f in cleaned if f]
-
-
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(
@@ -239,7 +203,7 @@ class ProgressForm(forms.Form):
         required=False,
         help_text=_("The organisation is then asked to verify it."),
     )
-    evidence = EvidenceField(
+    evidence = DocumentsField(
         label=_("Evidence"),
         help_text=_("Photos, minutes, invoices, orders: PDF, image or text documents."),
     )

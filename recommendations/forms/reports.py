@@ -4,7 +4,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activity.suggest import SuggestChoiceFilter
-from activity.uploads import UNUSABLE_NAME, DocumentField
+from activity.uploads import DocumentsField
 from activity.validators import TextLimit
 from directory.models import Area, Facility, Organisation
 from visits.models import Visit
@@ -170,40 +169,6 @@ class ReportNewForm(ReportForm):
         )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(DocumentField):
-    """Several files at once, each checked by its content; a refusal names the file."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned: list[Any] = []
-        errors: list[ValidationError] = []
-        for uploaded in files:
-            try:
-                cleaned.append(super().clean(uploaded, initial))
-            except ValidationError as error:
-                name = getattr(uploaded, "name", "")
-                if not name or name == UNUSABLE_NAME:
-                    name = _("A file")
-                errors.extend(
-                    ValidationError(
-                        _("%(name)s: %(error)s"), params={"name": name, "error": message}
-                    )
-                    for message in error.messages
-                )
-        if errors:
-            raise ValidationError(errors)
-        return [f for f in cleaned if f]
-
-
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Finding.Kind.choices, widget=forms.RadioSelect
@@ -218,7 +183,7 @@ class FindingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was seen, read or heard that shows it."),
     )
-    attachments = AttachmentsField(
+    attachments = DocumentsField(
         label=_("Attach files"),
         help_text=_("Kept in your organisation's file, read only by those who read the report."),
     )
