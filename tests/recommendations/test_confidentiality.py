@@ -109,9 +109,7 @@ def test_the_organisation_and_the_administration_do_see_it(
     """The check above can fail: those who may see the report find its words on these pages."""
     for user in (director, coordinator, ngo_admin):
         client = login(Client(), user)
-        text = _content(
-            client.get(reverse("recommendations:report_detail", args=[submitted.pk]))
-        )
+        text = _content(client.get(reverse("recommendations:report_detail", args=[submitted.pk])))
         assert TITLE in text
         assert FINDING in text
         listed = _content(client.get(reverse("recommendations:recommendation_list")))
