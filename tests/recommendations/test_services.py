@@ -107,6 +107,7 @@ def test_an_area_of_another_facility_is_refused(draft, world, ngo_admin):
 
 
 def _released(submitted: Report) -> Report:
+    assert submitted.respond_by is not None
     with time_machine.travel(submitted.respond_by + timedelta(minutes=1), tick=False):
         window.embargo_sweep()
     submitted.refresh_from_db()
@@ -159,9 +160,7 @@ def test_publishing_takes_out_the_personal_data_the_organisation_reviewed(scene,
 
 
 def test_good_practices_come_first_in_the_public_version(submitted, ngo_admin):
-    published = publication.report_publish(
-        actor=ngo_admin, report=_released(submitted), terms=[]
-    )
+    published = publication.report_publish(actor=ngo_admin, report=_released(submitted), terms=[])
     kinds = [f["kind"] for f in published.public_version["findings"]]
     assert kinds == [Finding.Kind.GOOD_PRACTICE, Finding.Kind.CONCERN]
 
@@ -169,9 +168,7 @@ def test_good_practices_come_first_in_the_public_version(submitted, ngo_admin):
 def test_the_public_version_does_not_follow_later_answers(
     submitted, recommendation, ngo_admin, director
 ):
-    published = publication.report_publish(
-        actor=ngo_admin, report=_released(submitted), terms=[]
-    )
+    published = publication.report_publish(actor=ngo_admin, report=_released(submitted), terms=[])
     window.recommendation_answer(
         actor=director,
         recommendation=recommendation,
