@@ -389,6 +389,8 @@ class FollowUp:
     day: date
     starts_at: datetime
     facility: str
+    #: The facility's time zone: the visit's time is read there.
+    time_zone: str
     organisation: str
     status: str
     purpose: str
@@ -428,6 +430,7 @@ def follow_up_tracker(user: AnyUser, now: datetime | None = None) -> Tracker:
             "visit__day",
             "visit__starts_at",
             "visit__facility__name",
+            "visit__facility__time_zone",
             "visit__organisation__name",
             "visit__status",
             "visit__purpose",
@@ -442,6 +445,7 @@ def follow_up_tracker(user: AnyUser, now: datetime | None = None) -> Tracker:
                 day=row["visit__day"],
                 starts_at=row["visit__starts_at"],
                 facility=row["visit__facility__name"],
+                time_zone=row["visit__facility__time_zone"],
                 organisation=row["visit__organisation__name"],
                 status=row["visit__status"],
                 purpose=row["visit__purpose"],

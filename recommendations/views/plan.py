@@ -123,6 +123,11 @@ def action_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "recommendations/action_new.html", context)
 
 
+#: The cancel form shares the action's page with the reschedule form, both with a ``reason``:
+#: each its own element ids, so that each label names its own field.
+_CANCEL_IDS = "id_cancel_%s"
+
+
 def _detail(request: AuthenticatedRequest, pk: int, **forms: Any) -> HttpResponse:
     user = request.user
     action = permissions.get_action_for_user(user, pk)
@@ -145,7 +150,7 @@ def _detail(request: AuthenticatedRequest, pk: int, **forms: Any) -> HttpRespons
         "unfinished": unfinished,
         "progress_form": forms.get("progress_form") or ProgressForm(action=action),
         "reschedule_form": reschedule_form,
-        "cancel_form": forms.get("cancel_form") or ReasonForm(),
+        "cancel_form": forms.get("cancel_form") or ReasonForm(auto_id=_CANCEL_IDS),
         "verify_rows": verify_rows if actions.verify else [],
     }
     return render(request, "recommendations/action_detail.html", context)
@@ -209,7 +214,7 @@ def action_reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = permissions.get_action_for_user(request.user, pk, action="manage")
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, auto_id=_CANCEL_IDS)
     if form.is_valid():
         done, _result = run_service(
             form,

@@ -105,6 +105,11 @@ def report_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "recommendations/report_edit.html", {"report": report, "form": form})
 
 
+#: The new recommendation's form shares the report's page with the finding form, whose fields
+#: have the same names: each its own element ids, so that each label names its own field.
+_RECOMMENDATION_IDS = "id_recommendation_%s"
+
+
 def _answer_ids(pk: int) -> str:
     """One answer form per recommendation on the page: each its own element ids."""
     return f"id_rec{pk}_%s"
@@ -136,7 +141,11 @@ def _detail(request: AuthenticatedRequest, report: Report, **forms: Any) -> Http
         "finding_form": forms.get("finding_form") or (FindingForm() if writing else None),
         "recommendation_form": forms.get("recommendation_form")
         or (
-            RecommendationForm(report=report, repeatable=selectors.repeat_choices(user, report))
+            RecommendationForm(
+                report=report,
+                repeatable=selectors.repeat_choices(user, report),
+                auto_id=_RECOMMENDATION_IDS,
+            )
             if writing
             else None
         ),
@@ -217,6 +226,7 @@ def recommendation_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.POST,
         report=report,
         repeatable=selectors.repeat_choices(request.user, report),
+        auto_id=_RECOMMENDATION_IDS,
     )
     if form.is_valid():
         done, _result = run_service(

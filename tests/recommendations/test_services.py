@@ -107,6 +107,7 @@ def test_an_area_of_another_facility_is_refused(draft, world, ngo_admin):
 
 
 def _released(submitted: Report) -> Report:
+    assert submitted.respond_by is not None
     with time_machine.travel(submitted.respond_by + timedelta(minutes=1), tick=False):
         window.embargo_sweep()
     submitted.refresh_from_db()
