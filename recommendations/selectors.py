@@ -19,13 +19,15 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,9 +56,17 @@ from .standards import Standard, standards_named
 
 def report_rows(reports: QuerySet[Report]) -> QuerySet[Report]:
     """A list's rows: what each shows beside the report, its recommendations counted in the
-    same query."""
+    same query, by a subquery for each row of the page (a join and a GROUP BY would count
+    every report of the administration before taking the page's)."""
+    counted = (
+        Recommendation.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return reports.select_related("facility", "organisation").annotate(
-        recommendation_count=Count("recommendations")
+        recommendation_count=Coalesce(Subquery(counted), 0)
     )
 
 

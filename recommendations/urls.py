@@ -69,6 +69,7 @@ urlpatterns = [
     # The plan of action and follow-up --------------------------------------------------------
     path("actions/", plan.action_list, name="action_list"),
     path("actions/mine/", plan.action_mine, name="action_mine"),
+    path("actions/choices/<str:field>/", plan.action_choices, name="action_choices"),
     path("actions/new/", plan.action_new, name="action_new"),
     path("actions/<int:pk>/", plan.action_detail, name="action_detail"),
     path("actions/<int:pk>/progress/", plan.action_progress, name="action_progress"),

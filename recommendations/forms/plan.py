@@ -6,8 +6,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import Chosen, SuggestChoiceFilter, name_matches
 from activity.typing import User
 from activity.uploads import DocumentsField
 from activity.validators import TextLimit
@@ -40,11 +42,12 @@ class ActionFilter(django_filters.FilterSet):
     """Filters over the actions the user may see (the queryset passed in); each list of
     choices is drawn from those actions, so it names nothing the user may not see."""
 
-    facility = django_filters.ModelChoiceFilter(
+    facility = SuggestChoiceFilter(
         queryset=Facility.objects.none(),
+        url=reverse_lazy("recommendations:action_choices", args=["facility"]),
         method="filter_facility",
         label=_("Facility"),
-        empty_label=_("Any facility"),
+        placeholder=_("Any facility"),
     )
     status = django_filters.ChoiceFilter(
         choices=Action.Status.choices, label=_("Status"), empty_label=_("Any status")
@@ -55,15 +58,18 @@ class ActionFilter(django_filters.FilterSet):
         label=_("Overdue"),
         empty_label=_("Overdue or not"),
     )
-    responsible = OfficialFilter(
+    responsible = SuggestChoiceFilter(
         queryset=User.objects.none(),
+        url=reverse_lazy("recommendations:action_choices", args=["responsible"]),
+        search_field="username",
         label=_("Responsible official"),
-        empty_label=_("Anyone"),
+        placeholder=_("Anyone"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SuggestChoiceFilter(
         queryset=Organisation.objects.none(),
+        url=reverse_lazy("recommendations:action_choices", args=["organisation"]),
         label=_("Organisation"),
-        empty_label=_("Any organisation"),
+        placeholder=_("Any organisation"),
     )
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("Due by"), widget=DateInput()
@@ -87,9 +93,15 @@ class ActionFilter(django_filters.FilterSet):
         ).order_by("name")
 
     def filter_facility(
-        self, queryset: QuerySet[Action], name: str, value: Facility
+        self, queryset: QuerySet[Action], name: str, value: Chosen | None
     ) -> QuerySet[Action]:
-        answering = Action.recommendations.through.objects.filter(recommendation__facility=value)
+        if value is None:
+            return queryset
+        links = Action.recommendations.through.objects
+        if value.instance is not None:
+            answering = links.filter(recommendation__facility=value.instance.pk)
+        else:
+            answering = links.filter(name_matches(value.text, "recommendation__facility__name"))
         return queryset.filter(pk__in=answering.values("action"))
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:

@@ -6,13 +6,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from activity.paging import keyset_page
 from activity.shortcuts import run_service
+from activity.suggest import filter_suggestions
 from activity.typing import AuthenticatedRequest
 from directory.models import Administration
 
@@ -46,6 +47,14 @@ def _list(request: AuthenticatedRequest, visible: QuerySet[Action], *, mine: boo
 @login_required
 def action_list(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request, permissions.actions_for_user(request.user), mine=False)
+
+
+@login_required
+@require_GET
+def action_choices(request: AuthenticatedRequest, field: str) -> JsonResponse:
+    """Suggestions for the list's filters, from the actions the user sees."""
+    visible = permissions.actions_for_user(request.user)
+    return filter_suggestions(ActionFilter(None, visible, visible=visible), field, request)
 
 
 @login_required

@@ -5,6 +5,8 @@ queries however many reports are published."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from recommendations.models import Recommendation, Report
 from recommendations.services import publication, window
@@ -152,3 +154,13 @@ def test_a_report_page_makes_the_same_queries_with_1_and_50_reports(client, publ
     one = count_queries(client, url)
     copies(published, 49)
     assert count_queries(client, url) == one
+
+
+def test_the_dates_are_written_in_the_readers_language(client, published):
+    visited = published.visit.day
+    page = client.get(
+        reverse("recommendations:public_report", args=[published.pk]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert visited.isoformat() not in page
+    with translation.override("es"):
+        assert date_format(visited, "DATE_FORMAT") in page
