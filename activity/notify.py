@@ -52,6 +52,17 @@ def reminder_key(obj: Model, event: str = "") -> str:
     return f"{base}:{event}" if event else base
 
 
+def recipient_key(key: str, user_id: int) -> str:
+    """The key of one recipient's reminder, as ``remind`` stores it."""
+    return f"{key}:user:{user_id}"
+
+
+def scheduled(keys: Iterable[str]) -> set[str]:
+    """Which of these recipients' keys (``recipient_key``) have their reminder already: a sweep
+    over thousands of objects asks once for a batch instead of once for each recipient."""
+    return set(Reminder.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
 def remind(
     *,
     recipients: Iterable[User],
@@ -77,7 +88,7 @@ def remind(
             _reminder, new = reminder_schedule(
                 recipient=user,
                 kind=kind,
-                key=f"{key}:user:{user.pk}",
+                key=recipient_key(key, user.pk),
                 subject=_render(subject, params),
                 body=_render(body, params),
                 url=url,

@@ -304,33 +304,56 @@ def action_cancel(*, actor: User, action: Action, reason: str) -> Action:
     return action
 
 
-def actions_overdue_remind(*, today: date | None = None) -> int:
+def actions_overdue_remind(*, today: date | None = None, batch: int = 500) -> int:
     """Tell the official and the coordinators of each overdue action, the day after its due
     date and then once a week; safe to run any number of times a day (each reminder is keyed
-    by the action, its due date and the week)."""
+    by the action, its due date and the week). Whether a batch of actions' reminders exist is
+    asked once for the batch, so that a run with nothing new to say costs a few queries."""
     today = today or timezone.localdate()
     created = 0
     overdue = Action.objects.overdue(today).select_related("responsible", "administration")
     coordinators: dict[int, list[User]] = {}
-    for action in overdue.iterator(chunk_size=500):
+    pending: list[tuple[Action, str, dict[int, User]]] = []
+
+    def flush() -> int:
+        done = 0
+        existing = notify.scheduled(
+            notify.recipient_key(key, user_id)
+            for _action, key, recipients in pending
+            for user_id in recipients
+        )
+        for action, key, recipients in pending:
+            missing = [
+                user
+                for user_id, user in recipients.items()
+                if notify.recipient_key(key, user_id) not in existing
+            ]
+            if missing:
+                done += notify.remind(
+                    recipients=missing,
+                    kind=reminders.ACTION_OVERDUE,
+                    key=key,
+                    subject=gettext_lazy("Action overdue since %(day)s: %(title)s"),
+                    body=gettext_lazy(
+                        "The action was due on %(day)s. Post the progress made, or move its due "
+                        "date and say why."
+                    ),
+                    params={"day": action.due_on, "title": action.title},
+                    url=action.get_absolute_url(),
+                )
+        pending.clear()
+        return done
+
+    for action in overdue.iterator(chunk_size=batch):
         if action.administration_id not in coordinators:
             coordinators[action.administration_id] = list(
                 administration_users(action.administration, (Role.COORDINATOR,))
             )
-        days = action.days_overdue(today)
-        week = (days - 1) // reminders.OVERDUE_EVERY_DAYS
+        week = (action.days_overdue(today) - 1) // reminders.OVERDUE_EVERY_DAYS
         recipients = {user.pk: user for user in coordinators[action.administration_id]}
         recipients[action.responsible_id] = action.responsible
-        created += notify.remind(
-            recipients=recipients.values(),
-            kind=reminders.ACTION_OVERDUE,
-            key=notify.reminder_key(action, f"overdue:{action.due_on}:week-{week}"),
-            subject=gettext_lazy("Action overdue since %(day)s: %(title)s"),
-            body=gettext_lazy(
-                "The action was due on %(day)s. Post the progress made, or move its due date "
-                "and say why."
-            ),
-            params={"day": action.due_on, "title": action.title},
-            url=action.get_absolute_url(),
-        )
-    return created
+        key = notify.reminder_key(action, f"overdue:{action.due_on}:week-{week}")
+        pending.append((action, key, recipients))
+        if len(pending) >= batch:
+            created += flush()
+    return created + flush()

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activity.dates import at_start_of
@@ -255,6 +257,25 @@ def test_an_overdue_action_is_brought_up_the_day_after_and_then_each_week(
         "oscar",
         "oscar",
     ]
+
+
+def test_a_sweep_with_nothing_new_to_say_asks_once_for_all_the_actions(
+    recs, director, coordinator, responsible_official
+):
+    def second_run_queries(count: int) -> int:
+        actions = [
+            plan_action(director, recs, responsible_official, due_in=10, title=f"Step {n}")
+            for n in range(count)
+        ]
+        day_after = at_start_of(actions[0].due_on + timedelta(days=1)) + timedelta(hours=4)
+        with time_machine.travel(day_after, tick=False):
+            assert plan.actions_overdue_remind() == 2 * count
+            with CaptureQueriesContext(connection) as queries:
+                assert plan.actions_overdue_remind() == 0
+        Action.objects.all().delete()
+        return len(queries)
+
+    assert second_run_queries(1) == second_run_queries(20)
 
 
 def test_a_completed_action_is_not_overdue(recs, director, coordinator, responsible_official):
