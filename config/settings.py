@@ -368,6 +368,10 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 if REMINDER_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("REMINDER_MAX_ATTEMPTS must be at least 1.")
 
+# The recommendations dashboard's figures (grouped counts over every recommendation of an
+# administration) are kept this many seconds for each user and language: at most that old.
+RECOMMENDATIONS_DASHBOARD_SECONDS = env.int("RECOMMENDATIONS_DASHBOARD_SECONDS", default=300)
+
 # The whole periodic schedule.
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {

@@ -64,6 +64,7 @@ urlpatterns = [
     path("exports/<str:kind>/", exports.export_make, name="export_make"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
     path("public/", public.public_list, name="public_list"),
+    path("public/choices/<str:field>/", public.public_choices, name="public_choices"),
     path("public/<int:pk>/", public.public_report, name="public_report"),
     # End of exports and public pages --------------------------------------------------------
     # The plan of action and follow-up --------------------------------------------------------

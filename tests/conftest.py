@@ -51,6 +51,8 @@ def pytest_configure(config):
     # Django's default PBKDF2 costs about half a second per test user on the 2-core machine;
     # the tests check who may do what, not the strength of the hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Figures are computed afresh on each page, so that a test sees what it just changed.
+    settings.RECOMMENDATIONS_DASHBOARD_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

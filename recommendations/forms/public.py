@@ -3,8 +3,10 @@
 from typing import Any
 
 import django_filters
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import SuggestChoiceFilter
 from directory.models import Administration, Facility, Organisation
 
 from .. import selectors
@@ -15,18 +17,22 @@ class PublicReportFilter(django_filters.FilterSet):
     """By facility, administration and organisation; each offers only those a published report
     names, so that the filter itself reveals nothing more."""
 
-    facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.none(), label=_("Facility"), empty_label=_("Any facility")
+    facility = SuggestChoiceFilter(
+        queryset=Facility.objects.none(),
+        url=reverse_lazy("recommendations:public_choices", args=["facility"]),
+        label=_("Facility"),
+        placeholder=_("Any facility"),
     )
     administration = django_filters.ModelChoiceFilter(
         queryset=Administration.objects.none(),
         label=_("Administration"),
         empty_label=_("Any administration"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SuggestChoiceFilter(
         queryset=Organisation.objects.none(),
+        url=reverse_lazy("recommendations:public_choices", args=["organisation"]),
         label=_("Organisation"),
-        empty_label=_("Any organisation"),
+        placeholder=_("Any organisation"),
     )
 
     class Meta:

@@ -6,10 +6,15 @@ One page for both sides: the administration's directors and coordinators see the
 reports submitted to it, an organisation's members those of its own reports, each through the
 same scoped selectors. The charts are SVG drawn on the server, each with its table."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from activity.permissions import deny
@@ -103,6 +108,14 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.can_view_dashboard(user):
         raise deny(user, "recommendations.dashboard", None, str(permissions.DASHBOARD_REFUSED))
     held = memberships(user)
+    figures: dict[str, Any] = cache.get_or_set(  # type: ignore[assignment]
+        f"recommendations:dashboard:{user.pk}:{get_language()}",
+        lambda: {
+            "charts": [charts.layout(chart) for chart in dashboard_charts(user)],
+            "tracker": selectors.follow_up_tracker(user),
+        },
+        settings.RECOMMENDATIONS_DASHBOARD_SECONDS,
+    )
     context = {
         "administrations": [
             m.administration
@@ -112,7 +125,6 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "organisations": [
             m.organisation for m in held if m.organisation and m.role in permissions.WRITERS
         ],
-        "charts": [charts.layout(chart) for chart in dashboard_charts(user)],
-        "tracker": selectors.follow_up_tracker(user),
+        **figures,
     }
     return render(request, "recommendations/dashboard.html", context)

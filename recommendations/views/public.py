@@ -3,10 +3,12 @@ public version the organisation reviewed, and how far their recommendations are 
 facility by facility. A report that is not published is not found here, by anyone, its own
 organisation included."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from activity.paging import keyset_page
+from activity.suggest import filter_suggestions
 
 from .. import selectors
 from ..forms.public import PublicReportFilter
@@ -19,9 +21,20 @@ def public_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "reports": selectors.public_reports(page.items),
-        "statistics": selectors.implementation_by_facility(filterset.qs),
+        # The facilities of the reports on the page: a country has a thousand.
+        "statistics": selectors.implementation_by_facility(
+            filterset.qs.filter(facility__in={report.facility_id for report in page.items})
+        ),
     }
     return render(request, "recommendations/public_list.html", context)
+
+
+@require_GET
+def public_choices(request: HttpRequest, field: str) -> JsonResponse:
+    """Suggestions for the public list's filters: only what a published report names."""
+    return filter_suggestions(
+        PublicReportFilter(None, selectors.published_reports()), field, request
+    )
 
 
 def public_report(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -545,3 +546,18 @@ def test_each_panel_makes_the_same_queries_for_one_row_and_fifty(
         selectors.ACTIONS_ON_DASHBOARD
     )
     assert len(staff_panel(director)["awaiting"]) == selectors.REPORTS_ON_DASHBOARD
+
+
+def test_the_figures_are_kept_a_few_minutes_for_each_user_and_language(
+    client, settings, world, scene, one, director, coordinator
+):
+    settings.RECOMMENDATIONS_DASHBOARD_SECONDS = 300
+    cache.clear()
+    login(client, director)
+    cold = count_queries(client, URL)
+    kept = count_queries(client, URL)
+    assert kept < cold
+    # Another user, or the same in another language, has figures of their own.
+    login(client, coordinator)
+    assert count_queries(client, URL) > kept
+    cache.clear()
