@@ -201,7 +201,10 @@ def meeting_choices(report: Report) -> QuerySet[Visit]:
 
 def counted_recommendations(user: AnyUser) -> QuerySet[Recommendation]:
     """The recommendations of submitted reports the user may see."""
-    return Recommendation.objects.submitted() & permissions.recommendations_for_user(user)
+    # Filtered rather than combined with ``&``, which would join the reports a second time.
+    return permissions.recommendations_for_user(user).filter(
+        report__status__in=Report.SUBMITTED_STATUSES
+    )
 
 
 def answered_for(user: AnyUser) -> QuerySet[Recommendation]:
@@ -813,11 +816,17 @@ def checklist_rows(checklist: QuerySet[Verification]) -> QuerySet[Verification]:
 def followup_visits(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     """The visits among ``visits`` that have a checklist, with how many items it holds and how
     many have been verified."""
+    items = Verification.objects.filter(visit=OuterRef("pk")).order_by().values("visit")
+
+    def counted(rows: QuerySet[Verification, Any]) -> Coalesce:
+        # By a subquery for each row of the page, rather than a GROUP BY over every visit.
+        return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
+
     return (
         visits.filter(pk__in=Verification.objects.filter(visit__isnull=False).values("visit_id"))
         .select_related("facility", "organisation")
         .annotate(
-            item_count=Count("checklist"),
-            verified_count=Count("checklist", filter=~Q(checklist__result="")),
+            item_count=counted(items),
+            verified_count=counted(items.exclude(result="")),
         )
     )

@@ -1,6 +1,7 @@
 """Follow-up: the visits that carry a checklist of open recommendations, and a visit's
 checklist, on which the visiting organisation records what it verified."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +36,11 @@ def followup_list(request: AuthenticatedRequest) -> HttpResponse:
     if past:
         page = keyset_page(visits.filter(ends_at__lt=now), request, ordering=("-starts_at", "-id"))
     else:
-        upcoming = visits.filter(ends_at__gte=now).exclude(status__in=_CALLED_OFF)
+        # A visit lasts a day at most: the bound on its start lets the list read the
+        # administration's visits by their start instead of every visit's end.
+        upcoming = visits.filter(ends_at__gte=now, starts_at__gte=now - timedelta(days=1)).exclude(
+            status__in=_CALLED_OFF
+        )
         page = keyset_page(upcoming, request, ordering=("starts_at", "id"))
     return render(request, "recommendations/followup_list.html", {"page": page, "past": past})
 
