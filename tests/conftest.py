@@ -21,6 +21,7 @@ from activity.pdf import StaticFilesFetcher
 from activity.typing import User
 from config.celery import app as celery_app
 from directory.models import Administration, Facility, Organisation, Role
+from tests.support.catalogue import ensure_activity_types
 
 from .accreditation.factories import (
     complete_application,
@@ -53,6 +54,23 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Figures are computed afresh on each page, so that a test sees what it just changed.
     settings.RECOMMENDATIONS_DASHBOARD_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _activity_types(request):
+    """Every test that reads the database finds the seeded activity catalogue (see
+    ``tests.support.catalogue``); inside the test's transaction, so it costs one query."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_activity_types()
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,12 @@ WeasyPrint, names the signatories; a visible pyHanko stamp would use a font the 
 embed); and the document information is made to agree with the XMP metadata that pyHanko updates.
 """
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
+from typing import Any, TypeVar
 
 from asn1crypto import algos
 from asn1crypto import x509 as asn1_x509
@@ -36,6 +40,20 @@ from ..models import SignerCertificate
 from . import keys
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's signing to the end from synchronous code. Where the thread already runs an
+    event loop (a browser driven from the same thread, say), in a thread of its own: a loop
+    cannot be started inside another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 DIGEST = "sha256"
 
@@ -141,7 +159,7 @@ def sign_pdf(
                 _("The document is already signed: the certification must be its first signature.")
             )
         _producer_as_in_xmp(writer)
-        signed = PdfSigner(metadata, signer).sign_pdf(writer)
+        signed = _run(PdfSigner(metadata, signer).async_sign_pdf(writer))
     except (SigningError, PdfError) as error:
         logger.warning("Signing refused: %s", error)
         raise DomainError(_("The document cannot take this signature.")) from error

@@ -47,6 +47,7 @@ from agreements.signing import keys
 from directory.demo import SECOND_ADMINISTRATION
 from directory.models import Administration
 from tests.conftest import login
+from tests.support.catalogue import ensure_activity_types
 from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,7 @@ def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
         transaction.atomic(),
     ):
         patch.setattr(keys, "new_key", lambda: next(drawn))
+        ensure_activity_types()
         first, second = io.StringIO(), io.StringIO()
         call_command("seed_demo", stdout=first)
         after_first = _counts()

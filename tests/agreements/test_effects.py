@@ -80,7 +80,7 @@ def request_visit(world, mou, window, actor, people, weeks: int = 0) -> Visit:
 
 
 def test_subscribers_receive_what_is_published_until_they_unsubscribe(monkeypatch):
-    monkeypatch.setattr(effects, "_handlers", [])  # without the apps' own subscribers
+    monkeypatch.setattr(effects._changes, "_handlers", [])  # without the apps' own subscribers
     seen: list[effects.AgreementChange] = []
     change = effects.AgreementChange(
         agreement_id=1,

@@ -123,7 +123,9 @@ def fact(page: Page, term: str) -> Locator:
 
 
 def open_visits(page: Page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Visits").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Visits", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1, name="Visits")).to_be_visible()
 
 

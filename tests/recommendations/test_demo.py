@@ -33,6 +33,7 @@ from recommendations.models import (
 from recommendations.permissions import reports_for_user
 from recommendations.services.publication import REDACTED
 from tests.conftest import login
+from tests.support.catalogue import ensure_activity_types
 from visits.models import Purpose, Visit
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,7 @@ def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
         transaction.atomic(),
     ):
         patch.setattr(keys, "new_key", lambda: next(drawn))
+        ensure_activity_types()
         call_command("seed_demo", stdout=io.StringIO())
         counts = _counts()
         again = io.StringIO()

@@ -14,6 +14,7 @@ from django.test import override_settings
 from activity.models import Reminder
 from agreements.signing import keys
 from directory.models import Facility
+from tests.support.catalogue import ensure_activity_types
 from visits import demo
 from visits.models import (
     Acknowledgement,
@@ -57,6 +58,7 @@ def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
         transaction.atomic(),
     ):
         patch.setattr(keys, "new_key", lambda: next(drawn))
+        ensure_activity_types()
         call_command("seed_demo", stdout=io.StringIO())
         counts = _counts()
         again = io.StringIO()
