@@ -55,6 +55,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
 
+
 DIGEST = "sha256"
 
 
