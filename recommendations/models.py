@@ -337,8 +337,10 @@ class Recommendation(models.Model):
         verbose_name_plural = _("recommendations")
         ordering = ["report", "number"]
         indexes = [
-            models.Index(fields=["administration", "priority", "id"], name="rec_admin_idx"),
-            models.Index(fields=["organisation", "priority", "id"], name="rec_org_idx"),
+            # In the lists' order: the most pressing first, the newest first within each.
+            models.Index(fields=["administration", "priority", "-id"], name="rec_admin_list_idx"),
+            models.Index(fields=["organisation", "priority", "-id"], name="rec_org_list_idx"),
+            models.Index(fields=["facility", "priority", "-id"], name="rec_facility_list_idx"),
             models.Index(fields=["facility", "verified_status"], name="rec_facility_idx"),
         ]
         constraints = [
