@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Accreditation
 from accreditation.selectors import cleared_people
+from activity.forms import DateInput
 from activity.texts import TextsInEachLanguage, in_each_language
 from activity.validators import NameField, TextLimit
 from directory.models import ActivityType, Administration, Area, Facility, Person
@@ -31,13 +32,6 @@ from .models import (
 )
 from .selectors import people_in_force_ids, people_who_may_be_named
 from .services.mous import Terms
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):

@@ -178,9 +178,6 @@ class Report(models.Model):
     def monitoring(self) -> bool:
         return self.agreement_id is None
 
-    def may_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.Status(self.status)]
-
     def window_closed(self, now: datetime | None = None) -> bool:
         return self.respond_by is not None and self.respond_by <= (now or timezone.now())
 
@@ -366,13 +363,6 @@ class Recommendation(models.Model):
     @property
     def audit_organisation_id(self) -> int:
         return self.organisation_id
-
-    @property
-    def is_open(self) -> bool:
-        return (
-            self.response != self.Response.REJECTED
-            and self.verified_status != self.Verified.IMPLEMENTED
-        )
 
 
 class Engagement(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.suggest import SuggestChoiceFilter
 from activity.typing import User
 from activity.validators import TextLimit, plausible_date
@@ -37,13 +38,6 @@ class UserChoiceField(forms.ModelChoiceField):
 class UsersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _user_label(obj)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ReturnForm(forms.Form):

@@ -6,17 +6,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.uploads import DocumentField
 from directory.models import Administration, Organisation, Person
 
 from ..models import FormalMechanism
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.suggest import Chosen, SuggestChoiceFilter, name_matches
 from activity.typing import User
 from activity.uploads import DocumentsField
@@ -16,13 +17,6 @@ from activity.validators import TextLimit
 from directory.models import Administration, Facility, Organisation
 
 from ..models import Action, Effort, Recommendation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def person_name(user: User) -> str:

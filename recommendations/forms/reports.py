@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.suggest import SuggestChoiceFilter
 from activity.uploads import DocumentsField
 from activity.validators import TextLimit
@@ -18,10 +19,6 @@ from visits.models import Visit
 
 from ..models import Finding, Priority, Recommendation, Report, Theme
 from ..standards import standard_choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

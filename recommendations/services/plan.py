@@ -67,7 +67,7 @@ def _check_recommendations(
 
 
 def _check_official(administration: Administration, responsible: User) -> None:
-    if not any(user.pk == responsible.pk for user in officials(administration)):
+    if not officials(administration).filter(pk=responsible.pk).exists():
         raise DomainError(
             _("Choose a responsible official of the administration."), field="responsible"
         )
@@ -107,8 +107,15 @@ def claimed_status(action_statuses: Sequence[tuple[str, int]]) -> str:
 
 
 def _update_claims(recommendations: Sequence[Recommendation]) -> None:
+    """Each recommendation's claimed status from its actions, read in one query."""
+    statuses: dict[int, list[tuple[str, int]]] = {rec.pk: [] for rec in recommendations}
+    links = Action.recommendations.through.objects.filter(recommendation__in=list(statuses))
+    for rec_id, status, progress in links.values_list(
+        "recommendation_id", "action__status", "action__progress"
+    ):
+        statuses[rec_id].append((status, progress))
     for rec in recommendations:
-        claimed = claimed_status(list(rec.actions.values_list("status", "progress")))
+        claimed = claimed_status(statuses[rec.pk])
         if claimed != rec.claimed_status:
             rec.claimed_status = claimed
             rec.save(update_fields=["claimed_status"])

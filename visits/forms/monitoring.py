@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.suggest import Chosen, SuggestChoiceField, name_matches
 from activity.uploads import DocumentField
 from activity.validators import TextLimit
@@ -19,13 +20,6 @@ from directory.models import Area, Facility, Organisation, Person
 
 from ..models import Delay, Meeting, Visitor, local_today
 from ..services.monitoring import NOTIFIED_PURPOSES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):

@@ -8,16 +8,13 @@ from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.forms import DateInput
 from activity.suggest import SuggestChoiceFilter
 from activity.validators import TextLimit
 from agreements.models import Agreement, Equipment
 from directory.models import ActivityType, Area, Facility, Person
 
 from ..models import MAX_SERIES, Purpose, Visit, VisitingWindow
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class VisitFilter(django_filters.FilterSet):
