@@ -13,7 +13,7 @@ the database, its backups and the uploaded documents never hold a key.
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,10 @@ CERTIFYING_TITLE = "Director"
 APPROVING_TITLE = "Authorised signatory"
 #: id-kp-documentSigning (RFC 9336), the purpose PDF readers accept for a document signer.
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+#: A certificate is valid from this long before it is issued, as certificate authorities do: a
+#: verifier whose clock runs a little behind the issuer's (another server, the process that reads
+#: uploaded files) still finds a signature made right after the issue within its validity.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class KeyStoreError(Exception):

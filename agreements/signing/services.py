@@ -29,7 +29,7 @@ def signing_authority_create(*, actor: Actor, administration: Administration) ->
     certificate = keys.authority_certificate(
         key,
         administration=administration.name,
-        valid_from=now,
+        valid_from=now - keys.CLOCK_SKEW,
         valid_until=now + SigningAuthority.VALIDITY,
     )
     # Written before the row: should the transaction fail, an unused encrypted file remains,
@@ -137,7 +137,7 @@ def signer_certificate_issue(
         public_key=key.public_key(),
         issuer=root,
         issuer_key=root_key,
-        valid_from=now,
+        valid_from=now - keys.CLOCK_SKEW,
         valid_until=now + SignerCertificate.VALIDITY,
     )
     keys.store_key(key, certificate)

@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from asn1crypto import x509 as asn1_x509
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -391,6 +392,23 @@ def test_a_signature_stays_valid_after_its_certificate_expires(
 
     assert not certificate.is_current()
     assert report.valid and report.signatures[0].certificate == certificate
+
+
+def test_a_verifier_whose_clock_runs_behind_the_signers_still_trusts_the_signature(
+    _test_templates, world, authority, director
+):
+    """The uploaded file is read in a process of its own, possibly on another server, whose clock
+    may run behind the one that issued the certificate and signed a moment later."""
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=True):
+        certificate, _issued = signer_certificate_issue(
+            actor=None, administration=world.administration, user=director
+        )
+        signed = sign(render_agreement(), certificate, certify=True, field_name="administration")
+
+    report = verify_pdf(signed)
+
+    assert report.intact and report.trusted
+    assert report.signatures[0].certificate == certificate
 
 
 def minimal_pdf(*objects: bytes) -> bytes:
