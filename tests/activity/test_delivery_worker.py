@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("celery-workers")]
 
 BROKER_DB = 13
 SWEEP_SECONDS = 1
-EMAIL_DELAY = 0.3
+EMAIL_DELAY = 0.1
 # A worker starts in about 3 s on a quiet machine; these bounds leave room for a loaded one
 # (load average 20 on two cores) before the test fails with the workers' logs.
 STARTUP_TIMEOUT = 120

@@ -1,9 +1,10 @@
 """End-to-end tests: a real Chromium, driven by Playwright, against the application served by
 pytest-django's ``live_server``.
 
-The browser is Debian's ``chromium`` package, not Playwright's own download (which cannot be
-fetched here). A missing browser fails the tests with a message saying what to install: it is a
-missing part of the test machine, not a reason to skip.
+The browser is Debian's ``chromium-headless-shell`` package (Chromium without a window, as
+Playwright runs it headless), not Playwright's own download (which cannot be fetched here). A
+missing browser fails the tests with a message saying what to install: it is a missing part of
+the test machine, not a reason to skip.
 """
 
 import os
@@ -26,7 +27,9 @@ from tests.factories import PASSWORD
 # its own thread. Set before any database access, as pytest-playwright's Django notes advise.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
+#: For ``--headed``, to watch a test: Debian's ``chromium`` with its window.
+WINDOWED_CHROMIUM = Path("/usr/bin/chromium")
 #: How long a test waits for what a page should show or for an element to act on, in ms: the
 #: test machine is shared and, with the other tests running beside these, slow at times.
 PATIENCE = 15_000
@@ -44,13 +47,16 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright's launch options (``--headed``, ``--slowmo``…) with Debian's Chromium."""
-    if not CHROMIUM.exists():
+    headless = browser_type_launch_args.get("headless", True)
+    chromium = CHROMIUM if headless else WINDOWED_CHROMIUM
+    if not chromium.exists():
         pytest.fail(
-            f"The end-to-end tests need Chromium at {CHROMIUM}, and it is not there. "
-            "Install Debian's package: apt-get install chromium (.ci/run does it).",
+            f"The end-to-end tests need Chromium at {chromium}, and it is not there. "
+            f"Install Debian's package: apt-get install {chromium.name} (.ci/run installs "
+            f"{CHROMIUM.name}).",
             pytrace=False,
         )
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": str(chromium), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -83,14 +89,18 @@ def _documents_in_tmp_path(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str], Path]:
-    """Take a full-page screenshot into one directory per run (E2E_SCREENSHOTS to choose it), to
-    look at how the pages render."""
+def screenshots() -> Callable[[Page, str], Path | None]:
+    """Take a full-page screenshot into the folder E2E_SCREENSHOTS names, to look at how the
+    pages render. Without it none is taken: a full-page capture costs the browser a second of
+    processor time on this machine, spent for nobody."""
     chosen = os.environ.get("E2E_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(chosen) if chosen else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page: Page, name: str) -> Path:
+    def take(page: Page, name: str) -> Path | None:
+        if folder is None:
+            return None
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         # Chromium comes back from a full-page capture of a scrolled page with a scroll offset

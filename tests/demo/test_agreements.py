@@ -2,16 +2,10 @@
 accredited organisations have MoUs and each administration sees its own; made once however
 often the demo is loaded."""
 
-import io
-import itertools
-from dataclasses import dataclass
 from datetime import time, timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Application, Clearance, Decision
@@ -43,14 +37,13 @@ from agreements.selectors import (
     people_in_force,
     redline,
 )
-from agreements.signing import keys
 from directory.demo import SECOND_ADMINISTRATION
 from directory.models import Administration
 from tests.conftest import login
-from tests.support.catalogue import ensure_activity_types
 from tests.support.pages import text
 
-pytestmark = pytest.mark.django_db
+# One load of the demo for the package (see conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 #: What loading the demo again must not add to.
 COUNTED = (
@@ -75,39 +68,6 @@ COUNTED = (
 )
 
 
-@dataclass(frozen=True)
-class Loaded:
-    first: str
-    second: str
-    counts_after_first: dict[str, int]
-    counts_after_second: dict[str, int]
-
-
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
-    """The demo loaded twice, once for the module's tests (it takes a while), and rolled back
-    after them. Its nine signing keys are drawn in turn from the run's few."""
-    drawn = itertools.cycle(_rsa_keys)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(SIGNING_KEYS_DIR=tmp_path_factory.mktemp("signing-keys")),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(keys, "new_key", lambda: next(drawn))
-        ensure_activity_types()
-        first, second = io.StringIO(), io.StringIO()
-        call_command("seed_demo", stdout=first)
-        after_first = _counts()
-        call_command("seed_demo", stdout=second)
-        yield Loaded(first.getvalue(), second.getvalue(), after_first, _counts())
-        transaction.set_rollback(True)
-
-
 def user(username: str) -> User:
     return User.objects.get(username=username)
 
@@ -121,7 +81,7 @@ SUSPENDED = "Football and fitness in the Northern Remand Centre"
 
 
 def test_loading_the_demo_again_adds_nothing(loaded):
-    assert loaded.counts_after_second == loaded.counts_after_first
+    assert loaded.counts(COUNTED, again=True) == loaded.counts(COUNTED)
     assert "Agreements: 8 demo MoUs made, 0 already there" in loaded.first
     assert "Agreements: 0 demo MoUs made, 8 already there" in loaded.second
     assert "State A Prison System already has its clause library" in loaded.second

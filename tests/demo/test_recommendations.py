@@ -2,22 +2,16 @@
 visit with its checklist; made once however often the demo is loaded, and every page of the
 module opens for every demo account."""
 
-import io
-import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Model
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from activity.models import AuditEntry, Reminder
-from agreements.signing import keys
 from recommendations import demo, reminders
 from recommendations import urls as recommendation_urls
 from recommendations.models import (
@@ -33,10 +27,10 @@ from recommendations.models import (
 from recommendations.permissions import reports_for_user
 from recommendations.services.publication import REDACTED
 from tests.conftest import login
-from tests.support.catalogue import ensure_activity_types
 from visits.models import Purpose, Visit
 
-pytestmark = pytest.mark.django_db
+# One load of the demo for the package (see conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 COUNTED = (
     Report,
@@ -51,46 +45,14 @@ COUNTED = (
 )
 
 
-@dataclass(frozen=True)
-class Loaded:
-    again: str
-    counts: dict[str, int]
-    counts_again: dict[str, int]
-
-
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
-    """The demo loaded once for the module's tests, its recommendations part loaded again, and
-    all of it rolled back after them."""
-    drawn = itertools.cycle(_rsa_keys)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(SIGNING_KEYS_DIR=tmp_path_factory.mktemp("signing-keys")),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(keys, "new_key", lambda: next(drawn))
-        ensure_activity_types()
-        call_command("seed_demo", stdout=io.StringIO())
-        counts = _counts()
-        again = io.StringIO()
-        demo.seed(again)
-        yield Loaded(again.getvalue(), counts, _counts())
-        transaction.set_rollback(True)
-
-
 def report(title: str) -> Report:
     return Report.objects.get(title=title)
 
 
 def test_loading_the_recommendations_again_adds_nothing(loaded):
-    assert loaded.counts_again == loaded.counts
-    assert "already there" in loaded.again
-    assert loaded.counts["Report"] == 5
+    assert loaded.counts(COUNTED, again=True) == loaded.counts(COUNTED)
+    assert "Recommendations: the demo reports are already there." in loaded.second
+    assert loaded.counts([Report]) == {"recommendations.Report": 5}
 
 
 def test_the_reports_are_in_every_state(loaded):

@@ -2,19 +2,10 @@
 visit held up by the gate with its director alerted, a joint visit, minutes of a coordination
 meeting; made once however often the demo is loaded."""
 
-import io
-import itertools
-from dataclasses import dataclass
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from activity.models import Reminder
-from agreements.signing import keys
 from directory.models import Facility
-from tests.support.catalogue import ensure_activity_types
 from visits import demo
 from visits.models import (
     Acknowledgement,
@@ -30,46 +21,15 @@ from visits.models import (
     local_today,
 )
 
-pytestmark = pytest.mark.django_db
+# One load of the demo for the package (see conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 COUNTED = (Visit, Visitor, VisitingWindow, Closure, Briefing, Acknowledgement, Delay, Meeting)
 
 
-@dataclass(frozen=True)
-class Loaded:
-    again: str
-    counts: dict[str, int]
-    counts_again: dict[str, int]
-
-
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, _rsa_keys, tmp_path_factory):
-    """The demo loaded once for the module's tests, its visits part loaded again, and all of it
-    rolled back after them."""
-    drawn = itertools.cycle(_rsa_keys)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(SIGNING_KEYS_DIR=tmp_path_factory.mktemp("signing-keys")),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(keys, "new_key", lambda: next(drawn))
-        ensure_activity_types()
-        call_command("seed_demo", stdout=io.StringIO())
-        counts = _counts()
-        again = io.StringIO()
-        demo.seed(again)
-        yield Loaded(again.getvalue(), counts, _counts())
-        transaction.set_rollback(True)
-
-
 def test_loading_the_visits_again_adds_nothing(loaded):
-    assert loaded.counts_again == loaded.counts
-    assert "already there" in loaded.again
+    assert loaded.counts(COUNTED, again=True) == loaded.counts(COUNTED)
+    assert "Visits: the demo visits are already there." in loaded.second
 
 
 def test_the_centres_requests_are_in_every_state(loaded):
