@@ -35,7 +35,7 @@ class Loaded:
 
 
 def _counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 @pytest.fixture(scope="package")
