@@ -1,6 +1,8 @@
-"""The benchmark's builder fills what the current schema requires, as the migrations would."""
+"""The benchmark's builder fills what the current schema requires, as the migrations would (a data
+set brought up to date stage by stage: ``test_bench_build_stages``)."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -10,22 +12,42 @@ from activity.models import AuditEntry
 from agreements.models import Agreement, AgreementClause, Comment, Signatory
 from agreements.selectors import agreements_in_force, coordination_map
 from bench import build_agreements
-from bench.build import Sizes, build, dataset_info
+from bench.build import Sizes, build
 from directory.models import ActivityType, Facility
 
+# One build for the module (see ``built``), on one worker of a parallel run.
+pytestmark = pytest.mark.xdist_group("bench-build")
 
-@pytest.fixture
-def small_build(transactional_db):
+
+def _small_build() -> None:
     # The catalogue of activities the migrations seed (an earlier test's flush may have emptied it).
     for code in ActivityType.Code.values:
         ActivityType.objects.get_or_create(code=code)
     build(Sizes().scaled(0.001), log=lambda _line: None)
-    yield
+
+
+def _drop_dataset_info() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_dataset")
 
 
-def test_a_small_build_is_consistent_with_the_schema(small_build):
+@pytest.fixture(scope="module")
+def _shared_build(django_db_setup, django_db_blocker):
+    """One small build for the tests that only read it (the build commits: it ends with VACUUM),
+    emptied after them as a transactional test's tables are."""
+    with django_db_blocker.unblock():
+        _small_build()
+        yield
+        _drop_dataset_info()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def built(_shared_build, db):
+    """The shared small build, each test's own changes rolled back."""
+
+
+def test_a_small_build_is_consistent_with_the_schema(built):
     applications = Application.objects.select_related("framework")
     assert applications.exists()
     assert all(a.administration_id == a.framework.administration_id for a in applications)
@@ -41,7 +63,7 @@ def test_a_small_build_is_consistent_with_the_schema(small_build):
     assert checked == AuditEntry.objects.count() > 0
 
 
-def test_the_mous_keep_to_their_accreditation_and_fill_the_coordination_map(small_build):
+def test_the_mous_keep_to_their_accreditation_and_fill_the_coordination_map(built):
     mous = Agreement.objects.all()
     assert mous.count() == Sizes().scaled(0.001).agreements
     assert {Agreement.Status.SIGNED, Agreement.Status.NEGOTIATION} <= set(
@@ -74,22 +96,7 @@ def test_the_mous_keep_to_their_accreditation_and_fill_the_coordination_map(smal
         assert not [cell for row in rows for cell in row.cells if cell.is_gap]
 
 
-def test_a_data_set_without_agreements_gains_them_without_a_rebuild(small_build):
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE agreements_agreement, agreements_signatory CASCADE")
-    assert not build_agreements.has_agreements()
-
-    build_agreements.add_to_existing(log=lambda _line: None)
-
-    assert Agreement.objects.filter(title=build_agreements.LONG_NEGOTIATION).exists()
-    assert agreements_in_force().exists()
-    info = dataset_info()
-    assert info is not None
-    assert build_agreements.ADDED_STEP in info["sizes"]["steps"]
-    assert info["sizes"]["counts"]["agreements_agreement"] == Agreement.objects.count()
-
-
-def test_the_visits_keep_to_their_mous_windows_and_places(small_build):
+def test_the_visits_keep_to_their_mous_windows_and_places(built):
     from collections import Counter
 
     from bench.build_visits import visits_info
@@ -136,28 +143,7 @@ def test_the_visits_keep_to_their_mous_windows_and_places(small_build):
     assert busy.filter(pk=info["joint_visit"], monitoring=True).exists()
 
 
-def test_a_data_set_without_visits_gains_them_without_a_rebuild(small_build):
-    from bench import build_visits
-    from visits.models import Visit
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE visits_visit, visits_visitingwindow, visits_closure, visits_briefing, "
-            "visits_acknowledgement, visits_entranceprotocol, visits_calendarfeed, "
-            "visits_facilityrules, visits_occurrence CASCADE"
-        )
-    assert not build_visits.has_visits()
-
-    build_visits.add_to_existing(log=lambda _line: None)
-
-    info = dataset_info()
-    assert info is not None
-    assert build_visits.ADDED_STEP in info["sizes"]["steps"]
-    assert info["sizes"]["counts"]["visits_visit"] == Visit.objects.count() > 0
-    assert info["sizes"]["visits"]["busy_facility"]
-
-
-def test_the_recommendations_follow_their_reports_and_the_plan(small_build):
+def test_the_recommendations_follow_their_reports_and_the_plan(built):
     from bench.build_recommendations import recommendations_info
     from recommendations.models import Action, Recommendation, Report, Verification
     from recommendations.permissions import actions_for_user
@@ -199,19 +185,3 @@ def test_the_recommendations_follow_their_reports_and_the_plan(small_build):
     for item in Verification.objects.filter(visit__isnull=False).select_related("visit"):
         assert item.visit.purpose == Purpose.FOLLOW_UP
         assert item.visit.organisation_id == item.recommendation.organisation_id
-
-
-def test_a_data_set_without_recommendations_gains_them_without_a_rebuild(small_build):
-    from bench import build_recommendations
-    from recommendations.models import Report
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE recommendations_report, recommendations_action CASCADE")
-    assert not build_recommendations.has_recommendations()
-
-    build_recommendations.add_to_existing(log=lambda _line: None)
-
-    info = dataset_info()
-    assert info is not None
-    assert build_recommendations.ADDED_STEP in info["sizes"]["steps"]
-    assert info["sizes"]["counts"]["recommendations_report"] == Report.objects.count() > 0
