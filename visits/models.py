@@ -672,7 +672,9 @@ class Visit(models.Model):
     def display_status(self, now: datetime | None = None) -> str:
         if self.is_expired(now):
             return str(_("Expired undecided"))
-        return self.get_status_display()
+        # The one label shown: get_status_display translates every status to find it, on each
+        # row of a list.
+        return str(dict(self.Status.choices).get(self.status, self.status))
 
 
 class Visitor(OfVisit, models.Model):
