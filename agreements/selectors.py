@@ -786,11 +786,6 @@ class MapCell:
         return len(self.organisations) > 1
 
     @property
-    def kind(self) -> str:
-        """ "gap", "overlap" or "": the cell's class on the page."""
-        return "gap" if self.is_gap else "overlap" if self.is_overlap else ""
-
-    @property
     def names(self) -> str:
         return ", ".join(self.organisations)
 
@@ -809,20 +804,26 @@ def coordination_map(
     organisations may be a duplication to coordinate. Three queries, whatever the size."""
     # The MoUs naming these facilities first, from the facility's index; then which of them are
     # in force: the check of each one's accreditation runs for those alone, not for every MoU.
-    named: dict[int, set[int]] = {}
-    for agreement_id, facility_id in Agreement.facilities.through.objects.filter(
+    # The later queries name these MoUs by the same subquery rather than by a list of their
+    # hundreds of ids, which Django would prepare one by one.
+    links = Agreement.facilities.through.objects.filter(
         facility__in=[facility.pk for facility in facilities]
-    ).values_list("agreement_id", "facility_id"):
+    )
+    named: dict[int, set[int]] = {}
+    for agreement_id, facility_id in links.values_list("agreement_id", "facility_id"):
         named.setdefault(agreement_id, set()).add(facility_id)
     names = dict(
-        agreements_in_force(on).filter(pk__in=list(named)).values_list("pk", "organisation__name")
+        agreements_in_force(on)
+        .filter(pk__in=links.values("agreement_id"))
+        .values_list("pk", "organisation__name")
     )
-    by_agreement_facilities = {pk: named[pk] for pk in names}
     cells: dict[tuple[int, int], set[str]] = {}
     for agreement_id, activity_id in Agreement.activity_types.through.objects.filter(
-        agreement__in=list(by_agreement_facilities)
+        agreement__in=links.values("agreement_id")
     ).values_list("agreement_id", "activitytype_id"):
-        for facility_id in by_agreement_facilities[agreement_id]:
+        if agreement_id not in names:
+            continue  # not in force
+        for facility_id in named[agreement_id]:
             cells.setdefault((facility_id, activity_id), set()).add(names[agreement_id])
     return [
         MapRow(

@@ -310,7 +310,11 @@ def notifiable_facilities(user: AnyUser) -> QuerySet[Facility]:
 def expert_candidates() -> QuerySet[Person]:
     """Whom a monitoring body may bring along as an expert: people of organisations that are
     not themselves formal monitoring bodies (whose own people visit as members)."""
-    return Person.objects.exclude(organisation__kind__in=Organisation.FORMAL_KINDS)
+    # The few formal bodies are read once and set aside, rather than each person's
+    # organisation being joined: a name typed into the suggestions may match most of the
+    # people of a country (a third of a million rows on a join, 50 ms, for 20 suggestions).
+    formal = Organisation.objects.filter(kind__in=Organisation.FORMAL_KINDS).values("pk")
+    return Person.objects.exclude(organisation__in=formal)
 
 
 def can_read_confidentiality_document(user: AnyUser, document: Document) -> bool:

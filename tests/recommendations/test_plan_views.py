@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -373,3 +374,15 @@ def test_the_action_page_makes_as_many_queries_for_50_updates_as_for_1(
     add(49)
 
     assert count_queries(client, action.get_absolute_url()) == one
+
+
+def test_the_links_of_actions_and_recommendations_are_indexed_by_recommendation_then_action():
+    """The plan filtered by one facility reads the links of the facility's recommendations from
+    this index alone (migration 0004, in SQL: Django has no model to declare it on)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'action_rec_answering_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "recommendations_action_recommendations" in definition
+    assert "(recommendation_id, action_id)" in definition

@@ -205,6 +205,26 @@ def test_the_searches_filter_by_facility_and_page(
     assert "No search above the protocol matches." in elsewhere
 
 
+def test_the_searches_facility_is_suggested_or_typed_not_listed(
+    client, day, world, director, gate_officer
+):
+    """A director sees hundreds of facilities: the filter offers them as suggestions (the visits
+    list's own) and takes a name typed, instead of drawing every facility into the page."""
+    checked_in(day, gate_officer, search_level=SearchLevel.FULL, search_justification="Reason 0")
+    login(client, director)
+    path = url("gate_searches")
+
+    page = text(client.get(path))
+    assert "Women&#x27;s Centre" not in page and "Women's Centre" not in page
+    assert reverse("visits:visit_choices", args=["facility"]) in page
+    suggested = client.get(
+        reverse("visits:visit_choices", args=["facility"]), {"q": "women"}
+    ).json()
+    assert [row["label"] for row in suggested["results"]] == ["Women's Centre"]
+    assert "John Representative" in text(client.get(path, {"facility_name": "central"}))
+    assert "John Representative" not in text(client.get(path, {"facility_name": "women"}))
+
+
 # The protocol, read and acknowledged -------------------------------------------------------------
 
 

@@ -9,8 +9,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from activity.suggest import SuggestChoiceFilter
 from activity.validators import TextLimit
 from agreements.models import Equipment
 from directory.models import Facility
@@ -147,11 +149,15 @@ class PackageForm(forms.Form):
 class SearchFilter(django_filters.FilterSet):
     """Filters over the searches above the default that the user may read."""
 
-    facility = django_filters.ModelChoiceFilter(
+    # A director sees hundreds of facilities: chosen by suggestion, not from a list of them all
+    # drawn into every page. The visits list's suggestions are drawn from the same facilities
+    # (``permissions.visible_facilities``).
+    facility = SuggestChoiceFilter(
         field_name="visit__facility",
         queryset=Facility.objects.none(),
+        url=reverse_lazy("visits:visit_choices", args=["facility"]),
         label=_("Facility"),
-        empty_label=_("Any facility"),
+        placeholder=_("Any facility"),
     )
     search_level = django_filters.ChoiceFilter(
         choices=SearchLevel.choices, label=_("Search"), empty_label=_("Any search")

@@ -19,7 +19,7 @@ from activity.models import NotificationPreference
 from activity.shortcuts import run_action
 from activity.typing import AuthenticatedRequest, User
 
-from ..models import CalendarFeed, Visit
+from ..models import CalendarFeed, Purpose, Visit
 from ..selectors import feed_visits
 from ..services import feeds as feed_services
 
@@ -111,6 +111,8 @@ def _calendar(visits: list[Visit]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Prison visits"))
+    # Each purpose's label looked up, not get_purpose_display's every label translated per event.
+    purposes = dict(Purpose.choices)
     for visit in visits:
         event = Event()
         event.add("uid", f"visit-{visit.pk}@{host}")
@@ -126,7 +128,10 @@ def _calendar(visits: list[Visit]) -> bytes:
         event.add(
             "description",
             _("%(purpose)s. Status: %(status)s.")
-            % {"purpose": visit.get_purpose_display(), "status": visit.display_status(now)},
+            % {
+                "purpose": purposes.get(visit.purpose, visit.purpose),
+                "status": visit.display_status(now),
+            },
         )
         status = "CANCELLED" if visit.is_expired(now) else ICAL_STATUS[Visit.Status(visit.status)]
         event.add("status", status)
