@@ -23,6 +23,7 @@ from recommendations.models import Action, Recommendation, Report
 from recommendations.services import plan, window
 
 from .build_recommendations import recommendations_info
+from .build_visits import visits_info
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,9 @@ def recommendation_personas() -> dict[str, User]:
 
 def _context(users: dict[str, User]) -> dict[str, Any]:
     info = recommendations_info() or {}
-    facility = info.get("busy_facility")
+    # A data set built in one go records the busiest facility with its visits only: the visits
+    # step's record is written after the recommendations step has read it.
+    facility = info.get("busy_facility") or (visits_info() or {}).get("busy_facility")
     report = (
         Report.objects.filter(facility=facility, status=Report.Status.PUBLISHED)
         .annotate(n=Count("recommendations"))
