@@ -48,6 +48,7 @@ from activity.typing import User
 from agreements.documents import agreement_pdf_prepare, annex_pdf_prepare
 from directory.demo import SECOND_ADMINISTRATION, SECOND_FACILITY, give_demo_authenticators
 from directory.models import Administration, Area, Facility, Organisation, Person
+from directory.selectors import earliest_local_date
 
 # The person a people annex adds is named through the directory's service, as John would.
 from directory.services import person_create
@@ -169,7 +170,7 @@ def _set_terms(actor: User, agreement: Agreement, **values: Any) -> Agreement:
     terms = Terms(**TermsForm.initial_from(agreement))
     terms = replace(
         terms,
-        valid_from=terms.valid_from or timezone.localdate(),
+        valid_from=terms.valid_from or earliest_local_date(agreement.administration),
         valid_until=terms.valid_until or accreditation.valid_until,
     )
     return agreement_set_terms(actor=actor, agreement=agreement, terms=replace(terms, **values))

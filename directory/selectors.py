@@ -1,7 +1,11 @@
 """Who holds a role where: used to address notifications and to offer choices in forms."""
 
+import zoneinfo
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from activity.panels import Panel
 from activity.typing import AnyUser, User
@@ -93,4 +97,19 @@ def facility_users(facility: Facility, roles: tuple[str, ...]) -> QuerySet[User]
         )
         .distinct()
         .order_by("username")
+    )
+
+
+def earliest_local_date(administration: Administration) -> date:
+    """The date it is now where it is earliest among the administration's facilities (the
+    server's date if it has none). A decision taken now that is in force "from today" is in
+    force from that date, so that it covers today at every facility: in the evening in Guatemala
+    it is already the next day in UTC."""
+    zones = set(
+        Facility.objects.filter(administration=administration).values_list("time_zone", flat=True)
+    )
+    now = timezone.now()
+    return min(
+        (now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones),
+        default=timezone.localdate(),
     )

@@ -962,6 +962,11 @@ def local_datetime(facility: Facility, day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(facility.time_zone))
 
 
+def local_date(facility: Facility, moment: datetime) -> date:
+    """The date at the facility at that moment."""
+    return moment.astimezone(zoneinfo.ZoneInfo(facility.time_zone)).date()
+
+
 def local_today(facility: Facility) -> date:
     """The date it is now at the facility."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(facility.time_zone)).date()
+    return local_date(facility, timezone.now())

@@ -14,7 +14,7 @@ from activity.services import audit_record
 from activity.transitions import change_state
 from activity.typing import User
 from directory.models import Administration, Person
-from directory.selectors import organisation_users
+from directory.selectors import earliest_local_date, organisation_users
 
 from .. import effects, reminders
 from ..models import Clearance
@@ -83,13 +83,14 @@ def clearance_decide(
     )
     if clearance.status != Clearance.Status.PENDING:
         raise DomainError(_("This request was already decided."))
-    today = timezone.localdate()
     if cleared:
-        if valid_until is None or valid_until <= today:
+        if valid_until is None or valid_until <= timezone.localdate():
             raise DomainError(
                 _("A clearance needs an end date in the future."), field="valid_until"
             )
-        clearance.valid_from = today
+        # In force from today wherever the administration's facilities are: at the gate this
+        # evening too, where it is still yesterday in the server's reckoning.
+        clearance.valid_from = earliest_local_date(clearance.administration)
         clearance.valid_until = valid_until
     elif not reason.strip():
         raise DomainError(_("A refusal needs a reason."), field="reason")

@@ -21,7 +21,7 @@ from activity.services import audit_record, document_add
 from activity.transitions import change_state, transition
 from activity.typing import User
 from directory.models import Administration, Role
-from directory.selectors import administration_users, organisation_users
+from directory.selectors import administration_users, earliest_local_date, organisation_users
 
 from .. import effects, reminders, selectors
 from ..models import (
@@ -84,7 +84,7 @@ def _grant(decision: Decision) -> dict[str, Any]:
     accreditation it holds from the same administration (a renewal), and announce the expiry.
     Part of a decision or of an upheld appeal: returns what that act's audit entry records."""
     application = decision.application
-    today = timezone.localdate()
+    today = earliest_local_date(application.administration)
     superseded = []
     for previous in Accreditation.objects.select_for_update(of=("self",)).filter(
         organisation=application.organisation,

@@ -4,6 +4,7 @@ clearance expires."""
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accreditation import selectors
@@ -14,6 +15,7 @@ from activity.models import AuditEntry, Reminder
 from tests.accreditation.factories import ClearanceFactory
 from tests.factories import PersonFactory
 from tests.support.audit import written
+from visits.models import local_datetime, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +101,7 @@ def test_asking_after_a_refusal_opens_a_new_request(world, ngo_admin, person):
 # Decisions --------------------------------------------------------------------------------------
 
 
-def test_clearing_sets_the_validity_from_today_and_is_audited(director, person):
+def test_clearing_sets_the_validity_from_today_and_is_audited(world, director, person):
     clearance = ClearanceFactory(person=person)
     until = today() + timedelta(days=365)
     clearances.clearance_decide(
@@ -107,10 +109,30 @@ def test_clearing_sets_the_validity_from_today_and_is_audited(director, person):
     )
     clearance.refresh_from_db()
     assert clearance.status == Clearance.Status.CLEARED
-    assert (clearance.valid_from, clearance.valid_until) == (today(), until)
+    # Today at the administration's facilities (in Guatemala, behind UTC).
+    assert (clearance.valid_from, clearance.valid_until) == (local_today(world.facility), until)
     assert clearance.decided_by == director and clearance.decided_at is not None
     assert clearance.is_valid()
     assert AuditEntry.objects.filter(action="clearance.cleared", actor=director).exists()
+
+
+def test_a_clearance_decided_in_the_facilitys_evening_covers_that_day_there(
+    world, director, person
+):
+    """7.30 pm in Guatemala is already the next day in UTC: the person cleared then may enter
+    the facility that evening."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        clearance = ClearanceFactory(person=person)
+        clearances.clearance_decide(
+            actor=director,
+            clearance=clearance,
+            cleared=True,
+            valid_until=today() + timedelta(days=365),
+        )
+        there = local_today(world.facility)
+        assert there != timezone.localdate()
+        assert person in selectors.cleared_people(world.administration, on=there)
 
 
 def test_expiry_reminders_go_out_90_30_and_7_days_before_the_end(director, ngo_admin, person):

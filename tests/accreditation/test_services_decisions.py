@@ -3,14 +3,16 @@ accreditation granted, its suspension, reinstatement and revocation, and appeals
 
 import contextlib
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Application, Condition, Decision
+from accreditation.selectors import accreditation_in_force
 from accreditation.services import decisions, review
 from activity.dates import at_start_of
 from activity.errors import DomainError
@@ -28,6 +30,7 @@ from tests.accreditation.factories import (
     under_review,
 )
 from tests.support.audit import written
+from visits.models import local_datetime, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -221,10 +224,11 @@ def test_a_condition_is_marked_met_with_a_note_once(passed, director, coordinato
 # The accreditation granted ----------------------------------------------------------------------
 
 
-def test_a_grant_creates_an_accreditation_valid_for_the_frameworks_period(passed, director):
+def test_a_grant_creates_an_accreditation_valid_for_the_frameworks_period(world, passed, director):
     decision = decide(passed, director)
     accreditation = Accreditation.objects.get(decision=decision)
-    today = timezone.localdate()
+    # From today at the administration's facilities (in Guatemala, behind UTC).
+    today = local_today(world.facility)
     assert accreditation.organisation == passed.organisation
     assert accreditation.status == Accreditation.Status.ACTIVE
     assert accreditation.valid_from == today
@@ -237,6 +241,19 @@ def test_a_grant_creates_an_accreditation_valid_for_the_frameworks_period(passed
     assert entry.changes["valid_until"] == accreditation.valid_until.isoformat()
     passed.refresh_from_db()
     assert passed.status == Application.Status.DECIDED
+
+
+def test_an_accreditation_granted_in_the_facilitys_evening_is_in_force_there_that_day(
+    world, passed, director
+):
+    """7.30 pm in Guatemala is already the next day in UTC: the organisation accredited then
+    may work at the facility that evening."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        decide(passed, director)
+        there = local_today(world.facility)
+        assert there != timezone.localdate()
+        assert accreditation_in_force(passed.organisation, world.administration, there)
 
 
 def test_a_refusal_grants_nothing_and_sets_the_appeal_deadline(failed, director, ngo_admin):

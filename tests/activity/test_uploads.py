@@ -40,11 +40,23 @@ def image_bytes(image_format: str) -> bytes:
     return out.getvalue()
 
 
+def _write(
+    archive: zipfile.ZipFile, name: str, data: str, compress_type: int | None = None
+) -> None:
+    """An entry of an archive, dated the same whenever it is made: the archives are the tests'
+    parameters, which each worker of a parallel run builds when it collects them, and the
+    workers must build them alike."""
+    entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    compression = archive.compression if compress_type is None else compress_type
+    archive.writestr(entry, data, compress_type=compression)
+
+
 def docx_bytes() -> bytes:
     """The parts Word writes first, in Word's order."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
+        _write(
+            archive,
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -54,7 +66,8 @@ def docx_bytes() -> bytes:
             '<Override PartName="/word/document.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        archive.writestr(
+        _write(
+            archive,
             "_rels/.rels",
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -62,7 +75,8 @@ def docx_bytes() -> bytes:
             'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
             "</Relationships>",
         )
-        archive.writestr(
+        _write(
+            archive,
             "word/document.xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -75,8 +89,9 @@ def odt_bytes() -> bytes:
     """An OpenDocument text: its first entry is the uncompressed "mimetype"."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
-        archive.writestr(
+        _write(archive, "mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        _write(
+            archive,
             "META-INF/manifest.xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
@@ -85,7 +100,8 @@ def odt_bytes() -> bytes:
             'text"/><manifest:file-entry manifest:full-path="content.xml" '
             'manifest:media-type="text/xml"/></manifest:manifest>',
         )
-        archive.writestr(
+        _write(
+            archive,
             "content.xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
@@ -99,7 +115,7 @@ def odt_bytes() -> bytes:
 def zip_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("notes.txt", "not a document")
+        _write(archive, "notes.txt", "not a document")
     return out.getvalue()
 
 

@@ -4,9 +4,10 @@ record a delay, which alerts the director at once; private interviews are record
 taken place, never their content; each expert of a joint visit is bound to confidentiality."""
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import UTC, time, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -377,6 +378,25 @@ def test_a_refused_delay_keeps_what_was_typed(client, world, mandate, monitor, g
 
 
 # Private interviews ------------------------------------------------------------------------------
+
+
+def test_an_interview_in_the_facilitys_evening_is_on_the_visits_day_whatever_the_day_in_utc(
+    client, world, setting, mandate, monitor
+):
+    """7.30 pm in the Central Penitentiary (UTC-6) is already the next day in UTC."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        visit = notify(world, mandate, monitor, starts=time(8, 0), ends=time(20, 0))
+        login(client, monitor)
+        answer = client.post(
+            reverse("visits:interview_record", args=[visit.pk]),
+            {"area": setting.segregation.pk, "held_at": "19:00"},
+        )
+
+    assert answer.status_code == 302
+    held = local_datetime(world.facility, visit.day, time(19, 0))
+    assert held.astimezone(UTC).date() != visit.day
+    assert Interview.objects.get(visit=visit).held_at == held
 
 
 def test_an_interview_is_recorded_as_having_taken_place_and_nothing_more(

@@ -30,6 +30,7 @@ from ..models import (
     Purpose,
     Visit,
     Visitor,
+    local_date,
     local_datetime,
     local_today,
 )
@@ -282,7 +283,7 @@ def interview_record(
         )
     if held_at > timezone.now():
         raise DomainError(_("Record an interview once it has taken place."), field="held_at")
-    if held_at.astimezone(visit.starts_at.tzinfo).date() != visit.day:
+    if local_date(visit.facility, held_at) != visit.day:
         raise DomainError(
             _("The interview took place on the day of the visit, %(day)s.")
             % {"day": date_format(visit.day)},
