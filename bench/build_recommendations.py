@@ -351,7 +351,9 @@ def build_recommendations(w: World, *, log: Callable[[str], None] = print) -> di
     c = _read(now, s.recommendation_reports, rng)
     from .build_visits import visits_info
 
-    busy = (visits_info() or {}).get("busy_facility")
+    # The visits step of this build left its record on the world; a data set gaining its
+    # recommendations later has it in its recorded sizes.
+    busy = (getattr(w, "visits_info", None) or visits_info() or {}).get("busy_facility")
     officials = _officials(w, c["facilities"], busy)
     due_left = [max(20, DUE * s.recommendation_reports // 30_000)]
     reports = [

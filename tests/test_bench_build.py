@@ -145,6 +145,7 @@ def test_the_visits_keep_to_their_mous_windows_and_places(built):
 
 def test_the_recommendations_follow_their_reports_and_the_plan(built):
     from bench.build_recommendations import recommendations_info
+    from bench.build_visits import visits_info
     from recommendations.models import Action, Recommendation, Report, Verification
     from recommendations.permissions import actions_for_user
     from recommendations.services import plan, window
@@ -152,6 +153,10 @@ def test_the_recommendations_follow_their_reports_and_the_plan(built):
 
     info = recommendations_info()
     assert info is not None
+    # The busiest facility of the visits is the one whose official the pages measure.
+    visits = visits_info()
+    assert visits is not None
+    assert info["busy_facility"] == visits["busy_facility"] is not None
     reports = Report.objects.select_related("visit")
     assert reports.count() == info["reports"] == Sizes().scaled(0.001).recommendation_reports
     assert {"draft", "submitted", "published"} <= set(reports.values_list("status", flat=True))
