@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from activity.choices import choice_label
 from activity.models import Document
 from activity.validators import TextLimit, no_control_characters
 from agreements.models import Agreement, Equipment, Weekday
@@ -679,9 +680,7 @@ class Visit(models.Model):
     def display_status(self, now: datetime | None = None) -> str:
         if self.is_expired(now):
             return str(_("Expired undecided"))
-        # The one label shown: get_status_display translates every status to find it, on each
-        # row of a list.
-        return str(dict(self.Status.choices).get(self.status, self.status))
+        return choice_label(self, "status")
 
 
 class Visitor(OfVisit, models.Model):

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
+from activity.choices import choice_label
 from activity.models import NotificationPreference
 from activity.shortcuts import run_action
 from activity.typing import AuthenticatedRequest, User
 
-from ..models import CalendarFeed, Purpose, Visit
+from ..models import CalendarFeed, Visit
 from ..selectors import feed_visits
 from ..services import feeds as feed_services
 
@@ -111,8 +112,6 @@ def _calendar(visits: list[Visit]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Prison visits"))
-    # Each purpose's label looked up, not get_purpose_display's every label translated per event.
-    purposes = dict(Purpose.choices)
     for visit in visits:
         event = Event()
         event.add("uid", f"visit-{visit.pk}@{host}")
@@ -129,7 +128,7 @@ def _calendar(visits: list[Visit]) -> bytes:
             "description",
             _("%(purpose)s. Status: %(status)s.")
             % {
-                "purpose": purposes.get(visit.purpose, visit.purpose),
+                "purpose": choice_label(visit, "purpose"),
                 "status": visit.display_status(now),
             },
         )
