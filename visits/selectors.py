@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accreditation.models import FormalMechanism
 from accreditation.selectors import cleared_people, mechanisms_in_public_register
+from activity.choices import choice_label
 from activity.panels import Panel
 from activity.typing import AnyUser
 from agreements.models import Clause, Equipment
@@ -264,9 +266,31 @@ class GateRow:
 
 
 @dataclass(frozen=True)
+class ManifestRow:
+    """One person on the manifest, in the words the gate reads.
+
+    The manifest is the page a gate keeps open all day, a hundred people long on a busy day.
+    Its rows are put into words once here: looked up field by field through the models in the
+    template, they took half of the page's time."""
+
+    visitor: Visitor
+    url: str
+    name: str
+    document: str
+    nationality: str
+    category: str
+    # Expected: not come yet, so what keeps them out is shown; otherwise where they are.
+    expected: bool
+    status: str
+    problems: list[str]
+
+
+@dataclass(frozen=True)
 class ManifestVisit:
     visit: Visit
-    rows: list[GateRow]
+    hours: str  # when it starts and ends, by the facility's clock
+    areas: list[str]
+    rows: list[ManifestRow]
 
 
 @dataclass(frozen=True)
@@ -301,6 +325,7 @@ def manifest(facility: Facility, visible: QuerySet[Visit]) -> Manifest:
         (visitor for visitor in visitors if visitor.is_inside),
         key=lambda visitor: (visitor.checked_in_at, visitor.person.full_name),
     )
+    zone = zoneinfo.ZoneInfo(facility.time_zone)
     return Manifest(
         facility=facility,
         day=day,
@@ -308,11 +333,32 @@ def manifest(facility: Facility, visible: QuerySet[Visit]) -> Manifest:
         protocol=protocol,
         visits=[
             ManifestVisit(
-                visit, [GateRow(visitor, checks[visitor.pk]) for visitor in visit.visitors.all()]
+                visit,
+                hours=f"{visit.starts_at.astimezone(zone):%H:%M}–{visit.ends_at.astimezone(zone):%H:%M}",
+                areas=[area.name for area in visit.areas.all()],
+                rows=[
+                    _manifest_row(visitor, checks[visitor.pk]) for visitor in visit.visitors.all()
+                ],
             )
             for visit in visits
         ],
         inside=inside,
+    )
+
+
+def _manifest_row(visitor: Visitor, check: EntryCheck) -> ManifestRow:
+    person = visitor.person
+    status = visitor.gate_status
+    return ManifestRow(
+        visitor=visitor,
+        url=reverse("visits:gate_visitor", args=[visitor.pk]),
+        name=person.full_name,
+        document=f"{choice_label(person, 'document_type')} {person.document_number}",
+        nationality=person.nationality,
+        category=choice_label(visitor, "category"),
+        expected=status == Visitor.GateStatus.EXPECTED,
+        status=str(status.label),
+        problems=check.problems,
     )
 
 

@@ -71,6 +71,8 @@ def test_the_gate_officer_reads_todays_manifest_with_identity_data(
     assert john.document_number in page and john.nationality in page
     assert "Inside since 12:00" in page
     assert "MOU-1" in page and "Education wing" in page
+    assert "10:00–16:00" in page  # the visit's hours by the facility's clock
+    assert f'<a href="{url("gate_visitor", day.visitor.pk)}">{john.full_name}</a>' in page
     assert "Lucía Lawyer" not in page  # expected tomorrow, not today
     assert tomorrow.visitors.exists()
 
@@ -81,6 +83,9 @@ def test_the_manifest_shows_what_keeps_a_person_out(client, day, world, gate_off
     assert "has not had the facility's security and emergency briefing" in page
     assert "has not acknowledged version 1" in page
     assert re.search(r"<td>Expected\s*</td>", page)
+    person = day.visitor.person
+    assert f"<td>{person.get_document_type_display()} {person.document_number}</td>" in page
+    assert f"<td>{day.visitor.get_category_display()}</td>" in page
 
 
 def test_the_menu_leads_the_gate_officer_to_the_manifest(client, day, world, gate_officer):
