@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from activity.choices import choice_label
 from activity.errors import DomainError
 from activity.pdf import render_pdf
 from activity.typing import AnyUser
@@ -163,18 +164,18 @@ def _line(rec: Recommendation) -> Line:
         facility=rec.facility.name,
         number=rec.number,
         text=rec.text,
-        priority=rec.get_priority_display(),
-        theme=rec.get_theme_display(),
+        priority=choice_label(rec, "priority"),
+        theme=choice_label(rec, "theme"),
         standards=[str(standard.label) for standard in standards_named(rec.standards)],
-        response=rec.get_response_display(),
+        response=choice_label(rec, "response"),
         response_reason=rec.response_reason,
-        claimed=rec.get_claimed_status_display(),
-        verified=rec.get_verified_status_display(),
+        claimed=choice_label(rec, "claimed_status"),
+        verified=choice_label(rec, "verified_status"),
         answered_by=_name(rec.responded_by),
         checks=[
             Check(
                 on=check.verified_at,
-                result=check.get_result_display(),
+                result=choice_label(check, "result"),
                 visit_day=check.visit.day if check.visit else None,
                 note=check.note,
                 by=_name(check.verified_by),
@@ -216,7 +217,7 @@ def confidential_follow_up(user: AnyUser, scope: Scope) -> list[Section]:
                 report.title,
                 rec.facility.name,
                 report.organisation.name,
-                report.get_status_display(),
+                choice_label(report, "status"),
                 [],
             )
         sections[report.pk].lines.append(_line(rec))
@@ -257,9 +258,9 @@ def confidential_plan(user: AnyUser, scope: Scope) -> list[Item]:
     return [
         Item(
             due_on=action.due_on,
-            effort=action.get_effort_display(),
+            effort=choice_label(action, "effort"),
             progress=action.progress,
-            status=action.get_status_display(),
+            status=choice_label(action, "status"),
             overdue=action.is_overdue(today),
             lines=[_line(rec) for rec in action.recommendations.all()],
             title=action.title,
@@ -269,7 +270,7 @@ def confidential_plan(user: AnyUser, scope: Scope) -> list[Item]:
                 Update(
                     update.at,
                     update.progress,
-                    update.get_status_display(),
+                    choice_label(update, "status"),
                     update.note,
                     _name(update.author),
                 )
@@ -359,9 +360,9 @@ def public_plan(scope: Scope) -> list[Item]:
     return [
         Item(
             due_on=action.due_on,
-            effort=action.get_effort_display(),
+            effort=choice_label(action, "effort"),
             progress=action.progress,
-            status=action.get_status_display(),
+            status=choice_label(action, "status"),
             overdue=action.is_overdue(today),
             lines=[
                 by_number[(rec.report_id, rec.number)]
