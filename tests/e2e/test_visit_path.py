@@ -323,3 +323,21 @@ def test_a_visit_is_requested_approved_and_worked_at_the_gate_and_a_monitoring_v
     expect(martha.get_by_role("row").filter(has_text="John Representative")).to_contain_text(
         JUSTIFICATION
     )
+
+    # …and narrows them to one facility, chosen among the suggestions as she types its name.
+    field(martha, "Facility").press_sequentially("Central", delay=40)
+    martha.get_by_role("listbox", name="Suggestions").get_by_role("option", name=FACILITY).click()
+    martha.get_by_role("button", name="Filter").click()
+    expect(martha).to_have_url(re.compile(r"facility=\d+"))
+    expect(field(martha, "Facility")).to_have_value(FACILITY)
+    expect(martha.get_by_role("row").filter(has_text="John Representative")).to_contain_text(
+        JUSTIFICATION
+    )
+    field(martha, "Facility").fill("")
+    field(martha, "Facility").press_sequentially("Women", delay=40)
+    martha.get_by_role("listbox", name="Suggestions").get_by_role(
+        "option", name="Women's Centre"
+    ).click()
+    martha.get_by_role("button", name="Filter").click()
+    expect(martha.get_by_text("No search above the protocol matches.")).to_be_visible()
+    expect(martha.get_by_role("row").filter(has_text="John Representative")).to_have_count(0)

@@ -368,6 +368,25 @@ def test_the_staff_panel_counts_open_recommendations_overdue_actions_and_waiting
         assert context["awaiting_count"] == 1
 
 
+def test_the_staff_panels_counts_are_kept_a_few_minutes_for_each_user(
+    settings, world, figures, director, coordinator, other_director
+):
+    """Counted over all of an administration's recommendations, they are kept as long as the
+    recommendations dashboard's figures: a change shows once they are counted again."""
+    settings.RECOMMENDATIONS_DASHBOARD_SECONDS = 300
+    cache.clear()
+    assert staff_panel(director)["open"] == 2
+    assert staff_panel(other_director)["open"] == 0
+    rejected = Recommendation.objects.open().filter(administration=world.administration).first()
+    Recommendation.objects.filter(pk=rejected.pk).update(response=Recommendation.Response.REJECTED)
+
+    assert staff_panel(director)["open"] == 2  # kept
+    assert staff_panel(coordinator)["open"] == 1  # counted for the coordinator now
+    cache.clear()
+    assert staff_panel(director)["open"] == 1
+    cache.clear()
+
+
 def test_the_official_panel_lists_their_actions_soonest_due_first(
     figures, responsible_official, world
 ):
