@@ -6,7 +6,8 @@ in before the briefing and the protocol's acknowledgement, records both, checks 
 with a search above the protocol's default and its justification, prints the pass and checks
 the person out. Then a member of the National Preventive Mechanism notifies a visit; the
 officer finds nothing to decide, only a delay to record, records one, and the director is
-alerted.
+alerted; she reads the search above the default among the searches, filtered by the facility
+she picks among the suggestions.
 
 Everything after the set-up happens through the pages. The visit's day is today: the facility
 takes same-day requests (its minimum notice is 0, set up with the calendar's service), and the
