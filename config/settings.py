@@ -369,7 +369,8 @@ if REMINDER_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("REMINDER_MAX_ATTEMPTS must be at least 1.")
 
 # The recommendations dashboard's figures (grouped counts over every recommendation of an
-# administration) are kept this many seconds for each user and language: at most that old.
+# administration) are kept this many seconds for each user and language: at most that old. The
+# main dashboard's totals of open recommendations and overdue actions are kept as long.
 RECOMMENDATIONS_DASHBOARD_SECONDS = env.int("RECOMMENDATIONS_DASHBOARD_SECONDS", default=300)
 
 # The whole periodic schedule.
