@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from directory.models import Membership, Role
+from directory.models import Role
 
 from .models import AuditEntry, DeniedAccess, Document, Notification
 from .services import audit_denied
@@ -109,22 +109,12 @@ def get_notification_for_user(user: AnyUser, pk: int) -> Notification:
 
 # The audit trail --------------------------------------------------------------------------------
 
-_DIRECTED_ATTR = "_activity_directed_administrations"
-
-
 def audited_administration_ids(user: AnyUser) -> set[int]:
     """The administrations whose audit trail the user reads: those they are a director of."""
-    if not user.is_authenticated:
-        return set()
-    cached: set[int] | None = getattr(user, _DIRECTED_ATTR, None)
-    if cached is None:
-        cached = set(
-            Membership.objects.filter(
-                user=user, role=Role.DIRECTOR, administration__isnull=False
-            ).values_list("administration_id", flat=True)
-        )
-        setattr(user, _DIRECTED_ATTR, cached)
-    return cached
+    # Imported here: directory.permissions builds on this module's rules.
+    from directory.permissions import administration_ids
+
+    return administration_ids(user, {Role.DIRECTOR})
 
 
 def can_view_audit(user: AnyUser) -> bool:

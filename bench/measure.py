@@ -1134,9 +1134,10 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
     lines = [
         "# Benchmarks",
         "",
-        "Server time of the accreditation and agreements pages over a country-scale data set,",
-        "measured by `make bench` (`bench/`). Each later module adds its pages to",
-        "`bench/measure.py`.",
+        "Server time of the accreditation, agreements, visits and recommendations pages over a",
+        "country-scale data set, measured by `make bench` (`bench/`). Each module adds its pages",
+        "to it: `bench/measure.py` (accreditation and agreements), `bench/measure_visits.py`,",
+        "`bench/measure_recommendations.py`, one line per page.",
         "",
         "## Machine",
         "",
