@@ -19,7 +19,7 @@ from activity.suggest import SuggestChoiceFilter
 from activity.typing import User
 from activity.validators import TextLimit, plausible_date
 from directory.models import ActivityType, Facility, Organisation, Role
-from directory.selectors import administration_users
+from directory.selectors import administration_users, earliest_local_date
 
 from ..models import Accreditation, Appeal, Application, Condition, Decision
 from ..services.decisions import ConditionSpec
@@ -72,13 +72,16 @@ class AssignForm(forms.Form):
         field = self.fields["reviewers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         assigned = application.assignments.values("reviewer_id")
-        field.queryset = administration_users(
-            application.framework.administration, (Role.REVIEWER,)
-        ).exclude(pk__in=assigned)
+        self.administration = application.framework.administration
+        field.queryset = administration_users(self.administration, (Role.REVIEWER,)).exclude(
+            pk__in=assigned
+        )
 
     def clean_due_date(self) -> date | None:
         due: date | None = self.cleaned_data["due_date"]
-        if due is not None and due < timezone.localdate():
+        # Not past wherever the administration's facilities are: in the evening in Guatemala
+        # their today is already the server's yesterday.
+        if due is not None and due < earliest_local_date(self.administration):
             raise forms.ValidationError(_("The due date cannot be in the past."))
         return due
 

@@ -84,13 +84,14 @@ def clearance_decide(
     if clearance.status != Clearance.Status.PENDING:
         raise DomainError(_("This request was already decided."))
     if cleared:
-        if valid_until is None or valid_until <= timezone.localdate():
+        # In force from today wherever the administration's facilities are: at the gate this
+        # evening too, where it is still yesterday in the server's reckoning.
+        start = earliest_local_date(clearance.administration)
+        if valid_until is None or valid_until <= start:
             raise DomainError(
                 _("A clearance needs an end date in the future."), field="valid_until"
             )
-        # In force from today wherever the administration's facilities are: at the gate this
-        # evening too, where it is still yesterday in the server's reckoning.
-        clearance.valid_from = earliest_local_date(clearance.administration)
+        clearance.valid_from = start
         clearance.valid_until = valid_until
     elif not reason.strip():
         raise DomainError(_("A refusal needs a reason."), field="reason")

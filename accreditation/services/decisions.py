@@ -188,9 +188,15 @@ def decision_make(
         raise DomainError(_("Set at least one condition."), field="conditions")
     if outcome != Decision.Outcome.CONDITIONAL and conditions:
         raise DomainError(_("Conditions go with an accreditation with conditions."))
+    # In the future wherever the administration's facilities are: in the evening in Guatemala
+    # their tomorrow is already the server's today.
+    if conditions:
+        first_day = earliest_local_date(application.administration)
+        if any(c["due_date"] <= first_day for c in conditions):
+            raise DomainError(
+                _("Each condition needs a deadline in the future."), field="conditions"
+            )
     today = timezone.localdate()
-    if any(c["due_date"] <= today for c in conditions):
-        raise DomainError(_("Each condition needs a deadline in the future."), field="conditions")
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -552,7 +558,8 @@ def appeal_lodge(*, actor: User, decision: Decision, subject: str, grounds: str)
     deadline = selectors.appeal_deadline(decision, subject)
     if deadline is None:
         raise DomainError(_("There is nothing to appeal here."))
-    if timezone.localdate() > deadline:
+    # Still on time while the deadline is the date at one of the administration's facilities.
+    if earliest_local_date(decision.application.administration) > deadline:
         raise DomainError(
             _("The deadline to appeal was %(date)s.") % {"date": date_format(deadline)}
         )

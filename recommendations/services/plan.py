@@ -21,7 +21,7 @@ from activity.services import audit_record, document_add
 from activity.transitions import change_state
 from activity.typing import User
 from directory.models import Administration, Membership, Role
-from directory.selectors import administration_users, organisation_users
+from directory.selectors import administration_users, earliest_local_date, organisation_users
 
 from .. import reminders
 from ..models import Action, ProgressUpdate, Recommendation, Report
@@ -145,8 +145,7 @@ def action_create(
     _check_official(administration, responsible)
     if not title.strip():
         raise DomainError(_("Say what will be done."), field="title")
-    if due_on < timezone.localdate():
-        raise DomainError(_("The due date has passed."), field="due_on")
+    _check_due_on(administration, due_on)
     action = Action.objects.create(
         administration=administration,
         organisation_id=organisation_id,
@@ -182,6 +181,13 @@ def action_create(
     return action
 
 
+def _check_due_on(administration: Administration, due_on: date) -> None:
+    """Not past while it is still that day at one of the administration's facilities: in the
+    evening in Guatemala their today is already the server's yesterday."""
+    if due_on < earliest_local_date(administration):
+        raise DomainError(_("The due date has passed."), field="due_on")
+
+
 def _locked(action: Action) -> Action:
     return (
         Action.objects.select_for_update(of=("self",))
@@ -203,8 +209,7 @@ def action_reschedule(
     _check_official(action.administration, responsible)
     if not reason.strip():
         raise DomainError(_("Say why the action changes."), field="reason")
-    if due_on < timezone.localdate():
-        raise DomainError(_("The due date has passed."), field="due_on")
+    _check_due_on(action.administration, due_on)
     changes = {
         "due_on": [action.due_on, due_on],
         "responsible": [action.responsible.get_username(), responsible.get_username()],

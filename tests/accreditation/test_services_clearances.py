@@ -12,6 +12,7 @@ from accreditation.models import Clearance
 from accreditation.services import clearances
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
+from directory.selectors import earliest_local_date
 from tests.accreditation.factories import ClearanceFactory
 from tests.factories import PersonFactory
 from tests.support.audit import written
@@ -135,6 +136,31 @@ def test_a_clearance_decided_in_the_facilitys_evening_covers_that_day_there(
         assert person in selectors.cleared_people(world.administration, on=there)
 
 
+def test_in_the_facilitys_evening_a_clearance_may_end_on_its_tomorrow(world, director, person):
+    """At 7.30 pm in Guatemala the server's (UTC) date is already the facility's tomorrow: a
+    clearance until then is in force for a day there, not "an end date in the past"."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        tomorrow_there = local_today(world.facility) + timedelta(days=1)
+        assert tomorrow_there == timezone.localdate()
+        clearance = ClearanceFactory(person=person)
+        clearances.clearance_decide(
+            actor=director, clearance=clearance, cleared=True, valid_until=tomorrow_there
+        )
+        clearance.refresh_from_db()
+        assert (clearance.valid_from, clearance.valid_until) == (
+            local_today(world.facility),
+            tomorrow_there,
+        )
+        with pytest.raises(DomainError, match="an end date in the future"):
+            clearances.clearance_decide(
+                actor=director,
+                clearance=ClearanceFactory(person=PersonFactory(organisation=person.organisation)),
+                cleared=True,
+                valid_until=local_today(world.facility),
+            )
+
+
 def test_expiry_reminders_go_out_90_30_and_7_days_before_the_end(director, ngo_admin, person):
     clearance = ClearanceFactory(person=person)
     until = today() + timedelta(days=200)
@@ -173,7 +199,8 @@ def test_expiry_reminders_go_to_the_organisations_administrators_only(
 
 def test_clearing_needs_an_end_date_in_the_future(director, person):
     clearance = ClearanceFactory(person=person)
-    for until in (None, today()):
+    # Today at the facility where it is earliest: the day a clearance would start.
+    for until in (None, earliest_local_date(clearance.administration)):
         with pytest.raises(DomainError, match="end date in the future"):
             clearances.clearance_decide(
                 actor=director, clearance=clearance, cleared=True, valid_until=until

@@ -18,6 +18,7 @@ from activity.dates import at_start_of
 from activity.errors import DomainError
 from activity.models import AuditEntry, Reminder
 from directory.models import Role
+from directory.selectors import earliest_local_date
 from directory.services import membership_grant
 from tests.accreditation.factories import (
     AccreditationFactory,
@@ -172,10 +173,37 @@ def test_conditions_go_only_with_an_accreditation_with_conditions(passed, direct
 
 
 def test_each_condition_needs_a_deadline_in_the_future(passed, director, ngo_admin):
-    condition = {"description": "Train the staff.", "owner": ngo_admin, "due_date": in_days(0)}
+    today = earliest_local_date(passed.administration)  # at the facility where it is earliest
+    condition = {"description": "Train the staff.", "owner": ngo_admin, "due_date": today}
     with pytest.raises(DomainError, match="deadline in the future"):
         decide(passed, director, outcome=Decision.Outcome.CONDITIONAL, conditions=[condition])
     assert not Condition.objects.exists()
+
+
+def test_in_the_facilitys_evening_a_condition_may_be_due_on_its_tomorrow(
+    world, passed, director, ngo_admin
+):
+    """At 7.30 pm in Guatemala the server's (UTC) date is already the facility's tomorrow: a
+    condition due then is in the future there."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        tomorrow_there = local_today(world.facility) + timedelta(days=1)
+        assert tomorrow_there == timezone.localdate()
+        condition = {"description": "Train the staff.", "owner": ngo_admin, "due_date": None}
+        with pytest.raises(DomainError, match="deadline in the future"):
+            decide(
+                passed,
+                director,
+                outcome=Decision.Outcome.CONDITIONAL,
+                conditions=[{**condition, "due_date": local_today(world.facility)}],
+            )
+        decide(
+            passed,
+            director,
+            outcome=Decision.Outcome.CONDITIONAL,
+            conditions=[{**condition, "due_date": tomorrow_there}],
+        )
+    assert Condition.objects.get().due_date == tomorrow_there
 
 
 def test_conditions_are_tracked_with_their_owner_deadline_and_reminders(
@@ -383,13 +411,31 @@ def test_the_directors_except_the_original_decider_are_asked_to_decide_the_appea
 
 
 def test_an_appeal_after_the_deadline_is_refused(refusal, ngo_admin):
-    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(-1))
+    # The day before today at every one of the administration's facilities.
+    yesterday = earliest_local_date(refusal.application.administration) - timedelta(days=1)
+    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=yesterday)
     refusal.refresh_from_db()
     with pytest.raises(DomainError, match="The deadline to appeal was"):
         decisions.appeal_lodge(
             actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="Late."
         )
     assert not Appeal.objects.exists()
+
+
+def test_an_appeal_on_the_last_day_at_the_facility_is_accepted_in_its_evening(
+    world, refusal, ngo_admin
+):
+    """At 7.30 pm in Guatemala on the last day, the server's (UTC) date is already past it."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        last_day = local_today(world.facility)
+        assert timezone.localdate() > last_day
+        Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=last_day)
+        refusal.refresh_from_db()
+        decisions.appeal_lodge(
+            actor=ngo_admin, decision=refusal, subject=Appeal.Subject.DECISION, grounds="On time."
+        )
+    assert Appeal.objects.filter(decision=refusal).exists()
 
 
 def test_an_appeal_on_the_last_day_is_accepted(refusal, ngo_admin):
@@ -612,8 +658,10 @@ def test_a_suspension_can_be_appealed_only_within_the_deadline_counted_from_the_
     accreditation, director, ngo_admin
 ):
     decisions.accreditation_suspend(actor=director, accreditation=accreditation, reason="Doubt.")
+    # 30 days to appeal, the last of them two days ago by the server's date: over at every
+    # facility (in the evening in Guatemala, the server's yesterday is still today there).
     Accreditation.objects.filter(pk=accreditation.pk).update(
-        status_changed_at=timezone.now() - timedelta(days=31)
+        status_changed_at=timezone.now() - timedelta(days=32)
     )
     accreditation.refresh_from_db()
     decision = Decision.objects.get(pk=accreditation.decision_id)

@@ -2,16 +2,20 @@
 reviewers; and every decision page as anonymous."""
 
 import re
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accreditation.models import Accreditation, Appeal, Application
+from directory.selectors import earliest_local_date
 from tests.accreditation.factories import AppealFactory, complete_application, in_days
 from tests.accreditation.pages import audited, url
 from tests.conftest import login
 from tests.support.denied import refusals
 from tests.support.pages import assert_login_redirect, text
+from visits.models import local_datetime, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -130,13 +134,31 @@ def test_one_reviewer_is_refused_and_the_choice_kept(client, sent, director, rev
     assert not sent.assignments.exists()
 
 
-def test_a_due_date_in_the_past_is_refused(client, sent, director, reviewer, second_reviewer):
+def test_a_due_date_in_the_past_is_refused(
+    client, world, sent, director, reviewer, second_reviewer
+):
+    yesterday = earliest_local_date(world.administration) - timedelta(days=1)
     response = login(client, director).post(
         url("reviewers_assign", sent.pk),
-        {"reviewers": [reviewer.pk, second_reviewer.pk], "due_date": in_days(-1).isoformat()},
+        {"reviewers": [reviewer.pk, second_reviewer.pk], "due_date": yesterday.isoformat()},
     )
     assert "The due date cannot be in the past." in text(response)
     assert not sent.assignments.exists()
+
+
+def test_in_the_facilitys_evening_its_today_is_not_a_due_date_in_the_past(
+    client, world, sent, director, reviewer, second_reviewer
+):
+    """At 7.30 pm in Guatemala the server's (UTC) date is already the facility's tomorrow."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        today_there = local_today(world.facility)
+        assert today_there < timezone.localdate()
+        login(client, director).post(
+            url("reviewers_assign", sent.pk),
+            {"reviewers": [reviewer.pk, second_reviewer.pk], "due_date": today_there.isoformat()},
+        )
+    assert sent.assignments.count() == 2
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "ngo_admin"])

@@ -1,10 +1,13 @@
 """Appeals against a decision or a suspension, and conditions marked met by the
 administration. Each as allowed and forbidden."""
 
+from datetime import timedelta
+
 import pytest
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision
 from accreditation.services import decisions
+from directory.selectors import earliest_local_date
 from tests.accreditation.factories import decide, in_days
 from tests.accreditation.pages import audited, url
 from tests.conftest import login
@@ -34,7 +37,9 @@ def test_the_administrator_lodges_an_appeal(client, refusal, ngo_admin):
 
 
 def test_an_appeal_after_the_deadline_is_refused_with_the_date(client, refusal, ngo_admin):
-    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=in_days(-1))
+    # The day before today at every one of the administration's facilities.
+    yesterday = earliest_local_date(refusal.application.administration) - timedelta(days=1)
+    Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=yesterday)
     response = login(client, ngo_admin).post(
         url("appeal_lodge", refusal.pk), {"subject": "decision", "grounds": "Typed and kept."}
     )

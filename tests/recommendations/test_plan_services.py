@@ -3,7 +3,7 @@ its actions; an action answers one organisation's recommendations that were not 
 is carried out by an official of the administration, who is reminded before the due date and
 after it; a completed action asks the organisation to verify."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -21,6 +21,7 @@ from recommendations.models import Action, Recommendation
 from recommendations.services import plan, window
 from tests.accreditation.factories import PDF_BYTES
 from tests.factories import staff
+from visits.models import local_datetime, local_today
 
 from .plan_support import plan_action, recommendation_of
 
@@ -181,6 +182,31 @@ def test_the_official_is_told_and_reminded_7_and_1_days_before_the_due_date(
         ).count()
         == 1
     )
+
+
+def test_a_due_date_already_past_everywhere_is_refused_and_the_facilitys_today_is_not(
+    recs, director, responsible_official, world
+):
+    """At 7.30 pm in Guatemala the server's (UTC) date is already the facility's tomorrow: an
+    action due that day there is not yet overdue."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        today_there = local_today(world.facility)
+        assert today_there < timezone.localdate()
+        action = plan_action(director, recs, responsible_official, due_in=-1)
+        assert action.due_on == today_there
+        with pytest.raises(DomainError, match="The due date has passed"):
+            plan_action(director, recs, responsible_official, due_in=-2)
+        with pytest.raises(DomainError, match="The due date has passed"):
+            plan.action_reschedule(
+                actor=director,
+                action=action,
+                due_on=today_there - timedelta(days=1),
+                responsible=responsible_official,
+                reason="Earlier.",
+            )
+    action.refresh_from_db()
+    assert action.due_on == today_there
 
 
 def test_rescheduling_replaces_the_due_reminders(recs, director, responsible_official, world):
