@@ -109,6 +109,7 @@ def get_notification_for_user(user: AnyUser, pk: int) -> Notification:
 
 # The audit trail --------------------------------------------------------------------------------
 
+
 def audited_administration_ids(user: AnyUser) -> set[int]:
     """The administrations whose audit trail the user reads: those they are a director of."""
     # Imported here: directory.permissions builds on this module's rules.
