@@ -273,6 +273,7 @@ def test_a_visit_is_requested_approved_and_worked_at_the_gate_and_a_monitoring_v
     mario = session_as("mario")
     open_visits(mario)
     mario.get_by_role("link", name="Notify a monitoring visit").click()
+    expect(field(mario, "Facility")).to_have_attribute("aria-expanded", "false")
     field(mario, "Facility").fill("Central")
     mario.get_by_role("listbox", name="Suggestions").get_by_role("option", name=FACILITY).click()
     mario.get_by_role("button", name="Continue").click()
@@ -325,7 +326,9 @@ def test_a_visit_is_requested_approved_and_worked_at_the_gate_and_a_monitoring_v
         JUSTIFICATION
     )
 
-    # …and narrows them to one facility, chosen among the suggestions as she types its name.
+    # …and narrows them to one facility, chosen among the suggestions as she types its name
+    # (once the page's script has made the field a combobox: typed earlier, nothing is asked).
+    expect(field(martha, "Facility")).to_have_attribute("aria-expanded", "false")
     field(martha, "Facility").press_sequentially("Central", delay=40)
     martha.get_by_role("listbox", name="Suggestions").get_by_role("option", name=FACILITY).click()
     martha.get_by_role("button", name="Filter").click()
@@ -334,6 +337,7 @@ def test_a_visit_is_requested_approved_and_worked_at_the_gate_and_a_monitoring_v
     expect(martha.get_by_role("row").filter(has_text="John Representative")).to_contain_text(
         JUSTIFICATION
     )
+    expect(field(martha, "Facility")).to_have_attribute("aria-expanded", "false")
     field(martha, "Facility").fill("")
     field(martha, "Facility").press_sequentially("Women", delay=40)
     martha.get_by_role("listbox", name="Suggestions").get_by_role(
