@@ -15,7 +15,7 @@ the services; here are who-may rules only.
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -41,30 +41,43 @@ def _negotiating_administrations(user: AnyUser) -> set[int]:
 
 
 def agreements_for_user(user: AnyUser) -> QuerySet[Agreement]:
-    """The MoUs the user may see."""
+    """The MoUs the user may see. The administration's MoUs are one clause; what the user sees
+    as an organisation, a facility officer or consulted staff is a few rows, gathered as one set
+    of ids with each part read from its own index (ORed together, they made the database read
+    every MoU to find an organisation's five, and sort all the administration's MoUs for a page
+    of fifty)."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     shared = ~Q(status=Agreement.Status.DRAFT)
-    visible = Q(pk__in=[])
+    clauses: list[Q] = []
+    narrow: list[QuerySet[Any]] = []
+    consulted = Consultation.objects.filter(staff=user)
     administrations = _negotiating_administrations(user)
     if administrations:
-        visible |= Q(administration__in=administrations)
+        clauses.append(Q(administration__in=administrations))
+        # Consulted by another administration (rare): its ids, read first, so that the list
+        # walks the administration's MoUs in order along their index.
+        elsewhere = consulted.exclude(agreement__administration__in=administrations)
+        elsewhere_ids = list(elsewhere.values_list("agreement", flat=True))
+        if elsewhere_ids:
+            clauses.append(Q(pk__in=elsewhere_ids))
+    else:
+        narrow.append(consulted.values("agreement"))
     organisations = organisation_ids(user, ORGANISATION_READERS)
     if organisations:
-        own = Q(organisation__in=organisations)
-        visible |= own & (shared | Q(started_by_side=Side.ORGANISATION))
-        covered = Agreement.member_organisations.through.objects.filter(
-            organisation__in=organisations
-        ).values("agreement")
-        visible |= Q(pk__in=covered) & shared
+        own = Q(organisation__in=organisations) & (shared | Q(started_by_side=Side.ORGANISATION))
+        narrow.append(Agreement.objects.filter(own).order_by().values("pk"))
+        covered = Agreement.objects.filter(shared, member_organisations__in=organisations)
+        narrow.append(covered.order_by().values("pk"))
     facilities = facility_ids(user, (Role.FACILITY_OFFICER,))
     if facilities:
-        naming = Agreement.facilities.through.objects.filter(facility__in=facilities).values(
-            "agreement"
-        )
-        visible |= Q(pk__in=naming, status__in=_APPLIED)
-    consulted = Consultation.objects.filter(staff=user).values("agreement")
-    visible |= Q(pk__in=consulted)
+        naming = Agreement.objects.filter(facilities__in=facilities, status__in=_APPLIED)
+        narrow.append(naming.order_by().values("pk"))
+    if narrow:
+        clauses.append(Q(pk__in=narrow[0].union(*narrow[1:])))
+    visible = clauses[0]
+    for clause in clauses[1:]:
+        visible |= clause
     return Agreement.objects.filter(visible)
 
 

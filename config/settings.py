@@ -129,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "directory.context_processors.roles",
+                "directory.context_processors.navigation_menu",
                 "activity.context_processors.notifications",
             ],
         },

@@ -19,6 +19,7 @@ from agreements.models import (
 )
 from agreements.services import mous as mou_services
 from directory.models import Area, Person, Role
+from directory.services import membership_grant
 from tests.conftest import login
 from tests.factories import (
     AreaFactory,
@@ -71,6 +72,40 @@ def test_other_organisations_and_administrations_never_see_the_mou(
         login(client, user)
         assert client.get(url("agreement_detail", draft.pk)).status_code == 404
         assert "Education programme" not in text(client.get(url("agreement_list")))
+
+
+def test_staff_consulted_on_a_draft_read_it_even_when_they_negotiate_for_another_administration(
+    client, draft, world, director, other_director, facility_officer
+):
+    """A facility officer asked for their view reads the draft; so does another
+    administration's director who also works at the consulted facility, beside their own
+    administration's MoUs."""
+    membership_grant(
+        actor=None, user=other_director, role=Role.FACILITY_OFFICER, scope=world.facility
+    )
+    theirs = other_director.memberships.get(role=Role.DIRECTOR).administration
+    Agreement.objects.create(
+        administration=theirs,
+        organisation=draft.organisation,
+        template=small_library(theirs).template,
+        title="Their own MoU",
+        language="en",
+        created_by=other_director,
+    )
+    for user in (facility_officer, other_director):
+        assert login(client, user).get(url("agreement_detail", draft.pk)).status_code == 404
+        assert "Education programme" not in text(client.get(url("agreement_list")))
+        Consultation.objects.create(
+            agreement=draft,
+            facility=world.facility,
+            staff=user,
+            question="Can the classroom take twelve?",
+            asked_by=director,
+        )
+        assert client.get(url("agreement_detail", draft.pk)).status_code == 200
+        assert "Education programme" in text(client.get(url("agreement_list")))
+    assert "Their own MoU" in text(client.get(url("agreement_list")))
+    assert "Their own MoU" not in text(login(client, facility_officer).get(url("agreement_list")))
 
 
 def test_the_page_states_the_terms_in_the_clauses(client, draft, world, director, john):
