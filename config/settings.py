@@ -372,6 +372,9 @@ if REMINDER_MAX_ATTEMPTS < 1:
 # administration) are kept this many seconds for each user and language: at most that old. The
 # main dashboard's totals of open recommendations and overdue actions are kept as long.
 RECOMMENDATIONS_DASHBOARD_SECONDS = env.int("RECOMMENDATIONS_DASHBOARD_SECONDS", default=300)
+# The public list of reports shows how far each listed facility's published recommendations are
+# implemented (a count over all of them): each facility's figures are kept this many seconds.
+PUBLIC_STATISTICS_SECONDS = env.int("PUBLIC_STATISTICS_SECONDS", default=300)
 
 # The whole periodic schedule.
 CELERY_BEAT_SCHEDULE = {

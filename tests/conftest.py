@@ -54,6 +54,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Figures are computed afresh on each page, so that a test sees what it just changed.
     settings.RECOMMENDATIONS_DASHBOARD_SECONDS = 0
+    settings.PUBLIC_STATISTICS_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

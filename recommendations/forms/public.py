@@ -44,3 +44,14 @@ class PublicReportFilter(django_filters.FilterSet):
         self.filters["facility"].queryset = selectors.published_facilities()
         self.filters["administration"].queryset = selectors.published_administrations()
         self.filters["organisation"].queryset = selectors.published_organisations()
+
+    @property
+    def statistics_key(self) -> str | None:
+        """What the implementation figures of a listed facility depend on, to keep them under:
+        the administration chosen, if any (the facility filter keeps all of a facility's
+        reports). None when an organisation is chosen: the figures are then of its
+        recommendations only, counted afresh (a handful)."""
+        if not self.is_valid() or self.form.cleaned_data.get("organisation"):
+            return None
+        administration = self.form.cleaned_data.get("administration")
+        return f"administration-{administration.pk}" if administration else "all"

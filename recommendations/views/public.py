@@ -17,14 +17,20 @@ from ..forms.public import PublicReportFilter
 def public_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicReportFilter(request.GET, queryset=selectors.published_reports())
     page = keyset_page(filterset.qs, request, ordering=("-published_at", "-id"))
+    # The facilities of the reports on the page: a country has a thousand.
+    facilities = {report.facility_id for report in page.items}
+    key = filterset.statistics_key
+    if key is None:
+        statistics = selectors.implementation_by_facility(
+            filterset.qs.filter(facility__in=facilities)
+        )
+    else:
+        statistics = selectors.kept_implementation(filterset.qs, facilities, key=key)
     context = {
         "filter": filterset,
         "page": page,
-        "reports": selectors.public_reports(page.items),
-        # The facilities of the reports on the page: a country has a thousand.
-        "statistics": selectors.implementation_by_facility(
-            filterset.qs.filter(facility__in={report.facility_id for report in page.items})
-        ),
+        "reports": selectors.public_report_rows(page.items),
+        "statistics": statistics,
     }
     return render(request, "recommendations/public_list.html", context)
 

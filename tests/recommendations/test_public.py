@@ -4,6 +4,7 @@ report not published is not found there by anyone, its own organisation included
 queries however many reports are published."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -85,6 +86,38 @@ def test_statistics_count_published_recommendations_only(client, published, hidd
         1,
         33,
     )
+
+
+def figures(client, **filters) -> list[tuple[str, int, int, int]]:
+    rows = client.get(LIST, filters).context["statistics"]
+    return [(row.facility, row.total, row.accepted, row.implemented) for row in rows]
+
+
+def test_a_facilitys_figures_are_kept_a_few_minutes_and_an_organisations_counted_afresh(
+    client, settings, published, hidden, world
+):
+    """Counted over all of a facility's published recommendations, each facility's figures are
+    kept: a change shows once they are counted again. Filtered by an organisation, the figures
+    are of its recommendations alone, counted on each load."""
+    settings.PUBLIC_STATISTICS_SECONDS = 300
+    cache.clear()
+    other = copies(published, 1)[0]
+    Report.objects.filter(pk=other.pk).update(facility=world.other_facility)
+    Recommendation.objects.filter(report=other).update(facility=world.other_facility)
+    before = [("Central Penitentiary", 3, 0, 0), ("Women's Centre", 3, 0, 0)]
+    assert figures(client) == before
+    Recommendation.objects.filter(report__in=[published, other], number=1).update(
+        verified_status=Recommendation.Verified.IMPLEMENTED,
+        response=Recommendation.Response.ACCEPTED,
+    )
+    assert figures(client) == before  # kept
+    assert figures(client, facility=world.other_facility.pk) == [("Women's Centre", 3, 0, 0)]
+    after = [("Central Penitentiary", 3, 1, 1), ("Women's Centre", 3, 1, 1)]
+    assert figures(client, organisation=world.organisation.pk) == after
+    assert figures(client, administration=world.administration.pk) == after  # kept apart
+    cache.clear()
+    assert figures(client) == after
+    cache.clear()
 
 
 def test_a_report_not_published_is_not_found_even_by_its_organisation(
