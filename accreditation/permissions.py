@@ -604,6 +604,12 @@ def conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
     )
 
 
+def can_run_process(user: AnyUser) -> bool:
+    """Directors and coordinators run an administration's accreditation: they see what waits
+    on a decision or an appeal, assign reviewers and decide."""
+    return bool(_process_admin_ids(user))
+
+
 def can_list_conditions(user: AnyUser) -> bool:
     return bool(_process_admin_ids(user))
 

@@ -18,6 +18,7 @@ from activity.validators import TextLimit
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
 
+from .. import permissions
 from ..models import Appeal, Application, Framework
 
 
@@ -236,6 +237,10 @@ class ApplicationFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=queryset.order_by().values("organisation_id")
         )
+        if not permissions.can_run_process(user):
+            # What waits on a decision or an appeal is for those who decide: an organisation
+            # or a reviewer is not offered these (nor were they ever of use to them).
+            del self.filters["ready_for_decision"], self.filters["appeal_to_decide"]
 
     def filter_ready(
         self, queryset: QuerySet[Application], name: str, value: bool

@@ -45,6 +45,19 @@ def test_the_director_lists_every_application_and_filters_by_status(
     assert url("application_detail", other.pk) not in page
 
 
+def test_only_those_who_decide_are_offered_what_waits_on_a_decision(
+    client, world, framework, draft, ngo_admin, reviewer, director, coordinator
+):
+    decision_filters = ('name="ready_for_decision"', 'name="appeal_to_decide"')
+    for user in (director, coordinator):
+        page = login(client, user).get(url("application_list")).content.decode()
+        assert all(field in page for field in decision_filters)
+    for user in (ngo_admin, reviewer):
+        page = login(client, user).get(url("application_list")).content.decode()
+        assert not any(field in page for field in decision_filters)
+        assert 'name="status"' in page
+
+
 def test_the_list_filters_by_activity_facility_and_organisation(
     client, world, framework, draft, ngo_admin, director
 ):
