@@ -1111,6 +1111,13 @@ PAGE_HEADER = (
 PAGE_SEPARATOR = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 
+def page_table_head(before: dict[tuple[str, str], Any]) -> list[str]:
+    """A table of pages' header and separator, with the earlier run's medians when given."""
+    if before:
+        return [PAGE_HEADER + " median before |", PAGE_SEPARATOR + "---:|"]
+    return [PAGE_HEADER, PAGE_SEPARATOR]
+
+
 def _page_row(p: Result, before: dict[tuple[str, str], Any]) -> str:
     row = (
         f"| {p.name} | {p.persona.replace('_', ' ')} | {p.requests} | {p.median_ms:.1f} "
@@ -1195,11 +1202,7 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         " without the waits for the database or for a core, comparable on a shared machine.",
         "",
     ]
-    header, sep = PAGE_HEADER, PAGE_SEPARATOR
-    if before:
-        header += " median before |"
-        sep += "---:|"
-    lines += [header, sep]
+    lines += page_table_head(before)
     lines += [_page_row(p, before) for p in report.pages if not p.section]
     from .measure_visits import visits_section
 
@@ -1315,6 +1318,9 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         "seconds": info["seconds"],
         "counts": info["sizes"]["counts"],
         "steps": info["sizes"].get("steps", {}),
+        # What the visits and recommendations steps recorded, for their sections' prose.
+        "visits": info["sizes"].get("visits") or {},
+        "recommendations": info["sizes"].get("recommendations") or {},
         "requests": args.requests,
         "budget": args.budget,
     }

@@ -320,7 +320,7 @@ def recommendations_section(
 ) -> list[str]:
     """The report's recommendations section: the data set, the pages, the sweeps."""
     from .build_recommendations import ADDED_STEP
-    from .measure import PAGE_HEADER, PAGE_SEPARATOR, _page_row
+    from .measure import _page_row, page_table_head
 
     info = dataset.get("recommendations") or {}
     pages = [p for p in report.pages if p.section == "recommendations"]
@@ -357,7 +357,7 @@ def recommendations_section(
             "",
         ]
     if pages:
-        lines += [PAGE_HEADER, PAGE_SEPARATOR, *(_page_row(p, before) for p in pages), ""]
+        lines += [*page_table_head(before), *(_page_row(p, before) for p in pages), ""]
     left_out = getattr(report, "recommendations_left_out", [])
     if left_out:
         lines += [

@@ -174,6 +174,11 @@ def _date_and_requests(
     else:
         return None
     window = windows[0]
+    # The run raises the weekly and monthly limits of the MoUs it asks under (and puts them back
+    # after): each request is checked under the raised limits, the MoUs' own kept to put back.
+    own_limits = {mou.pk: (mou.visits_per_week, mou.visits_per_month) for mou in mous}
+    for mou in mous:
+        mou.visits_per_week = mou.visits_per_month = CONCURRENT
     allowed: list[_Request] = []
     for mou in mous:
         actor = requesters.get(mou.organisation_id)
@@ -197,14 +202,7 @@ def _date_and_requests(
     if len(allowed) < LAST_PLACES:
         return None
     chosen = [allowed[n % len(allowed)] for n in range(CONCURRENT)]
-    limits: dict[int, tuple[int, int]] = {}
-    for request in chosen:
-        used = sum(1 for r in chosen if r.agreement.pk == request.agreement.pk)
-        if used > request.agreement.visits_per_week:
-            limits[request.agreement.pk] = (
-                request.agreement.visits_per_week,
-                request.agreement.visits_per_month,
-            )
+    limits = {request.agreement.pk: own_limits[request.agreement.pk] for request in chosen}
     return window, day, chosen, limits
 
 
@@ -335,7 +333,7 @@ def measure_visit_pages(
 def visits_section(report: Any, dataset: dict[str, Any], before: dict[Any, Any]) -> list[str]:
     """The report's visits section: the data set, the pages, the capacity check."""
     from .build_visits import ADDED_STEP
-    from .measure import PAGE_HEADER, PAGE_SEPARATOR, _page_row
+    from .measure import _page_row, page_table_head
 
     info = dataset.get("visits") or {}
     pages = [p for p in report.pages if p.section == "visits"]
@@ -368,7 +366,7 @@ def visits_section(report: Any, dataset: dict[str, Any], before: dict[Any, Any])
             "",
         ]
     if pages:
-        lines += [PAGE_HEADER, PAGE_SEPARATOR, *(_page_row(p, before) for p in pages), ""]
+        lines += [*page_table_head(before), *(_page_row(p, before) for p in pages), ""]
     if report.left_out:
         lines += [
             "Not measured, their pages not in the project yet: " + "; ".join(report.left_out) + ".",
