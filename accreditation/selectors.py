@@ -19,6 +19,7 @@ from activity.panels import Panel
 from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import administration_ids, organisation_ids, roles
+from directory.selectors import earliest_local_date
 
 from .models import (
     Accreditation,
@@ -276,7 +277,6 @@ def application_bars(
     an appeal is upheld), or revoked less than the framework's waiting period ago."""
     frameworks = list(frameworks)
     barring = Accreditation.objects.barring_application(organisation, frameworks)
-    today = timezone.localdate()
     bars = []
     for framework in frameworks:
         accreditation = barring.get(framework.pk)
@@ -297,7 +297,10 @@ def application_bars(
                 reapply_from=reapply_from,
                 appeal_pending=pending,
                 appeal_until=deadline
-                if deadline is not None and deadline >= today and not pending
+                if deadline is not None
+                and not pending
+                # On time while the last day lasts at one of the administration's facilities.
+                and deadline >= earliest_local_date(framework.administration)
                 else None,
             )
         )

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from activity.shortcuts import run_action, run_service
 from activity.suggest import filter_suggestions, suggestions_response
 from activity.typing import AnyUser, AuthenticatedRequest
 from directory.models import Person
+from directory.selectors import earliest_local_date
 
 from .. import permissions, selectors
 from ..forms.applications import (
@@ -75,12 +75,18 @@ def appeal_deadlines(decision: Decision) -> dict[str, date]:
 
 
 def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str, date]:
-    """What may still be appealed today: within the deadline, with no appeal waiting on it."""
+    """What may still be appealed today: within the deadline, with no appeal waiting on it. The
+    last day lasts while it is that day at one of the administration's facilities, as lodging
+    the appeal accepts it (in the evening in Guatemala the server's date is already the next
+    day)."""
     waiting = {a.subject for a in appeals if a.is_open}
-    today = timezone.localdate()
+    deadlines = appeal_deadlines(decision)
+    if not deadlines:
+        return {}
+    today = earliest_local_date(decision.application.administration)
     return {
         subject: deadline
-        for subject, deadline in appeal_deadlines(decision).items()
+        for subject, deadline in deadlines.items()
         if deadline >= today and subject not in waiting
     }
 

@@ -1,9 +1,12 @@
 """Appeals against a decision or a suspension, and conditions marked met by the
 administration. Each as allowed and forbidden."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accreditation.models import Accreditation, Appeal, Condition, Decision
 from accreditation.services import decisions
@@ -12,6 +15,7 @@ from tests.accreditation.factories import decide, in_days
 from tests.accreditation.pages import audited, url
 from tests.conftest import login
 from tests.support.pages import text
+from visits.models import local_datetime, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +174,32 @@ def test_only_the_administration_marks_conditions_met(client, request, condition
     assert response.status_code == status
     condition.refresh_from_db()
     assert not condition.is_met
+
+
+def test_on_the_last_day_the_appeal_is_offered_all_evening_at_the_facility(
+    client, world, refusal, accreditation, director, ngo_admin
+):
+    """At 7.30 pm in Guatemala on the last day the server's (UTC) date is already past it; the
+    pages still offer the appeal that lodging it accepts, and the organisation's overview says
+    until when a suspension may be appealed."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        last_day = local_today(world.facility)
+        assert timezone.localdate() > last_day
+        Decision.objects.filter(pk=refusal.pk).update(appeal_deadline=last_day)
+        login(client, ngo_admin)
+        page = client.get(url("application_detail", refusal.application_id)).content.decode()
+        assert url("appeal_lodge", refusal.pk) in page
+
+        decisions.accreditation_suspend(
+            actor=director, accreditation=accreditation, reason="Doubt."
+        )
+        days = accreditation.decision.application.framework.appeal_days
+        # Suspended so that the appeal's last day is the facility's today.
+        Accreditation.objects.filter(pk=accreditation.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=days + 1)
+        )
+        page = client.get(url("accreditation_detail", accreditation.pk)).content.decode()
+        assert url("appeal_lodge", accreditation.decision_id) in page
+        overview = text(client.get(url("organisation_overview", world.organisation.pk)))
+        assert f"You may appeal until {date_format(last_day)}." in overview
