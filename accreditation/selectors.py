@@ -300,7 +300,7 @@ def application_bars(
                 if deadline is not None
                 and not pending
                 # On time while the last day lasts at one of the administration's facilities.
-                and deadline >= earliest_local_date(framework.administration)
+                and deadline >= earliest_local_date(framework.administration_id)
                 else None,
             )
         )

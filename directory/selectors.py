@@ -100,11 +100,11 @@ def facility_users(facility: Facility, roles: tuple[str, ...]) -> QuerySet[User]
     )
 
 
-def earliest_local_date(administration: Administration) -> date:
-    """The date it is now where it is earliest among the administration's facilities (the
-    server's date if it has none). A decision taken now that is in force "from today" is in
-    force from that date, so that it covers today at every facility: in the evening in Guatemala
-    it is already the next day in UTC."""
+def earliest_local_date(administration: Administration | int) -> date:
+    """The date it is now where it is earliest among the administration's facilities (given as
+    the administration or its id; the server's date if it has none). A decision taken now that
+    is in force "from today" is in force from that date, so that it covers today at every
+    facility: in the evening in Guatemala it is already the next day in UTC."""
     zones = set(
         Facility.objects.filter(administration=administration).values_list("time_zone", flat=True)
     )

@@ -83,7 +83,7 @@ def open_appeal_deadlines(decision: Decision, appeals: list[Appeal]) -> dict[str
     deadlines = appeal_deadlines(decision)
     if not deadlines:
         return {}
-    today = earliest_local_date(decision.application.administration)
+    today = earliest_local_date(decision.application.administration_id)
     return {
         subject: deadline
         for subject, deadline in deadlines.items()
