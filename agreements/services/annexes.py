@@ -12,7 +12,7 @@ from activity.errors import DomainError
 from activity.services import audit_record
 from activity.typing import User
 from directory.models import Person, Role
-from directory.selectors import administration_users
+from directory.selectors import administration_users, earliest_local_date
 
 from .. import effects
 from ..models import Agreement, PeopleAnnex, Side, Signature
@@ -38,8 +38,11 @@ def _names(people: Iterable[Person]) -> str:
 
 
 def _require_in_force(agreement: Agreement, message: str) -> None:
-    """``message`` says what cannot be done, naming the MoU's ``status``."""
-    if not agreement_in_force(agreement):
+    """``message`` says what cannot be done, naming the MoU's ``status``. The MoU's last day
+    lasts while it is that day at one of the administration's facilities."""
+    if not agreement_in_force(agreement) and not agreement_in_force(
+        agreement, earliest_local_date(agreement.administration_id)
+    ):
         raise DomainError(message % {"status": agreement_display_status(agreement)})
 
 

@@ -33,7 +33,7 @@ from directory.models import (
     Person,
     Role,
 )
-from directory.selectors import administration_users, organisation_users
+from directory.selectors import administration_users, earliest_local_date, organisation_users
 
 from .. import effects, reminders
 from ..models import (
@@ -75,7 +75,12 @@ def _require_negotiable(agreement: Agreement) -> None:
 
 
 def _scope(agreement: Agreement) -> Accreditation:
-    accreditation = accreditation_in_force(agreement.organisation, agreement.administration)
+    organisation, administration = agreement.organisation, agreement.administration
+    # Also in force on its last day while that day lasts at one of the administration's
+    # facilities (in the evening in Guatemala the server's date is already the next day).
+    accreditation = accreditation_in_force(organisation, administration) or accreditation_in_force(
+        organisation, administration, earliest_local_date(agreement.administration_id)
+    )
     if accreditation is None:
         raise DomainError(
             _(

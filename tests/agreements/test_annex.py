@@ -7,11 +7,14 @@ import io
 import json
 import re
 import threading
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 from pypdf import PdfReader
@@ -30,6 +33,7 @@ from tests.accreditation.factories import ClearanceFactory
 from tests.conftest import login
 from tests.factories import PASSWORD, PersonFactory
 from tests.support.pages import assert_login_redirect, count_queries, text
+from visits.models import local_datetime, local_today
 
 from .test_mou_pdf import pdf_text
 from .test_signing import statuses
@@ -180,6 +184,22 @@ def test_an_mou_suspended_with_its_accreditation_has_no_annex(mou, world, ngo_ad
 
     with pytest.raises(DomainError, match=r"Suspended.*only an MoU in force"):
         propose(ngo_admin, mou, added=[maria])
+
+
+def test_on_the_mous_last_day_an_annex_is_proposed_all_evening_at_the_facility(
+    mou, world, ngo_admin, maria
+):
+    """At 7.30 pm in Guatemala on the MoU's last day the server's (UTC) date is already past
+    it: the MoU is still in force there."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        last_day = local_today(world.facility)
+        assert timezone.localdate() > last_day
+        Agreement.objects.filter(pk=mou.pk).update(
+            valid_from=last_day - timedelta(days=30), valid_until=last_day
+        )
+        annex = propose(ngo_admin, mou, added=[maria])
+    assert names(annex.added.all()) == ["María Member"]
 
 
 def test_one_annex_at_a_time_and_none_beside_an_amendment(mou, ngo_admin, director, maria):

@@ -1,6 +1,7 @@
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accreditation.models import Accreditation
@@ -18,6 +19,7 @@ from agreements.services import mous as mou_services
 from directory.models import ActivityType, Area, Person
 from tests.accreditation.factories import ClearanceFactory
 from tests.factories import UserFactory
+from visits.models import local_datetime, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,26 @@ def test_an_mou_starts_only_while_the_organisation_is_accredited(
             title="Education programme",
         )
     assert not Agreement.objects.exists()
+
+
+def test_on_the_accreditations_last_day_an_mou_is_started_all_evening_at_the_facility(
+    world, library, accreditation, director
+):
+    """At 7.30 pm in Guatemala on the accreditation's last day the server's (UTC) date is
+    already past it: the accreditation is still in force there."""
+    evening = local_datetime(world.facility, local_today(world.facility), time(19, 30))
+    with time_machine.travel(evening, tick=False):
+        last_day = local_today(world.facility)
+        assert timezone.localdate() > last_day
+        Accreditation.objects.filter(pk=accreditation.pk).update(valid_until=last_day)
+        agreement = mou_services.agreement_create(
+            actor=director,
+            administration=world.administration,
+            organisation=world.organisation,
+            template=library.template,
+            title="Education programme",
+        )
+    assert Agreement.objects.get().pk == agreement.pk
 
 
 def test_a_draft_takes_the_templates_clauses_in_the_organisations_language(
