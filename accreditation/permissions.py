@@ -606,12 +606,13 @@ def conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
 
 def can_run_process(user: AnyUser) -> bool:
     """Directors and coordinators run an administration's accreditation: they see what waits
-    on a decision or an appeal, assign reviewers and decide."""
+    on a decision or an appeal, assign reviewers, decide, follow the conditions and vet
+    people."""
     return bool(_process_admin_ids(user))
 
 
 def can_list_conditions(user: AnyUser) -> bool:
-    return bool(_process_admin_ids(user))
+    return can_run_process(user)
 
 
 def open_conditions_for_user(user: AnyUser) -> QuerySet[Condition]:
@@ -704,7 +705,7 @@ def clearances_for_user(user: AnyUser) -> QuerySet[Clearance]:
 
 def can_vet_people(user: AnyUser) -> bool:
     """Directors and coordinators vet people for their administration."""
-    return bool(_process_admin_ids(user))
+    return can_run_process(user)
 
 
 def can_vet_person(user: AnyUser, person: Person) -> bool:

@@ -129,15 +129,20 @@ def john(world) -> Person:
     return person
 
 
-@pytest.fixture
-def draft(world, library, accreditation, director) -> Agreement:
+def start_mou(world, library, director, title: str = "Education programme") -> Agreement:
+    """The director starts an MoU with the world's organisation from the library's template."""
     return agreement_create(
         actor=director,
         administration=world.administration,
         organisation=world.organisation,
         template=library.template,
-        title="Education programme",
+        title=title,
     )
+
+
+@pytest.fixture
+def draft(world, library, accreditation, director) -> Agreement:
+    return start_mou(world, library, director)
 
 
 def ready_to_sign(agreement, world, director, ngo_admin, john, weekdays=(0, 2)) -> Agreement:

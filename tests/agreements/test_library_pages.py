@@ -10,11 +10,10 @@ from activity.audit_actions import readable
 from activity.models import AuditEntry
 from agreements.models import Clause, ClauseVersion, Template, TemplateClause
 from agreements.services import library as library_services
-from agreements.services import mous as mou_services
 from tests.conftest import login
 from tests.support.pages import assert_login_redirect, count_queries, text
 
-from .conftest import small_library
+from .conftest import small_library, start_mou
 
 pytestmark = pytest.mark.django_db
 
@@ -307,13 +306,7 @@ def test_mous_already_drafted_keep_their_version_and_new_ones_take_the_new(
     first = library.people.versions.get(number=1)
     assert first.wording_en == "Only {people} may enter, on {weekdays}, {hours}."
 
-    later = mou_services.agreement_create(
-        actor=director,
-        administration=world.administration,
-        organisation=world.organisation,
-        template=library.template,
-        title="Second programme",
-    )
+    later = start_mou(world, library, director, "Second programme")
     taken = later.clauses.get(clause_version__clause=library.people)
     assert taken.clause_version.number == 2
     assert taken.wording == "Only {people} may enter, on {weekdays}."
@@ -537,13 +530,7 @@ def test_new_mous_follow_the_templates_order(client, library, accreditation, wor
         url("template_clause_move", library.template.pk, library.confidentiality.pk),
         {"direction": "up"},
     )
-    agreement = mou_services.agreement_create(
-        actor=director,
-        administration=world.administration,
-        organisation=world.organisation,
-        template=library.template,
-        title="Ordered",
-    )
+    agreement = start_mou(world, library, director, "Ordered")
     assert [c.clause_version.clause.title for c in agreement.clauses.order_by("order")] == [
         "Purpose",
         "Confidentiality",

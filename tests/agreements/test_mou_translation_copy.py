@@ -31,13 +31,12 @@ from agreements.models import (
 )
 from agreements.selectors import term_values, terms_data
 from agreements.services import signing as signing_services
-from agreements.services.mous import agreement_create
 from agreements.signing.pdf import signature_fields
 from directory.models import Administration, Organisation
 from tests.conftest import login
 from tests.support.pages import assert_login_redirect, count_queries, text
 
-from .conftest import ready_to_sign
+from .conftest import ready_to_sign, start_mou
 
 pytestmark = pytest.mark.django_db
 
@@ -534,12 +533,6 @@ def test_an_mou_is_negotiated_in_the_organisations_language(
     world.organisation.refresh_from_db()
     world.administration.refresh_from_db()
 
-    agreement = agreement_create(
-        actor=director,
-        administration=world.administration,
-        organisation=world.organisation,
-        template=library.template,
-        title="Education programme",
-    )
+    agreement = start_mou(world, library, director)
 
     assert agreement.language == "ru"

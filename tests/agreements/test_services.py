@@ -21,6 +21,8 @@ from tests.accreditation.factories import ClearanceFactory
 from tests.factories import UserFactory
 from visits.models import local_datetime, local_today
 
+from .conftest import start_mou
+
 pytestmark = pytest.mark.django_db
 
 
@@ -67,13 +69,7 @@ def test_an_mou_starts_only_while_the_organisation_is_accredited(
     accreditation.status = Accreditation.Status.SUSPENDED
     accreditation.save()
     with pytest.raises(DomainError, match="no accreditation in force"):
-        mou_services.agreement_create(
-            actor=director,
-            administration=world.administration,
-            organisation=world.organisation,
-            template=library.template,
-            title="Education programme",
-        )
+        start_mou(world, library, director)
     assert not Agreement.objects.exists()
 
 
@@ -87,13 +83,7 @@ def test_on_the_accreditations_last_day_an_mou_is_started_all_evening_at_the_fac
         last_day = local_today(world.facility)
         assert timezone.localdate() > last_day
         Accreditation.objects.filter(pk=accreditation.pk).update(valid_until=last_day)
-        agreement = mou_services.agreement_create(
-            actor=director,
-            administration=world.administration,
-            organisation=world.organisation,
-            template=library.template,
-            title="Education programme",
-        )
+        agreement = start_mou(world, library, director)
     assert Agreement.objects.get().pk == agreement.pk
 
 
@@ -102,13 +92,7 @@ def test_a_draft_takes_the_templates_clauses_in_the_organisations_language(
 ):
     world.organisation.language = "es"
     world.organisation.save()
-    agreement = mou_services.agreement_create(
-        actor=director,
-        administration=world.administration,
-        organisation=world.organisation,
-        template=library.template,
-        title="Programa educativo",
-    )
+    agreement = start_mou(world, library, director, "Programa educativo")
     assert agreement.language == "es"
     assert [c.clause_version.clause.kind for c in agreement.clauses.order_by("order")] == [
         "purpose",
