@@ -62,7 +62,8 @@ def agreements_for_user(user: AnyUser) -> QuerySet[Agreement]:
         if elsewhere_ids:
             clauses.append(Q(pk__in=elsewhere_ids))
     else:
-        narrow.append(consulted.values("agreement"))
+        # Each part of a UNION unordered: SQLite (the demo's database) refuses an ORDER BY there.
+        narrow.append(consulted.order_by().values("agreement"))
     organisations = organisation_ids(user, ORGANISATION_READERS)
     if organisations:
         own = Q(organisation__in=organisations) & (shared | Q(started_by_side=Side.ORGANISATION))
