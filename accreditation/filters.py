@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activity.suggest import SuggestChoiceFilter
-from directory.models import ActivityType, Facility, Organisation
+from directory.filters import ActivityFilter
+from directory.models import Facility, Organisation
 
 from . import selectors
 from .models import Accreditation, Clearance
@@ -31,12 +32,7 @@ class RegisterFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(
         field_name="organisation__name", lookup_expr="icontains", label=_("Organisation name")
     )
-    activity = django_filters.ModelChoiceFilter(
-        field_name="decision__application__activity_types",
-        queryset=ActivityType.objects.all(),
-        label=_("Activity"),
-        empty_label=_("Any activity"),
-    )
+    activity = ActivityFilter("decision__application__activity_types")
     facility = SuggestChoiceFilter(
         field_name="decision__application__facilities",
         queryset=Facility.objects.none(),

@@ -14,6 +14,7 @@ from accreditation.selectors import cleared_people
 from activity.forms import DateInput
 from activity.texts import TextsInEachLanguage, in_each_language
 from activity.validators import NameField, TextLimit
+from directory.filters import ActivityFilter
 from directory.models import ActivityType, Administration, Area, Facility, Person
 
 from .models import (
@@ -439,12 +440,7 @@ class MapFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Facility.Kind.choices, label=_("Facility type"), empty_label=_("Any type")
     )
-    activity = django_filters.ModelChoiceFilter(
-        queryset=ActivityType.objects.all(),
-        label=_("Activity"),
-        empty_label=_("Every activity"),
-        method="keep_all_rows",
-    )
+    activity = ActivityFilter(empty_label=_("Every activity"), method="keep_all_rows")
 
     class Meta:
         model = Facility

@@ -45,7 +45,7 @@ from accreditation.models import (
 from activity.models import Notification, NotificationPreference, Reminder
 from agreements.models import Agreement
 from agreements.selectors import agreements_in_force
-from directory.models import ActivityType, Facility, Membership, Person, Role
+from directory.models import Facility, Membership, Person, Role
 
 from .build import PERSONAS
 from .build_agreements import ADDED_STEP, LONG_COMMENTS, LONG_NEGOTIATION, LONG_VERSIONS
@@ -611,7 +611,6 @@ def agreement_pages() -> list[Page]:
         .first()
     )
     assert in_force is not None
-    education = ActivityType.objects.get(code=ActivityType.Code.EDUCATION)
     kind = (
         Facility.objects.filter(administration=admin_id)
         .values_list("kind", flat=True)
@@ -688,7 +687,7 @@ def agreement_pages() -> list[Page]:
         Page(
             "MoU coordination map, one activity",
             "director",
-            f"/agreements/map/?activity={education.pk}",
+            "/agreements/map/?activity=education",
         ),
         Page("MoU coordination map, facility type", "director", f"/agreements/map/?kind={kind}"),
         Page("MoU coordination map, page 18", "director", "/agreements/map/", deep=True),

@@ -79,3 +79,27 @@ def test_an_empty_search_field_says_what_it_means(client, director, name, field,
     assert found, f"{field} has no search field"
     assert f'placeholder="{empty}"' in found[0]
     assert f'<select name="{field}"' not in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "field"),
+    [
+        ("director", "accreditation:application_list", "activity_type"),
+        ("director", "accreditation:accreditation_list", "activity_type"),
+        (None, "accreditation:public_register", "activity"),
+    ],
+)
+def test_activities_are_chosen_by_code_in_the_readers_language(
+    client, request, world, persona, name, field
+):
+    """The twelve activities are offered by their code, which a link keeps from one database to
+    the next, and labelled in the reader's language; an unknown code is refused by name."""
+    if persona:
+        login(client, request.getfixturevalue(persona))
+    page = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"{name} has no activity filter"
+    assert '<option value="health">Salud</option>' in select[1]
+    assert len(re.findall(r'<option value="\w+">', select[1])) == 12
+    refused = text(client.get(reverse(name), {field: "juggling"}))
+    assert "Select a valid choice. juggling is not one of the available choices." in refused

@@ -15,6 +15,7 @@ from activity.suggest import SuggestChoiceFilter, SuggestMultipleChoiceField
 from activity.typing import AnyUser
 from activity.uploads import DocumentsField
 from activity.validators import TextLimit
+from directory.filters import ActivityFilter
 from directory.models import ActivityType, Facility, Organisation, Person
 from directory.permissions import facilities_for_user
 
@@ -191,12 +192,7 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Application.Status.choices, label=_("Status"), empty_label=_("Any status")
     )
-    activity_type = django_filters.ModelChoiceFilter(
-        field_name="activity_types",
-        queryset=ActivityType.objects.all(),
-        label=_("Activity"),
-        empty_label=_("Any activity"),
-    )
+    activity_type = ActivityFilter("activity_types")
     facility = SuggestChoiceFilter(
         field_name="facilities",
         queryset=Facility.objects.none(),

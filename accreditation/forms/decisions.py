@@ -18,7 +18,8 @@ from activity.forms import DateInput
 from activity.suggest import SuggestChoiceFilter
 from activity.typing import User
 from activity.validators import TextLimit, plausible_date
-from directory.models import ActivityType, Facility, Organisation, Role
+from directory.filters import ActivityFilter
+from directory.models import Facility, Organisation, Role
 from directory.selectors import administration_users, earliest_local_date
 
 from ..models import Accreditation, Appeal, Application, Condition, Decision
@@ -302,12 +303,7 @@ class AccreditationFilter(django_filters.FilterSet):
     expires_before = django_filters.DateFilter(
         field_name="valid_until", lookup_expr="lt", label=_("Expires before"), widget=DateInput()
     )
-    activity_type = django_filters.ModelChoiceFilter(
-        field_name="decision__application__activity_types",
-        queryset=ActivityType.objects.all(),
-        label=_("Activity"),
-        empty_label=_("Any activity"),
-    )
+    activity_type = ActivityFilter("decision__application__activity_types")
     facility = SuggestChoiceFilter(
         field_name="decision__application__facilities",
         queryset=Facility.objects.none(),

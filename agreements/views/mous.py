@@ -476,7 +476,8 @@ def coordination_map(request: AuthenticatedRequest) -> HttpResponse:
     filterset = MapFilter(request.GET, permissions.map_facilities_for_user(user))
     page = keyset_page(filterset.qs, request, ordering=("name", "id"))
     chosen = filterset.form.cleaned_data.get("activity") if filterset.is_valid() else None
-    activities = [chosen] if chosen else list(ActivityType.objects.order_by("code"))
+    every = ActivityType.objects.order_by("code")
+    activities = list(every.filter(code=chosen) if chosen else every)
     rows = selectors.coordination_map(page.items, activities)
     context = {
         "filter": filterset,

@@ -58,11 +58,7 @@ def test_the_map_shows_overlaps_and_gaps(client, world, library, director):
         world, library, weavers, [world.other_facility], ["education", "vocational"], director
     )
     mou_in_force(world, library, teachers, [world.other_facility], ["education"], director)
-    page = text(
-        login(client, director).get(
-            MAP, {"activity": ActivityType.objects.get(code="education").pk}
-        )
-    )
+    page = text(login(client, director).get(MAP, {"activity": "education"}))
     row = cell(page, "Women's Centre")
     assert "overlap" in row and "Hope Education, Women Weavers Collective" in row
     assert "gap" in cell(page, "Central Penitentiary")
