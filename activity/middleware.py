@@ -1,8 +1,11 @@
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from directory.selectors import work_time_zone
 
 from .audit import current_ip
 from .models import NotificationPreference
@@ -31,23 +34,35 @@ class AuditContextMiddleware:
             current_ip.reset(token)
 
 
-class UserLanguageMiddleware:
+class UserPreferencesMiddleware:
     """A logged-in user sees the language saved in their preferences on every page, whatever
-    the browser or the cookie says. Anonymous visitors keep Django's choice (the language cookie,
-    then the browser's Accept-Language). Placed after LocaleMiddleware and the authentication."""
+    the browser or the cookie says, and dates and times in their time zone: the one they chose,
+    else that of where they work (their facility's, else their administration's), else the
+    deployment's. Anonymous visitors keep Django's choice of language (the language cookie, then
+    the browser's Accept-Language) and the deployment's time zone. Placed after LocaleMiddleware
+    and the authentication."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            language = (
-                NotificationPreference.objects.filter(user=user)
-                .values_list("language", flat=True)
-                .first()
-            )
-            if language in dict(settings.LANGUAGES):
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        language, zone = (
+            NotificationPreference.objects.filter(user=user)
+            .values_list("language", "time_zone")
+            .first()
+        ) or ("", "")
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        chosen = zone or work_time_zone(user)
+        if not chosen:
+            return self.get_response(request)
+        # "Today" follows the zone too: what is overdue or expired, and the dates forms propose.
+        timezone.activate(zoneinfo.ZoneInfo(chosen))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

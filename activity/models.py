@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_time_zone
+
 
 class AuditEntry(models.Model):
     """One line of the append-only audit trail.
@@ -158,6 +160,14 @@ class NotificationPreference(models.Model):
     # deployment's default language.
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    # Empty: the time zone of where the user works (directory.permissions.work_time_zone).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
     )
     last_digest_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
 

@@ -560,17 +560,22 @@ def preference_language_adopt(*, user: User, language: str) -> NotificationPrefe
     return preference_set_language(user=user, language=language)
 
 
-def preference_update(*, user: User, delivery: str, language: str) -> NotificationPreference:
+def preference_update(
+    *, user: User, delivery: str, language: str, time_zone: str = ""
+) -> NotificationPreference:
+    """``time_zone`` empty: that of where the user works."""
     pref = _preference(user)
-    before = {"delivery": pref.delivery, "language": pref.language}
+    before = {"delivery": pref.delivery, "language": pref.language, "time_zone": pref.time_zone}
     pref.delivery = delivery
     pref.language = language
-    pref.save(update_fields=["delivery", "language"])
+    pref.time_zone = time_zone
+    pref.save(update_fields=["delivery", "language", "time_zone"])
+    after = {"delivery": delivery, "language": language, "time_zone": time_zone}
     audit_record(
         actor=user,
         action="notification_preference.updated",
         target=pref,
-        changes={"before": before, "after": {"delivery": delivery, "language": language}},
+        changes={"before": before, "after": after},
     )
     return pref
 

@@ -2,6 +2,7 @@
 official documents, sizes of free text, numbers and dates that later feed date arithmetic."""
 
 import unicodedata
+import zoneinfo
 from datetime import date
 from typing import Any
 
@@ -108,3 +109,9 @@ class PlausibleDate:
 
 
 plausible_date = PlausibleDate()
+
+
+def validate_time_zone(value: str) -> None:
+    """A name of the IANA time zone database, as ``America/Guatemala``."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})

@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from directory.selectors import work_time_zone
+
 from . import audit_actions, audit_csv, permissions, services
 from .filters import AuditFilter, DeniedAccessFilter, NotificationFilter
 from .forms import PreferenceForm
@@ -73,6 +75,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None,
         instance=pref or NotificationPreference(user=user),
         initial=initial,
+        work_zone=work_time_zone(user),
     )
     if request.method == "POST" and form.is_valid():
         services.preference_update(user=user, **form.cleaned_data)

@@ -95,6 +95,9 @@ class Result:
     cpu_ms: float = 0.0
     admin_median_ms: float | None = None
     admin_queries: int | None = None
+    # The admin changelist's own p95 and SQL: the yardstick of the "raw SQL + 15 ms" aim.
+    admin_p95_ms: float | None = None
+    admin_sql_ms: float | None = None
     status: int = 200
     depth: int = 0
     requests: int = 0
@@ -224,7 +227,10 @@ def measure_page(
             print(f"    {admin_url} answered {admin_response.status_code}")
             return result
         result.admin_median_ms = round(statistics.median(admin_times), 1)
-        result.admin_queries = len(_captured_sql(admin, admin_url))
+        result.admin_p95_ms = round(_p95(admin_times), 1)
+        admin_statements = _captured_sql(admin, admin_url)
+        result.admin_queries = len(admin_statements)
+        result.admin_sql_ms = round(_sql_time_ms(admin_statements), 1)
     return result
 
 
@@ -1063,6 +1069,21 @@ def _aims(report: Report) -> list[tuple[str, bool | None, str]]:
             + (f"; not: {names(behind_admin)}" if behind_admin else ""),
         ),
     ]
+    with_admin = [p for p in report.pages if p.admin_p95_ms is not None]
+    if with_admin:
+        admin_over_sql = [
+            p for p in with_admin if (p.admin_p95_ms or 0) > (p.admin_sql_ms or 0) + AIM_OVER_SQL_MS
+        ]
+        # Not an aim: how Django's own changelist fares against the same bound, over the same
+        # rows on the same machine, for scale.
+        aims.append(
+            (
+                f"for comparison, the admin changelist within its own raw SQL + "
+                f"{AIM_OVER_SQL_MS:.0f} ms (p95)",
+                None,
+                f"{len(with_admin) - len(admin_over_sql)} of {len(with_admin)} lists",
+            )
+        )
     if sweep:
         aims.append(
             (
@@ -1097,6 +1118,10 @@ def _aims(report: Report) -> list[tuple[str, bool | None, str]]:
             )
         )
     return aims
+
+
+def _verdict(met: bool | None) -> str:
+    return "measured" if met is None else "met" if met else "not met"
 
 
 def _load_during(delivery: dict[str, Any]) -> str:
@@ -1279,7 +1304,7 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         ]
     lines += ["", "## Aims (issues 7 §5 and 8 §11)", ""]
     for text, met, detail in _aims(report):
-        lines.append(f"- {'met' if met else 'not met'}: {text} — {detail}")
+        lines.append(f"- {_verdict(met)}: {text} — {detail}")
     lines += [
         "",
         "## How to reproduce",
@@ -1375,4 +1400,4 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         write_markdown(report, settings.BASE_DIR / args.output, baseline)
         print(f"Report: {args.output}")
     for text, met, detail in _aims(report):
-        print(f"  {'met    ' if met else 'NOT MET'} {text}: {detail}")
+        print(f"  {_verdict(met).upper() if met is False else _verdict(met):7} {text}: {detail}")

@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "activity.middleware.UserLanguageMiddleware",
+    "activity.middleware.UserPreferencesMiddleware",
     # After authentication: which device verified this session, then the session's limits and
     # the second factor (directory.middleware).
     "django_otp.middleware.OTPMiddleware",

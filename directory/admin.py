@@ -15,7 +15,7 @@ class AreaInline(admin.TabularInline):
 
 @admin.register(Administration)
 class AdministrationAdmin(admin.ModelAdmin):
-    list_display = ["name", "country"]
+    list_display = ["name", "country", "time_zone"]
     search_fields = ["name"]
 
 

@@ -7,10 +7,20 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from activity.models import NotificationPreference
 from activity.typing import User
 
 from . import services, twofactor
-from .models import Administration, Area, Facility, Membership, Organisation, Person, Role
+from .models import (
+    ORGANISATION_ROLES,
+    Administration,
+    Area,
+    Facility,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
 
 #: The password of every demo account (documented in the README). Override with DEMO_PASSWORD.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "partnership-demo")
@@ -162,7 +172,11 @@ def give_demo_authenticators(users: Iterable[User]) -> None:
 def seed(out: IO[str]) -> None:
     administration, _created = Administration.objects.get_or_create(
         name="State A Prison System",
-        defaults={"country": "State A", "email": "director@prisons.state-a.example"},
+        defaults={
+            "country": "State A",
+            "email": "director@prisons.state-a.example",
+            "time_zone": "America/Guatemala",
+        },
     )
     for spec in FACILITIES:
         data = {k: v for k, v in spec.items() if k != "areas"}
@@ -178,7 +192,11 @@ def seed(out: IO[str]) -> None:
 
     second, _created = Administration.objects.get_or_create(
         name=SECOND_ADMINISTRATION,
-        defaults={"country": "Northern Region", "email": "director@reformatory.north.example"},
+        defaults={
+            "country": "Northern Region",
+            "email": "director@reformatory.north.example",
+            "time_zone": "Asia/Baghdad",
+        },
     )
     north, _created = Facility.objects.get_or_create(
         administration=second,
@@ -228,6 +246,16 @@ def seed(out: IO[str]) -> None:
             services.membership_grant(actor=None, user=user, role=role, scope=scopes[scope_name])
 
     give_demo_authenticators(User.objects.filter(username__in=["admin", *(u[0] for u in USERS)]))
+    # The organisations' people work in State A: they read its time, as its staff do by default.
+    for username, _name, role, _scope in USERS:
+        if role in ORGANISATION_ROLES:
+            NotificationPreference.objects.filter(
+                user=User.objects.get(username=username), time_zone=""
+            ).update(time_zone="America/Guatemala")
+            NotificationPreference.objects.get_or_create(
+                user=User.objects.get(username=username),
+                defaults={"time_zone": "America/Guatemala"},
+            )
 
     for number, (org_name, full_name, title, nationality) in enumerate(PEOPLE, start=1):
         org = Organisation.objects.get(name=org_name)

@@ -1,21 +1,13 @@
 """Who and where: administrations, facilities, areas, organisations, people and memberships."""
 
-import zoneinfo
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from activity.validators import TextLimit, no_control_characters
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+from activity.validators import TextLimit, no_control_characters, validate_time_zone
 
 
 class Administration(models.Model):
@@ -34,6 +26,16 @@ class Administration(models.Model):
         help_text=_(
             "The language its published rules are always written in; readers of another "
             "language see them in it when no translation is given."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_(
+            "Where its headquarters are: its staff see dates and times in this time zone, and "
+            "each facility's officers in the facility's own."
         ),
     )
 

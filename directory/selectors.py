@@ -113,3 +113,22 @@ def earliest_local_date(administration: Administration | int) -> date:
         (now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones),
         default=timezone.localdate(),
     )
+
+
+def work_time_zone(user: AnyUser) -> str | None:
+    """The time zone of where the user works, from their memberships (read once per request
+    already): their facility's, else their administration's; None where that is not one zone
+    (an organisation's people, who choose theirs in their preferences, or someone who works in
+    two)."""
+    memberships = permissions.memberships(user)
+    for zones in (
+        {m.facility.time_zone for m in memberships if m.facility_id and m.facility},
+        {
+            m.administration.time_zone
+            for m in memberships
+            if m.administration_id and m.administration
+        },
+    ):
+        if zones:
+            return zones.pop() if len(zones) == 1 else None
+    return None

@@ -205,8 +205,8 @@ def test_saving_preferences_stores_delivery_and_language(client, world, ngo_admi
     assert entry.actor == ngo_admin
     assert entry.changes == {
         # No language chosen yet: pages followed the browser until now.
-        "before": {"delivery": "immediate", "language": ""},
-        "after": {"delivery": "digest", "language": "es"},
+        "before": {"delivery": "immediate", "language": "", "time_zone": ""},
+        "after": {"delivery": "digest", "language": "es", "time_zone": ""},
     }
 
 

@@ -1,0 +1,115 @@
+"""Dates and times where each person works: staff read their administration's time zone, officers
+their facility's, anyone the one they chose, and "today" (overdue, expired) follows it."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from activity.models import AuditEntry, Notification, NotificationPreference
+from tests.accreditation.factories import AccreditationFactory, ConditionFactory
+from tests.conftest import login
+from tests.factories import NotificationFactory
+from tests.support.pages import text
+
+pytestmark = pytest.mark.django_db
+
+#: 1.30 am in UTC on 30 November is 7.30 pm on the 29th in Guatemala and 4.30 am in Baghdad.
+MOMENT = datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
+
+
+def notification_time(client, user) -> str:
+    """When the user's one notification arrived, as their notification centre shows it."""
+    NotificationFactory(recipient=user, subject="Visit approved")
+    Notification.objects.filter(recipient=user).update(created_at=MOMENT)
+    page = text(login(client, user).get(reverse("activity:notification_list")))
+    assert "Visit approved" in page
+    for shown in (
+        "29 November 2026, 19:30",
+        "30 November 2026, 04:30",
+        "30 November 2026, 01:30",
+    ):
+        if shown in page:
+            return shown
+    raise AssertionError("the notification's time is not shown")
+
+
+def test_staff_read_times_in_their_administrations_time_zone(client, world, director):
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    assert notification_time(client, director) == "29 November 2026, 19:30"
+
+
+def test_a_facility_officer_reads_the_facilitys_time_zone(client, world, facility_officer):
+    world.administration.time_zone = "Asia/Baghdad"
+    world.administration.save()
+    assert world.facility.time_zone == "America/Guatemala"
+    assert notification_time(client, facility_officer) == "29 November 2026, 19:30"
+
+
+def test_the_time_zone_a_user_chose_comes_first(client, world, director):
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    NotificationPreference.objects.create(user=director, time_zone="Asia/Baghdad")
+    assert notification_time(client, director) == "30 November 2026, 04:30"
+
+
+def test_an_organisations_user_reads_the_sites_time_until_they_choose(client, world, ngo_admin):
+    assert notification_time(client, ngo_admin) == "30 November 2026, 01:30"
+
+
+def test_the_next_request_does_not_inherit_the_time_zone(client, world, director):
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    login(client, director).get(reverse("activity:notification_list"))
+    assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_today_is_the_readers_so_a_deadline_is_not_overdue_on_its_own_evening(
+    client, world, director, ngo_admin
+):
+    """At 7.30 pm in Guatemala the server's (UTC) date is already the next day; a condition due
+    that day is not overdue yet for those who read Guatemala's time, and is for one who chose
+    UTC."""
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    accreditation = AccreditationFactory(
+        decision__application__organisation=world.organisation,
+        decision__application__framework__administration=world.administration,
+        decision__decided_by=director,
+    )
+    condition = ConditionFactory(
+        decision=accreditation.decision, owner=ngo_admin, due_date=MOMENT.date() - timedelta(1)
+    )
+    page_url = reverse("accreditation:condition_detail", args=[condition.pk])
+    with time_machine.travel(MOMENT, tick=False):
+        assert "Overdue" not in text(login(client, director).get(page_url))
+        NotificationPreference.objects.create(user=director, time_zone="UTC")
+        assert "Overdue" in text(client.get(page_url))
+
+
+def test_preferences_offer_where_one_works_and_save_a_chosen_zone(client, world, director):
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    page = text(login(client, director).get(reverse("activity:preferences")))
+    assert "Where I work (America/Guatemala)" in page
+
+    response = client.post(
+        reverse("activity:preferences"),
+        {"delivery": "immediate", "language": "en", "time_zone": "Asia/Baghdad"},
+    )
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=director).time_zone == "Asia/Baghdad"
+    entry = AuditEntry.objects.get(action="notification_preference.updated")
+    assert entry.changes["after"]["time_zone"] == "Asia/Baghdad"
+
+    refused = client.post(
+        reverse("activity:preferences"),
+        {"delivery": "immediate", "language": "en", "time_zone": "Mars/Olympus"},
+    )
+    assert "Select a valid choice. Mars/Olympus is not one of the available choices." in text(
+        refused
+    )
+    assert NotificationPreference.objects.get(user=director).time_zone == "Asia/Baghdad"
