@@ -5,10 +5,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
-from directory.selectors import work_time_zone
-
 from .audit import current_ip
-from .models import NotificationPreference
+from .selectors import reading_preferences, reading_time_zone
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -49,19 +47,15 @@ class UserPreferencesMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        language, zone = (
-            NotificationPreference.objects.filter(user=user)
-            .values_list("language", "time_zone")
-            .first()
-        ) or ("", "")
+        language, chosen = reading_preferences(user)
         if language in dict(settings.LANGUAGES):
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        chosen = zone or work_time_zone(user)
-        if not chosen:
+        zone = reading_time_zone(user, chosen)
+        if not zone:
             return self.get_response(request)
         # "Today" follows the zone too: what is overdue or expired, and the dates forms propose.
-        timezone.activate(zoneinfo.ZoneInfo(chosen))
+        timezone.activate(zoneinfo.ZoneInfo(zone))
         try:
             return self.get_response(request)
         finally:

@@ -13,22 +13,18 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
 from .dates import at_start_of
-from .models import NotificationPreference, Reminder
+from .models import Reminder
+from .selectors import reading_preferences, reading_time_zone
 from .services import reminder_schedule
 from .typing import User
 
 Text = str | Promise
 
 
-def _language(user: User) -> str:
-    # The recipient's saved language, never the language of whoever caused the reminder.
-    pref = NotificationPreference.objects.filter(user=user).values_list("language", flat=True)
-    return pref.first() or settings.LANGUAGE_CODE
-
-
 def _param(value: Any) -> str:
-    # Called inside the recipient's language: dates take that language's format, and lazy
-    # texts (a status label, say) are translated for the recipient, not for whoever acted.
+    # Called inside the recipient's language and time zone: dates take that language's format,
+    # times the recipient's clock, and lazy texts (a status label, say) are translated for the
+    # recipient, not for whoever acted.
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
@@ -83,8 +79,13 @@ def remind(
     recipient's language.
     """
     created = 0
+    with_times = any(isinstance(value, datetime) for value in (params or {}).values())
     for user in recipients:
-        with translation.override(_language(user)):
+        language, chosen = reading_preferences(user)
+        # The recipient's clock, never that of whoever caused the reminder (their where they
+        # work is read only when a time is to be written).
+        zone = reading_time_zone(user, chosen) if with_times else None
+        with translation.override(language or settings.LANGUAGE_CODE), timezone.override(zone):
             _reminder, new = reminder_schedule(
                 recipient=user,
                 kind=kind,
@@ -104,7 +105,8 @@ def remind_before(
     """``remind`` once for each number of days in ``notices`` before ``day``, at the start of
     that day, leaving out the days already past; ``key(days)`` keys each. Return how many
     reminders were new."""
-    today = timezone.localdate()
+    # The deployment's date, as at_start_of's: the reminders are due in its time zone.
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
     created = 0
     for days in notices:
         due = day - timedelta(days=days)

@@ -3,7 +3,9 @@
 from activity.audit_actions import readable
 from directory.models import Role
 from directory.permissions import roles
+from directory.selectors import work_time_zone
 
+from .models import NotificationPreference
 from .panels import Panel
 from .permissions import audit_entries_for_user, notifications_for_user
 from .typing import AnyUser
@@ -26,3 +28,22 @@ def dashboard_panels(user: AnyUser) -> list[Panel]:
             )
         )
     return panels
+
+
+def reading_preferences(user: AnyUser) -> tuple[str, str]:
+    """The language and the time zone the user chose, each "" where they chose none (one
+    query)."""
+    if not user.is_authenticated:
+        return ("", "")
+    chosen = (
+        NotificationPreference.objects.filter(user=user)
+        .values_list("language", "time_zone")
+        .first()
+    )
+    return chosen or ("", "")
+
+
+def reading_time_zone(user: AnyUser, chosen: str) -> str | None:
+    """The time zone the user reads dates and times in: the one they ``chosen``, else that of
+    where they work; None: the deployment's."""
+    return chosen or work_time_zone(user)

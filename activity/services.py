@@ -462,7 +462,10 @@ def _reminder_fail(*, reminder_id: int, error: Exception) -> bool:
 
 
 def digests_send(*, now: datetime | None = None) -> int:
-    """Send one digest e-mail a day to each user who asked for digests and has unsent news."""
+    """Send one digest e-mail a day to each user who asked for digests and has unsent news, in
+    their language and on their clock."""
+    from .selectors import reading_time_zone  # it reads the directory, which imports us
+
     now = now or timezone.now()
     cutoff = now - timedelta(hours=23)
     due_users = (
@@ -496,7 +499,8 @@ def digests_send(*, now: datetime | None = None) -> int:
             )
             if not items:
                 continue
-            with translation.override(pref.language_or_default):
+            zone = reading_time_zone(pref.user, pref.time_zone)
+            with translation.override(pref.language_or_default), timezone.override(zone):
                 subject = translation.ngettext(
                     "Your daily summary: %(count)d notification",
                     "Your daily summary: %(count)d notifications",

@@ -1,11 +1,11 @@
 """Notifications and their e-mails are written in each recipient's language, whoever acted and
 in whatever language they were working."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
@@ -85,3 +85,23 @@ def test_a_status_label_is_translated_for_the_recipient_not_the_actor():
         }
     assert "Refused" not in expected, "the Spanish catalogue lacks these strings"
     assert recipient.reminders.get().subject == expected
+
+
+def test_a_time_is_written_on_the_recipients_clock_not_the_actors(world, director):
+    """Martha acts at 7.30 pm in Guatemala; a reader in Baghdad reads 4.30 am the next day, and
+    one who chose no zone and works nowhere reads the deployment's (UTC)."""
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    in_baghdad, nowhere = UserFactory(), UserFactory()
+    NotificationPreference.objects.create(user=in_baghdad, time_zone="Asia/Baghdad")
+    with timezone.override("America/Guatemala"):
+        notify.remind(
+            recipients=[director, in_baghdad, nowhere],
+            kind="activity.message",
+            key="test:clock",
+            subject="%(when)s",
+            params={"when": datetime(2026, 11, 30, 1, 30, tzinfo=UTC)},
+        )
+    assert director.reminders.get().subject == "29 November 2026, 19:30"
+    assert in_baghdad.reminders.get().subject == "30 November 2026, 04:30"
+    assert nowhere.reminders.get().subject == "30 November 2026, 01:30"

@@ -1,5 +1,5 @@
 import html
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -440,3 +440,18 @@ def test_delivery_commits_without_waiting_for_the_disk_and_leaves_the_connection
     assert services.reminder_deliver(reminder_id=_queued().pk) is True
     assert during_the_send == ["off"]
     assert _synchronous_commit() == "on"
+
+
+def test_a_digest_gives_each_notifications_time_on_the_recipients_clock():
+    """The digest is sent by the worker, in the deployment's time zone; its reader in Baghdad
+    reads Baghdad's time."""
+    user = UserFactory(email="leila@example.org")
+    NotificationPreference.objects.create(
+        user=user, delivery=NotificationPreference.Delivery.DIGEST, time_zone="Asia/Baghdad"
+    )
+    notification = Notification.objects.create(recipient=user, subject="Visit tomorrow")
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
+    )
+    assert services.digests_send() == 1
+    assert "Visit tomorrow (2026-11-30 04:30)" in mail.outbox[0].body
