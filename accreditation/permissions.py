@@ -31,6 +31,7 @@ from activity.typing import AnyUser
 from directory.models import Administration, Organisation, Person, Role
 from directory.permissions import (
     administration_ids,
+    memberships,
     organisation_ids,
     organisations_for_user,
     people_for_user,
@@ -95,10 +96,13 @@ def directed_administrations_for_user(user: AnyUser) -> QuerySet[Administration]
     return Administration.objects.filter(pk__in=administration_ids(user, {Role.DIRECTOR}))
 
 
-def own_organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
+def own_organisations_for_user(user: AnyUser) -> list[Organisation]:
     """The organisations the user applies for or reads the applications of, as one of their
-    administrators or members."""
-    return Organisation.objects.filter(pk__in=organisation_ids(user, _ORGANISATION_SIDE))
+    administrators or members, by name: from the memberships the request has read already."""
+    own = {
+        m.organisation for m in memberships(user) if m.organisation and m.role in _ORGANISATION_SIDE
+    }
+    return sorted(own, key=lambda organisation: organisation.name)
 
 
 def can_create_application(user: AnyUser, organisation: Organisation) -> bool:

@@ -202,7 +202,7 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         ordering=("-created_at", "-id"),
     )
-    own = permissions.own_organisations_for_user(user).order_by("name")
+    own = permissions.own_organisations_for_user(user)
     context = {"filter": filterset, "page": page, "own_organisations": own}
     return render(request, "accreditation/application_list.html", context)
 
