@@ -113,3 +113,14 @@ def test_preferences_offer_where_one_works_and_save_a_chosen_zone(client, world,
         refused
     )
     assert NotificationPreference.objects.get(user=director).time_zone == "Asia/Baghdad"
+
+
+def test_every_page_says_which_time_zone_its_times_are_in(client, world, director):
+    anonymous = text(client.get(reverse("accreditation:public_register")))
+    assert "Dates and times are shown in the time zone UTC." in anonymous
+    assert "Change it in your preferences" not in anonymous
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    page = text(login(client, director).get(reverse("dashboard")))
+    assert "Dates and times are shown in the time zone America/Guatemala." in page
+    assert f'<a href="{reverse("activity:preferences")}">Change it in your preferences</a>' in page
