@@ -1,4 +1,3 @@
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -55,7 +54,7 @@ class UserPreferencesMiddleware:
         if not zone:
             return self.get_response(request)
         # "Today" follows the zone too: what is overdue or expired, and the dates forms propose.
-        timezone.activate(zoneinfo.ZoneInfo(zone))
+        timezone.activate(zone)
         try:
             return self.get_response(request)
         finally:

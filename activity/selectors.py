@@ -1,4 +1,7 @@
-"""Reads of the activity app for pages: the dashboard's notification and audit panels."""
+"""Reads of the activity app for pages: the dashboard's notification and audit panels, and the
+language and time zone each user reads in."""
+
+import zoneinfo
 
 from activity.audit_actions import readable
 from directory.models import Role
@@ -43,7 +46,14 @@ def reading_preferences(user: AnyUser) -> tuple[str, str]:
     return chosen or ("", "")
 
 
-def reading_time_zone(user: AnyUser, chosen: str) -> str | None:
+def reading_time_zone(user: AnyUser, chosen: str) -> zoneinfo.ZoneInfo | None:
     """The time zone the user reads dates and times in: the one they ``chosen``, else that of
-    where they work; None: the deployment's."""
-    return chosen or work_time_zone(user)
+    where they work; None: the deployment's, also for a zone the time zone database no longer
+    knows (names are checked when saved, but the database changes with the system's)."""
+    name = chosen or work_time_zone(user)
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

@@ -124,3 +124,13 @@ def test_every_page_says_which_time_zone_its_times_are_in(client, world, directo
     page = text(login(client, director).get(reverse("dashboard")))
     assert "Dates and times are shown in the time zone America/Guatemala." in page
     assert f'<a href="{reverse("activity:preferences")}">Change it in your preferences</a>' in page
+
+
+def test_a_zone_the_time_zone_database_no_longer_knows_reads_the_sites_time(
+    client, world, director
+):
+    """Zones are checked when saved; should the system's database drop one later, the pages
+    still open, on the deployment's clock."""
+    NotificationPreference.objects.create(user=director, time_zone="Asia/Baghdad")
+    NotificationPreference.objects.filter(user=director).update(time_zone="Mars/Olympus")
+    assert notification_time(client, director) == "30 November 2026, 01:30"
