@@ -82,8 +82,8 @@ def remind(
     with_times = any(isinstance(value, datetime) for value in (params or {}).values())
     for user in recipients:
         language, chosen = reading_preferences(user)
-        # The recipient's clock, never that of whoever caused the reminder (their where they
-        # work is read only when a time is to be written).
+        # The recipient's clock, never that of whoever caused the reminder (where they work is
+        # read only when there is a time to write).
         zone = reading_time_zone(user, chosen) if with_times else None
         with translation.override(language or settings.LANGUAGE_CODE), timezone.override(zone):
             _reminder, new = reminder_schedule(

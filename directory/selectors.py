@@ -122,12 +122,8 @@ def work_time_zone(user: AnyUser) -> str | None:
     two)."""
     memberships = permissions.memberships(user)
     for zones in (
-        {m.facility.time_zone for m in memberships if m.facility_id and m.facility},
-        {
-            m.administration.time_zone
-            for m in memberships
-            if m.administration_id and m.administration
-        },
+        {m.facility.time_zone for m in memberships if m.facility},
+        {m.administration.time_zone for m in memberships if m.administration},
     ):
         if zones:
             return zones.pop() if len(zones) == 1 else None
