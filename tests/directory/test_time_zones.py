@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import AuditEntry, Notification, NotificationPreference
+from activity.permissions import deny
+from activity.services import audit_record
 from tests.accreditation.factories import AccreditationFactory, ConditionFactory
 from tests.conftest import login
 from tests.factories import NotificationFactory
@@ -134,3 +136,29 @@ def test_a_zone_the_time_zone_database_no_longer_knows_reads_the_sites_time(
     NotificationPreference.objects.create(user=director, time_zone="Asia/Baghdad")
     NotificationPreference.objects.filter(user=director).update(time_zone="Mars/Olympus")
     assert notification_time(client, director) == "30 November 2026, 01:30"
+
+
+def test_the_audit_trail_is_read_in_utc_as_it_says_wherever_the_reader_works(
+    client, world, director, outsider
+):
+    """The audit pages say their times are in UTC, as the CSV download and the chain record
+    them: a director in Guatemala reads 01:30, not the evening before."""
+    world.administration.time_zone = "America/Guatemala"
+    world.administration.save()
+    with time_machine.travel(MOMENT, tick=False):
+        entry = audit_record(
+            actor=director,
+            action="organisation.updated",
+            target=world.organisation,
+            administration=world.administration,
+        )
+        deny(outsider, "facility.change", world.facility, "Not one of its officers.")
+    login(client, director)
+    trail = text(client.get(reverse("activity:audit_list")))
+    assert "2026-11-30 01:30" in trail
+    assert "2026-11-29 19:30" not in trail
+    detail = text(client.get(reverse("activity:audit_detail", args=[entry.seq])))
+    assert "2026-11-30 01:30:00" in detail
+    refused = text(client.get(reverse("activity:denied_list")))
+    assert "2026-11-30 01:30" in refused
+    assert "2026-11-29 19:30" not in refused
