@@ -132,6 +132,8 @@ TEMPLATES = [
                 "directory.context_processors.navigation_menu",
                 "activity.context_processors.notifications",
             ],
+            # Django's date and time filters, with the formatted strings remembered.
+            "builtins": ["activity.templatetags.dates"],
         },
     },
 ]
