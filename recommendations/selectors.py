@@ -863,14 +863,16 @@ def public_reports(reports: list[Report]) -> list[PublicReport]:
 def action_rows(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Actions as a list shows them: the official, and the numbers of the recommendations each
     answers, read in one query for the whole page: only what the list shows of them (their
-    number and their report's title), not their texts and their reports' public versions, which
-    were half of the list's time."""
+    number and their report's title, as ``answers``), not their texts and their reports'
+    public versions, which were half of the list's time."""
     return actions.select_related("responsible", "organisation").prefetch_related(
         Prefetch(
             "recommendations",
             queryset=Recommendation.objects.select_related("report")
             .only("id", "number", "report_id", "report__title")
             .order_by("report_id", "number"),
+            # A list per action, not a manager and a queryset per row.
+            to_attr="answers",
         )
     )
 

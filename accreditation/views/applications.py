@@ -198,7 +198,10 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     filterset = ApplicationFilter(request.GET, permissions.applications_for_user(user), user=user)
     page = keyset_page(
-        filterset.qs.with_review_progress().prefetch_related("activity_types"),
+        # A list, not a manager per row: fifty managers and their querysets cost 3 ms.
+        filterset.qs.with_review_progress().prefetch_related(
+            Prefetch("activity_types", to_attr="activity_list")
+        ),
         request,
         ordering=("-created_at", "-id"),
     )
