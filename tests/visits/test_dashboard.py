@@ -6,6 +6,8 @@ administration."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +195,17 @@ def test_the_dashboard_makes_the_same_queries_for_one_visit_and_fifty(
     add(49)
 
     assert count_queries(client, reverse("dashboard")) == one
+
+
+def test_the_administrations_counts_are_read_from_its_own_queue_index(director, ours):
+    """The director's counts come from the administration's queue index, not from walking every
+    facility's queue (7 ms of a dashboard over a country's million visits)."""
+    visit_rows(3, status=Visit.Status.REQUESTED, **ours)
+    with CaptureQueriesContext(connection) as captured:
+        panel(director, "administration")
+    (counts,) = [q["sql"] for q in captured.captured_queries if "FILTER" in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {counts}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "visit_admin_queue_idx" in plan
