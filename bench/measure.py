@@ -1002,6 +1002,19 @@ def measure_audit() -> dict[str, Any]:
 # The report -------------------------------------------------------------------------------------
 
 
+def yardstick_ms() -> float:
+    """The processor time of a fixed pure-Python workload (two million additions), median of
+    five: how fast this machine runs Python at the moment. Shared machines drift by half and
+    more within an hour; runs and machines compare by it."""
+    runs = []
+    for _ in range(5):
+        started, total = time.process_time(), 0
+        for n in range(2_000_000):
+            total += n
+        runs.append((time.process_time() - started) * 1000)
+    return round(statistics.median(runs), 1)
+
+
 def machine() -> dict[str, Any]:
     mem_kib = 0
     with open("/proc/meminfo") as meminfo:
@@ -1030,6 +1043,7 @@ def machine() -> dict[str, Any]:
         "database_size": size,
         "python": platform.python_version(),
         "load_average": os.getloadavg()[0],
+        "yardstick_ms": yardstick_ms(),
     }
 
 
@@ -1181,6 +1195,21 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         f"- PostgreSQL {m['postgresql']} on default settings "
         f"(shared_buffers {m['shared_buffers']}), "
         f"database {m['database_size']}; Redis for the Celery broker; Python {m['python']}",
+        *(
+            [
+                f"- Speed of the moment: a fixed pure-Python workload (two million additions, "
+                f"`yardstick_ms`) took {m['yardstick_ms']} ms of processor time before the pages"
+                + (
+                    f" and {m['yardstick_after_pages_ms']} ms after them"
+                    if m.get("yardstick_after_pages_ms")
+                    else ""
+                )
+                + ": on a shared machine it drifts by half and more within an hour, and runs "
+                "compare only by it"
+            ]
+            if m.get("yardstick_ms")
+            else []
+        ),
         "- Django settings: the project's, with `DEBUG=False` (`bench/settings.py`)",
         "",
         "## Data set",
@@ -1362,6 +1391,7 @@ def run(info: dict[str, Any], args: argparse.Namespace) -> None:
         args.requests, args.only, args.budget
     )
     report.pages += pages
+    report.machine["yardstick_after_pages_ms"] = yardstick_ms()
     if not args.skip_recommendation_sweeps:
         print("Timing the embargo sweep and the overdue actions' reminders…", flush=True)
         report.recommendation_sweeps = measure_sweeps()
