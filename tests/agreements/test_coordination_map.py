@@ -1,10 +1,12 @@
 """The coordination map: who does what where, from the MoUs in force."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from accreditation.models import Framework
 from agreements.models import Agreement
+from agreements.selectors import MapCell
 from directory.models import ActivityType
 from tests.accreditation.factories import (
     AccreditationFactory,
@@ -95,3 +97,23 @@ def test_the_map_makes_the_same_queries_for_one_facility_and_fifty(
     mou_in_force(world, library, organisation, facilities, ["education", "health"], director)
     assert count_queries(client, MAP) == one
     assert "Busy NGO" in text(client.get(MAP))
+
+
+def test_a_row_of_cells_is_the_markup_the_template_wrote_with_names_escaped():
+    """The cells are written in Python (``agreements.templatetags.coordination``): a gap, one
+    organisation, an overlap, each as the template wrote them, the names escaped."""
+    activity = ActivityType(code="health")
+    cells = [
+        MapCell(activity, []),
+        MapCell(activity, ["Hope & Care"]),
+        MapCell(activity, ["<b>Bold</b>", "Women Weavers Collective"]),
+    ]
+    drawn = Template("{% load coordination %}{% map_cells cells gap overlap %}").render(
+        Context({"cells": cells, "gap": "gap", "overlap": "overlap"})
+    )
+    assert drawn.split("\n      ") == [
+        '<td class="gap"><span class="visually-hidden">gap</span>—</td>',
+        "<td>Hope &amp; Care</td>",
+        '<td class="overlap"><span class="tag">overlap</span>'
+        " &lt;b&gt;Bold&lt;/b&gt;, Women Weavers Collective</td>",
+    ]
