@@ -25,6 +25,8 @@ def render(source: str, **context) -> str:
         (date(2026, 2, 3), "DATE_FORMAT"),
         (date(2026, 2, 3), "SHORT_DATE_FORMAT"),
         (date(2026, 2, 3), "D j M Y"),
+        (MOMENT, "DATE_FORMAT"),
+        (MOMENT, "j F Y"),
         (MOMENT, "DATETIME_FORMAT"),
         (MOMENT, "SHORT_DATETIME_FORMAT"),
         (MOMENT, "N j, Y, P e"),
@@ -59,6 +61,19 @@ def test_the_same_moment_reads_on_each_readers_clock():
             assert render('{{ at|date:"e" }}', at=MOMENT) == "+03"
         with timezone.override("America/Guatemala"):
             assert render('{{ at|date:"e" }}', at=MOMENT) == "CST"
+
+
+def test_a_moment_shown_as_a_day_is_the_day_on_the_readers_clock():
+    """Moments shown as a day share the day's string: the reader's day, not the server's."""
+    late = datetime(2026, 11, 30, 5, 59, tzinfo=UTC)  # 23:59 on the 29th in Guatemala
+    with translation.override("en"), timezone.override("America/Guatemala"):
+        days = render(
+            '{{ a|date:"DATE_FORMAT" }}|{{ b|date:"DATE_FORMAT" }}|{{ c|date:"j F Y, H:i" }}',
+            a=MOMENT,
+            b=late,
+            c=late,
+        )
+    assert days == "29 November 2026|29 November 2026|29 November 2026, 23:59"
 
 
 def test_every_template_uses_the_remembered_filters():
