@@ -1367,6 +1367,12 @@ def write_markdown(report: Report, path: Path, baseline: dict[str, Any] | None) 
         "under `bench:`) say otherwise. The raw results are written to `var/bench/` as JSON; pass",
         "`--baseline FILE` to add a column with an earlier run's medians.",
         "",
+        "Two runs an hour apart on a shared machine compare the machine as much as the code. To",
+        "compare code, measure both in turn over the same data set: `python -m bench.compare",
+        "../before` runs this checkout and another (`git worktree add ../before <commit>`)",
+        "in a process each, taking turns page by page, and prints each page's median processor",
+        "time with both and their ratio.",
+        "",
     ]
     path.write_text("\n".join(lines))
 
