@@ -1,9 +1,10 @@
 """``{% map_cells row.cells gap_label overlap_label %}``: a row of the coordination map's cells,
 written in Python.
 
-A page of the map is fifty facilities by twelve activities: through the template engine its 600
-cells took about 25 ms of the page here, written in Python under 2 ms. Each cell is a gap (no
-MoU in force covers it), one organisation, or an overlap of several, the names escaped."""
+A page of the map is fifty facilities by twelve activities: 600 cells, each a loop step and a
+branch through the template engine. Written here, the map's pages take about a tenth less
+processor time (measured in turn with ``bench.compare``). Each cell is a gap (no MoU in force
+covers it), one organisation, or an overlap of several, the names escaped."""
 
 from django import template
 from django.utils.html import conditional_escape
