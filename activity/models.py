@@ -161,7 +161,7 @@ class NotificationPreference(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
-    # Empty: the time zone of where the user works (directory.permissions.work_time_zone).
+    # Empty: the time zone of where the user works (directory.selectors.work_time_zone).
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,

@@ -2,25 +2,19 @@
 select template (``templates/django/forms/widgets/select.html``); ``{{ widget.attrs|attrs }}``:
 a widget's or a label's attributes, for the project's ``attrs.html`` templates.
 
-Django's select writes each option through the template engine: on a filter of a hundred kinds
-of audit entry that was 11 ms of a 30 ms page, on every list. The markup is Django's own, every
-value, label and attribute escaped; attributes as ``flatatt`` writes them (``selected``, not
+Django's select writes each option, and each widget its attributes, through the template
+engine: the audit trail's filter of 149 kinds of entry took 5 ms to draw, on every list of it,
+and takes 2.5 ms written here. The markup is Django's own, every value, label and attribute
+escaped; attributes as Django's ``attrs.html`` writes them, in their order (``selected``, not
 ``selected="True"``)."""
 
 from typing import Any
 
 from django import template
-from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
 register = template.Library()
-
-
-def _option(option: dict[str, Any]) -> str:
-    attrs = flatatt(option["attrs"]) if option["attrs"] else ""
-    value, label = escape(str(option["value"])), conditional_escape(option["label"])
-    return f'\n  <option value="{value}"{attrs}>{label}</option>'
 
 
 @register.filter
@@ -39,6 +33,12 @@ def attrs(given: dict[str, Any] | None) -> SafeString:
             if value is not False
         )
     )
+
+
+def _option(option: dict[str, Any]) -> str:
+    # Its attributes as every widget's are written, as Django's option template did.
+    value, label = escape(str(option["value"])), conditional_escape(option["label"])
+    return f'\n  <option value="{value}"{attrs(option["attrs"])}>{label}</option>'
 
 
 @register.filter
