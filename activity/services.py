@@ -336,7 +336,7 @@ def _wants_email(recipient: User) -> bool:
     return pref.delivery == NotificationPreference.Delivery.IMMEDIATE and bool(recipient.email)
 
 
-def _notification(reminder: Reminder, now: datetime, *, emailed: bool) -> Notification:
+def _in_app_notification(reminder: Reminder, now: datetime) -> Notification:
     return Notification(
         recipient=reminder.recipient,
         reminder=reminder,
@@ -344,7 +344,6 @@ def _notification(reminder: Reminder, now: datetime, *, emailed: bool) -> Notifi
         body=reminder.body,
         url=reminder.url,
         created_at=now,
-        emailed_at=now if emailed else None,
     )
 
 
@@ -367,7 +366,7 @@ def _deliver_in_app(reminders: list[Reminder]) -> int:
             state=Reminder.State.SENT, sent_at=now, lease_until=None
         )
         Notification.objects.bulk_create(
-            [_notification(r, now, emailed=False) for r in reminders if r.pk in still_queued]
+            [_in_app_notification(r, now) for r in reminders if r.pk in still_queued]
         )
     return len(still_queued)
 
@@ -384,20 +383,36 @@ def _deliver_with_email(reminder: Reminder, mail: BaseEmailBackend) -> int:
         return 0
 
 
+# The two statements of an e-mailed delivery, written out rather than built by the ORM each time:
+# building them was about a third of the worker's processor time. Measured in turn with the
+# benchmark's worker (prefork, 2 processes): 2.8 ms of processor time a delivery before, 1.8 ms
+# after, and 315-322 deliveries a second before, 406-410 after. Both run on PostgreSQL and SQLite.
+_MARK_SENT = (
+    "UPDATE activity_reminder SET state = %s, sent_at = %s, lease_until = NULL"
+    " WHERE id = %s AND state = %s"
+)
+_NOTIFY_EMAILED = (
+    "INSERT INTO activity_notification"
+    " (recipient_id, reminder_id, subject, body, url, created_at, emailed_at)"
+    " SELECT recipient_id, id, subject, body, url, %s, %s FROM activity_reminder WHERE id = %s"
+)
+
+
 def _send_and_mark_sent(reminder: Reminder, message: EmailMessage) -> int:
     with transaction.atomic():
-        now = timezone.now()
-        # Marking the row sent also locks it: a second run of the same chunk waits here until
-        # this transaction ends, then finds the row sent and leaves it.
-        marked = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.QUEUED).update(
-            state=Reminder.State.SENT, sent_at=now, lease_until=None
-        )
-        if not marked:
-            return 0
-        # Written before the send, as sent by e-mail: if the send fails, both go with the
-        # transaction.
-        notification = _notification(reminder, now, emailed=True)
-        notification.save(force_insert=True)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            # Marking the row sent also locks it: a second run of the same chunk waits here
+            # until this transaction ends, then finds the row sent and leaves it.
+            cursor.execute(
+                _MARK_SENT,
+                [Reminder.State.SENT.value, now, reminder.pk, Reminder.State.QUEUED.value],
+            )
+            if cursor.rowcount != 1:
+                return 0
+            # Written before the send, as sent by e-mail: if the send fails, both go with the
+            # transaction.
+            cursor.execute(_NOTIFY_EMAILED, [now, now, reminder.pk])
         try:
             # Sent while the row is locked and just before the commit that marks it sent: a
             # crash in between is the only way an e-mail can go out twice, and then it carries
@@ -410,8 +425,7 @@ def _send_and_mark_sent(reminder: Reminder, message: EmailMessage) -> int:
             if not _gives_up(attempts, error):
                 raise  # nothing is kept: the next attempt delivers both
             logger.exception("The e-mail of reminder %s failed for good.", reminder.pk)
-            notification.emailed_at = None
-            notification.save(update_fields=["emailed_at"])
+            Notification.objects.filter(reminder_id=reminder.pk).update(emailed_at=None)
             Reminder.objects.filter(pk=reminder.pk).update(
                 state=Reminder.State.FAILED, sent_at=None, error=_error_text(error)
             )

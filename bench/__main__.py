@@ -62,6 +62,13 @@ def _ensure_database(*, rebuild: bool) -> None:
     print(f"Migrated in {time.monotonic() - t0:.0f} s.", flush=True)
 
 
+def _default_concurrencies() -> list[int]:
+    # The solo pool, one process; and the worker as deployed (README), whose prefork pool has
+    # one process per core unless told otherwise.
+    cores = os.cpu_count() or 1
+    return [1, cores] if cores > 1 else [1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data set")
@@ -84,9 +91,10 @@ def main() -> None:
     parser.add_argument(
         "--worker-concurrency",
         type=lambda text: [int(n) for n in text.split(",")],
-        default=[1],
-        help="the delivery worker's concurrency, one run each: 1 (the solo pool, the default), "
-        "or prefork processes, as in 1,2",
+        default=_default_concurrencies(),
+        help="the delivery worker's concurrency, one run each: 1 is the solo pool, more are "
+        "prefork processes; by default 1 and then, on a machine of several cores, one process "
+        "per core, as `celery worker` starts by default",
     )
     parser.add_argument("--skip-audit", action="store_true", help="skip verify_audit")
     parser.add_argument(

@@ -103,10 +103,14 @@ def test_sweep_delivers_e_mail_and_notification(django_capture_on_commit_callbac
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.SENT
     assert reminder.sent_at is not None
+    assert reminder.lease_until is None
     notification = Notification.objects.get(recipient=user)
+    assert notification.reminder == reminder
     assert notification.subject == "MoU expires in 30 days"
+    assert notification.body == "Renew it before it lapses."
     assert notification.url == "/agreements/1/"
-    assert notification.emailed_at is not None
+    assert notification.created_at == notification.emailed_at == reminder.sent_at
+    assert notification.read_at is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["martha@example.org"]
     assert mail.outbox[0].subject == "MoU expires in 30 days"
