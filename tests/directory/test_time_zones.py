@@ -119,13 +119,29 @@ def test_preferences_offer_where_one_works_and_save_a_chosen_zone(client, world,
 
 def test_every_page_says_which_time_zone_its_times_are_in(client, world, director):
     anonymous = text(client.get(reverse("accreditation:public_register")))
-    assert "Dates and times are shown in the time zone UTC." in anonymous
+    assert "Dates and times are shown in the time zone <bdi>UTC</bdi>." in anonymous
     assert "Change it in your preferences" not in anonymous
     world.administration.time_zone = "America/Guatemala"
     world.administration.save()
     page = text(login(client, director).get(reverse("dashboard")))
-    assert "Dates and times are shown in the time zone America/Guatemala." in page
+    assert "Dates and times are shown in the time zone <bdi>America/Guatemala</bdi>." in page
     assert f'<a href="{reverse("activity:preferences")}">Change it in your preferences</a>' in page
+
+
+def test_in_arabic_the_zone_name_keeps_its_own_direction_inside_the_sentence(
+    client, world, director
+):
+    """A zone's name is read left to right inside the sentence: a zone five hours behind UTC is
+    named "-05", whose sign a right-to-left sentence would otherwise move to the other side."""
+    world.administration.time_zone = "Etc/GMT+5"
+    world.administration.save()
+    html = (
+        login(client, director)
+        .get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ar")
+        .content.decode()
+    )
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "بالمنطقة الزمنية <bdi>-05</bdi>." in html
 
 
 def test_a_zone_the_time_zone_database_no_longer_knows_reads_the_sites_time(
